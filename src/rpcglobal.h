@@ -1,0 +1,67 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCGLOBAL_H
+#define FIZYRRPCQT_RPCGLOBAL_H
+
+#include "fizyrrpcqt_export.h"
+
+#include <QtCore/qobjectdefs.h>
+#include <QtCore/qstring.h>
+
+#ifdef FIZYRRPCQT_BUILD_AUTOTESTS
+#    define FIZYRRPCQT_AUTOTEST_EXPORT FIZYRRPCQT_EXPORT
+#else
+#    define FIZYRRPCQT_AUTOTEST_EXPORT
+#endif
+
+namespace Fizyr {
+Q_NAMESPACE_EXPORT(FIZYRRPCQT_EXPORT)
+
+enum class RpcError {
+    NoError = 0,
+
+    // Connection and transport errors (1..99)
+    InvalidAddress = 1,
+    UnsupportedTransport,
+    ConnectionRefused,
+    HostNotFound,
+    RemoteClosed,
+    SocketAccess,
+    SocketResource,
+    SocketTimeout,
+    AddressInUse,
+    NetworkFailure,
+    NotConnected,
+    UnknownSocketError,
+
+    // Protocol violations by the remote peer (100..199)
+    FrameTooShort = 100,
+    InvalidMessageType,
+    MessageTooLarge,
+    DuplicateRequestId,
+    UnknownRequestId,
+    TruncatedControlData,
+    UnexpectedMessage,
+
+    // Local send errors: the message was not sent (200..299)
+    PayloadTooLarge = 200,
+    TooManyFileDescriptors,
+    WriteBufferFull,
+    FileDescriptorsNotSupported,
+    RequestFinished,
+    InvalidOperation,
+
+    // Request outcomes (300..399)
+    RemoteError = 300,
+    ConnectionLost,
+    Timeout,
+    Canceled,
+};
+Q_ENUM_NS(RpcError)
+
+FIZYRRPCQT_EXPORT QString rpcErrorString(RpcError error);
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCGLOBAL_H

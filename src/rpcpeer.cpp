@@ -1,0 +1,737 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#include "rpcpeer.h"
+#include "rpcpeer_p.h"
+
+#include "rpclogging_p.h"
+#include "rpcrequest.h"
+#include "rpcrequest_p.h"
+#include "transport/rpcstreamtransport_p.h"
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+#    include "transport/rpcseqpackettransport_p.h"
+#endif
+
+#include <QtCore/qdeadlinetimer.h>
+#include <QtCore/qeventloop.h>
+#include <QtCore/qiodevice.h>
+#include <QtCore/qmetaobject.h>
+#include <QtCore/qtimer.h>
+
+#include <functional>
+
+namespace Fizyr {
+
+/*!
+    \class Fizyr::RpcPeer
+    \inmodule FizyrRpcQt
+    \brief One end of a Fizyr RPC connection.
+
+    An RpcPeer owns one connection, over TCP, a Unix stream socket or a Unix
+    seqpacket socket, and turns its traffic into signals. Both ends of a
+    connection are peers: either may send requests and stream messages;
+    "client" and "server" only say who connected.
+
+    \section1 Connecting
+
+    connectToServer() takes an address string (see RpcAddress) and returns at
+    once; connected() or errorOccurred() follows from the event loop. A peer
+    can also run over a socket that is already connected: setDevice() for a
+    QTcpSocket, QLocalSocket or any other open QIODevice, setSocketDescriptor()
+    for a connected Unix seqpacket socket. RpcServer hands out peers for
+    incoming connections.
+
+    \section1 Requests and streams
+
+    sendRequest() sends a request and returns an RpcRequest that reports
+    updates and the response. Requests from the other side arrive through
+    requestReceived(); answer them with RpcRequest::sendResponse(). If nothing
+    is connected to requestReceived(), incoming requests are answered at once
+    with the error response "unexpected request for service N". sendStream()
+    and streamReceived() carry stand-alone messages.
+
+    \section1 Ownership
+
+    Every RpcRequest, sent or received, is a child of its peer, so none
+    outlives it. Delete a request with deleteLater() once you are done with
+    it, typically after its finished() signal, or let the peer do that with
+    setAutoDeleteRequests(). A received request that is destroyed before it
+    was answered gets an error response, so the requester never waits
+    forever.
+
+    \section1 Errors
+
+    errorOccurred() reports connection failures and protocol violations of
+    the other side. Some are fatal (the connection then closes and
+    disconnected() follows), others are not (a message for an unknown request
+    id, say): check state() to tell. Failures to send (for example a body
+    larger than RpcConfig::maxBodyWriteSize()) are not signalled: the send
+    function returns \c false (sendStream()) or the request finishes with
+    the error (sendRequest()).
+
+    When the connection closes, every open request finishes with
+    RpcError::ConnectionLost, then disconnected() is emitted.
+
+    \section1 Threads
+
+    An RpcPeer and its requests belong to the thread that owns the peer
+    (see QObject::moveToThread()); that thread must run an event loop, and
+    all functions must be called from it. Nothing blocks the event loop,
+    except the waitForConnected() and waitForDisconnected() helpers, meant
+    for tests and command-line programs. Connect to a peer's signals from
+    other threads with queued connections.
+*/
+
+/*!
+    \enum Fizyr::RpcPeer::State
+    \value UnconnectedState Not connected.
+    \value ConnectingState connectToServer() was called; the connection is being set up.
+    \value ConnectedState Connected: messages can be sent and received.
+    \value ClosingState disconnectFromServer() was called; pending output is being written.
+*/
+
+/*!
+    \fn void Fizyr::RpcPeer::connected()
+    Emitted when connectToServer() succeeded.
+*/
+/*!
+    \fn void Fizyr::RpcPeer::disconnected()
+    Emitted when a connection that was established has closed, after every
+    open request finished with RpcError::ConnectionLost.
+*/
+/*!
+    \fn void Fizyr::RpcPeer::stateChanged(Fizyr::RpcPeer::State state)
+    Emitted when the connection state changes to \a state.
+*/
+/*!
+    \fn void Fizyr::RpcPeer::errorOccurred(Fizyr::RpcError error)
+    Emitted when \a error occurred; errorString() describes it. Fatal
+    errors are followed by the connection closing.
+*/
+/*!
+    \fn void Fizyr::RpcPeer::requestReceived(Fizyr::RpcRequest *request)
+    Emitted when the other side sent a \a request. The request is a child of
+    the peer; answer it with RpcRequest::sendResponse() or
+    RpcRequest::sendErrorResponse(), and delete it (deleteLater()) when done.
+*/
+/*!
+    \fn void Fizyr::RpcPeer::streamReceived(const Fizyr::RpcMessage &message)
+    Emitted when the other side sent a stream \a message.
+*/
+
+/*!
+    Constructs an unconnected peer with \a parent.
+*/
+RpcPeer::RpcPeer(QObject *parent) : QObject(parent), d_ptr(new RpcPeerPrivate(this)) { }
+
+/*!
+    Destroys the peer, closing its connection at once. Its requests are
+    destroyed with it, without emitting signals.
+*/
+RpcPeer::~RpcPeer()
+{
+    Q_D(RpcPeer);
+    // Children are deleted after this body: detach them so they do not call back.
+    for (RpcRequest *request : std::as_const(d->outgoing))
+        RpcRequestPrivate::get(request)->peer = nullptr;
+    for (RpcRequest *request : std::as_const(d->incoming))
+        RpcRequestPrivate::get(request)->peer = nullptr;
+    d->outgoing.clear();
+    d->incoming.clear();
+    for (RpcRequest *request : findChildren<RpcRequest *>(Qt::FindDirectChildrenOnly))
+        RpcRequestPrivate::get(request)->peer = nullptr;
+    if (d->transport) {
+        disconnect(d->transport, nullptr, this, nullptr);
+        d->transport->abort();
+        delete d->transport;
+        d->transport = nullptr;
+    }
+}
+
+/*!
+    Returns the configuration: the one in use while connected, otherwise the
+    one set with setConfig() or the defaults of the stream transports.
+*/
+RpcConfig RpcPeer::config() const
+{
+    Q_D(const RpcPeer);
+    return d->config;
+}
+
+/*!
+    Sets the limits and byte order to use, replacing the transport's defaults
+    (RpcConfig::defaultsFor()). Only possible while unconnected; returns
+    \c false otherwise.
+*/
+bool RpcPeer::setConfig(const RpcConfig &config)
+{
+    Q_D(RpcPeer);
+    if (d->state != UnconnectedState) {
+        qCWarning(lcRpcPeer, "RpcPeer::setConfig: cannot change the configuration while connected");
+        return false;
+    }
+    d->config = config;
+    d->configSet = true;
+    return true;
+}
+
+/*!
+    Returns whether requests are deleted automatically after finished().
+    The default is \c false.
+*/
+bool RpcPeer::autoDeleteRequests() const
+{
+    Q_D(const RpcPeer);
+    return d->autoDelete;
+}
+
+/*!
+    If \a enable is \c true, every request of this peer, sent or received, is
+    deleted with deleteLater() after it emitted finished(). Do not keep
+    pointers to requests past finished() then.
+*/
+void RpcPeer::setAutoDeleteRequests(bool enable)
+{
+    Q_D(RpcPeer);
+    d->autoDelete = enable;
+}
+
+/*!
+    Runs the peer over \a device, a connected QTcpSocket, QLocalSocket or
+    other open sequential QIODevice, using length-prefixed framing. The peer
+    does not take ownership of \a device, which must outlive the connection.
+    Returns \c false if the peer is not unconnected or \a device is not open.
+*/
+bool RpcPeer::setDevice(QIODevice *device)
+{
+    Q_D(RpcPeer);
+    if (d->state != UnconnectedState) {
+        qCWarning(lcRpcPeer, "RpcPeer::setDevice: the peer is already connected");
+        return false;
+    }
+    if (!device || !device->isOpen()) {
+        qCWarning(lcRpcPeer, "RpcPeer::setDevice: the device is not open");
+        return false;
+    }
+    auto *transport = new RpcStreamTransport(this);
+    if (!d->configSet)
+        d->config = RpcConfig::defaultsFor(RpcAddress::Tcp);
+    transport->setConfig(d->config);
+    d->installTransport(transport);
+    transport->setDevice(device, false);
+    d->setState(ConnectedState);
+    return true;
+}
+
+/*!
+    Runs the peer over \a socketDescriptor, a connected Unix seqpacket
+    socket (for example one end of \c socketpair()). The peer takes
+    ownership of the descriptor and closes it when the connection ends.
+    Returns \c false if the peer is not unconnected, the descriptor is not a
+    seqpacket socket, or the seqpacket transport is not available.
+*/
+bool RpcPeer::setSocketDescriptor(qintptr socketDescriptor)
+{
+    Q_D(RpcPeer);
+    if (d->state != UnconnectedState) {
+        qCWarning(lcRpcPeer, "RpcPeer::setSocketDescriptor: the peer is already connected");
+        return false;
+    }
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+    auto *transport = new RpcSeqpacketTransport(this);
+    if (!d->configSet)
+        d->config = RpcConfig::defaultsFor(RpcAddress::UnixSeqpacket);
+    transport->setConfig(d->config);
+    if (!transport->setSocketDescriptor(int(socketDescriptor))) {
+        d->setError(RpcError::InvalidOperation,
+                    QStringLiteral("descriptor %1 is not a connected seqpacket socket")
+                            .arg(socketDescriptor));
+        delete transport;
+        return false;
+    }
+    d->installTransport(transport);
+    d->setState(ConnectedState);
+    return true;
+#else
+    Q_UNUSED(socketDescriptor);
+    d->setError(RpcError::UnsupportedTransport,
+                QStringLiteral("the seqpacket transport is not available in this build"));
+    return false;
+#endif
+}
+
+/*! Returns the connection state. */
+RpcPeer::State RpcPeer::state() const
+{
+    Q_D(const RpcPeer);
+    return d->state;
+}
+
+/*! Returns the last error. */
+RpcError RpcPeer::error() const
+{
+    Q_D(const RpcPeer);
+    return d->error;
+}
+
+/*! Returns a description of the last error. */
+QString RpcPeer::errorString() const
+{
+    Q_D(const RpcPeer);
+    return d->errorString.isEmpty() ? rpcErrorString(d->error) : d->errorString;
+}
+
+/*!
+    Returns the address of the other side: host and port for TCP, the
+    socket path for Unix sockets this peer connected to. It is invalid when
+    unknown (the accepting side of a Unix socket has no peer path).
+*/
+RpcAddress RpcPeer::peerAddress() const
+{
+    Q_D(const RpcPeer);
+    return d->transport ? d->transport->peerAddress() : RpcAddress();
+}
+
+/*!
+    Returns the process, user and group id of the other side of a Unix
+    socket connection; invalid credentials for TCP or when not connected.
+*/
+RpcPeerCredentials RpcPeer::peerCredentials() const
+{
+    Q_D(const RpcPeer);
+    return d->transport ? d->transport->peerCredentials() : RpcPeerCredentials();
+}
+
+/*!
+    Returns the number of bytes queued for writing.
+*/
+qint64 RpcPeer::bytesToWrite() const
+{
+    Q_D(const RpcPeer);
+    return d->transport ? d->transport->bytesToWrite() : 0;
+}
+
+/*!
+    Returns the number of open requests, sent and received.
+*/
+int RpcPeer::openRequestCount() const
+{
+    Q_D(const RpcPeer);
+    return int(d->outgoing.size() + d->incoming.size());
+}
+
+/*!
+    Connects to \a address (\c{tcp://host:port}, \c{unix:/path} or
+    \c{seqpacket:/path}). Returns at once; connected() or errorOccurred()
+    follows. An invalid address is reported through errorOccurred() with
+    RpcError::InvalidAddress, from the event loop.
+*/
+void RpcPeer::connectToServer(const QString &address)
+{
+    Q_D(RpcPeer);
+    if (d->state != UnconnectedState) {
+        qCWarning(lcRpcPeer,
+                  "RpcPeer::connectToServer: the peer is already connected or connecting");
+        return;
+    }
+    QString parseError;
+    const RpcAddress parsed = RpcAddress::fromString(address, &parseError);
+    RpcError createError = RpcError::InvalidAddress;
+    RpcTransport *transport = parsed.isValid()
+            ? RpcTransport::create(parsed.transport(), this, &createError)
+            : nullptr;
+    if (!transport) {
+        const QString text = parsed.isValid()
+                ? QStringLiteral("the seqpacket transport is not available in this build")
+                : parseError;
+        QMetaObject::invokeMethod(
+                this, [this, createError, text] { d_func()->reportError(createError, text); },
+                Qt::QueuedConnection);
+        return;
+    }
+    d->error = RpcError::NoError;
+    d->errorString.clear();
+    if (!d->configSet)
+        d->config = RpcConfig::defaultsFor(parsed.transport());
+    transport->setConfig(d->config);
+    d->installTransport(transport);
+    d->setState(ConnectingState);
+    transport->connectToAddress(parsed);
+}
+
+/*!
+    Closes the connection after the data queued for writing is sent. Open
+    requests finish with RpcError::ConnectionLost and disconnected() follows
+    once the connection is closed.
+*/
+void RpcPeer::disconnectFromServer()
+{
+    Q_D(RpcPeer);
+    if (!d->transport || d->state == UnconnectedState || d->state == ClosingState)
+        return;
+    if (d->state == ConnectedState)
+        d->setState(ClosingState);
+    d->transport->disconnectFromPeer();
+}
+
+/*!
+    Closes the connection at once, dropping data queued for writing. Open
+    requests finish with RpcError::ConnectionLost.
+*/
+void RpcPeer::abort()
+{
+    Q_D(RpcPeer);
+    if (d->transport)
+        d->transport->abort();
+}
+
+/*!
+    Sends a request for \a serviceId with \a body and \a fileDescriptors
+    (seqpacket only) and returns the RpcRequest that tracks it.
+
+    The request is a child of this peer; the caller deletes it with
+    deleteLater() when done with it, typically after finished() (or uses
+    setAutoDeleteRequests()). The result is never null: if the request
+    cannot be sent (not connected, body too large, too many file
+    descriptors, write buffer full), it finishes with that error from the
+    event loop, having sent nothing.
+*/
+RpcRequest *RpcPeer::sendRequest(qint32 serviceId, const QByteArray &body,
+                                 const QList<RpcFileDescriptor> &fileDescriptors)
+{
+    Q_D(RpcPeer);
+    RpcMessage message(RpcMessage::Request, 0, serviceId, body, fileDescriptors);
+    if (d->state != ConnectedState) {
+        auto *request = new RpcRequest(this, RpcRequest::Outgoing, message);
+        RpcRequestPrivate::get(request)->finishQueued(RpcError::NotConnected, QString());
+        return request;
+    }
+    const quint32 id = d->allocateRequestId();
+    message.setRequestId(id);
+    auto *request = new RpcRequest(this, RpcRequest::Outgoing, message);
+    const RpcError sendError = d->send(message);
+    if (sendError != RpcError::NoError) {
+        RpcRequestPrivate::get(request)->finishQueued(sendError, QString());
+        return request;
+    }
+    d->outgoing.insert(id, request);
+    RpcRequestPrivate::get(request)->tracked = true;
+    RpcRequestPrivate::get(request)->startTimer();
+    return request;
+}
+
+/*!
+    Sends a stream message of kind \a serviceId with \a body and
+    \a fileDescriptors (seqpacket only). Returns \c false, sending nothing,
+    if the peer is not connected or the message exceeds the configured
+    limits; error() and errorString() then tell why.
+*/
+bool RpcPeer::sendStream(qint32 serviceId, const QByteArray &body,
+                         const QList<RpcFileDescriptor> &fileDescriptors)
+{
+    Q_D(RpcPeer);
+    const RpcError sendError
+            = d->send(RpcMessage(RpcMessage::Stream, 0, serviceId, body, fileDescriptors));
+    if (sendError != RpcError::NoError) {
+        d->setError(sendError, QString());
+        return false;
+    }
+    return true;
+}
+
+static bool waitFor(int msecs, const std::function<bool()> &done,
+                    const QList<QMetaObject::Connection> &connections, QEventLoop &loop)
+{
+    if (done())
+        return true;
+    QTimer timer;
+    timer.setSingleShot(true);
+    QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+    if (msecs >= 0)
+        timer.start(msecs);
+    loop.exec(QEventLoop::ExcludeUserInputEvents);
+    for (const QMetaObject::Connection &connection : connections)
+        QObject::disconnect(connection);
+    return done();
+}
+
+/*!
+    Blocks until the peer is connected, the connection failed, or \a msecs
+    milliseconds passed (-1: no limit), running a local event loop. Returns
+    \c true if connected. Meant for tests and command-line programs; do not
+    use it in a GUI thread.
+*/
+bool RpcPeer::waitForConnected(int msecs)
+{
+    Q_D(RpcPeer);
+    if (d->state == ConnectedState)
+        return true;
+    if (d->state != ConnectingState)
+        return false;
+    QEventLoop loop;
+    QList<QMetaObject::Connection> connections{
+            connect(this, &RpcPeer::stateChanged, &loop,
+                    [&loop](State s) {
+                        if (s != ConnectingState)
+                            loop.quit();
+                    }),
+    };
+    return waitFor(
+            msecs, [d] { return d->state == ConnectedState; }, connections, loop);
+}
+
+/*!
+    Blocks until the peer is unconnected or \a msecs milliseconds passed
+    (-1: no limit), running a local event loop. Returns \c true if the peer
+    is unconnected. Meant for tests and command-line programs.
+*/
+bool RpcPeer::waitForDisconnected(int msecs)
+{
+    Q_D(RpcPeer);
+    QEventLoop loop;
+    QList<QMetaObject::Connection> connections{
+            connect(this, &RpcPeer::stateChanged, &loop,
+                    [&loop](State s) {
+                        if (s == UnconnectedState)
+                            loop.quit();
+                    }),
+    };
+    return waitFor(
+            msecs, [d] { return d->state == UnconnectedState; }, connections, loop);
+}
+
+// ---------------------------------------------------------------------------
+
+void RpcPeerPrivate::installTransport(RpcTransport *newTransport)
+{
+    Q_Q(RpcPeer);
+    releaseTransport();
+    transport = newTransport;
+    transport->setParent(q);
+    config = transport->config();
+    QObject::connect(transport, &RpcTransport::connected, q, [this] { onConnected(); });
+    QObject::connect(transport, &RpcTransport::messageReceived, q,
+                     [this](const RpcMessage &message) { onMessage(message); });
+    QObject::connect(transport, &RpcTransport::errorOccurred, q,
+                     [this](RpcError e, const QString &text, bool fatal) {
+                         onTransportError(e, text, fatal);
+                     });
+    QObject::connect(transport, &RpcTransport::disconnected, q, [this] { onDisconnected(); });
+    transport->setReadingPaused(readingPaused);
+}
+
+void RpcPeerPrivate::releaseTransport()
+{
+    Q_Q(RpcPeer);
+    if (!transport)
+        return;
+    QObject::disconnect(transport, nullptr, q, nullptr);
+    transport->abort();
+    // Deferred: this may run inside one of the transport's signals.
+    transport->deleteLater();
+    transport = nullptr;
+}
+
+void RpcPeerPrivate::setState(RpcPeer::State newState)
+{
+    Q_Q(RpcPeer);
+    if (state == newState)
+        return;
+    state = newState;
+    Q_EMIT q->stateChanged(newState);
+}
+
+void RpcPeerPrivate::setError(RpcError newError, const QString &text)
+{
+    error = newError;
+    errorString = text.isEmpty() ? rpcErrorString(newError) : text;
+}
+
+void RpcPeerPrivate::reportError(RpcError newError, const QString &text)
+{
+    Q_Q(RpcPeer);
+    setError(newError, text);
+    Q_EMIT q->errorOccurred(newError);
+}
+
+void RpcPeerPrivate::onConnected()
+{
+    Q_Q(RpcPeer);
+    qCDebug(lcRpcPeer) << "connected to" << transport->peerAddress();
+    setState(RpcPeer::ConnectedState);
+    Q_EMIT q->connected();
+}
+
+void RpcPeerPrivate::onTransportError(RpcError transportError, const QString &text, bool fatal)
+{
+    qCDebug(lcRpcPeer) << (fatal ? "fatal error:" : "error:") << transportError << text;
+    reportError(transportError, text);
+}
+
+void RpcPeerPrivate::onDisconnected()
+{
+    Q_Q(RpcPeer);
+    const bool wasConnected = state == RpcPeer::ConnectedState || state == RpcPeer::ClosingState;
+    QPointer<RpcPeer> guard(q);
+    finishAll(RpcError::ConnectionLost, QString());
+    if (!guard)
+        return;
+    abandoned.clear();
+    setState(RpcPeer::UnconnectedState);
+    if (guard && wasConnected)
+        Q_EMIT q->disconnected();
+}
+
+void RpcPeerPrivate::finishAll(RpcError reason, const QString &text)
+{
+    Q_Q(RpcPeer);
+    QPointer<RpcPeer> guard(q);
+    const QList<RpcRequest *> requests = outgoing.values() + incoming.values();
+    QList<QPointer<RpcRequest>> pointers;
+    pointers.reserve(requests.size());
+    for (RpcRequest *request : requests)
+        pointers.append(request);
+    for (const QPointer<RpcRequest> &request : std::as_const(pointers)) {
+        if (!guard)
+            return;
+        if (request && !RpcRequestPrivate::get(request)->finished)
+            RpcRequestPrivate::get(request)->finish(reason, text, RpcMessage());
+    }
+}
+
+void RpcPeerPrivate::onMessage(const RpcMessage &message)
+{
+    Q_Q(RpcPeer);
+    switch (message.type()) {
+    case RpcMessage::Request:
+        handleRequest(message);
+        return;
+    case RpcMessage::Response:
+        handleResponse(message);
+        return;
+    case RpcMessage::RequesterUpdate:
+        handleUpdate(message, false);
+        return;
+    case RpcMessage::ResponderUpdate:
+        handleUpdate(message, true);
+        return;
+    case RpcMessage::Stream:
+        Q_EMIT q->streamReceived(message);
+        return;
+    }
+}
+
+void RpcPeerPrivate::handleRequest(const RpcMessage &message)
+{
+    Q_Q(RpcPeer);
+    const quint32 id = message.requestId();
+    if (incoming.contains(id)) {
+        qCDebug(lcRpcProtocol) << "request with duplicate id" << id;
+        reportError(RpcError::DuplicateRequestId,
+                    QStringLiteral("received a request with id %1, which is still open").arg(id));
+        return;
+    }
+    static const QMetaMethod requestReceivedSignal
+            = QMetaMethod::fromSignal(&RpcPeer::requestReceived);
+    if (!q->isSignalConnected(requestReceivedSignal)) {
+        qCDebug(lcRpcProtocol) << "no handler for request" << id << "service"
+                               << message.serviceId();
+        send(RpcMessage::errorResponse(
+                id, QStringLiteral("unexpected request for service %1").arg(message.serviceId())));
+        return;
+    }
+    auto *request = new RpcRequest(q, RpcRequest::Incoming, message);
+    incoming.insert(id, request);
+    RpcRequestPrivate::get(request)->tracked = true;
+    Q_EMIT q->requestReceived(request);
+}
+
+void RpcPeerPrivate::handleResponse(const RpcMessage &message)
+{
+    const quint32 id = message.requestId();
+    RpcRequest *request = outgoing.value(id);
+    if (!request) {
+        if (abandoned.remove(id)) {
+            qCDebug(lcRpcProtocol) << "late response for abandoned request" << id;
+            return;
+        }
+        reportError(RpcError::UnknownRequestId,
+                    QStringLiteral("received a response for unknown request id %1").arg(id));
+        return;
+    }
+    if (message.isError())
+        RpcRequestPrivate::get(request)->finish(RpcError::RemoteError, message.errorText(),
+                                                message);
+    else
+        RpcRequestPrivate::get(request)->finish(RpcError::NoError, QString(), message);
+}
+
+void RpcPeerPrivate::handleUpdate(const RpcMessage &message, bool forOutgoing)
+{
+    const quint32 id = message.requestId();
+    RpcRequest *request = forOutgoing ? outgoing.value(id) : incoming.value(id);
+    if (!request) {
+        if (forOutgoing && abandoned.contains(id)) {
+            qCDebug(lcRpcProtocol) << "update for abandoned request" << id;
+            return;
+        }
+        reportError(RpcError::UnknownRequestId,
+                    QStringLiteral("received an update for unknown request id %1").arg(id));
+        return;
+    }
+    Q_EMIT request->updateReceived(message);
+}
+
+quint32 RpcPeerPrivate::allocateRequestId()
+{
+    for (;;) {
+        const quint32 id = nextRequestId++;
+        if (!outgoing.contains(id) && !abandoned.contains(id))
+            return id;
+    }
+}
+
+RpcError RpcPeerPrivate::send(const RpcMessage &message)
+{
+    if (!transport || state != RpcPeer::ConnectedState)
+        return RpcError::NotConnected;
+    return transport->send(message);
+}
+
+void RpcPeerPrivate::forget(RpcRequest *request, bool abandonId)
+{
+    RpcRequestPrivate *rd = RpcRequestPrivate::get(request);
+    if (!rd->tracked)
+        return;
+    rd->tracked = false;
+    const quint32 id = rd->request.requestId();
+    if (rd->direction == RpcRequest::Outgoing) {
+        outgoing.remove(id);
+        if (abandonId && state == RpcPeer::ConnectedState)
+            abandoned.insert(id);
+    } else {
+        incoming.remove(id);
+    }
+}
+
+void RpcPeerPrivate::requestDestroyed(RpcRequest *request)
+{
+    RpcRequestPrivate *rd = RpcRequestPrivate::get(request);
+    if (!rd->tracked)
+        return;
+    if (rd->direction == RpcRequest::Incoming) {
+        qCDebug(lcRpcPeer) << "request" << rd->request.requestId()
+                           << "destroyed without a response";
+        send(RpcMessage::errorResponse(
+                rd->request.requestId(),
+                QStringLiteral("request for service %1 was dropped without a response")
+                        .arg(rd->request.serviceId())));
+        forget(request, false);
+    } else {
+        forget(request, true);
+    }
+}
+
+} // namespace Fizyr
+
+#include "moc_rpcpeer.cpp"

@@ -1,0 +1,96 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCPEER_H
+#define FIZYRRPCQT_RPCPEER_H
+
+#include "rpcaddress.h"
+#include "rpcconfig.h"
+#include "rpcglobal.h"
+#include "rpcmessage.h"
+#include "rpcpeercredentials.h"
+
+#include <QtCore/qobject.h>
+
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QIODevice;
+QT_END_NAMESPACE
+
+namespace Fizyr {
+
+class RpcRequest;
+class RpcServer;
+class RpcPeerPrivate;
+
+class FIZYRRPCQT_EXPORT RpcPeer : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorOccurred)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+    Q_PROPERTY(Fizyr::RpcAddress peerAddress READ peerAddress NOTIFY stateChanged)
+
+public:
+    enum State {
+        UnconnectedState,
+        ConnectingState,
+        ConnectedState,
+        ClosingState,
+    };
+    Q_ENUM(State)
+
+    explicit RpcPeer(QObject *parent = nullptr);
+    ~RpcPeer() override;
+
+    RpcConfig config() const;
+    bool setConfig(const RpcConfig &config);
+
+    bool autoDeleteRequests() const;
+    void setAutoDeleteRequests(bool enable);
+
+    bool setDevice(QIODevice *device);
+    bool setSocketDescriptor(qintptr socketDescriptor);
+
+    State state() const;
+    RpcError error() const;
+    QString errorString() const;
+    RpcAddress peerAddress() const;
+    RpcPeerCredentials peerCredentials() const;
+    qint64 bytesToWrite() const;
+    int openRequestCount() const;
+
+    RpcRequest *sendRequest(qint32 serviceId, const QByteArray &body = {},
+                            const QList<RpcFileDescriptor> &fileDescriptors = {});
+    bool sendStream(qint32 serviceId, const QByteArray &body = {},
+                    const QList<RpcFileDescriptor> &fileDescriptors = {});
+
+    bool waitForConnected(int msecs = 30000);
+    bool waitForDisconnected(int msecs = 30000);
+
+public Q_SLOTS:
+    void connectToServer(const QString &address);
+    void disconnectFromServer();
+    void abort();
+
+Q_SIGNALS:
+    void connected();
+    void disconnected();
+    void stateChanged(Fizyr::RpcPeer::State state);
+    void errorOccurred(Fizyr::RpcError error);
+    void requestReceived(Fizyr::RpcRequest *request);
+    void streamReceived(const Fizyr::RpcMessage &message);
+
+private:
+    friend class RpcRequest;
+    friend class RpcServer;
+    friend class RpcServerPrivate;
+    Q_DISABLE_COPY_MOVE(RpcPeer)
+    Q_DECLARE_PRIVATE(RpcPeer)
+    std::unique_ptr<RpcPeerPrivate> d_ptr;
+};
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCPEER_H

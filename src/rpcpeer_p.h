@@ -1,0 +1,82 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCPEER_P_H
+#define FIZYRRPCQT_RPCPEER_P_H
+
+//
+//  W A R N I N G
+//  -------------
+//
+// This file is not part of the public API. It exists for the convenience of
+// the implementation and may change from version to version without notice.
+//
+// We mean it.
+//
+
+#include "rpcpeer.h"
+#include "transport/rpctransport_p.h"
+
+#include <QtCore/qhash.h>
+#include <QtCore/qset.h>
+
+namespace Fizyr {
+
+class RpcRequest;
+
+class RpcPeerPrivate
+{
+    Q_DECLARE_PUBLIC(RpcPeer)
+
+public:
+    explicit RpcPeerPrivate(RpcPeer *q) : q_ptr(q) { }
+
+    static RpcPeerPrivate *get(RpcPeer *peer) { return peer->d_func(); }
+
+    // Takes ownership of a transport that is connecting or connected.
+    void installTransport(RpcTransport *newTransport);
+    void releaseTransport();
+
+    void setState(RpcPeer::State newState);
+    void setError(RpcError newError, const QString &text);
+    void reportError(RpcError newError, const QString &text);
+
+    void onConnected();
+    void onMessage(const RpcMessage &message);
+    void onTransportError(RpcError transportError, const QString &text, bool fatal);
+    void onDisconnected();
+
+    void handleRequest(const RpcMessage &message);
+    void handleResponse(const RpcMessage &message);
+    void handleUpdate(const RpcMessage &message, bool forOutgoing);
+
+    quint32 allocateRequestId();
+    RpcError send(const RpcMessage &message);
+    void finishAll(RpcError reason, const QString &text);
+
+    // Called by RpcRequest when it finishes or dies.
+    void forget(RpcRequest *request, bool abandonId);
+    void requestDestroyed(RpcRequest *request);
+
+    RpcPeer *q_ptr;
+    RpcTransport *transport = nullptr;
+    RpcConfig config;
+    bool configSet = false;
+    RpcPeer::State state = RpcPeer::UnconnectedState;
+    RpcError error = RpcError::NoError;
+    QString errorString;
+    bool autoDelete = false;
+    bool readingPaused = false;
+
+    quint32 nextRequestId = 0;
+    QHash<quint32, RpcRequest *> outgoing;
+    QHash<quint32, RpcRequest *> incoming;
+    // Ids of sent requests that finished locally (timeout, abort, deleted)
+    // and still wait for their response: late answers are dropped quietly
+    // and the id is not reused until the response arrives.
+    QSet<quint32> abandoned;
+};
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCPEER_P_H

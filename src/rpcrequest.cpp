@@ -1,0 +1,428 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#include "rpcrequest.h"
+#include "rpcrequest_p.h"
+
+#include "rpclogging_p.h"
+#include "rpcpeer.h"
+#include "rpcpeer_p.h"
+
+#include <QtCore/qeventloop.h>
+#include <QtCore/qtimer.h>
+
+namespace Fizyr {
+
+/*!
+    \class Fizyr::RpcRequest
+    \inmodule FizyrRpcQt
+    \brief One request transaction, sent or received.
+
+    An RpcRequest is created by RpcPeer::sendRequest() (direction()
+    Outgoing) or handed out by RpcPeer::requestReceived() (direction()
+    Incoming). While the request is open, both sides may send updates:
+    sendUpdate() sends one, updateReceived() reports one from the other
+    side. The response closes the transaction.
+
+    \section1 Outgoing requests
+
+    finished() is emitted exactly once: when the response arrived, or when
+    the request failed (connection lost, timeout(), abort(), or it could not
+    be sent). On failure, and for an error response, errorOccurred() is
+    emitted first; error() and errorString() then tell what happened (for an
+    error response, RpcError::RemoteError and the text the other side sent).
+    response() holds the response, including an error response. future()
+    offers the same outcome as a QFuture.
+
+    \section1 Incoming requests
+
+    Answer with sendResponse() or sendErrorResponse(); finished() is emitted
+    when the response was sent, or with RpcError::ConnectionLost if the
+    connection closed first. A request destroyed before it was answered
+    makes the peer send an error response, so the other side never waits
+    forever.
+
+    \section1 Ownership
+
+    Requests are children of their RpcPeer. Delete a request with
+    deleteLater() when done with it, for example in a slot connected to
+    finished() (never delete it inside its own signal with \c delete), or
+    enable RpcPeer::setAutoDeleteRequests(). Requests still alive when the
+    peer is destroyed are destroyed with it.
+*/
+
+/*!
+    \enum Fizyr::RpcRequest::Direction
+    \value Outgoing This side sent the request.
+    \value Incoming The other side sent the request.
+*/
+
+/*!
+    \fn void Fizyr::RpcRequest::updateReceived(const Fizyr::RpcMessage &update)
+    Emitted when the other side sent an \a update for this open request.
+*/
+/*!
+    \fn void Fizyr::RpcRequest::errorOccurred(Fizyr::RpcError error)
+    Emitted when the request failed with \a error, right before finished().
+*/
+/*!
+    \fn void Fizyr::RpcRequest::finished()
+    Emitted exactly once, when the request is over: see the class description.
+*/
+/*!
+    \fn void Fizyr::RpcRequest::timeoutChanged(int msecs)
+    Emitted when the timeout changes to \a msecs.
+*/
+
+RpcRequestPrivate::RpcRequestPrivate(RpcRequest *q, RpcPeer *owner, RpcRequest::Direction dir,
+                                     const RpcMessage &message)
+    : q_ptr(q), peer(owner), direction(dir), request(message)
+{ }
+
+void RpcRequestPrivate::finish(RpcError finishError, const QString &text, const RpcMessage &message)
+{
+    Q_Q(RpcRequest);
+    if (finished)
+        return;
+    finished = true;
+    error = finishError;
+    errorString = finishError == RpcError::NoError
+            ? QString()
+            : (text.isEmpty() ? rpcErrorString(finishError) : text);
+    response = message;
+    if (timer)
+        timer->stop();
+    if (peer) {
+        const bool abandon = finishError == RpcError::Timeout || finishError == RpcError::Canceled;
+        RpcPeerPrivate::get(peer)->forget(q, abandon);
+    }
+    reportToPromise();
+
+    QPointer<RpcRequest> guard(q);
+    if (finishError != RpcError::NoError)
+        Q_EMIT q->errorOccurred(finishError);
+    if (!guard)
+        return;
+    Q_EMIT q->finished();
+    if (guard && peer && RpcPeerPrivate::get(peer)->autoDelete)
+        q->deleteLater();
+}
+
+void RpcRequestPrivate::finishQueued(RpcError finishError, const QString &text)
+{
+    Q_Q(RpcRequest);
+    QMetaObject::invokeMethod(
+            q, [this, finishError, text] { finish(finishError, text, RpcMessage()); },
+            Qt::QueuedConnection);
+}
+
+void RpcRequestPrivate::reportToPromise()
+{
+    if (!promise || !finished)
+        return;
+    if (error == RpcError::NoError)
+        promise->addResult(response);
+    else
+        promise->setException(RpcException(error, errorString, response));
+    promise->finish();
+}
+
+void RpcRequestPrivate::startTimer()
+{
+    Q_Q(RpcRequest);
+    if (timeoutMsecs <= 0 || finished || direction != RpcRequest::Outgoing) {
+        if (timer)
+            timer->stop();
+        return;
+    }
+    if (!timer) {
+        timer = new QTimer(q);
+        timer->setSingleShot(true);
+        QObject::connect(timer, &QTimer::timeout, q, [this] {
+            finish(RpcError::Timeout, QStringLiteral("no response within %1 ms").arg(timeoutMsecs),
+                   RpcMessage());
+        });
+    }
+    timer->start(timeoutMsecs);
+}
+
+bool RpcRequestPrivate::failSend(RpcError sendError)
+{
+    qCDebug(lcRpcPeer) << "send failed for request" << request.requestId() << sendError;
+    if (!finished) {
+        error = sendError;
+        errorString = rpcErrorString(sendError);
+    }
+    return false;
+}
+
+RpcRequest::RpcRequest(RpcPeer *peer, Direction direction, const RpcMessage &request)
+    : QObject(peer), d_ptr(new RpcRequestPrivate(this, peer, direction, request))
+{ }
+
+/*!
+    Destroys the request. An outgoing request that is still open is
+    abandoned: its response will be ignored. An incoming request that is
+    still open is answered with an error response.
+*/
+RpcRequest::~RpcRequest()
+{
+    Q_D(RpcRequest);
+    if (d->peer)
+        RpcPeerPrivate::get(d->peer)->requestDestroyed(this);
+    if (d->promise && !d->finished) {
+        d->promise->setException(
+                RpcException(RpcError::Canceled, rpcErrorString(RpcError::Canceled)));
+        d->promise->finish();
+    }
+}
+
+/*! Returns the peer this request belongs to, or null if the peer is gone. */
+RpcPeer *RpcRequest::peer() const
+{
+    Q_D(const RpcRequest);
+    return d->peer;
+}
+
+/*! Returns whether this side sent the request or received it. */
+RpcRequest::Direction RpcRequest::direction() const
+{
+    Q_D(const RpcRequest);
+    return d->direction;
+}
+
+/*!
+    Returns the request id. For an outgoing request that could not be sent,
+    it is 0 and means nothing.
+*/
+quint32 RpcRequest::requestId() const
+{
+    Q_D(const RpcRequest);
+    return d->request.requestId();
+}
+
+/*! Returns the service id of the request. */
+qint32 RpcRequest::serviceId() const
+{
+    Q_D(const RpcRequest);
+    return d->request.serviceId();
+}
+
+/*! Returns the request message (header, body and file descriptors). */
+RpcMessage RpcRequest::requestMessage() const
+{
+    Q_D(const RpcRequest);
+    return d->request;
+}
+
+/*! Returns the body of the request message. */
+QByteArray RpcRequest::body() const
+{
+    Q_D(const RpcRequest);
+    return d->request.body();
+}
+
+/*!
+    Returns \c true while the transaction is open: updates may be sent and
+    the response is still to come.
+*/
+bool RpcRequest::isOpen() const
+{
+    Q_D(const RpcRequest);
+    return d->tracked && !d->finished;
+}
+
+/*! Returns \c true once finished() was emitted (or is being emitted). */
+bool RpcRequest::isFinished() const
+{
+    Q_D(const RpcRequest);
+    return d->finished;
+}
+
+/*!
+    Returns the response: for an outgoing request, the one received (also
+    an error response); for an incoming request, the one sent. Returns a
+    default RpcMessage before that.
+*/
+RpcMessage RpcRequest::response() const
+{
+    Q_D(const RpcRequest);
+    return d->response;
+}
+
+/*!
+    Returns the error the request finished with, or the reason the last
+    send on it failed; RpcError::NoError otherwise.
+*/
+RpcError RpcRequest::error() const
+{
+    Q_D(const RpcRequest);
+    return d->error;
+}
+
+/*! Returns a description of error(); for an error response, its text. */
+QString RpcRequest::errorString() const
+{
+    Q_D(const RpcRequest);
+    return d->errorString;
+}
+
+/*!
+    Returns the timeout in milliseconds; 0 (the default) means none.
+*/
+int RpcRequest::timeout() const
+{
+    Q_D(const RpcRequest);
+    return d->timeoutMsecs;
+}
+
+/*!
+    Sets the timeout of an outgoing request to \a msecs milliseconds,
+    counted from now. If no response arrived by then, the request finishes
+    with RpcError::Timeout; a late response is then ignored. 0 disables the
+    timeout. Has no effect on incoming requests.
+*/
+void RpcRequest::setTimeout(int msecs)
+{
+    Q_D(RpcRequest);
+    msecs = qMax(0, msecs);
+    if (d->timeoutMsecs == msecs)
+        return;
+    d->timeoutMsecs = msecs;
+    if (d->tracked)
+        d->startTimer();
+    Q_EMIT timeoutChanged(msecs);
+}
+
+/*!
+    Returns a future for the response of an outgoing request. It gets the
+    response message when a success response arrives. On an error response
+    or any failure it holds an RpcException, which QFuture::result() throws
+    and QFuture::onFailed() receives.
+*/
+QFuture<RpcMessage> RpcRequest::future() const
+{
+    Q_D(const RpcRequest);
+    if (!d->promise) {
+        d->promise.emplace();
+        d->promise->start();
+        const_cast<RpcRequestPrivate *>(d)->reportToPromise();
+    }
+    return d->promise->future();
+}
+
+/*!
+    Sends an update of kind \a serviceId with \a body and
+    \a fileDescriptors for this open request: a requester update for an
+    outgoing request, a responder update for an incoming one. Returns
+    \c false, sending nothing, if the request is not open or the message
+    exceeds the limits; error() then tells why.
+*/
+bool RpcRequest::sendUpdate(qint32 serviceId, const QByteArray &body,
+                            const QList<RpcFileDescriptor> &fileDescriptors)
+{
+    Q_D(RpcRequest);
+    if (!isOpen())
+        return d->failSend(d->peer ? RpcError::RequestFinished : RpcError::NotConnected);
+    const RpcMessage::Type type
+            = d->direction == Outgoing ? RpcMessage::RequesterUpdate : RpcMessage::ResponderUpdate;
+    const RpcError sendError = RpcPeerPrivate::get(d->peer)->send(
+            RpcMessage(type, d->request.requestId(), serviceId, body, fileDescriptors));
+    if (sendError != RpcError::NoError)
+        return d->failSend(sendError);
+    return true;
+}
+
+/*!
+    Answers an incoming request with service id (status) \a serviceId,
+    \a body and \a fileDescriptors, which closes the transaction and emits
+    finished(). Returns \c false, sending nothing, if the request is
+    outgoing or no longer open, or if the message exceeds the limits; the
+    request then stays open, so another response can be tried.
+*/
+bool RpcRequest::sendResponse(qint32 serviceId, const QByteArray &body,
+                              const QList<RpcFileDescriptor> &fileDescriptors)
+{
+    Q_D(RpcRequest);
+    if (d->direction != Incoming) {
+        qCWarning(lcRpcPeer,
+                  "RpcRequest::sendResponse: cannot respond to a request this side sent");
+        return d->failSend(RpcError::InvalidOperation);
+    }
+    if (!isOpen())
+        return d->failSend(d->peer ? RpcError::RequestFinished : RpcError::NotConnected);
+    const RpcMessage response(RpcMessage::Response, d->request.requestId(), serviceId, body,
+                              fileDescriptors);
+    const RpcError sendError = RpcPeerPrivate::get(d->peer)->send(response);
+    if (sendError != RpcError::NoError)
+        return d->failSend(sendError);
+    d->finish(RpcError::NoError, QString(), response);
+    return true;
+}
+
+/*!
+    Answers an incoming request with an error response: service id -1 and
+    \a text as UTF-8 body. See sendResponse().
+*/
+bool RpcRequest::sendErrorResponse(const QString &text)
+{
+    const QByteArray body = text.toUtf8();
+    return sendResponse(-1, body);
+}
+
+/*!
+    Blocks until the request finished or \a msecs milliseconds passed
+    (-1: no limit), running a local event loop. Returns \c true if the
+    request finished. Meant for tests and command-line programs.
+*/
+bool RpcRequest::waitForFinished(int msecs)
+{
+    Q_D(RpcRequest);
+    if (d->finished)
+        return true;
+    QEventLoop loop;
+    connect(this, &RpcRequest::finished, &loop, &QEventLoop::quit);
+    QTimer timer;
+    timer.setSingleShot(true);
+    connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+    if (msecs >= 0)
+        timer.start(msecs);
+    loop.exec(QEventLoop::ExcludeUserInputEvents);
+    return d->finished;
+}
+
+/*!
+    Abandons an open outgoing request: it finishes at once with
+    RpcError::Canceled, and its response, when it comes, is ignored. The
+    protocol has no way to tell the other side. For an incoming request,
+    abort() answers with the error response "request canceled".
+*/
+void RpcRequest::abort()
+{
+    Q_D(RpcRequest);
+    if (d->finished)
+        return;
+    if (d->direction == Incoming && isOpen()) {
+        sendErrorResponse(QStringLiteral("request canceled"));
+        return;
+    }
+    d->finish(RpcError::Canceled, QString(), RpcMessage());
+}
+
+/*!
+    \class Fizyr::RpcException
+    \inmodule FizyrRpcQt
+    \brief The exception an RpcRequest's future holds when the request failed.
+*/
+
+/*!
+    Constructs an exception for \a error with \a errorString and, for an
+    error response, the \a response.
+*/
+RpcException::RpcException(RpcError error, const QString &errorString, const RpcMessage &response)
+    : m_error(error), m_errorString(errorString), m_response(response), m_what(errorString.toUtf8())
+{ }
+
+} // namespace Fizyr
+
+#include "moc_rpcrequest.cpp"

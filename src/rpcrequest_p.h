@@ -1,0 +1,66 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCREQUEST_P_H
+#define FIZYRRPCQT_RPCREQUEST_P_H
+
+//
+//  W A R N I N G
+//  -------------
+//
+// This file is not part of the public API. It exists for the convenience of
+// the implementation and may change from version to version without notice.
+//
+// We mean it.
+//
+
+#include "rpcrequest.h"
+
+#include <QtCore/qpointer.h>
+#include <QtCore/qpromise.h>
+
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QTimer;
+QT_END_NAMESPACE
+
+namespace Fizyr {
+
+class RpcRequestPrivate
+{
+    Q_DECLARE_PUBLIC(RpcRequest)
+
+public:
+    RpcRequestPrivate(RpcRequest *q, RpcPeer *peer, RpcRequest::Direction direction,
+                      const RpcMessage &request);
+
+    static RpcRequestPrivate *get(RpcRequest *request) { return request->d_func(); }
+
+    // Records the outcome and emits errorOccurred() (on error) then finished().
+    void finish(RpcError error, const QString &errorString, const RpcMessage &response);
+    // The same, from the event loop.
+    void finishQueued(RpcError error, const QString &errorString);
+    void reportToPromise();
+    void startTimer();
+    bool failSend(RpcError error);
+
+    RpcRequest *q_ptr;
+    // Null once the peer forgot this request (it finished, or the peer is gone).
+    RpcPeer *peer;
+    RpcRequest::Direction direction;
+    RpcMessage request;
+    RpcMessage response;
+    bool finished = false;
+    // True while the peer's table holds this request under its id.
+    bool tracked = false;
+    RpcError error = RpcError::NoError;
+    QString errorString;
+    int timeoutMsecs = 0;
+    QTimer *timer = nullptr;
+    mutable std::optional<QPromise<RpcMessage>> promise;
+};
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCREQUEST_P_H

@@ -1,0 +1,61 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCSERVER_H
+#define FIZYRRPCQT_RPCSERVER_H
+
+#include "rpcaddress.h"
+#include "rpcconfig.h"
+#include "rpcglobal.h"
+
+#include <QtCore/qobject.h>
+
+#include <memory>
+
+namespace Fizyr {
+
+class RpcPeer;
+class RpcServerPrivate;
+
+class FIZYRRPCQT_EXPORT RpcServer : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool listening READ isListening NOTIFY listeningChanged)
+    Q_PROPERTY(Fizyr::RpcAddress serverAddress READ serverAddress NOTIFY listeningChanged)
+    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorOccurred)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+
+public:
+    explicit RpcServer(QObject *parent = nullptr);
+    ~RpcServer() override;
+
+    bool listen(const QString &address);
+    void close();
+    bool isListening() const;
+
+    RpcAddress serverAddress() const;
+    quint16 serverPort() const;
+
+    RpcError error() const;
+    QString errorString() const;
+
+    RpcConfig config() const;
+    void setConfig(const RpcConfig &config);
+
+    bool hasPendingConnections() const;
+    RpcPeer *nextPendingConnection();
+
+Q_SIGNALS:
+    void newConnection();
+    void listeningChanged(bool listening);
+    void errorOccurred(Fizyr::RpcError error);
+
+private:
+    Q_DISABLE_COPY_MOVE(RpcServer)
+    Q_DECLARE_PRIVATE(RpcServer)
+    std::unique_ptr<RpcServerPrivate> d_ptr;
+};
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCSERVER_H

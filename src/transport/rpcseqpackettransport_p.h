@@ -1,0 +1,141 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCSEQPACKETTRANSPORT_P_H
+#define FIZYRRPCQT_RPCSEQPACKETTRANSPORT_P_H
+
+//
+//  W A R N I N G
+//  -------------
+//
+// This file is not part of the public API. It exists for the convenience of
+// the implementation and may change from version to version without notice.
+//
+// We mean it.
+//
+
+#include "rpctransport_p.h"
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qlist.h>
+
+#include <deque>
+
+QT_BEGIN_NAMESPACE
+class QSocketNotifier;
+QT_END_NAMESPACE
+
+namespace Fizyr {
+
+namespace RpcSeqpacket {
+
+// What recvmsg() returned, as the parser sees it: the datagram (possibly
+// truncated), its real length, the flags and the received descriptors
+// (already owned).
+struct ReceivedDatagram
+{
+    const char *data = nullptr;
+    qsizetype size = 0;
+    bool truncated = false; // MSG_TRUNC
+    bool controlTruncated = false; // MSG_CTRUNC
+    QList<RpcFileDescriptor> fileDescriptors;
+};
+
+struct ParseResult
+{
+    RpcError error = RpcError::NoError;
+    QString errorString;
+    RpcMessage message;
+};
+
+// Turns one received datagram into a message, or an error (the datagram is
+// then dropped; its descriptors close with the result).
+FIZYRRPCQT_AUTOTEST_EXPORT ParseResult parse(const ReceivedDatagram &datagram,
+                                             RpcConfig::ByteOrder order, quint32 maxBody,
+                                             int maxFds);
+
+// Takes ownership of every SCM_RIGHTS descriptor in the control buffer.
+FIZYRRPCQT_AUTOTEST_EXPORT QList<RpcFileDescriptor> takeFileDescriptors(const void *control,
+                                                                        qsizetype controlSize);
+
+} // namespace RpcSeqpacket
+
+// One message per SOCK_SEQPACKET datagram; fds as SCM_RIGHTS; driven by
+// QSocketNotifier.
+class FIZYRRPCQT_AUTOTEST_EXPORT RpcSeqpacketTransport : public RpcTransport
+{
+    Q_OBJECT
+
+public:
+    explicit RpcSeqpacketTransport(QObject *parent = nullptr);
+    ~RpcSeqpacketTransport() override;
+
+    // Takes ownership of a connected seqpacket socket.
+    bool setSocketDescriptor(int fd);
+    int socketDescriptor() const { return m_fd; }
+
+    void connectToAddress(const RpcAddress &address) override;
+    void disconnectFromPeer() override;
+    void abort() override;
+    RpcError send(const RpcMessage &message) override;
+    void setReadingPaused(bool paused) override;
+    qint64 bytesToWrite() const override { return m_queuedBytes; }
+    RpcAddress peerAddress() const override { return m_peerAddress; }
+    RpcPeerCredentials peerCredentials() const override;
+
+private:
+    struct Outgoing
+    {
+        QByteArray datagram;
+        QList<RpcFileDescriptor> fds;
+    };
+
+    void setupNotifiers();
+    void closeSocket();
+    void onReadable();
+    void onWritable();
+    void onConnectFinished();
+    // Returns false if the socket failed or would block.
+    bool trySend(const Outgoing &outgoing, int *savedErrno);
+    void fail(RpcError error, const QString &text);
+    void finishClose();
+
+    int m_fd = -1;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
+    std::deque<Outgoing> m_queue;
+    qint64 m_queuedBytes = 0;
+    bool m_paused = false;
+    RpcAddress m_peerAddress;
+    QByteArray m_readBuffer;
+};
+
+// Listens on a seqpacket socket path; hands out accepted descriptors.
+class FIZYRRPCQT_AUTOTEST_EXPORT RpcSeqpacketListener : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit RpcSeqpacketListener(QObject *parent = nullptr);
+    ~RpcSeqpacketListener() override;
+
+    bool listen(const QString &path, RpcError *error, QString *errorString);
+    void close();
+    bool isListening() const { return m_fd >= 0; }
+
+Q_SIGNALS:
+    // The receiver owns fd.
+    void newConnection(int fd);
+    void acceptError(Fizyr::RpcError error, const QString &errorString);
+
+private:
+    void onReadable();
+
+    int m_fd = -1;
+    QString m_path;
+    QSocketNotifier *m_notifier = nullptr;
+};
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCSEQPACKETTRANSPORT_P_H

@@ -1,0 +1,559 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#include "rpcseqpackettransport_p.h"
+
+#include "rpclogging_p.h"
+#include "wire/rpcwire_p.h"
+
+#include <QtCore/qfile.h>
+#include <QtCore/qpointer.h>
+#include <QtCore/qsocketnotifier.h>
+#include <QtCore/qtimer.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace Fizyr {
+
+namespace {
+
+// Reads until EAGAIN, but yields to the event loop after this many
+// datagrams so one busy peer cannot starve the others.
+constexpr int MaxDatagramsPerWakeup = 256;
+constexpr int ConnectRetryIntervalMsecs = 5;
+constexpr int ConnectRetryLimit = 2000;
+
+RpcError errorFromErrno(int error)
+{
+    switch (error) {
+    case ENOENT:
+    case ENOTDIR:
+        return RpcError::HostNotFound;
+    case ECONNREFUSED:
+        return RpcError::ConnectionRefused;
+    case EACCES:
+    case EPERM:
+        return RpcError::SocketAccess;
+    case EMFILE:
+    case ENFILE:
+    case ENOBUFS:
+    case ENOMEM:
+        return RpcError::SocketResource;
+    case EADDRINUSE:
+        return RpcError::AddressInUse;
+    case EPIPE:
+    case ECONNRESET:
+        return RpcError::RemoteClosed;
+    default:
+        return RpcError::NetworkFailure;
+    }
+}
+
+QString errnoString(int error)
+{
+    return QString::fromLocal8Bit(strerror(error));
+}
+
+bool fillAddress(const QString &path, sockaddr_un *addr, QString *errorString)
+{
+    const QByteArray encoded = QFile::encodeName(path);
+    *addr = {};
+    addr->sun_family = AF_UNIX;
+    if (size_t(encoded.size()) >= sizeof(addr->sun_path)) {
+        *errorString = QStringLiteral("socket path too long: %1").arg(path);
+        return false;
+    }
+    std::memcpy(addr->sun_path, encoded.constData(), size_t(encoded.size()));
+    return true;
+}
+
+} // namespace
+
+namespace RpcSeqpacket {
+
+QList<RpcFileDescriptor> takeFileDescriptors(const void *control, qsizetype controlSize)
+{
+    QList<RpcFileDescriptor> fds;
+    if (!control || controlSize <= 0)
+        return fds;
+    msghdr msg = {};
+    msg.msg_control = const_cast<void *>(control);
+    msg.msg_controllen = size_t(controlSize);
+    for (cmsghdr *cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+        if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
+            continue;
+        if (cmsg->cmsg_len < CMSG_LEN(0))
+            continue;
+        const size_t dataLength = cmsg->cmsg_len - CMSG_LEN(0);
+        const size_t count = dataLength / sizeof(int);
+        const unsigned char *data = CMSG_DATA(cmsg);
+        for (size_t i = 0; i < count; ++i) {
+            int fd;
+            std::memcpy(&fd, data + i * sizeof(int), sizeof(int));
+            fds.append(RpcFileDescriptor::fromOwned(fd));
+        }
+    }
+    return fds;
+}
+
+ParseResult parse(const ReceivedDatagram &datagram, RpcConfig::ByteOrder order, quint32 maxBody,
+                  int maxFds)
+{
+    ParseResult result;
+    if (datagram.controlTruncated) {
+        result.error = RpcError::TruncatedControlData;
+        result.errorString
+                = QStringLiteral(
+                          "dropped a message whose file descriptors did not fit (more than %1)")
+                          .arg(maxFds);
+        return result;
+    }
+    if (datagram.fileDescriptors.size() > maxFds) {
+        result.error = RpcError::TooManyFileDescriptors;
+        result.errorString
+                = QStringLiteral("dropped a message with %1 file descriptors (maximum %2)")
+                          .arg(datagram.fileDescriptors.size())
+                          .arg(maxFds);
+        return result;
+    }
+    if (datagram.truncated) {
+        result.error = RpcError::MessageTooLarge;
+        result.errorString = QStringLiteral("dropped a datagram of %1 bytes: the body exceeds the "
+                                            "maximum of %2 bytes")
+                                     .arg(datagram.size)
+                                     .arg(maxBody);
+        return result;
+    }
+    RpcWire::DatagramResult decoded
+            = RpcWire::parseDatagram(datagram.data, datagram.size, order, maxBody);
+    result.error = decoded.error;
+    switch (decoded.error) {
+    case RpcError::NoError:
+        result.message = decoded.message;
+        result.message.setFileDescriptors(datagram.fileDescriptors);
+        break;
+    case RpcError::FrameTooShort:
+        result.errorString
+                = QStringLiteral("dropped a datagram of %1 bytes, shorter than the message header")
+                          .arg(datagram.size);
+        break;
+    case RpcError::InvalidMessageType:
+        result.errorString = QStringLiteral("dropped a datagram with an invalid message type");
+        break;
+    case RpcError::MessageTooLarge:
+        result.errorString = QStringLiteral("dropped a datagram of %1 bytes: the body exceeds the "
+                                            "maximum of %2 bytes")
+                                     .arg(datagram.size)
+                                     .arg(maxBody);
+        break;
+    default:
+        result.errorString = rpcErrorString(decoded.error);
+        break;
+    }
+    return result;
+}
+
+} // namespace RpcSeqpacket
+
+RpcSeqpacketTransport::RpcSeqpacketTransport(QObject *parent) : RpcTransport(parent) { }
+
+RpcSeqpacketTransport::~RpcSeqpacketTransport()
+{
+    closeSocket();
+}
+
+bool RpcSeqpacketTransport::setSocketDescriptor(int fd)
+{
+    int type = 0;
+    socklen_t length = sizeof(type);
+    if (fd < 0 || ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0
+        || type != SOCK_SEQPACKET)
+        return false;
+    closeSocket();
+    const int flags = ::fcntl(fd, F_GETFL);
+    ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
+    m_fd = fd;
+    sockaddr_un addr = {};
+    socklen_t addrLength = sizeof(addr);
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&addr), &addrLength) == 0
+        && addrLength > offsetof(sockaddr_un, sun_path) && addr.sun_path[0] != '\0') {
+        m_peerAddress = RpcAddress::unixSeqpacket(QFile::decodeName(addr.sun_path));
+    }
+    setState(Connected);
+    setupNotifiers();
+    return true;
+}
+
+void RpcSeqpacketTransport::setupNotifiers()
+{
+    m_readBuffer.resize(RpcWire::HeaderSize + qsizetype(m_config.maxBodyReadSize()));
+    m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &RpcSeqpacketTransport::onReadable);
+    m_readNotifier->setEnabled(!m_paused);
+    m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &RpcSeqpacketTransport::onWritable);
+    m_writeNotifier->setEnabled(!m_queue.empty());
+}
+
+void RpcSeqpacketTransport::closeSocket()
+{
+    delete m_readNotifier;
+    m_readNotifier = nullptr;
+    delete m_writeNotifier;
+    m_writeNotifier = nullptr;
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
+    m_queue.clear();
+    m_queuedBytes = 0;
+}
+
+void RpcSeqpacketTransport::connectToAddress(const RpcAddress &address)
+{
+    closeSocket();
+    setState(Connecting);
+    m_peerAddress = address;
+    QString why;
+    sockaddr_un addr;
+    if (!fillAddress(address.path(), &addr, &why)) {
+        QMetaObject::invokeMethod(
+                this, [this, why] { fail(RpcError::InvalidAddress, why); }, Qt::QueuedConnection);
+        return;
+    }
+    const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        const int e = errno;
+        QMetaObject::invokeMethod(
+                this, [this, e] { fail(errorFromErrno(e), errnoString(e)); }, Qt::QueuedConnection);
+        return;
+    }
+    m_fd = fd;
+    qCDebug(lcRpcTransport) << "connecting to" << address;
+    auto attempt = std::make_shared<std::function<void(int)>>();
+    *attempt = [this, addr, attempt](int tries) {
+        if (state() != Connecting || m_fd < 0)
+            return;
+        if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&addr), sizeof(addr)) == 0) {
+            onConnectFinished();
+            return;
+        }
+        const int e = errno;
+        if ((e == EAGAIN || e == EINTR) && tries < ConnectRetryLimit) {
+            // The listener's backlog is full: try again shortly.
+            QTimer::singleShot(ConnectRetryIntervalMsecs, this,
+                               [attempt, tries] { (*attempt)(tries + 1); });
+            return;
+        }
+        fail(e == EAGAIN ? RpcError::SocketTimeout : errorFromErrno(e),
+             QStringLiteral("cannot connect to %1: %2").arg(m_peerAddress.path(), errnoString(e)));
+    };
+    // Connection results are reported from the event loop.
+    QTimer::singleShot(0, this, [attempt] { (*attempt)(0); });
+}
+
+void RpcSeqpacketTransport::onConnectFinished()
+{
+    setState(Connected);
+    setupNotifiers();
+    Q_EMIT connected();
+}
+
+void RpcSeqpacketTransport::fail(RpcError error, const QString &text)
+{
+    if (state() == Unconnected)
+        return;
+    qCDebug(lcRpcTransport) << "closing connection:" << error << text;
+    QPointer<RpcSeqpacketTransport> guard(this);
+    Q_EMIT errorOccurred(error, text, true);
+    if (guard)
+        finishClose();
+}
+
+void RpcSeqpacketTransport::finishClose()
+{
+    if (state() == Unconnected)
+        return;
+    closeSocket();
+    setState(Unconnected);
+    Q_EMIT disconnected();
+}
+
+void RpcSeqpacketTransport::disconnectFromPeer()
+{
+    if (state() == Unconnected || state() == Closing)
+        return;
+    if (state() == Connecting || m_queue.empty()) {
+        finishClose();
+        return;
+    }
+    // Flush the queue first; onWritable() closes when it is empty.
+    setState(Closing);
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+}
+
+void RpcSeqpacketTransport::abort()
+{
+    finishClose();
+}
+
+bool RpcSeqpacketTransport::trySend(const Outgoing &outgoing, int *savedErrno)
+{
+    iovec iov;
+    iov.iov_base = const_cast<char *>(outgoing.datagram.constData());
+    iov.iov_len = size_t(outgoing.datagram.size());
+    msghdr msg = {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+
+    QVarLengthArray<char, CMSG_SPACE(sizeof(int) * 16)> control;
+    if (!outgoing.fds.isEmpty()) {
+        const size_t payload = sizeof(int) * size_t(outgoing.fds.size());
+        control.resize(qsizetype(CMSG_SPACE(payload)));
+        std::memset(control.data(), 0, size_t(control.size()));
+        msg.msg_control = control.data();
+        msg.msg_controllen = size_t(control.size());
+        cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(payload);
+        unsigned char *data = CMSG_DATA(cmsg);
+        for (qsizetype i = 0; i < outgoing.fds.size(); ++i) {
+            const int fd = outgoing.fds.at(i).fileDescriptor();
+            std::memcpy(data + size_t(i) * sizeof(int), &fd, sizeof(int));
+        }
+    }
+    for (;;) {
+        const ssize_t sent = ::sendmsg(m_fd, &msg, MSG_NOSIGNAL);
+        if (sent >= 0)
+            return true;
+        if (errno == EINTR)
+            continue;
+        *savedErrno = errno;
+        return false;
+    }
+}
+
+RpcError RpcSeqpacketTransport::send(const RpcMessage &message)
+{
+    if (state() != Connected || m_fd < 0)
+        return RpcError::NotConnected;
+    const RpcError check = checkOutgoing(message, true);
+    if (check != RpcError::NoError)
+        return check;
+    for (const RpcFileDescriptor &fd : message.fileDescriptors()) {
+        if (!fd.isValid())
+            return RpcError::InvalidOperation;
+    }
+    const qint64 size = RpcWire::HeaderSize + message.body().size();
+    const qint64 highWater = m_config.writeBufferHighWaterMark();
+    if (!m_queue.empty() && highWater > 0 && m_queuedBytes + size > highWater)
+        return RpcError::WriteBufferFull;
+
+    Outgoing outgoing{RpcWire::encodeDatagram(message, m_config.byteOrder()),
+                      message.fileDescriptors()};
+    if (m_queue.empty()) {
+        int e = 0;
+        if (trySend(outgoing, &e))
+            return RpcError::NoError;
+        if (e == EMSGSIZE || e == ENOBUFS) {
+            // The socket buffer cannot ever take a datagram this large.
+            qCWarning(lcRpcTransport)
+                    << "datagram of" << size << "bytes rejected:" << errnoString(e);
+            return RpcError::PayloadTooLarge;
+        }
+        if (e != EAGAIN && e != EWOULDBLOCK) {
+            QMetaObject::invokeMethod(
+                    this,
+                    [this, e] {
+                        fail(errorFromErrno(e),
+                             QStringLiteral("write failed: %1").arg(errnoString(e)));
+                    },
+                    Qt::QueuedConnection);
+            return RpcError::NoError;
+        }
+        if (highWater > 0 && size > highWater)
+            return RpcError::WriteBufferFull;
+    }
+    m_queuedBytes += size;
+    m_queue.push_back(std::move(outgoing));
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(true);
+    return RpcError::NoError;
+}
+
+void RpcSeqpacketTransport::onWritable()
+{
+    while (!m_queue.empty()) {
+        int e = 0;
+        if (!trySend(m_queue.front(), &e)) {
+            if (e == EAGAIN || e == EWOULDBLOCK)
+                return;
+            fail(errorFromErrno(e), QStringLiteral("write failed: %1").arg(errnoString(e)));
+            return;
+        }
+        m_queuedBytes -= m_queue.front().datagram.size();
+        m_queue.pop_front();
+    }
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
+    if (state() == Closing)
+        finishClose();
+}
+
+void RpcSeqpacketTransport::onReadable()
+{
+    QPointer<RpcSeqpacketTransport> guard(this);
+    const int maxFds = qMax(0, m_config.maxFileDescriptorsRead());
+    // Room for one more descriptor than allowed, so too many is detected
+    // rather than silently cut (MSG_CTRUNC covers the rest).
+    QVarLengthArray<char, 512> control(qsizetype(CMSG_SPACE(sizeof(int) * size_t(maxFds + 1))));
+
+    for (int i = 0; i < MaxDatagramsPerWakeup; ++i) {
+        if (!guard || m_paused || state() != Connected || m_fd < 0)
+            return;
+        iovec iov;
+        iov.iov_base = m_readBuffer.data();
+        iov.iov_len = size_t(m_readBuffer.size());
+        msghdr msg = {};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.data();
+        msg.msg_controllen = size_t(control.size());
+        const ssize_t received = ::recvmsg(m_fd, &msg, MSG_CMSG_CLOEXEC | MSG_TRUNC);
+        if (received < 0) {
+            const int e = errno;
+            if (e == EINTR)
+                continue;
+            if (e == EAGAIN || e == EWOULDBLOCK)
+                return;
+            fail(errorFromErrno(e), QStringLiteral("read failed: %1").arg(errnoString(e)));
+            return;
+        }
+        // Own the descriptors before anything else can go wrong.
+        RpcSeqpacket::ReceivedDatagram datagram;
+        datagram.fileDescriptors = RpcSeqpacket::takeFileDescriptors(
+                msg.msg_controllen > 0 ? msg.msg_control : nullptr, qsizetype(msg.msg_controllen));
+        if (received == 0 && datagram.fileDescriptors.isEmpty()) {
+            qCDebug(lcRpcTransport) << "peer closed the connection";
+            finishClose();
+            return;
+        }
+        datagram.data = m_readBuffer.constData();
+        datagram.truncated = (msg.msg_flags & MSG_TRUNC) || received > m_readBuffer.size();
+        datagram.size = datagram.truncated ? qsizetype(received) : qsizetype(received);
+        datagram.controlTruncated = msg.msg_flags & MSG_CTRUNC;
+        RpcSeqpacket::ParseResult parsed = RpcSeqpacket::parse(datagram, m_config.byteOrder(),
+                                                               m_config.maxBodyReadSize(), maxFds);
+        datagram.fileDescriptors.clear();
+        if (parsed.error != RpcError::NoError) {
+            qCDebug(lcRpcProtocol) << parsed.errorString;
+            Q_EMIT errorOccurred(parsed.error, parsed.errorString, false);
+            continue;
+        }
+        Q_EMIT messageReceived(parsed.message);
+    }
+    // More may be waiting: the notifier fires again.
+}
+
+void RpcSeqpacketTransport::setReadingPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    if (m_readNotifier && state() == Connected) {
+        m_readNotifier->setEnabled(!paused);
+        if (!paused)
+            QMetaObject::invokeMethod(this, &RpcSeqpacketTransport::onReadable,
+                                      Qt::QueuedConnection);
+    }
+}
+
+RpcPeerCredentials RpcSeqpacketTransport::peerCredentials() const
+{
+    return RpcPeerCredentials::fromSocketDescriptor(m_fd);
+}
+
+RpcSeqpacketListener::RpcSeqpacketListener(QObject *parent) : QObject(parent) { }
+
+RpcSeqpacketListener::~RpcSeqpacketListener()
+{
+    close();
+}
+
+bool RpcSeqpacketListener::listen(const QString &path, RpcError *error, QString *errorString)
+{
+    sockaddr_un addr;
+    if (!fillAddress(path, &addr, errorString)) {
+        *error = RpcError::InvalidAddress;
+        return false;
+    }
+    const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        *error = errorFromErrno(errno);
+        *errorString = errnoString(errno);
+        return false;
+    }
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0
+        || ::listen(fd, SOMAXCONN) != 0) {
+        const int e = errno;
+        ::close(fd);
+        *error = errorFromErrno(e);
+        *errorString = QStringLiteral("cannot listen on %1: %2").arg(path, errnoString(e));
+        return false;
+    }
+    m_fd = fd;
+    m_path = path;
+    m_notifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &RpcSeqpacketListener::onReadable);
+    return true;
+}
+
+void RpcSeqpacketListener::close()
+{
+    if (m_fd < 0)
+        return;
+    delete m_notifier;
+    m_notifier = nullptr;
+    ::close(m_fd);
+    m_fd = -1;
+    ::unlink(QFile::encodeName(m_path).constData());
+    m_path.clear();
+}
+
+void RpcSeqpacketListener::onReadable()
+{
+    QPointer<RpcSeqpacketListener> guard(this);
+    while (guard && m_fd >= 0) {
+        const int fd = ::accept4(m_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            Q_EMIT newConnection(fd);
+            continue;
+        }
+        const int e = errno;
+        if (e == EINTR || e == ECONNABORTED)
+            continue;
+        if (e == EAGAIN || e == EWOULDBLOCK)
+            return;
+        // Out of descriptors and the like: pause accepting for a moment
+        // instead of spinning on a readable listener.
+        m_notifier->setEnabled(false);
+        QTimer::singleShot(100, this, [this] {
+            if (m_notifier)
+                m_notifier->setEnabled(true);
+        });
+        Q_EMIT acceptError(errorFromErrno(e),
+                           QStringLiteral("accept failed: %1").arg(errnoString(e)));
+        return;
+    }
+}
+
+} // namespace Fizyr
+
+#include "moc_rpcseqpackettransport_p.cpp"

@@ -1,0 +1,76 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCSTREAMTRANSPORT_P_H
+#define FIZYRRPCQT_RPCSTREAMTRANSPORT_P_H
+
+//
+//  W A R N I N G
+//  -------------
+//
+// This file is not part of the public API. It exists for the convenience of
+// the implementation and may change from version to version without notice.
+//
+// We mean it.
+//
+
+#include "rpctransport_p.h"
+#include "wire/rpcwire_p.h"
+
+#include <QtCore/qiodevice.h>
+#include <QtCore/qpointer.h>
+
+QT_BEGIN_NAMESPACE
+class QIODevice;
+class QTcpSocket;
+class QLocalSocket;
+QT_END_NAMESPACE
+
+namespace Fizyr {
+
+// Length-prefixed frames over any connected QIODevice: QTcpSocket,
+// QLocalSocket, QSslSocket or a user device.
+class FIZYRRPCQT_AUTOTEST_EXPORT RpcStreamTransport : public RpcTransport
+{
+    Q_OBJECT
+
+public:
+    explicit RpcStreamTransport(QObject *parent = nullptr);
+    ~RpcStreamTransport() override;
+
+    // Takes an already connected (open) device. If owned, the transport
+    // deletes it when done; otherwise the caller keeps ownership.
+    void setDevice(QIODevice *device, bool owned);
+    QIODevice *device() const { return m_device; }
+
+    void setConfig(const RpcConfig &config) override;
+    void connectToAddress(const RpcAddress &address) override;
+    void disconnectFromPeer() override;
+    void abort() override;
+    RpcError send(const RpcMessage &message) override;
+    void setReadingPaused(bool paused) override;
+    qint64 bytesToWrite() const override;
+    RpcAddress peerAddress() const override;
+    RpcPeerCredentials peerCredentials() const override;
+
+private:
+    void attach(QIODevice *device, bool owned);
+    void detach();
+    void processIncoming();
+    void onDeviceConnected();
+    void onDeviceDisconnected();
+    void onSocketError(RpcError error, const QString &text);
+    void fatal(RpcError error, const QString &text);
+
+    QPointer<QIODevice> m_device;
+    QTcpSocket *m_tcp = nullptr;
+    QLocalSocket *m_local = nullptr;
+    bool m_owned = false;
+    bool m_paused = false;
+    bool m_pendingDisconnect = false;
+    RpcWire::RpcFrameDecoder m_decoder;
+};
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCSTREAMTRANSPORT_P_H

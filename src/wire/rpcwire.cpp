@@ -1,0 +1,224 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#include "rpcwire_p.h"
+
+#include <QtCore/qendian.h>
+
+#include <cstring>
+
+namespace Fizyr {
+namespace RpcWire {
+
+void writeU32(char *out, quint32 value, RpcConfig::ByteOrder order) noexcept
+{
+    switch (order) {
+    case RpcConfig::LittleEndian:
+        qToLittleEndian(value, out);
+        return;
+    case RpcConfig::BigEndian:
+        qToBigEndian(value, out);
+        return;
+    case RpcConfig::NativeEndian:
+        std::memcpy(out, &value, sizeof(value));
+        return;
+    }
+}
+
+quint32 readU32(const char *in, RpcConfig::ByteOrder order) noexcept
+{
+    switch (order) {
+    case RpcConfig::LittleEndian:
+        return qFromLittleEndian<quint32>(in);
+    case RpcConfig::BigEndian:
+        return qFromBigEndian<quint32>(in);
+    case RpcConfig::NativeEndian:
+        break;
+    }
+    quint32 value;
+    std::memcpy(&value, in, sizeof(value));
+    return value;
+}
+
+void encodeHeader(char *out, const Header &header, RpcConfig::ByteOrder order) noexcept
+{
+    writeU32(out, header.type, order);
+    writeU32(out + 4, header.requestId, order);
+    writeU32(out + 8, quint32(header.serviceId), order);
+}
+
+Header decodeHeader(const char *in, RpcConfig::ByteOrder order) noexcept
+{
+    Header header;
+    header.type = readU32(in, order);
+    header.requestId = readU32(in + 4, order);
+    header.serviceId = qint32(readU32(in + 8, order));
+    return header;
+}
+
+static Header headerOf(const RpcMessage &message)
+{
+    return Header{quint32(message.type()), message.requestId(), message.serviceId()};
+}
+
+void encodeStreamPrefix(char *out, const RpcMessage &message, RpcConfig::ByteOrder order) noexcept
+{
+    writeU32(out, quint32(HeaderSize + message.body().size()), order);
+    encodeHeader(out + LengthPrefixSize, headerOf(message), order);
+}
+
+QByteArray encodeStreamFrame(const RpcMessage &message, RpcConfig::ByteOrder order)
+{
+    const QByteArray body = message.body();
+    QByteArray frame(LengthPrefixSize + HeaderSize + body.size(), Qt::Uninitialized);
+    encodeStreamPrefix(frame.data(), message, order);
+    if (!body.isEmpty())
+        std::memcpy(frame.data() + LengthPrefixSize + HeaderSize, body.constData(),
+                    size_t(body.size()));
+    return frame;
+}
+
+QByteArray encodeDatagram(const RpcMessage &message, RpcConfig::ByteOrder order)
+{
+    const QByteArray body = message.body();
+    QByteArray datagram(HeaderSize + body.size(), Qt::Uninitialized);
+    encodeHeader(datagram.data(), headerOf(message), order);
+    if (!body.isEmpty())
+        std::memcpy(datagram.data() + HeaderSize, body.constData(), size_t(body.size()));
+    return datagram;
+}
+
+DatagramResult parseDatagram(const char *data, qsizetype size, RpcConfig::ByteOrder order,
+                             quint32 maxBody)
+{
+    DatagramResult result;
+    if (size < HeaderSize) {
+        result.error = RpcError::FrameTooShort;
+        return result;
+    }
+    const Header header = decodeHeader(data, order);
+    if (header.type > MaxMessageType) {
+        result.error = RpcError::InvalidMessageType;
+        return result;
+    }
+    const qsizetype bodySize = size - HeaderSize;
+    if (quint64(bodySize) > maxBody) {
+        result.error = RpcError::MessageTooLarge;
+        return result;
+    }
+    result.message = RpcMessage(RpcMessage::Type(header.type), header.requestId, header.serviceId,
+                                QByteArray(data + HeaderSize, bodySize));
+    return result;
+}
+
+RpcFrameDecoder::RpcFrameDecoder(RpcConfig::ByteOrder order, quint32 maxBody)
+    : m_order(order), m_maxBody(maxBody)
+{ }
+
+void RpcFrameDecoder::reset()
+{
+    m_state = NeedMore;
+    m_error = RpcError::NoError;
+    m_errorString.clear();
+    m_prefixFill = 0;
+    m_body = QByteArray();
+    m_bodyFill = 0;
+    m_message = RpcMessage();
+}
+
+RpcFrameDecoder::Buffer RpcFrameDecoder::writeBuffer()
+{
+    Q_ASSERT(m_state == NeedMore);
+    constexpr qsizetype prefixSize = LengthPrefixSize + HeaderSize;
+    if (m_prefixFill < prefixSize)
+        return Buffer{m_prefix + m_prefixFill, prefixSize - m_prefixFill};
+    return Buffer{m_body.data() + m_bodyFill, m_body.size() - m_bodyFill};
+}
+
+RpcFrameDecoder::State RpcFrameDecoder::fail(RpcError error, const QString &text)
+{
+    m_state = Failed;
+    m_error = error;
+    m_errorString = text;
+    return m_state;
+}
+
+RpcFrameDecoder::State RpcFrameDecoder::headerComplete()
+{
+    const quint32 length = readU32(m_prefix, m_order);
+    if (length < HeaderSize) {
+        return fail(RpcError::FrameTooShort,
+                    QStringLiteral("frame length %1 is shorter than the %2-byte message header")
+                            .arg(length)
+                            .arg(HeaderSize));
+    }
+    m_header = decodeHeader(m_prefix + LengthPrefixSize, m_order);
+    if (m_header.type > MaxMessageType)
+        return fail(RpcError::InvalidMessageType,
+                    QStringLiteral("invalid message type %1").arg(m_header.type));
+    const quint32 bodySize = length - quint32(HeaderSize);
+    if (bodySize > m_maxBody) {
+        return fail(RpcError::MessageTooLarge,
+                    QStringLiteral("message body of %1 bytes exceeds the maximum of %2 bytes")
+                            .arg(bodySize)
+                            .arg(m_maxBody));
+    }
+    if (bodySize == 0) {
+        m_message = RpcMessage(RpcMessage::Type(m_header.type), m_header.requestId,
+                               m_header.serviceId);
+        m_prefixFill = 0;
+        m_state = MessageReady;
+        return m_state;
+    }
+    m_body = QByteArray(qsizetype(bodySize), Qt::Uninitialized);
+    m_bodyFill = 0;
+    return NeedMore;
+}
+
+RpcFrameDecoder::State RpcFrameDecoder::commit(qsizetype n)
+{
+    Q_ASSERT(m_state == NeedMore);
+    if (n <= 0)
+        return m_state;
+    constexpr qsizetype prefixSize = LengthPrefixSize + HeaderSize;
+    if (m_prefixFill < prefixSize) {
+        m_prefixFill += n;
+        Q_ASSERT(m_prefixFill <= prefixSize);
+        if (m_prefixFill == prefixSize)
+            return headerComplete();
+        return NeedMore;
+    }
+    m_bodyFill += n;
+    Q_ASSERT(m_bodyFill <= m_body.size());
+    if (m_bodyFill == m_body.size()) {
+        m_message = RpcMessage(RpcMessage::Type(m_header.type), m_header.requestId,
+                               m_header.serviceId, std::exchange(m_body, QByteArray()));
+        m_prefixFill = 0;
+        m_bodyFill = 0;
+        m_state = MessageReady;
+    }
+    return m_state;
+}
+
+qsizetype RpcFrameDecoder::feed(const char *data, qsizetype size)
+{
+    qsizetype consumed = 0;
+    while (m_state == NeedMore && consumed < size) {
+        const Buffer buffer = writeBuffer();
+        const qsizetype n = qMin(buffer.size, size - consumed);
+        std::memcpy(buffer.data, data + consumed, size_t(n));
+        consumed += n;
+        commit(n);
+    }
+    return consumed;
+}
+
+RpcMessage RpcFrameDecoder::takeMessage()
+{
+    Q_ASSERT(m_state == MessageReady);
+    m_state = NeedMore;
+    return std::exchange(m_message, RpcMessage());
+}
+
+} // namespace RpcWire
+} // namespace Fizyr
