@@ -217,7 +217,8 @@ RpcMessage RpcFrameDecoder::takeMessage()
 {
     Q_ASSERT(m_state == MessageReady);
     m_state = NeedMore;
-    return std::exchange(m_message, RpcMessage());
+    // Leaves m_message moved-from (no allocation); it is assigned before its next use.
+    return std::move(m_message);
 }
 
 } // namespace RpcWire
