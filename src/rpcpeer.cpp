@@ -565,6 +565,10 @@ void RpcPeerPrivate::onConnected()
 void RpcPeerPrivate::onTransportError(RpcError transportError, const QString &text, bool fatal)
 {
     qCDebug(lcRpcPeer) << (fatal ? "fatal error:" : "error:") << transportError << text;
+    // A failed connection attempt is over at once: errorOccurred() already
+    // sees UnconnectedState, as with QAbstractSocket.
+    if (fatal && state == RpcPeer::ConnectingState)
+        setState(RpcPeer::UnconnectedState);
     reportError(transportError, text);
 }
 

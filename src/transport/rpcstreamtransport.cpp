@@ -99,7 +99,10 @@ void RpcStreamTransport::attach(QIODevice *device, bool owned)
                 &RpcStreamTransport::onDeviceDisconnected);
         connect(m_local, &QLocalSocket::errorOccurred, this,
                 [this](QLocalSocket::LocalSocketError error) {
-                    onSocketError(fromLocalSocketError(error), m_local->errorString());
+                    const QString text = error == QLocalSocket::ServerNotFoundError
+                    ? QStringLiteral("no socket at %1").arg(m_local->serverName())
+                    : m_local->errorString();
+            onSocketError(fromLocalSocketError(error), text);
                 });
     } else {
         connect(device, &QIODevice::readChannelFinished, this,
@@ -158,8 +161,20 @@ void RpcStreamTransport::onDeviceConnected()
         return;
     if (m_tcp)
         m_tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    setState(Connected);
-    Q_EMIT connected();
+    // QLocalSocket connects from inside connectToServer(): report it from the
+    // event loop, like every other outcome.
+    QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (state() != Connecting)
+                    return;
+                setState(Connected);
+                QPointer<RpcStreamTransport> guard(this);
+                Q_EMIT connected();
+                if (guard)
+                    processIncoming(); // anything that arrived meanwhile
+            },
+            Qt::QueuedConnection);
 }
 
 void RpcStreamTransport::onDeviceDisconnected()
@@ -188,6 +203,18 @@ void RpcStreamTransport::onSocketError(RpcError error, const QString &text)
     }
     if (state() == Unconnected)
         return;
+    if (state() == Connecting) {
+        // QLocalSocket reports some failures from inside connectToServer():
+        // deliver them from the event loop, like every other outcome.
+        QMetaObject::invokeMethod(
+                this,
+                [this, error, text] {
+                    if (state() == Connecting)
+                        fatal(error, text);
+                },
+                Qt::QueuedConnection);
+        return;
+    }
     fatal(error, text);
 }
 

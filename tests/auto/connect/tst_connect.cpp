@@ -1,0 +1,276 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+// Connecting and listening: failures are reported clearly and never from
+// inside the call that started them.
+
+#include <FizyrRpcQt/RpcPeer>
+#include <FizyrRpcQt/RpcServer>
+
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtNetwork/QLocalServer>
+#include <QtNetwork/QTcpServer>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+using namespace Fizyr;
+
+constexpr int Timeout = 20000;
+
+class tst_Connect : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void connectFailures_data();
+    void connectFailures();
+    void connectAndDisconnect_data();
+    void connectAndDisconnect();
+    void reconnect();
+    void listenErrors();
+    void staleUnixSocketIsReplaced_data();
+    void staleUnixSocketIsReplaced();
+    void liveUnixSocketIsRefused_data();
+    void liveUnixSocketIsRefused();
+    void closeRemovesSocketFile_data();
+    void closeRemovesSocketFile();
+    void serverAddressHasRealPort();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+static quint16 closedPort()
+{
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    return server.serverPort(); // closed again when server goes
+}
+
+void tst_Connect::connectFailures_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<int>("error");
+    QTest::newRow("tcp-refused") << QStringLiteral("tcp://127.0.0.1:%1").arg(closedPort())
+                                 << int(RpcError::ConnectionRefused);
+    QTest::newRow("unix-missing") << QStringLiteral("unix:")
+                    + m_dir.filePath(QStringLiteral("none.sock"))
+                                  << int(RpcError::HostNotFound);
+    QTest::newRow("seqpacket-missing")
+            << QStringLiteral("seqpacket:") + m_dir.filePath(QStringLiteral("none.sock"))
+            << int(RpcError::HostNotFound);
+    QTest::newRow("invalid") << QStringLiteral("tcp://no-port") << int(RpcError::InvalidAddress);
+    QTest::newRow("unknown-scheme")
+            << QStringLiteral("udp://127.0.0.1:1") << int(RpcError::InvalidAddress);
+    QTest::newRow("empty") << QString() << int(RpcError::InvalidAddress);
+}
+
+void tst_Connect::connectFailures()
+{
+    QFETCH(QString, address);
+    QFETCH(int, error);
+    RpcPeer peer;
+    QSignalSpy errors(&peer, &RpcPeer::errorOccurred);
+    QSignalSpy connected(&peer, &RpcPeer::connected);
+    QSignalSpy disconnected(&peer, &RpcPeer::disconnected);
+    RpcPeer::State stateAtError = RpcPeer::ConnectedState;
+    connect(&peer, &RpcPeer::errorOccurred, this, [&] { stateAtError = peer.state(); });
+    peer.connectToServer(address);
+    QCOMPARE(errors.size(), 0); // never from inside connectToServer()
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(errors.at(0).at(0).value<RpcError>(), RpcError(error));
+    QCOMPARE(peer.error(), RpcError(error));
+    QVERIFY(!peer.errorString().isEmpty());
+    QCOMPARE(stateAtError, RpcPeer::UnconnectedState);
+    QCOMPARE(peer.state(), RpcPeer::UnconnectedState);
+    QCOMPARE(connected.size(), 0);
+    QCOMPARE(disconnected.size(), 0); // never connected
+    QVERIFY(!peer.waitForConnected(0));
+}
+
+void tst_Connect::connectAndDisconnect_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::newRow("tcp") << QStringLiteral("tcp://127.0.0.1:0");
+    QTest::newRow("unix") << QStringLiteral("unix:") + m_dir.filePath(QStringLiteral("cd.sock"));
+    QTest::newRow("seqpacket") << QStringLiteral("seqpacket:")
+                    + m_dir.filePath(QStringLiteral("cd-sp.sock"));
+}
+
+void tst_Connect::connectAndDisconnect()
+{
+    QFETCH(QString, address);
+    RpcServer server;
+    QVERIFY2(server.listen(address), qPrintable(server.errorString()));
+    RpcPeer peer;
+    QSignalSpy states(&peer, &RpcPeer::stateChanged);
+    QSignalSpy connected(&peer, &RpcPeer::connected);
+    QSignalSpy disconnected(&peer, &RpcPeer::disconnected);
+    peer.connectToServer(server.serverAddress().toString());
+    QCOMPARE(peer.state(), RpcPeer::ConnectingState);
+    QCOMPARE(connected.size(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
+    QCOMPARE(peer.state(), RpcPeer::ConnectedState);
+    QTRY_VERIFY_WITH_TIMEOUT(server.hasPendingConnections(), Timeout);
+    std::unique_ptr<RpcPeer> accepted(server.nextPendingConnection());
+    QVERIFY(!server.hasPendingConnections());
+    QCOMPARE(server.nextPendingConnection(), nullptr);
+    QCOMPARE(accepted->parent(), &server);
+    QSignalSpy acceptedDisconnected(accepted.get(), &RpcPeer::disconnected);
+
+    peer.disconnectFromServer();
+    QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, Timeout);
+    QCOMPARE(peer.state(), RpcPeer::UnconnectedState);
+    QTRY_COMPARE_WITH_TIMEOUT(acceptedDisconnected.size(), 1, Timeout);
+    QCOMPARE(accepted->state(), RpcPeer::UnconnectedState);
+    QVERIFY(states.size() >= 3); // connecting, connected, (closing,) unconnected
+    QCOMPARE(states.first().at(0).value<RpcPeer::State>(), RpcPeer::ConnectingState);
+    QCOMPARE(states.last().at(0).value<RpcPeer::State>(), RpcPeer::UnconnectedState);
+}
+
+void tst_Connect::reconnect()
+{
+    RpcServer server;
+    QVERIFY(server.listen(QStringLiteral("tcp://127.0.0.1:0")));
+    RpcPeer peer;
+    for (int i = 0; i < 3; ++i) {
+        peer.connectToServer(server.serverAddress().toString());
+        QVERIFY(peer.waitForConnected(Timeout));
+        peer.disconnectFromServer();
+        QVERIFY(peer.waitForDisconnected(Timeout));
+    }
+}
+
+void tst_Connect::listenErrors()
+{
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+    RpcServer server;
+    QSignalSpy listening(&server, &RpcServer::listeningChanged);
+    QVERIFY(!server.listen(QStringLiteral("tcp://127.0.0.1:%1").arg(taken.serverPort())));
+    QCOMPARE(server.error(), RpcError::AddressInUse);
+    QVERIFY(!server.isListening());
+    QVERIFY(!server.listen(QStringLiteral("tcp://not-an-ip:1")));
+    QCOMPARE(server.error(), RpcError::InvalidAddress);
+    QVERIFY(!server.listen(QStringLiteral("nonsense")));
+    QCOMPARE(server.error(), RpcError::InvalidAddress);
+    QVERIFY(!server.errorString().isEmpty());
+    const QString file = m_dir.filePath(QStringLiteral("plain-file"));
+    QFile plain(file);
+    QVERIFY(plain.open(QIODevice::WriteOnly));
+    plain.close();
+    QVERIFY(!server.listen(QStringLiteral("unix:") + file));
+    QCOMPARE(server.error(), RpcError::AddressInUse);
+    QVERIFY(QFile::exists(file)); // not removed: it is no socket
+    QCOMPARE(listening.size(), 0);
+    QVERIFY(server.listen(QStringLiteral("tcp://127.0.0.1:0")));
+    QCOMPARE(listening.size(), 1);
+    QTest::ignoreMessage(QtWarningMsg, "RpcServer::listen: already listening");
+    QVERIFY(!server.listen(QStringLiteral("tcp://127.0.0.1:0")));
+    QCOMPARE(server.error(), RpcError::InvalidOperation);
+}
+
+static int bindStaleSocket(const QString &path, int type)
+{
+    const int fd = ::socket(AF_UNIX, type, 0);
+    sockaddr_un addr = {};
+    addr.sun_family = AF_UNIX;
+    const QByteArray encoded = QFile::encodeName(path);
+    memcpy(addr.sun_path, encoded.constData(), size_t(encoded.size()));
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void tst_Connect::staleUnixSocketIsReplaced_data()
+{
+    QTest::addColumn<QString>("scheme");
+    QTest::addColumn<int>("type");
+    QTest::newRow("unix") << QStringLiteral("unix") << int(SOCK_STREAM);
+    QTest::newRow("seqpacket") << QStringLiteral("seqpacket") << int(SOCK_SEQPACKET);
+}
+
+void tst_Connect::staleUnixSocketIsReplaced()
+{
+    QFETCH(QString, scheme);
+    QFETCH(int, type);
+    const QString path = m_dir.filePath(scheme + QStringLiteral("-stale.sock"));
+    // A socket file whose owner is gone (bound, never listening, closed).
+    const int fd = bindStaleSocket(path, type);
+    QVERIFY(fd >= 0);
+    ::close(fd);
+    QVERIFY(QFile::exists(path));
+
+    RpcServer server;
+    QVERIFY2(server.listen(scheme + QLatin1Char(':') + path), qPrintable(server.errorString()));
+    RpcPeer peer;
+    peer.connectToServer(scheme + QLatin1Char(':') + path);
+    QVERIFY(peer.waitForConnected(Timeout));
+}
+
+void tst_Connect::liveUnixSocketIsRefused_data()
+{
+    staleUnixSocketIsReplaced_data();
+}
+
+void tst_Connect::liveUnixSocketIsRefused()
+{
+    QFETCH(QString, scheme);
+    const QString address
+            = scheme + QLatin1Char(':') + m_dir.filePath(scheme + QStringLiteral("-live.sock"));
+    RpcServer first;
+    QVERIFY(first.listen(address));
+    RpcServer second;
+    QVERIFY(!second.listen(address));
+    QCOMPARE(second.error(), RpcError::AddressInUse);
+    // The first server still works.
+    RpcPeer peer;
+    peer.connectToServer(address);
+    QVERIFY(peer.waitForConnected(Timeout));
+}
+
+void tst_Connect::closeRemovesSocketFile_data()
+{
+    staleUnixSocketIsReplaced_data();
+}
+
+void tst_Connect::closeRemovesSocketFile()
+{
+    QFETCH(QString, scheme);
+    const QString path = m_dir.filePath(scheme + QStringLiteral("-close.sock"));
+    {
+        RpcServer server;
+        QVERIFY(server.listen(scheme + QLatin1Char(':') + path));
+        QVERIFY(QFile::exists(path));
+        QSignalSpy listening(&server, &RpcServer::listeningChanged);
+        server.close();
+        QCOMPARE(listening.size(), 1);
+        QVERIFY(!server.isListening());
+        QVERIFY(!QFile::exists(path));
+        QVERIFY(server.listen(scheme + QLatin1Char(':') + path));
+    }
+    // The destructor removes it too.
+    QVERIFY(!QFile::exists(path));
+}
+
+void tst_Connect::serverAddressHasRealPort()
+{
+    RpcServer server;
+    QVERIFY(server.listen(QStringLiteral("tcp://127.0.0.1:0")));
+    QVERIFY(server.serverPort() != 0);
+    QCOMPARE(server.serverAddress().port(), server.serverPort());
+    QCOMPARE(server.serverAddress().toString(),
+             QStringLiteral("tcp://127.0.0.1:%1").arg(server.serverPort()));
+    server.close();
+    QVERIFY(!server.serverAddress().isValid());
+}
+
+QTEST_GUILESS_MAIN(tst_Connect)
+#include "tst_connect.moc"
