@@ -22,6 +22,7 @@ private Q_SLOTS:
     void clientWithoutServerFails_data();
     void clientWithoutServerFails();
     void demo();
+    void fdPassing();
 
 private:
     QTemporaryDir m_dir;
@@ -108,6 +109,17 @@ void tst_ExamplesRun::demo()
           "client got error response: \"unknown service 99\"", "demo    done"}) {
         QVERIFY2(output.simplified().contains(QByteArray(line).simplified()), line);
     }
+}
+
+void tst_ExamplesRun::fdPassing()
+{
+    QProcess example;
+    example.start(binary(QStringLiteral("fd-passing")), {});
+    QVERIFY(example.waitForFinished(Timeout));
+    const QByteArray output = example.readAllStandardOutput();
+    QVERIFY2(example.exitCode() == 0, output.constData());
+    QVERIFY(output.contains("server: read \"Hello through a file descriptor!\""));
+    QVERIFY(output.contains("read \"HELLO THROUGH A FILE DESCRIPTOR!\" through the received descriptor"));
 }
 
 QTEST_GUILESS_MAIN(tst_ExamplesRun)
