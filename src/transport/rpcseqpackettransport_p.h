@@ -94,6 +94,7 @@ private:
     void closeSocket();
     void onReadable();
     void onWritable();
+    void tryConnect(int attempt);
     void onConnectFinished();
     // Returns false if the socket failed or would block.
     bool trySend(const Outgoing &outgoing, int *savedErrno);

@@ -235,26 +235,33 @@ void RpcSeqpacketTransport::connectToAddress(const RpcAddress &address)
     }
     m_fd = fd;
     qCDebug(lcRpcTransport) << "connecting to" << address;
-    auto attempt = std::make_shared<std::function<void(int)>>();
-    *attempt = [this, addr, attempt](int tries) {
-        if (state() != Connecting || m_fd < 0)
-            return;
-        if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&addr), sizeof(addr)) == 0) {
-            onConnectFinished();
-            return;
-        }
-        const int e = errno;
-        if ((e == EAGAIN || e == EINTR) && tries < ConnectRetryLimit) {
-            // The listener's backlog is full: try again shortly.
-            QTimer::singleShot(ConnectRetryIntervalMsecs, this,
-                               [attempt, tries] { (*attempt)(tries + 1); });
-            return;
-        }
-        fail(e == EAGAIN ? RpcError::SocketTimeout : errorFromErrno(e),
-             QStringLiteral("cannot connect to %1: %2").arg(m_peerAddress.path(), errnoString(e)));
-    };
-    // Connection results are reported from the event loop.
-    QTimer::singleShot(0, this, [attempt] { (*attempt)(0); });
+    // The result is reported from the event loop.
+    QTimer::singleShot(0, this, [this] { tryConnect(0); });
+}
+
+void RpcSeqpacketTransport::tryConnect(int attempt)
+{
+    if (state() != Connecting || m_fd < 0)
+        return;
+    sockaddr_un addr;
+    QString why;
+    if (!fillAddress(m_peerAddress.path(), &addr, &why)) {
+        fail(RpcError::InvalidAddress, why);
+        return;
+    }
+    if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&addr), sizeof(addr)) == 0) {
+        onConnectFinished();
+        return;
+    }
+    const int e = errno;
+    if ((e == EAGAIN || e == EINTR) && attempt < ConnectRetryLimit) {
+        // The listener's backlog is full: try again shortly.
+        QTimer::singleShot(ConnectRetryIntervalMsecs, this,
+                           [this, attempt] { tryConnect(attempt + 1); });
+        return;
+    }
+    fail(e == EAGAIN ? RpcError::SocketTimeout : errorFromErrno(e),
+         QStringLiteral("cannot connect to %1: %2").arg(m_peerAddress.path(), errnoString(e)));
 }
 
 void RpcSeqpacketTransport::onConnectFinished()

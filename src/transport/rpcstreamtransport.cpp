@@ -100,9 +100,9 @@ void RpcStreamTransport::attach(QIODevice *device, bool owned)
         connect(m_local, &QLocalSocket::errorOccurred, this,
                 [this](QLocalSocket::LocalSocketError error) {
                     const QString text = error == QLocalSocket::ServerNotFoundError
-                    ? QStringLiteral("no socket at %1").arg(m_local->serverName())
-                    : m_local->errorString();
-            onSocketError(fromLocalSocketError(error), text);
+                            ? QStringLiteral("no socket at %1").arg(m_local->serverName())
+                            : m_local->errorString();
+                    onSocketError(fromLocalSocketError(error), text);
                 });
     } else {
         connect(device, &QIODevice::readChannelFinished, this,
