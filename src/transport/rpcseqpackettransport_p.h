@@ -95,6 +95,7 @@ private:
     void onReadable();
     void onWritable();
     void tryConnect(int attempt);
+    bool peerHungUp() const;
     void onConnectFinished();
     // Returns false if the socket failed or would block.
     bool trySend(const Outgoing &outgoing, int *savedErrno);

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -447,11 +448,12 @@ void RpcSeqpacketTransport::onReadable()
         RpcSeqpacket::ReceivedDatagram datagram;
         datagram.fileDescriptors = RpcSeqpacket::takeFileDescriptors(
                 msg.msg_controllen > 0 ? msg.msg_control : nullptr, qsizetype(msg.msg_controllen));
-        if (received == 0 && datagram.fileDescriptors.isEmpty()) {
+        if (received == 0 && datagram.fileDescriptors.isEmpty() && peerHungUp()) {
             qCDebug(lcRpcTransport) << "peer closed the connection";
             finishClose();
             return;
         }
+        // Otherwise an empty datagram: dropped as too short below.
         datagram.data = m_readBuffer.constData();
         datagram.truncated = (msg.msg_flags & MSG_TRUNC) || received > m_readBuffer.size();
         datagram.size = datagram.truncated ? qsizetype(received) : qsizetype(received);
@@ -467,6 +469,14 @@ void RpcSeqpacketTransport::onReadable()
         Q_EMIT messageReceived(parsed.message);
     }
     // More may be waiting: the notifier fires again.
+}
+
+bool RpcSeqpacketTransport::peerHungUp() const
+{
+    // A read of zero bytes is either the end of the connection or an empty
+    // datagram; only the former sets POLLRDHUP or POLLHUP.
+    pollfd pfd{ m_fd, POLLRDHUP, 0 };
+    return ::poll(&pfd, 1, 0) < 0 || (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
 void RpcSeqpacketTransport::setReadingPaused(bool paused)

@@ -1,0 +1,154 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+// Helpers shared by the reliability tests: addresses per transport, raw
+// connections that bypass the library, and process-wide counters (open
+// descriptors, memory).
+
+#ifndef RPCTESTSUPPORT_H
+#define RPCTESTSUPPORT_H
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtNetwork/QLocalSocket>
+#include <QtNetwork/QTcpSocket>
+#include <QtTest/QTest>
+
+#include <cerrno>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <memory>
+
+namespace RpcTestSupport {
+
+inline void addTransportRows()
+{
+    QTest::addColumn<QString>("scheme");
+    QTest::newRow("tcp") << QStringLiteral("tcp");
+    QTest::newRow("local") << QStringLiteral("unix");
+    QTest::newRow("seqpacket") << QStringLiteral("seqpacket");
+}
+
+// A fresh address for scheme ("tcp", "unix" or "seqpacket") in dir.
+inline QString addressFor(const QString &scheme, const QTemporaryDir &dir, const QString &name)
+{
+    if (scheme == QLatin1String("tcp"))
+        return QStringLiteral("tcp://127.0.0.1:0");
+    return scheme + QLatin1Char(':') + dir.filePath(name + QStringLiteral(".sock"));
+}
+
+inline int openFdCount()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+}
+
+// A field of /proc/self/status in KiB (VmRSS, VmHWM...).
+inline qint64 statusKiB(const char *field)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray key = QByteArray(field) + ':';
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(key))
+            return line.mid(key.size()).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+// A connection that writes raw bytes (or raw datagrams), bypassing the library.
+class RawConnection
+{
+public:
+    bool open(const QString &address)
+    {
+        if (address.startsWith(QLatin1String("tcp://"))) {
+            const QString hostPort = address.mid(6);
+            const qsizetype colon = hostPort.lastIndexOf(QLatin1Char(':'));
+            m_tcp.reset(new QTcpSocket);
+            m_tcp->connectToHost(hostPort.left(colon), hostPort.mid(colon + 1).toUShort());
+            return m_tcp->waitForConnected(20000);
+        }
+        if (address.startsWith(QLatin1String("unix:"))) {
+            m_local.reset(new QLocalSocket);
+            m_local->connectToServer(address.mid(5));
+            return m_local->waitForConnected(20000);
+        }
+        const QByteArray path = QFile::encodeName(address.mid(QStringLiteral("seqpacket:").size()));
+        m_fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        sockaddr_un addr = {};
+        addr.sun_family = AF_UNIX;
+        memcpy(addr.sun_path, path.constData(), size_t(path.size()));
+        return ::connect(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0;
+    }
+
+    ~RawConnection() { close(); }
+
+    bool isSeqpacket() const { return m_fd >= 0; }
+
+    // Streams: bytes; seqpacket: one datagram.
+    bool write(const QByteArray &bytes)
+    {
+        if (m_tcp) {
+            m_tcp->write(bytes);
+            return m_tcp->waitForBytesWritten(20000) || m_tcp->bytesToWrite() == 0;
+        }
+        if (m_local) {
+            m_local->write(bytes);
+            return m_local->waitForBytesWritten(20000) || m_local->bytesToWrite() == 0;
+        }
+        // The server may run in this thread: let it drain while the socket is full.
+        QDeadlineTimer deadline(20000);
+        while (!deadline.hasExpired()) {
+            const ssize_t n = ::send(m_fd, bytes.constData(), size_t(bytes.size()),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n == bytes.size())
+                return true;
+            if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+                return false;
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+        }
+        return false;
+    }
+
+    // True once the other side closed the connection.
+    bool isClosedByPeer()
+    {
+        if (m_tcp) {
+            m_tcp->waitForReadyRead(10);
+            m_tcp->readAll();
+            return m_tcp->state() == QAbstractSocket::UnconnectedState;
+        }
+        if (m_local) {
+            m_local->waitForReadyRead(10);
+            m_local->readAll();
+            return m_local->state() == QLocalSocket::UnconnectedState;
+        }
+        char buffer[65536];
+        const ssize_t n = ::recv(m_fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+        return n == 0;
+    }
+
+    void close()
+    {
+        m_tcp.reset();
+        m_local.reset();
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+    }
+
+private:
+    std::unique_ptr<QTcpSocket> m_tcp;
+    std::unique_ptr<QLocalSocket> m_local;
+    int m_fd = -1;
+};
+
+} // namespace RpcTestSupport
+
+#endif // RPCTESTSUPPORT_H
