@@ -39,7 +39,8 @@ inline QString addressFor(const QString &scheme, const QTemporaryDir &dir, const
 {
     if (scheme == QLatin1String("tcp"))
         return QStringLiteral("tcp://127.0.0.1:0");
-    return scheme + QLatin1Char(':') + dir.filePath(name + QStringLiteral(".sock"));
+    return scheme + QLatin1Char(':')
+            + dir.filePath(name + QLatin1Char('-') + scheme + QStringLiteral(".sock"));
 }
 
 inline int openFdCount()

@@ -120,7 +120,9 @@ void tst_Thread::clientPeerInWorkerThread()
                               [client, serverAddress] { client->connectToServer(serverAddress); });
     QTRY_COMPARE_WITH_TIMEOUT(answered.loadRelaxed(), 20, Timeout);
 
-    QMetaObject::invokeMethod(client, &QObject::deleteLater);
+    // Deleted in its own thread, before the thread stops.
+    QMetaObject::invokeMethod(
+            client, [client] { delete client; }, Qt::BlockingQueuedConnection);
     worker.quit();
     QVERIFY(worker.wait(Timeout));
 }
