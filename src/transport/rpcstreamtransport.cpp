@@ -230,6 +230,21 @@ void RpcStreamTransport::fatal(RpcError error, const QString &text)
 
 void RpcStreamTransport::processIncoming()
 {
+    // Messages sent while handling incoming ones (responses, the next request)
+    // are written with one flush when the batch is done.
+    QPointer<RpcStreamTransport> guard(this);
+    const bool outermost = !m_inIncoming;
+    m_inIncoming = true;
+    readIncoming();
+    if (!guard || !outermost)
+        return;
+    m_inIncoming = false;
+    if (m_needFlush)
+        flushWrites();
+}
+
+void RpcStreamTransport::readIncoming()
+{
     QPointer<RpcStreamTransport> guard(this);
     while (!m_paused && state() == Connected && m_device) {
         const qint64 available = m_device->bytesAvailable();
@@ -314,7 +329,28 @@ RpcError RpcStreamTransport::send(const RpcMessage &message)
         qCWarning(lcRpcTransport) << "write failed:" << m_device->errorString();
         return RpcError::NetworkFailure;
     }
+    // The socket would write its buffer only once the event loop polled it
+    // writable: one extra poll round per message. Flush once instead, after
+    // everything sent in this pass of the event loop was buffered, so several
+    // messages still share one write() call: at the end of processIncoming()
+    // when sent from a message handler, else from a queued call.
+    if (m_inIncoming) {
+        m_needFlush = true;
+    } else if (!m_flushQueued) {
+        m_flushQueued = true;
+        QMetaObject::invokeMethod(this, &RpcStreamTransport::flushWrites, Qt::QueuedConnection);
+    }
     return RpcError::NoError;
+}
+
+void RpcStreamTransport::flushWrites()
+{
+    m_flushQueued = false;
+    m_needFlush = false;
+    if (m_tcp)
+        m_tcp->flush();
+    else if (m_local)
+        m_local->flush();
 }
 
 void RpcStreamTransport::setReadingPaused(bool paused)

@@ -57,6 +57,8 @@ private:
     void attach(QIODevice *device, bool owned);
     void detach();
     void processIncoming();
+    void readIncoming();
+    void flushWrites();
     void onDeviceConnected();
     void onDeviceDisconnected();
     void onSocketError(RpcError error, const QString &text);
@@ -68,6 +70,9 @@ private:
     bool m_owned = false;
     bool m_paused = false;
     bool m_pendingDisconnect = false;
+    bool m_flushQueued = false;
+    bool m_inIncoming = false;
+    bool m_needFlush = false;
     RpcWire::RpcFrameDecoder m_decoder;
 };
 

@@ -43,6 +43,20 @@ inline QString addressFor(const QString &scheme, const QTemporaryDir &dir, const
             + dir.filePath(name + QLatin1Char('-') + scheme + QStringLiteral(".sock"));
 }
 
+// AddressSanitizer keeps freed memory in quarantine, so resident-memory
+// bounds only mean something without it.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool MemoryBoundsApply = false;
+#elif defined(__has_feature)
+#    if __has_feature(address_sanitizer)
+constexpr bool MemoryBoundsApply = false;
+#    else
+constexpr bool MemoryBoundsApply = true;
+#    endif
+#else
+constexpr bool MemoryBoundsApply = true;
+#endif
+
 inline int openFdCount()
 {
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());

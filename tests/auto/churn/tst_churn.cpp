@@ -74,7 +74,8 @@ void tst_Churn::cycles()
     const qint64 growth = statusKiB("VmRSS") - rssBefore;
     qInfo("%d cycles over %s: descriptors %d before, %d after; resident memory grew by %lld KiB",
           cycles, qPrintable(scheme), fdsBefore, openFdCount(), growth);
-    QVERIFY2(growth < 16 * 1024, "memory keeps growing with each connection");
+    if (MemoryBoundsApply)
+        QVERIFY2(growth < 16 * 1024, "memory keeps growing with each connection");
 }
 
 QTEST_GUILESS_MAIN(tst_Churn)
