@@ -1,0 +1,380 @@
+#include "baseline.h"
+
+#include <QtEndian>
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <cstring>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <thread>
+#include <unistd.h>
+
+namespace Bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int HeaderSize = 12;
+
+[[noreturn]] void fail(const char *what)
+{
+    throw std::runtime_error(std::string("baseline: ") + what + ": " + std::strerror(errno));
+}
+
+struct Message
+{
+    quint32 type = 0;
+    quint32 id = 0;
+    qint32 service = 0;
+    std::vector<char> body;
+};
+
+class Conn
+{
+public:
+    Conn(int fd, bool seqpacket, int maxBody) : m_fd(fd), m_seq(seqpacket)
+    {
+        m_in.resize(size_t(HeaderSize + maxBody));
+    }
+    ~Conn() { ::close(m_fd); }
+
+    void send(quint32 type, quint32 id, qint32 service, const char *body, size_t len, int fd = -1)
+    {
+        const size_t prefix = m_seq ? 0 : 4;
+        m_out.resize(prefix + HeaderSize + len);
+        char *p = m_out.data();
+        if (!m_seq)
+            qToLittleEndian<quint32>(quint32(HeaderSize + len), p);
+        qToLittleEndian<quint32>(type, p + prefix);
+        qToLittleEndian<quint32>(id, p + prefix + 4);
+        qToLittleEndian<qint32>(service, p + prefix + 8);
+        if (len)
+            std::memcpy(p + prefix + HeaderSize, body, len);
+        if (m_seq) {
+            iovec iov{m_out.data(), m_out.size()};
+            msghdr msg{};
+            msg.msg_iov = &iov;
+            msg.msg_iovlen = 1;
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+            if (fd >= 0) {
+                msg.msg_control = control;
+                msg.msg_controllen = sizeof(control);
+                cmsghdr *c = CMSG_FIRSTHDR(&msg);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int));
+                std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+            }
+            if (::sendmsg(m_fd, &msg, MSG_NOSIGNAL) < 0)
+                fail("sendmsg");
+            return;
+        }
+        size_t done = 0;
+        while (done < m_out.size()) {
+            const ssize_t n = ::send(m_fd, m_out.data() + done, m_out.size() - done, MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                fail("send");
+            }
+            done += size_t(n);
+        }
+    }
+
+    // False on end of stream.
+    bool receive(Message &m)
+    {
+        size_t len = 0;
+        if (m_seq) {
+            iovec iov{m_in.data(), m_in.size()};
+            msghdr msg{};
+            msg.msg_iov = &iov;
+            msg.msg_iovlen = 1;
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 16)];
+            msg.msg_control = control;
+            msg.msg_controllen = sizeof(control);
+            ssize_t n;
+            do {
+                n = ::recvmsg(m_fd, &msg, MSG_CMSG_CLOEXEC);
+            } while (n < 0 && errno == EINTR);
+            if (n < 0)
+                fail("recvmsg");
+            if (n == 0)
+                return false;
+            for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                    const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                    for (size_t i = 0; i < count; ++i) {
+                        int fd;
+                        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                        ::close(fd);
+                    }
+                }
+            }
+            len = size_t(n);
+        } else {
+            char prefix[4];
+            if (!readExact(prefix, 4))
+                return false;
+            len = qFromLittleEndian<quint32>(prefix);
+            if (len < HeaderSize || len > m_in.size())
+                throw std::runtime_error("baseline: bad frame length");
+            if (!readExact(m_in.data(), len))
+                return false;
+        }
+        if (len < HeaderSize)
+            throw std::runtime_error("baseline: short message");
+        m.type = qFromLittleEndian<quint32>(m_in.data());
+        m.id = qFromLittleEndian<quint32>(m_in.data() + 4);
+        m.service = qFromLittleEndian<qint32>(m_in.data() + 8);
+        m.body.assign(m_in.data() + HeaderSize, m_in.data() + len);
+        return true;
+    }
+
+private:
+    bool readExact(char *p, size_t len)
+    {
+        size_t done = 0;
+        while (done < len) {
+            const ssize_t n = ::recv(m_fd, p + done, len - done, 0);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                fail("recv");
+            }
+            if (n == 0)
+                return false;
+            done += size_t(n);
+        }
+        return true;
+    }
+
+    int m_fd;
+    bool m_seq;
+    std::vector<char> m_in;
+    std::vector<char> m_out;
+};
+
+int socketType(Transport t)
+{
+    return t == Transport::UnixSeqpacket ? SOCK_SEQPACKET : SOCK_STREAM;
+}
+
+// Listens, returns the listening fd; `addr`/`addrLen` receive the address to connect to.
+int listenOn(const Shape &shape, sockaddr_storage &addr, socklen_t &addrLen)
+{
+    std::memset(&addr, 0, sizeof(addr));
+    if (shape.transport == Transport::Tcp) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        auto *in = reinterpret_cast<sockaddr_in *>(&addr);
+        in->sin_family = AF_INET;
+        in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addrLen = sizeof(sockaddr_in);
+        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&addr), addrLen) < 0
+            || ::listen(fd, 16) < 0
+            || ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &addrLen) < 0)
+            fail("tcp listen");
+        return fd;
+    }
+    const int fd = ::socket(AF_UNIX, socketType(shape.transport) | SOCK_CLOEXEC, 0);
+    auto *un = reinterpret_cast<sockaddr_un *>(&addr);
+    un->sun_family = AF_UNIX;
+    const QByteArray path = shape.unixPath.toLocal8Bit();
+    if (size_t(path.size()) >= sizeof(un->sun_path))
+        throw std::runtime_error("baseline: socket path too long");
+    std::memcpy(un->sun_path, path.constData(), size_t(path.size()));
+    ::unlink(path.constData());
+    addrLen = sizeof(sockaddr_un);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&addr), addrLen) < 0
+        || ::listen(fd, 16) < 0)
+        fail("unix listen");
+    return fd;
+}
+
+void setNoDelay(const Shape &shape, int fd)
+{
+    if (shape.transport == Transport::Tcp) {
+        int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+}
+
+// The echoing side: answers service 1 with an echo, service 2 with N updates
+// and a response, service 3 with the number of stream messages received.
+void serve(int fd, bool seq, int maxBody)
+{
+    Conn conn(fd, seq, maxBody);
+    Message m;
+    quint64 streams = 0;
+    std::vector<char> update;
+    try {
+        while (conn.receive(m)) {
+            if (m.type == 4) {
+                ++streams;
+            } else if (m.type == 0 && m.service == 1) {
+                conn.send(1, m.id, 0, m.body.data(), m.body.size());
+            } else if (m.type == 0 && m.service == 2 && m.body.size() >= 4) {
+                const quint32 n = qFromLittleEndian<quint32>(m.body.data());
+                update.assign(m.body.size() - 4, 'u');
+                for (quint32 i = 0; i < n; ++i)
+                    conn.send(3, m.id, 1, update.data(), update.size());
+                conn.send(1, m.id, 0, nullptr, 0);
+            } else if (m.type == 0 && m.service == 3) {
+                char count[8];
+                qToLittleEndian<quint64>(streams, count);
+                streams = 0;
+                conn.send(1, m.id, 0, count, sizeof(count));
+            }
+        }
+    } catch (const std::exception &) {
+        // The client went away mid-message; nothing to report.
+    }
+}
+
+// Runs `client` against a fresh echoing thread and returns its result.
+template<typename F>
+auto withServer(const Shape &shape, F client)
+{
+    sockaddr_storage addr;
+    socklen_t addrLen;
+    const int listenFd = listenOn(shape, addr, addrLen);
+    const bool seq = shape.transport == Transport::UnixSeqpacket;
+    const int maxBody = std::max(shape.size, 64) + 64;
+    std::thread server([&] {
+        const int fd = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0)
+            return;
+        setNoDelay(shape, fd);
+        serve(fd, seq, maxBody);
+    });
+    const int fd = ::socket(addr.ss_family, socketType(shape.transport) | SOCK_CLOEXEC, 0);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr *>(&addr), addrLen) < 0)
+        fail("connect");
+    setNoDelay(shape, fd);
+    auto result = [&] {
+        Conn conn(fd, seq, maxBody);
+        return client(conn);
+    }();
+    server.join();
+    ::close(listenFd);
+    if (!seq && shape.transport != Transport::Tcp)
+        ::unlink(shape.unixPath.toLocal8Bit().constData());
+    if (seq)
+        ::unlink(shape.unixPath.toLocal8Bit().constData());
+    return result;
+}
+
+void expect(bool ok, const char *what)
+{
+    if (!ok)
+        throw std::runtime_error(std::string("baseline: unexpected ") + what);
+}
+
+double seconds(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+} // namespace
+
+std::vector<double> baselineRtt(const Shape &shape)
+{
+    return withServer(shape, [&](Conn &conn) {
+        std::vector<char> body(size_t(shape.size), 'r');
+        std::vector<double> rtts;
+        rtts.reserve(size_t(shape.count));
+        Message m;
+        for (int i = 0; i < shape.count; ++i) {
+            const auto start = Clock::now();
+            conn.send(0, quint32(i), 1, body.data(), body.size());
+            expect(conn.receive(m) && m.type == 1 && m.body.size() == body.size(), "response");
+            rtts.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+        }
+        return rtts;
+    });
+}
+
+double baselinePipelined(const Shape &shape)
+{
+    return withServer(shape, [&](Conn &conn) {
+        std::vector<char> body(size_t(shape.size), 'p');
+        Message m;
+        const auto start = Clock::now();
+        int sent = 0;
+        int received = 0;
+        while (sent < std::min(shape.inFlight, shape.count))
+            conn.send(0, quint32(sent++), 1, body.data(), body.size());
+        while (received < shape.count) {
+            expect(conn.receive(m) && m.type == 1, "response");
+            ++received;
+            if (sent < shape.count)
+                conn.send(0, quint32(sent++), 1, body.data(), body.size());
+        }
+        return seconds(start);
+    });
+}
+
+double baselineStream(const Shape &shape, bool withFds)
+{
+    return withServer(shape, [&](Conn &conn) {
+        std::vector<char> body(size_t(shape.size), 's');
+        Message m;
+        const int fd = withFds ? ::dup(0) : -1;
+        const auto start = Clock::now();
+        for (int i = 0; i < shape.count; ++i)
+            conn.send(4, 0, 1, body.data(), body.size(), fd);
+        conn.send(0, 1, 3, nullptr, 0);
+        expect(conn.receive(m) && m.type == 1 && m.body.size() == 8, "count");
+        expect(qFromLittleEndian<quint64>(m.body.data()) == quint64(shape.count), "stream count");
+        const double s = seconds(start);
+        if (fd >= 0)
+            ::close(fd);
+        return s;
+    });
+}
+
+double baselineUpdates(const Shape &shape)
+{
+    return withServer(shape, [&](Conn &conn) {
+        std::vector<char> body(size_t(4 + shape.size), 'n');
+        qToLittleEndian<quint32>(quint32(shape.updates), body.data());
+        Message m;
+        const auto start = Clock::now();
+        for (int i = 0; i < shape.count; ++i) {
+            conn.send(0, quint32(i), 2, body.data(), body.size());
+            for (int u = 0; u < shape.updates; ++u)
+                expect(conn.receive(m) && m.type == 3, "update");
+            expect(conn.receive(m) && m.type == 1, "response");
+        }
+        return seconds(start);
+    });
+}
+
+int seqpacketMaxBody()
+{
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0)
+        fail("socketpair");
+    int lo = 0;
+    int hi = 16 * 1024 * 1024;
+    std::vector<char> buf(static_cast<size_t>(hi));
+    while (lo < hi) {
+        const int mid = lo + (hi - lo + 1) / 2;
+        if (::send(fds[0], buf.data(), size_t(mid), MSG_NOSIGNAL) == mid) {
+            lo = mid;
+            ::recv(fds[1], buf.data(), buf.size(), 0);
+        } else {
+            hi = mid - 1;
+        }
+    }
+    ::close(fds[0]);
+    ::close(fds[1]);
+    // Round down to whole KiB to stay clear of accounting differences.
+    return ((lo - HeaderSize) / 1024) * 1024;
+}
+
+} // namespace Bench

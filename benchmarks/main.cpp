@@ -1,0 +1,877 @@
+// fizyr-rpc-bench: figures for the library next to a same-run baseline of plain
+// blocking POSIX sockets with the same framing and topology. See
+// doc/performance.md.
+#include "baseline.h"
+
+#include <FizyrRpcQt/RpcConfig>
+#include <FizyrRpcQt/RpcMessage>
+#include <FizyrRpcQt/RpcPeer>
+#include <FizyrRpcQt/RpcRequest>
+#include <FizyrRpcQt/RpcServer>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+#include <QtEndian>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+#include <sys/resource.h>
+#include <unistd.h>
+
+using namespace Fizyr;
+using Bench::Transport;
+
+namespace {
+
+constexpr int TimeoutMs = 120000;
+
+QString transportName(Transport t)
+{
+    switch (t) {
+    case Transport::Tcp:
+        return QStringLiteral("tcp");
+    case Transport::UnixStream:
+        return QStringLiteral("unix");
+    case Transport::UnixSeqpacket:
+        return QStringLiteral("seqpacket");
+    }
+    return {};
+}
+
+RpcAddress::Transport rpcTransport(Transport t)
+{
+    switch (t) {
+    case Transport::Tcp:
+        return RpcAddress::Tcp;
+    case Transport::UnixStream:
+        return RpcAddress::UnixStream;
+    case Transport::UnixSeqpacket:
+        return RpcAddress::UnixSeqpacket;
+    }
+    return RpcAddress::Invalid;
+}
+
+RpcConfig configFor(RpcAddress::Transport transport, int maxBody)
+{
+    RpcConfig config = RpcConfig::defaultsFor(transport);
+    const quint32 limit = std::max<quint32>(config.maxBodyReadSize(), quint32(maxBody) + 64);
+    config.setMaxBodyReadSize(limit);
+    config.setMaxBodyWriteSize(limit);
+    return config;
+}
+
+void raiseFileLimit()
+{
+    rlimit limit;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+// VmRSS of a process in KiB, from /proc/<pid>/status.
+qint64 residentKiB(qint64 pid)
+{
+    QFile file(pid ? QStringLiteral("/proc/%1/status").arg(pid)
+                   : QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+[[noreturn]] void fail(const QString &what)
+{
+    throw std::runtime_error(what.toStdString());
+}
+
+// ---------------------------------------------------------------- server side
+
+// Our server side: service 1 echoes, service 2 answers with N responder updates
+// (N = first 4 body bytes, little endian; update body = the rest of the body's
+// size), service 3 returns the number of stream messages received since the
+// last call (u64 little endian). Lives in its own thread.
+class ServerSide : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ServerSide(const RpcConfig &config, bool echoStreams = false)
+        : m_config(config), m_echoStreams(echoStreams)
+    { }
+
+    Q_INVOKABLE QString listen(const QString &address)
+    {
+        m_server = new RpcServer(this);
+        m_server->setConfig(m_config);
+        connect(m_server, &RpcServer::newConnection, this, &ServerSide::takeConnections);
+        if (!m_server->listen(address))
+            return QString();
+        return m_server->serverAddress().toString();
+    }
+
+    Q_INVOKABLE void shutdown()
+    {
+        delete m_server;
+        m_server = nullptr;
+    }
+
+private:
+    void takeConnections()
+    {
+        while (RpcPeer *peer = m_server->nextPendingConnection()) {
+            peer->setParent(this);
+            peer->setAutoDeleteRequests(true);
+            auto streams = std::make_shared<quint64>(0);
+            connect(peer, &RpcPeer::streamReceived, peer,
+                    [this, peer, streams](const RpcMessage &message) {
+                        ++*streams;
+                        if (m_echoStreams)
+                            peer->sendStream(message.serviceId(), message.body());
+                    });
+            connect(peer, &RpcPeer::requestReceived, peer, [streams](RpcRequest *request) {
+                switch (request->serviceId()) {
+                case 1:
+                    request->sendResponse(0, request->body());
+                    break;
+                case 2: {
+                    const QByteArray body = request->body();
+                    const quint32 n
+                            = body.size() >= 4 ? qFromLittleEndian<quint32>(body.constData()) : 0;
+                    const QByteArray update(body.size() - 4, 'u');
+                    for (quint32 i = 0; i < n; ++i)
+                        request->sendUpdate(1, update);
+                    request->sendResponse(0);
+                    break;
+                }
+                case 3: {
+                    QByteArray count(8, Qt::Uninitialized);
+                    qToLittleEndian<quint64>(*streams, count.data());
+                    *streams = 0;
+                    request->sendResponse(0, count);
+                    break;
+                }
+                default:
+                    request->sendErrorResponse(QStringLiteral("unknown service"));
+                }
+            });
+            connect(peer, &RpcPeer::disconnected, peer, &QObject::deleteLater);
+        }
+    }
+
+    RpcConfig m_config;
+    bool m_echoStreams = false;
+    RpcServer *m_server = nullptr;
+};
+
+// Runs a ServerSide in its own thread for the lifetime of the object.
+class ServerThread
+{
+public:
+    ServerThread(const QString &address, const RpcConfig &config)
+    {
+        m_side = new ServerSide(config);
+        m_side->moveToThread(&m_thread);
+        QObject::connect(&m_thread, &QThread::finished, m_side, &QObject::deleteLater);
+        m_thread.start();
+        QMetaObject::invokeMethod(m_side, "listen", Qt::BlockingQueuedConnection,
+                                  Q_RETURN_ARG(QString, m_address), Q_ARG(QString, address));
+        if (m_address.isEmpty()) {
+            stop();
+            fail(QStringLiteral("cannot listen on %1").arg(address));
+        }
+    }
+    ~ServerThread() { stop(); }
+    QString address() const { return m_address; }
+
+private:
+    void stop()
+    {
+        if (!m_thread.isRunning())
+            return;
+        QMetaObject::invokeMethod(m_side, "shutdown", Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+    QThread m_thread;
+    ServerSide *m_side = nullptr;
+    QString m_address;
+};
+
+// ---------------------------------------------------------------- client side
+
+// Runs the event loop until `done` is set or the peer fails.
+class Client
+{
+public:
+    Client(const QString &address, int maxBody)
+    {
+        const RpcAddress parsed = RpcAddress::fromString(address);
+        peer.setConfig(configFor(parsed.transport(), maxBody));
+        peer.setAutoDeleteRequests(true);
+        peer.connectToServer(address);
+        if (!peer.waitForConnected(TimeoutMs))
+            fail(QStringLiteral("cannot connect to %1: %2").arg(address, peer.errorString()));
+        QObject::connect(&peer, &RpcPeer::errorOccurred, &loop, [this] {
+            error = peer.errorString();
+            loop.quit();
+        });
+    }
+
+    void run()
+    {
+        QTimer::singleShot(TimeoutMs, &loop, [this] {
+            error = QStringLiteral("timed out");
+            loop.quit();
+        });
+        if (!done)
+            loop.exec();
+        if (!error.isEmpty())
+            fail(error);
+    }
+
+    void finish()
+    {
+        done = true;
+        loop.quit();
+    }
+
+    // Sends a request; `onResponse` runs with the response on success.
+    void request(qint32 service, const QByteArray &body,
+                 std::function<void(const RpcMessage &)> onResponse)
+    {
+        RpcRequest *r = peer.sendRequest(service, body);
+        QObject::connect(r, &RpcRequest::finished, &loop, [this, r, onResponse] {
+            if (r->error() != RpcError::NoError) {
+                error = r->errorString();
+                loop.quit();
+                return;
+            }
+            onResponse(r->response());
+        });
+    }
+
+    RpcPeer peer;
+    QEventLoop loop;
+    QString error;
+    bool done = false;
+};
+
+double percentile(std::vector<double> v, double p)
+{
+    std::sort(v.begin(), v.end());
+    const size_t i = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
+    return v[i];
+}
+
+double mean(const std::vector<double> &v)
+{
+    return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+}
+
+std::vector<double> oursRtt(const QString &address, int size, int count)
+{
+    Client c(address, size);
+    const QByteArray body(size, 'r');
+    std::vector<double> rtts;
+    rtts.reserve(size_t(count));
+    QElapsedTimer timer;
+    std::function<void()> next = [&] {
+        timer.start();
+        c.request(1, body, [&](const RpcMessage &response) {
+            rtts.push_back(double(timer.nsecsElapsed()) / 1000.0);
+            if (response.body().size() != size)
+                fail(QStringLiteral("echo size mismatch"));
+            if (int(rtts.size()) == count)
+                c.finish();
+            else
+                next();
+        });
+    };
+    next();
+    c.run();
+    return rtts;
+}
+
+double oursPipelined(const QString &address, int size, int count, int inFlight)
+{
+    Client c(address, size);
+    const QByteArray body(size, 'p');
+    int sent = 0;
+    int received = 0;
+    QElapsedTimer timer;
+    std::function<void()> send = [&] {
+        ++sent;
+        c.request(1, body, [&](const RpcMessage &) {
+            if (++received == count)
+                c.finish();
+            else if (sent < count)
+                send();
+        });
+    };
+    timer.start();
+    while (sent < std::min(inFlight, count))
+        send();
+    c.run();
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
+double oursStream(const QString &address, int size, int count, bool withFds)
+{
+    Client c(address, size);
+    const QByteArray body(size, 's');
+    QList<RpcFileDescriptor> fds;
+    if (withFds)
+        fds.append(RpcFileDescriptor(0));
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < count; ++i) {
+        if (!c.peer.sendStream(1, body, fds))
+            fail(QStringLiteral("sendStream failed: %1").arg(c.peer.errorString()));
+    }
+    c.request(3, {}, [&](const RpcMessage &response) {
+        if (response.body().size() != 8
+            || qFromLittleEndian<quint64>(response.body().constData()) != quint64(count))
+            fail(QStringLiteral("stream count mismatch"));
+        c.finish();
+    });
+    c.run();
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
+double oursUpdates(const QString &address, int size, int count, int updates)
+{
+    Client c(address, size);
+    QByteArray body(4 + size, 'n');
+    qToLittleEndian<quint32>(quint32(updates), body.data());
+    int done = 0;
+    QElapsedTimer timer;
+    std::function<void()> next = [&] {
+        RpcRequest *r = c.peer.sendRequest(2, body);
+        auto received = std::make_shared<int>(0);
+        QObject::connect(r, &RpcRequest::updateReceived, &c.loop,
+                         [received](const RpcMessage &) { ++*received; });
+        QObject::connect(r, &RpcRequest::finished, &c.loop, [&, r, received] {
+            if (r->error() != RpcError::NoError || *received != updates) {
+                c.error = QStringLiteral("updates: %1 of %2, %3")
+                                  .arg(*received)
+                                  .arg(updates)
+                                  .arg(r->errorString());
+                c.loop.quit();
+            } else if (++done == count) {
+                c.finish();
+            } else {
+                next();
+            }
+        });
+    };
+    timer.start();
+    next();
+    c.run();
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
+struct ConnectionsResult
+{
+    double seconds = 0;
+    double kibPerPeer = 0;
+};
+
+// C peers against one server in a child process (so its memory is its own),
+// each with 10 requests in flight.
+ConnectionsResult oursConnections(const QString &address, int peers, int perPeer)
+{
+    QProcess server;
+    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    server.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--serve"), address});
+    if (!server.waitForStarted(TimeoutMs) || !server.waitForReadyRead(TimeoutMs))
+        fail(QStringLiteral("server process did not start"));
+    const QString actual
+            = QString::fromUtf8(server.readLine()).trimmed().section(QLatin1Char(' '), 1);
+    auto cleanup = qScopeGuard([&] {
+        server.kill();
+        server.waitForFinished(TimeoutMs);
+    });
+    const qint64 before = residentKiB(server.processId());
+
+    QEventLoop loop;
+    QString error;
+    std::vector<std::unique_ptr<RpcPeer>> clients;
+    int connectedCount = 0;
+    int finishedPeers = 0;
+    const QByteArray body(64, 'c');
+    QElapsedTimer timer;
+    auto fault = [&](const QString &text) {
+        if (error.isEmpty())
+            error = text;
+        loop.quit();
+    };
+    std::function<void(RpcPeer *, std::shared_ptr<int>)> send
+            = [&](RpcPeer *peer, std::shared_ptr<int> left) {
+                  RpcRequest *r = peer->sendRequest(1, body);
+                  QObject::connect(r, &RpcRequest::finished, &loop, [&, r, peer, left] {
+                      if (r->error() != RpcError::NoError)
+                          return fault(r->errorString());
+                      if (--*left >= 10)
+                          send(peer, left);
+                      else if (*left == 0 && ++finishedPeers == peers)
+                          loop.quit();
+                  });
+              };
+    auto start = [&] {
+        timer.start();
+        for (auto &p : clients) {
+            auto left = std::make_shared<int>(perPeer);
+            for (int i = 0; i < std::min(10, perPeer); ++i)
+                send(p.get(), left);
+        }
+    };
+    for (int i = 0; i < peers; ++i) {
+        auto peer = std::make_unique<RpcPeer>();
+        peer->setAutoDeleteRequests(true);
+        QObject::connect(peer.get(), &RpcPeer::errorOccurred, &loop, [&, p = peer.get()] {
+            fault(QStringLiteral("peer: %1").arg(p->errorString()));
+        });
+        QObject::connect(peer.get(), &RpcPeer::connected, &loop, [&] {
+            if (++connectedCount == peers)
+                start();
+        });
+        peer->connectToServer(actual);
+        clients.push_back(std::move(peer));
+    }
+    QTimer::singleShot(TimeoutMs, &loop, [&] { fault(QStringLiteral("timed out")); });
+    loop.exec();
+    if (!error.isEmpty())
+        fail(QStringLiteral("connections: %1 (%2 of %3 connected)")
+                     .arg(error)
+                     .arg(connectedCount)
+                     .arg(peers));
+    ConnectionsResult result;
+    result.seconds = double(timer.nsecsElapsed()) / 1e9;
+    // Let the server settle with every peer connected and idle.
+    QThread::msleep(200);
+    const qint64 after = residentKiB(server.processId());
+    result.kibPerPeer = double(after - before) / double(peers);
+    return result;
+}
+
+// ---------------------------------------------------------------- reporting
+
+struct Row
+{
+    QString scenario;
+    QString transport;
+    qint64 size;
+    QString figure;
+    QString unit;
+    double value;
+    double baseline; // < 0: none
+};
+
+struct Options
+{
+    QStringList scenarios;
+    QList<Transport> transports;
+    int size = 64;
+    int count = 20000;
+    int inFlight = 32;
+    int updates = 1000;
+    int connections = 1000;
+    int runs = 1;
+    bool quick = false;
+};
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+class Bencher
+{
+public:
+    Bencher(const Options &options, const QString &dir) : o(options), m_dir(dir) { }
+
+    QList<Row> rows;
+
+    void runAll()
+    {
+        for (const QString &scenario : o.scenarios) {
+            for (Transport t : o.transports) {
+                if (scenario == QLatin1String("fds") && t != Transport::UnixSeqpacket)
+                    continue;
+                std::map<QString, std::pair<std::vector<double>, std::vector<double>>> figures;
+                QList<Row> shape;
+                for (int run = 0; run < o.runs; ++run) {
+                    const QList<Row> one = runOne(scenario, t, run % 2 == 1);
+                    for (const Row &r : one) {
+                        figures[r.figure].first.push_back(r.value);
+                        figures[r.figure].second.push_back(r.baseline);
+                    }
+                    shape = one;
+                }
+                for (Row r : shape) {
+                    r.value = median(figures[r.figure].first);
+                    r.baseline = median(figures[r.figure].second);
+                    rows.append(r);
+                    print(r);
+                }
+            }
+        }
+    }
+
+    static void printHeader()
+    {
+        std::printf("%-12s %-10s %9s %-10s %14s %14s %8s\n", "scenario", "transport", "size",
+                    "figure", "ours", "baseline", "ratio");
+        std::fflush(stdout);
+    }
+
+    static void print(const Row &r)
+    {
+        const QString unit = QStringLiteral("%1 %2");
+        std::printf("%-12s %-10s %9lld %-10s %14s %14s %8s\n", qPrintable(r.scenario),
+                    qPrintable(r.transport), r.size, qPrintable(r.figure),
+                    qPrintable(unit.arg(r.value, 0, 'f', 1).arg(r.unit)),
+                    r.baseline >= 0 ? qPrintable(unit.arg(r.baseline, 0, 'f', 1).arg(r.unit)) : "-",
+                    r.baseline > 0 ? qPrintable(QString::number(r.value / r.baseline, 'f', 2))
+                                   : "-");
+        std::fflush(stdout);
+    }
+
+private:
+    QString pathFor(Transport t, const char *who) const
+    {
+        return QStringLiteral("%1/%2-%3.sock").arg(m_dir, QLatin1String(who), transportName(t));
+    }
+
+    QString ourAddress(Transport t) const
+    {
+        switch (t) {
+        case Transport::Tcp:
+            return QStringLiteral("tcp://127.0.0.1:0");
+        case Transport::UnixStream:
+            return QStringLiteral("unix:") + pathFor(t, "ours");
+        case Transport::UnixSeqpacket:
+            return QStringLiteral("seqpacket:") + pathFor(t, "ours");
+        }
+        return {};
+    }
+
+    Bench::Shape baseShape(Transport t, int size, int count) const
+    {
+        Bench::Shape s;
+        s.transport = t;
+        s.unixPath = pathFor(t, "base");
+        s.size = size;
+        s.count = count;
+        s.inFlight = o.inFlight;
+        s.updates = o.updates;
+        return s;
+    }
+
+    // Runs both measurements, alternating which goes first from run to run so
+    // that a load change on the machine does not always hit the same side.
+    template<typename B, typename O>
+    static auto both(bool oursFirst, B base, O ours)
+    {
+        if (oursFirst) {
+            auto x = ours();
+            return std::make_pair(base(), std::move(x));
+        }
+        auto y = base();
+        return std::make_pair(std::move(y), ours());
+    }
+
+    QList<Row> runOne(const QString &scenario, Transport t, bool oursFirst)
+    {
+        const QString tn = transportName(t);
+        const int divisor = o.quick ? 1000 : 1;
+        if (scenario == QLatin1String("connections")) {
+            const int perPeer = o.quick ? 10 : 100;
+            const ConnectionsResult r = oursConnections(ourAddress(t), o.connections, perPeer);
+            const double rate = double(o.connections) * perPeer / r.seconds;
+            return {{scenario, tn, 64, QStringLiteral("throughput"), QStringLiteral("req/s"), rate,
+                     -1},
+                    {scenario, tn, 64, QStringLiteral("memory"), QStringLiteral("KiB/peer"),
+                     r.kibPerPeer, -1}};
+        }
+        int size = o.size;
+        int count = o.count;
+        if (scenario == QLatin1String("bulk")) {
+            size = t == Transport::UnixSeqpacket ? Bench::seqpacketMaxBody() : 1024 * 1024;
+            count = std::max(2, count / 200);
+        } else if (scenario == QLatin1String("updates")) {
+            count = std::max(2, count / 1000);
+        } else if (scenario == QLatin1String("rtt")) {
+            count = std::max(10, count / 4);
+        }
+        if (o.quick)
+            count = std::max(2, std::min(count, 20000 / divisor));
+        const RpcConfig config = configFor(rpcTransport(t), size);
+        ServerThread server(ourAddress(t), config);
+        const QString address = server.address();
+        const Bench::Shape shape = baseShape(t, size, count);
+
+        if (scenario == QLatin1String("rtt") || scenario == QLatin1String("bulk")) {
+            const auto [base, ours] = both(
+                    oursFirst, [&] { return Bench::baselineRtt(shape); },
+                    [&] { return oursRtt(address, size, count); });
+            if (scenario == QLatin1String("bulk")) {
+                const double mb = 2.0 * double(size) * count / 1e6;
+                return {{scenario, tn, size, QStringLiteral("throughput"), QStringLiteral("MB/s"),
+                         mb / (std::accumulate(ours.begin(), ours.end(), 0.0) / 1e6),
+                         mb / (std::accumulate(base.begin(), base.end(), 0.0) / 1e6)}};
+            }
+            const QString us = QStringLiteral("us");
+            return {{scenario, tn, size, QStringLiteral("p50"), us, percentile(ours, 0.5),
+                     percentile(base, 0.5)},
+                    {scenario, tn, size, QStringLiteral("p99"), us, percentile(ours, 0.99),
+                     percentile(base, 0.99)},
+                    {scenario, tn, size, QStringLiteral("mean"), us, mean(ours), mean(base)}};
+        }
+        if (scenario == QLatin1String("pipelined")) {
+            const auto [base, ours] = both(
+                    oursFirst, [&] { return Bench::baselinePipelined(shape); },
+                    [&] { return oursPipelined(address, size, count, o.inFlight); });
+            return {{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("req/s"),
+                     count / ours, count / base}};
+        }
+        if (scenario == QLatin1String("stream") || scenario == QLatin1String("fds")) {
+            const bool fds = scenario == QLatin1String("fds");
+            const auto [base, ours] = both(
+                    oursFirst, [&] { return Bench::baselineStream(shape, fds); },
+                    [&] { return oursStream(address, size, count, fds); });
+            return {{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("msg/s"),
+                     count / ours, count / base}};
+        }
+        if (scenario == QLatin1String("updates")) {
+            const auto [base, ours] = both(
+                    oursFirst, [&] { return Bench::baselineUpdates(shape); },
+                    [&] { return oursUpdates(address, size, count, o.updates); });
+            const double total = double(count) * o.updates;
+            return {{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("upd/s"),
+                     total / ours, total / base}};
+        }
+        fail(QStringLiteral("unknown scenario %1").arg(scenario));
+    }
+
+    Options o;
+    QString m_dir;
+};
+
+// --connect: the client side of rtt, pipelined and stream against an external server.
+QList<Row> runExternal(const QString &address, const Options &o)
+{
+    const RpcAddress parsed = RpcAddress::fromString(address);
+    const QString tn = parsed.transport() == RpcAddress::Tcp ? QStringLiteral("tcp")
+            : parsed.transport() == RpcAddress::UnixStream   ? QStringLiteral("unix")
+                                                             : QStringLiteral("seqpacket");
+    QList<Row> rows;
+    const int count = o.quick ? 20 : o.count;
+    for (const QString &scenario : o.scenarios) {
+        if (scenario == QLatin1String("rtt")) {
+            const auto v = oursRtt(address, o.size, std::max(10, count / 4));
+            rows.append({scenario, tn, o.size, QStringLiteral("p50"), QStringLiteral("us"),
+                         percentile(v, 0.5), -1});
+            rows.append({scenario, tn, o.size, QStringLiteral("p99"), QStringLiteral("us"),
+                         percentile(v, 0.99), -1});
+            rows.append({scenario, tn, o.size, QStringLiteral("mean"), QStringLiteral("us"),
+                         mean(v), -1});
+        } else if (scenario == QLatin1String("pipelined")) {
+            rows.append({scenario, tn, o.size, QStringLiteral("rate"), QStringLiteral("req/s"),
+                         count / oursPipelined(address, o.size, count, o.inFlight), -1});
+        } else if (scenario == QLatin1String("stream")) {
+            // The external server only echoes streams: count the echoes here.
+            Client c(address, o.size);
+            int received = 0;
+            QObject::connect(&c.peer, &RpcPeer::streamReceived, &c.loop, [&](const RpcMessage &) {
+                if (++received == count)
+                    c.finish();
+            });
+            const QByteArray body(o.size, 's');
+            QElapsedTimer timer;
+            timer.start();
+            for (int i = 0; i < count; ++i)
+                c.peer.sendStream(1, body);
+            c.run();
+            rows.append({scenario, tn, o.size, QStringLiteral("rate"), QStringLiteral("msg/s"),
+                         count / (double(timer.nsecsElapsed()) / 1e9), -1});
+        } else {
+            continue;
+        }
+        for (qsizetype i = rows.size() - (scenario == QLatin1String("rtt") ? 3 : 1);
+             i < rows.size(); ++i)
+            Bencher::print(rows[i]);
+    }
+    return rows;
+}
+
+int serveForever(const QString &address, int maxBody)
+{
+    const RpcAddress parsed = RpcAddress::fromString(address);
+    ServerSide side(configFor(parsed.transport(), maxBody), true);
+    const QString actual = side.listen(address);
+    if (actual.isEmpty()) {
+        std::fprintf(stderr, "cannot listen on %s\n", qPrintable(address));
+        return 1;
+    }
+    std::printf("listening %s\n", qPrintable(actual));
+    std::fflush(stdout);
+    return QCoreApplication::exec();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("fizyr-rpc-bench"));
+    raiseFileLimit();
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Benchmarks the library against a same-run baseline of blocking POSIX sockets.\n"
+            "Scenarios: rtt, pipelined, stream, bulk, updates, fds, connections."));
+    parser.addHelpOption();
+    const QCommandLineOption scenarios(
+            QStringLiteral("scenarios"), QStringLiteral("Comma-separated scenarios."),
+            QStringLiteral("list"),
+            QStringLiteral("rtt,pipelined,stream,bulk,updates,fds,connections"));
+    const QCommandLineOption transports(
+            QStringLiteral("transports"), QStringLiteral("Comma-separated: tcp,unix,seqpacket."),
+            QStringLiteral("list"), QStringLiteral("tcp,unix,seqpacket"));
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QStringLiteral("Body size in bytes (not bulk)."),
+                                  QStringLiteral("bytes"), QStringLiteral("64"));
+    const QCommandLineOption count(
+            QStringLiteral("count"),
+            QStringLiteral(
+                    "Messages per measurement (rtt: /4, bulk: /200, updates: /1000 requests)."),
+            QStringLiteral("n"), QStringLiteral("20000"));
+    const QCommandLineOption inFlight(QStringLiteral("in-flight"),
+                                      QStringLiteral("Pipelined: requests in flight."),
+                                      QStringLiteral("k"), QStringLiteral("32"));
+    const QCommandLineOption updates(QStringLiteral("updates"),
+                                     QStringLiteral("Updates per request."), QStringLiteral("n"),
+                                     QStringLiteral("1000"));
+    const QCommandLineOption connections(QStringLiteral("connections"),
+                                         QStringLiteral("Peers on one server."),
+                                         QStringLiteral("c"), QStringLiteral("1000"));
+    const QCommandLineOption runs(QStringLiteral("runs"),
+                                  QStringLiteral("Runs per figure; the median is reported."),
+                                  QStringLiteral("n"), QStringLiteral("1"));
+    const QCommandLineOption quick(QStringLiteral("quick"),
+                                   QStringLiteral("Tiny counts: a smoke run."));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Also write the figures as JSON."),
+                                  QStringLiteral("file"));
+    const QCommandLineOption connectTo(
+            QStringLiteral("connect"),
+            QStringLiteral("Run rtt/pipelined/stream against an external echo server."),
+            QStringLiteral("address"));
+    const QCommandLineOption serve(QStringLiteral("serve"),
+                                   QStringLiteral("Run only our server side."),
+                                   QStringLiteral("address"));
+    const QCommandLineOption maxBody(QStringLiteral("max-body"),
+                                     QStringLiteral("--serve: largest body accepted."),
+                                     QStringLiteral("bytes"), QStringLiteral("1048576"));
+    parser.addOptions({scenarios, transports, size, count, inFlight, updates, connections, runs,
+                       quick, json, connectTo, serve, maxBody});
+    parser.process(app);
+
+    if (parser.isSet(serve))
+        return serveForever(parser.value(serve), parser.value(maxBody).toInt());
+
+    Options o;
+    o.scenarios = parser.value(scenarios).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &t : parser.value(transports).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (t == QLatin1String("tcp"))
+            o.transports.append(Transport::Tcp);
+        else if (t == QLatin1String("unix"))
+            o.transports.append(Transport::UnixStream);
+        else if (t == QLatin1String("seqpacket"))
+            o.transports.append(Transport::UnixSeqpacket);
+        else {
+            std::fprintf(stderr, "unknown transport %s\n", qPrintable(t));
+            return 2;
+        }
+    }
+    o.size = parser.value(size).toInt();
+    o.count = parser.value(count).toInt();
+    o.inFlight = std::max(1, parser.value(inFlight).toInt());
+    o.updates = parser.value(updates).toInt();
+    o.connections = parser.value(connections).toInt();
+    o.runs = std::max(1, parser.value(runs).toInt());
+    o.quick = parser.isSet(quick);
+    if (o.quick) {
+        o.updates = std::min(o.updates, 10);
+        o.connections = std::min(o.connections, 20);
+    }
+    if (o.size < 0 || o.count <= 0) {
+        std::fprintf(stderr, "invalid --size or --count\n");
+        return 2;
+    }
+
+    QList<Row> rows;
+    try {
+        Bencher::printHeader();
+        if (parser.isSet(connectTo)) {
+            rows = runExternal(parser.value(connectTo), o);
+        } else {
+            QTemporaryDir dir(QStringLiteral("/tmp/frb-XXXXXX"));
+            Bencher bencher(o, dir.path());
+            bencher.runAll();
+            rows = bencher.rows;
+        }
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "fizyr-rpc-bench: %s\n", e.what());
+        return 1;
+    }
+
+    if (parser.isSet(json)) {
+        QJsonArray array;
+        for (const Row &r : rows) {
+            QJsonObject obj{{QStringLiteral("scenario"), r.scenario},
+                            {QStringLiteral("transport"), r.transport},
+                            {QStringLiteral("size"), r.size},
+                            {QStringLiteral("figure"), r.figure},
+                            {QStringLiteral("unit"), r.unit},
+                            {QStringLiteral("value"), r.value}};
+            obj.insert(QStringLiteral("baseline"),
+                       r.baseline >= 0 ? QJsonValue(r.baseline) : QJsonValue());
+            obj.insert(QStringLiteral("ratio"),
+                       r.baseline > 0 ? QJsonValue(r.value / r.baseline) : QJsonValue());
+            array.append(obj);
+        }
+        QFile file(parser.value(json));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            std::fprintf(stderr, "cannot write %s\n", qPrintable(parser.value(json)));
+            return 1;
+        }
+        file.write(QJsonDocument(QJsonObject{{QStringLiteral("runs"), o.runs},
+                                             {QStringLiteral("results"), array}})
+                           .toJson());
+    }
+    return 0;
+}
+
+#include "main.moc"
