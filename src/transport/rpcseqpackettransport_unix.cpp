@@ -475,7 +475,7 @@ bool RpcSeqpacketTransport::peerHungUp() const
 {
     // A read of zero bytes is either the end of the connection or an empty
     // datagram; only the former sets POLLRDHUP or POLLHUP.
-    pollfd pfd{ m_fd, POLLRDHUP, 0 };
+    pollfd pfd{m_fd, POLLRDHUP, 0};
     return ::poll(&pfd, 1, 0) < 0 || (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
