@@ -32,6 +32,39 @@ namespace Fizyr {
 */
 
 /*!
+    \fn Fizyr::RpcAddress::RpcAddress()
+    Constructs an invalid address.
+*/
+/*!
+    \fn bool Fizyr::RpcAddress::isValid() const
+    Returns \c true unless the address is Invalid.
+*/
+/*!
+    \fn Fizyr::RpcAddress::Transport Fizyr::RpcAddress::transport() const
+    Returns the transport.
+*/
+/*!
+    \fn QString Fizyr::RpcAddress::host() const
+    Returns the host of a TCP address (without brackets for IPv6), or an empty string.
+*/
+/*!
+    \fn quint16 Fizyr::RpcAddress::port() const
+    Returns the port of a TCP address, or 0.
+*/
+/*!
+    \fn QString Fizyr::RpcAddress::path() const
+    Returns the socket path (or local server name) of a Unix address, or an empty string.
+*/
+/*!
+    \fn bool Fizyr::RpcAddress::operator==(const Fizyr::RpcAddress &lhs, const Fizyr::RpcAddress &rhs)
+    Returns \c true if \a lhs and \a rhs name the same transport, host, port and path.
+*/
+/*!
+    \fn bool Fizyr::RpcAddress::operator!=(const Fizyr::RpcAddress &lhs, const Fizyr::RpcAddress &rhs)
+    Returns \c true unless \a lhs and \a rhs are equal.
+*/
+
+/*!
     Parses \a address. Returns an invalid address if it cannot be parsed and
     then stores the reason in \a errorString, if that is not null.
 */

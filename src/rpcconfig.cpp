@@ -38,6 +38,86 @@ namespace Fizyr {
 */
 
 /*!
+    \variable Fizyr::RpcConfig::DefaultStreamMaxBodySize
+    The default maximum body size of the stream transports: 8 KiB.
+*/
+/*!
+    \variable Fizyr::RpcConfig::DefaultSeqpacketMaxBodySize
+    The default maximum body size of the seqpacket transport: 4 KiB.
+*/
+/*!
+    \variable Fizyr::RpcConfig::DefaultSeqpacketMaxFileDescriptors
+    The default maximum number of file descriptors per seqpacket message: 10.
+*/
+/*!
+    \variable Fizyr::RpcConfig::DefaultWriteBufferHighWaterMark
+    The default write buffer high-water mark: 16 MiB.
+*/
+/*!
+    \fn Fizyr::RpcConfig::RpcConfig()
+    Constructs the defaults of the stream transports.
+*/
+/*!
+    \fn Fizyr::RpcConfig::ByteOrder Fizyr::RpcConfig::byteOrder() const
+    Returns the byte order of the length prefix and the header fields.
+*/
+/*!
+    \fn void Fizyr::RpcConfig::setByteOrder(Fizyr::RpcConfig::ByteOrder byteOrder)
+    Sets the byte order to \a byteOrder. Both sides of a connection must agree on it.
+*/
+/*!
+    \fn quint32 Fizyr::RpcConfig::maxBodyReadSize() const
+    Returns the largest body accepted from the other side.
+*/
+/*!
+    \fn void Fizyr::RpcConfig::setMaxBodyReadSize(quint32 size)
+    Sets the largest body accepted from the other side to \a size bytes. A
+    larger message is a fatal protocol error on streams and is dropped on
+    seqpacket.
+*/
+/*!
+    \fn quint32 Fizyr::RpcConfig::maxBodyWriteSize() const
+    Returns the largest body this side sends.
+*/
+/*!
+    \fn void Fizyr::RpcConfig::setMaxBodyWriteSize(quint32 size)
+    Sets the largest body this side sends to \a size bytes; a larger send
+    fails with RpcError::PayloadTooLarge.
+*/
+/*!
+    \fn int Fizyr::RpcConfig::maxFileDescriptorsRead() const
+    Returns the largest number of file descriptors accepted with one message.
+*/
+/*!
+    \fn void Fizyr::RpcConfig::setMaxFileDescriptorsRead(int count)
+    Sets the largest number of file descriptors accepted with one message to \a count.
+*/
+/*!
+    \fn int Fizyr::RpcConfig::maxFileDescriptorsWrite() const
+    Returns the largest number of file descriptors sent with one message.
+*/
+/*!
+    \fn void Fizyr::RpcConfig::setMaxFileDescriptorsWrite(int count)
+    Sets the largest number of file descriptors sent with one message to \a count.
+*/
+/*!
+    \fn qint64 Fizyr::RpcConfig::writeBufferHighWaterMark() const
+    Returns the most bytes queued for writing before sends fail.
+*/
+/*!
+    \fn void Fizyr::RpcConfig::setWriteBufferHighWaterMark(qint64 bytes)
+    Sets the most bytes queued for writing to \a bytes; 0 or less means no bound.
+*/
+/*!
+    \fn bool Fizyr::RpcConfig::operator==(const Fizyr::RpcConfig &lhs, const Fizyr::RpcConfig &rhs)
+    Returns \c true if every setting of \a lhs and \a rhs is equal.
+*/
+/*!
+    \fn bool Fizyr::RpcConfig::operator!=(const Fizyr::RpcConfig &lhs, const Fizyr::RpcConfig &rhs)
+    Returns \c true unless \a lhs and \a rhs are equal.
+*/
+
+/*!
     Returns the reference defaults for \a transport.
 */
 RpcConfig RpcConfig::defaultsFor(RpcAddress::Transport transport)

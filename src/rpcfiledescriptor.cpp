@@ -68,6 +68,31 @@ static int duplicateFd(int fd)
 */
 
 /*!
+    \fn Fizyr::RpcFileDescriptor::RpcFileDescriptor(Fizyr::RpcFileDescriptor &&other)
+    Move-constructs a handle from \a other, which becomes invalid.
+*/
+/*!
+    \fn Fizyr::RpcFileDescriptor &Fizyr::RpcFileDescriptor::operator=(Fizyr::RpcFileDescriptor &&other)
+    Move-assigns \a other to this handle.
+*/
+/*!
+    \fn void Fizyr::RpcFileDescriptor::swap(Fizyr::RpcFileDescriptor &other)
+    Swaps this handle with \a other.
+*/
+/*!
+    \fn bool Fizyr::RpcFileDescriptor::operator==(const Fizyr::RpcFileDescriptor &lhs, const Fizyr::RpcFileDescriptor &rhs)
+    Returns \c true if \a lhs and \a rhs share the same descriptor (or are both invalid).
+*/
+/*!
+    \fn bool Fizyr::RpcFileDescriptor::operator!=(const Fizyr::RpcFileDescriptor &lhs, const Fizyr::RpcFileDescriptor &rhs)
+    Returns \c true unless \a lhs and \a rhs share the same descriptor.
+*/
+/*!
+    \typedef Fizyr::RpcFileDescriptorList
+    A list of RpcFileDescriptor.
+*/
+
+/*!
     Constructs an invalid handle.
 */
 RpcFileDescriptor::RpcFileDescriptor() noexcept = default;

@@ -53,6 +53,27 @@ namespace Fizyr {
 */
 
 /*!
+    \fn Fizyr::RpcMessage::RpcMessage(Fizyr::RpcMessage &&other)
+    Move-constructs a message from \a other.
+*/
+/*!
+    \fn Fizyr::RpcMessage &Fizyr::RpcMessage::operator=(Fizyr::RpcMessage &&other)
+    Move-assigns \a other to this message.
+*/
+/*!
+    \fn void Fizyr::RpcMessage::swap(Fizyr::RpcMessage &other)
+    Swaps this message with \a other.
+*/
+/*!
+    \fn bool Fizyr::RpcMessage::operator==(const Fizyr::RpcMessage &lhs, const Fizyr::RpcMessage &rhs)
+    Returns \c true if \a lhs and \a rhs have the same header, body and file descriptors.
+*/
+/*!
+    \fn bool Fizyr::RpcMessage::operator!=(const Fizyr::RpcMessage &lhs, const Fizyr::RpcMessage &rhs)
+    Returns \c true unless \a lhs and \a rhs are equal.
+*/
+
+/*!
     Constructs an empty request message with request id 0 and service id 0.
 */
 RpcMessage::RpcMessage() : d(new RpcMessagePrivate) { }

@@ -24,6 +24,39 @@ namespace Fizyr {
 */
 
 /*!
+    \fn Fizyr::RpcPeerCredentials::RpcPeerCredentials()
+    Constructs invalid credentials.
+*/
+/*!
+    \fn Fizyr::RpcPeerCredentials::RpcPeerCredentials(qint64 processId, qint64 userId, qint64 groupId)
+    Constructs credentials of \a processId, \a userId and \a groupId.
+*/
+/*!
+    \fn bool Fizyr::RpcPeerCredentials::isValid() const
+    Returns \c true if the credentials are known.
+*/
+/*!
+    \fn qint64 Fizyr::RpcPeerCredentials::processId() const
+    Returns the process id of the other side, or -1.
+*/
+/*!
+    \fn qint64 Fizyr::RpcPeerCredentials::userId() const
+    Returns the user id of the other side, or -1.
+*/
+/*!
+    \fn qint64 Fizyr::RpcPeerCredentials::groupId() const
+    Returns the group id of the other side, or -1.
+*/
+/*!
+    \fn bool Fizyr::RpcPeerCredentials::operator==(const Fizyr::RpcPeerCredentials &lhs, const Fizyr::RpcPeerCredentials &rhs)
+    Returns \c true if \a lhs and \a rhs are equal.
+*/
+/*!
+    \fn bool Fizyr::RpcPeerCredentials::operator!=(const Fizyr::RpcPeerCredentials &lhs, const Fizyr::RpcPeerCredentials &rhs)
+    Returns \c true unless \a lhs and \a rhs are equal.
+*/
+
+/*!
     Reads the credentials of the peer of the connected Unix socket
     \a socketDescriptor. Returns invalid credentials on failure.
 */
