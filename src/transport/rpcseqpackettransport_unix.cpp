@@ -456,7 +456,8 @@ void RpcSeqpacketTransport::onReadable()
         // Otherwise an empty datagram: dropped as too short below.
         datagram.data = m_readBuffer.constData();
         datagram.truncated = (msg.msg_flags & MSG_TRUNC) || received > m_readBuffer.size();
-        datagram.size = datagram.truncated ? qsizetype(received) : qsizetype(received);
+        // With MSG_TRUNC, the real length (possibly more than the buffer holds).
+        datagram.size = qsizetype(received);
         datagram.controlTruncated = msg.msg_flags & MSG_CTRUNC;
         RpcSeqpacket::ParseResult parsed = RpcSeqpacket::parse(datagram, m_config.byteOrder(),
                                                                m_config.maxBodyReadSize(), maxFds);
