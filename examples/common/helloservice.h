@@ -102,8 +102,10 @@ inline int runClient(int argc, char **argv, const char *defaultAddress)
             request->deleteLater();
         });
     });
-    QTimer::singleShot(TimeoutMsecs, &app, [] {
-        err() << "timed out" << Qt::endl;
+    // Never hang: give up if the whole exchange takes longer than that.
+    QTimer::singleShot(TimeoutMsecs, &app, [&address] {
+        err() << "timed out: no response from " << address << " within " << TimeoutMsecs / 1000
+              << " seconds" << Qt::endl;
         QCoreApplication::exit(1);
     });
     peer.connectToServer(address);

@@ -29,6 +29,11 @@ static void say(const char *who, const QString &what)
 
 static QString describe(const RpcMessage &message)
 {
+    // Stream messages stand alone: their request id means nothing.
+    if (message.type() == RpcMessage::Stream)
+        return QStringLiteral("[service id %1] \"%2\"")
+                .arg(message.serviceId())
+                .arg(QString::fromUtf8(message.body()));
     return QStringLiteral("[request id %1, service id %2] \"%3\"")
             .arg(message.requestId())
             .arg(message.serviceId())

@@ -1,7 +1,14 @@
 // Copyright (C) 2026 The fizyr-rpc-qt authors
 // SPDX-License-Identifier: BSD-2-Clause
 
+// A Fizyr RPC client over a Unix seqpacket socket. It sends a request for service 1 with the
+// body "Hello World!" and prints the response. Exits with 0 on a response,
+// with 1 and a message on stderr on any failure or after 10 seconds.
+//
 // Usage: unix-seqpacket-client [ADDRESS]   (default: seqpacket:/tmp/fizyr-rpc-seqpacket-example.sock)
+//
+// The conversation itself is in ../common/helloservice.h, shared by the TCP,
+// Unix stream and Unix seqpacket examples.
 
 #include "helloservice.h"
 
