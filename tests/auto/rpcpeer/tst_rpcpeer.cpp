@@ -1,0 +1,204 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+// Signal order of RpcRequest on every finishing path, outgoing descriptor
+// limits, malformed input from a raw client and server ownership of peers, on
+// each transport row, using the shared PeerPair fixture of rpctestutils.h.
+// The main protocol flows are in tst_protocol.
+
+#include "rpctestutils.h"
+
+#include <FizyrRpcQt/RpcFileDescriptor>
+#include <FizyrRpcQt/RpcRequest>
+
+#include "wire/rpcwire_p.h"
+
+using namespace Fizyr;
+using RpcTestUtils::Timeout;
+
+class tst_RpcPeer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase_data() { RpcTestUtils::addTransportRows(); }
+    void init();
+    void cleanup() { m_pair.reset(); }
+
+    void errorBeforeFinishedOnEveryPath();
+    void tooManyFileDescriptorsOutgoing();
+    void rawClientShortFrame();
+    void serverOwnsPeersUntilDeleted();
+
+private:
+    // Records the order of errorOccurred() and finished() of request.
+    void track(RpcRequest *request);
+
+    RpcTestUtils::PeerPair m_pair;
+    QHash<RpcRequest *, QStringList> m_events;
+};
+
+void tst_RpcPeer::init()
+{
+    QFETCH_GLOBAL(QString, scheme);
+    m_events.clear();
+    QVERIFY(m_pair.start(scheme));
+}
+
+void tst_RpcPeer::track(RpcRequest *request)
+{
+    connect(request, &RpcRequest::errorOccurred, this,
+            [this, request](RpcError) { m_events[request].append(QStringLiteral("error")); });
+    connect(request, &RpcRequest::finished, this,
+            [this, request] { m_events[request].append(QStringLiteral("finished")); });
+}
+
+void tst_RpcPeer::errorBeforeFinishedOnEveryPath()
+{
+    const QStringList expected = {QStringLiteral("error"), QStringLiteral("finished")};
+    QList<QPointer<RpcRequest>> incoming;
+    connect(m_pair.serverPeer, &RpcPeer::requestReceived, this,
+            [&](RpcRequest *request) { incoming.append(request); });
+
+    // Error response.
+    RpcRequest *remoteError = m_pair.client->sendRequest(1);
+    track(remoteError);
+    QTRY_COMPARE_WITH_TIMEOUT(incoming.size(), 1, Timeout);
+    QVERIFY(incoming.at(0)->sendErrorResponse(QStringLiteral("nope")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_events.value(remoteError), expected, Timeout);
+    QCOMPARE(remoteError->error(), RpcError::RemoteError);
+    QCOMPARE(remoteError->errorString(), QStringLiteral("nope"));
+
+    // Timeout.
+    RpcRequest *timedOut = m_pair.client->sendRequest(2);
+    track(timedOut);
+    timedOut->setTimeout(1);
+    QTRY_COMPARE_WITH_TIMEOUT(m_events.value(timedOut), expected, Timeout);
+    QCOMPARE(timedOut->error(), RpcError::Timeout);
+
+    // Abort.
+    RpcRequest *aborted = m_pair.client->sendRequest(3);
+    track(aborted);
+    aborted->abort();
+    QTRY_COMPARE_WITH_TIMEOUT(m_events.value(aborted), expected, Timeout);
+    QCOMPARE(aborted->error(), RpcError::Canceled);
+
+    // Connection lost, for a sent and a received request.
+    RpcRequest *lost = m_pair.client->sendRequest(4);
+    track(lost);
+    QTRY_COMPARE_WITH_TIMEOUT(incoming.size(), 4, Timeout);
+    QPointer<RpcRequest> lostIncoming = incoming.at(3);
+    QVERIFY(lostIncoming);
+    track(lostIncoming);
+    m_pair.serverPeer->abort();
+    QTRY_COMPARE_WITH_TIMEOUT(m_events.value(lost), expected, Timeout);
+    QCOMPARE(lost->error(), RpcError::ConnectionLost);
+    QCOMPARE(m_events.value(lostIncoming.data()), expected);
+
+    // Nothing fires twice afterwards.
+    QTRY_COMPARE_WITH_TIMEOUT(m_pair.client->state(), RpcPeer::UnconnectedState, Timeout);
+    for (RpcRequest *request : {remoteError, timedOut, aborted, lost})
+        QCOMPARE(m_events.value(request), expected);
+}
+
+void tst_RpcPeer::tooManyFileDescriptorsOutgoing()
+{
+    QFETCH_GLOBAL(QString, scheme);
+    if (scheme != QLatin1String("seqpacket"))
+        QSKIP("descriptors are carried by seqpacket only");
+
+    const int max = m_pair.client->config().maxFileDescriptorsWrite();
+    QList<RpcFileDescriptor> fds;
+    for (int i = 0; i <= max; ++i)
+        fds.append(RpcFileDescriptor(0));
+    QVERIFY(fds.constLast().isValid());
+
+    QSignalSpy streams(m_pair.serverPeer.data(), &RpcPeer::streamReceived);
+    QVERIFY(!m_pair.client->sendStream(1, "x", fds));
+    QVERIFY(m_pair.client->error() == RpcError::TooManyFileDescriptors
+            || m_pair.client->error() == RpcError::PayloadTooLarge);
+
+    RpcRequest *request = m_pair.client->sendRequest(1, "x", fds);
+    track(request);
+    QVERIFY(m_events.value(request).isEmpty()); // never inside sendRequest()
+    QTRY_COMPARE_WITH_TIMEOUT(m_events.value(request),
+                              QStringList({QStringLiteral("error"), QStringLiteral("finished")}),
+                              Timeout);
+    QVERIFY(request->error() == RpcError::TooManyFileDescriptors
+            || request->error() == RpcError::PayloadTooLarge);
+
+    // Exactly at the limit works; the connection stays usable.
+    fds.removeLast();
+    QVERIFY(m_pair.client->sendStream(2, "ok", fds));
+    QVERIFY(streams.wait(Timeout));
+    QCOMPARE(streams.size(), 1);
+    const RpcMessage message = streams.at(0).at(0).value<RpcMessage>();
+    QCOMPARE(message.serviceId(), 2);
+    QCOMPARE(message.fileDescriptors().size(), max);
+    QCOMPARE(m_pair.client->state(), RpcPeer::ConnectedState);
+}
+
+void tst_RpcPeer::rawClientShortFrame()
+{
+    QFETCH_GLOBAL(QString, scheme);
+    RpcTestSupport::RawConnection raw;
+    QVERIFY(raw.open(m_pair.server->serverAddress().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_pair.server->hasPendingConnections(), Timeout);
+    std::unique_ptr<RpcPeer> peer(m_pair.server->nextPendingConnection());
+    QVERIFY(peer);
+    QSignalSpy errors(peer.get(), &RpcPeer::errorOccurred);
+    QSignalSpy disconnected(peer.get(), &RpcPeer::disconnected);
+
+    if (scheme == QLatin1String("seqpacket")) {
+        // Datagram boundaries are known: a short one is dropped and reported,
+        // the connection stays and the next datagram is delivered.
+        QSignalSpy streams(peer.get(), &RpcPeer::streamReceived);
+        QVERIFY(raw.write(QByteArray(11, '\0')));
+        QVERIFY(raw.write(RpcWire::encodeDatagram(RpcMessage(RpcMessage::Stream, 0, 1, "after"),
+                                                  peer->config().byteOrder())));
+        QTRY_COMPARE_WITH_TIMEOUT(streams.size(), 1, Timeout);
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors.at(0).at(0).value<RpcError>(), RpcError::FrameTooShort);
+        QCOMPARE(streams.at(0).at(0).value<RpcMessage>().body(), QByteArray("after"));
+        QCOMPARE(disconnected.size(), 0);
+        QCOMPARE(peer->state(), RpcPeer::ConnectedState);
+        return;
+    }
+
+    // A frame length of 8 (< 12 header bytes), then a valid frame. The decoder
+    // judges the length once the 16-byte prefix is in (see tst_rpcwire), so
+    // the short frame alone (12 bytes) would leave it waiting.
+    const RpcConfig::ByteOrder order = peer->config().byteOrder();
+    QByteArray bytes(12, '\0');
+    RpcWire::writeU32(bytes.data(), 8, order);
+    bytes += RpcWire::encodeStreamFrame(RpcMessage(RpcMessage::Stream, 0, 1, "after"), order);
+    QSignalSpy streams(peer.get(), &RpcPeer::streamReceived);
+    QVERIFY(raw.write(bytes));
+    QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, Timeout);
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).at(0).value<RpcError>(), RpcError::FrameTooShort);
+    QCOMPARE(peer->state(), RpcPeer::UnconnectedState);
+    QCOMPARE(streams.size(), 0); // nothing after the bad frame is delivered
+    QTRY_VERIFY_WITH_TIMEOUT(raw.isClosedByPeer(), Timeout);
+}
+
+void tst_RpcPeer::serverOwnsPeersUntilDeleted()
+{
+    // Taken and untaken peers are children of the server and go with it; the
+    // client sees the connection end.
+    QCOMPARE(m_pair.serverPeer->parent(), m_pair.server.get());
+    RpcPeer second;
+    second.connectToServer(m_pair.server->serverAddress().toString());
+    QVERIFY(second.waitForConnected(Timeout));
+    QTRY_VERIFY_WITH_TIMEOUT(m_pair.server->hasPendingConnections(), Timeout);
+    QSignalSpy firstGone(m_pair.client.get(), &RpcPeer::disconnected);
+    QSignalSpy secondGone(&second, &RpcPeer::disconnected);
+    const QPointer<RpcPeer> taken = m_pair.serverPeer;
+    m_pair.server.reset();
+    QVERIFY(taken.isNull());
+    QTRY_COMPARE_WITH_TIMEOUT(firstGone.size(), 1, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(secondGone.size(), 1, Timeout);
+}
+
+QTEST_GUILESS_MAIN(tst_RpcPeer)
+#include "tst_rpcpeer.moc"
