@@ -1,0 +1,1228 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+// Runs the fizyr-rpc tool as a separate process (QProcess) on every
+// transport: call and stream against a server in this process, serve and
+// listen against clients in this process and against the tool's own call,
+// and proxy between clients and servers of both kinds. Checks exit codes,
+// human and JSON output, and what arrives on the far side.
+
+#include "rpctestsupport.h"
+
+#include <FizyrRpcQt/RpcPeer>
+#include <FizyrRpcQt/RpcRequest>
+#include <FizyrRpcQt/RpcServer>
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QPointer>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QtEndian>
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <csignal>
+#include <memory>
+#include <sys/mman.h>
+#include <unistd.h>
+
+using namespace Fizyr;
+
+namespace {
+
+constexpr int Timeout = 30000;
+
+const QString toolPath()
+{
+    return QStringLiteral(FIZYR_RPC_TOOL);
+}
+
+// A finished run of the tool.
+struct Result
+{
+    bool finished = false;
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs the tool to its end while this process's event loop keeps running,
+// so servers in this process can answer it.
+Result run(const QStringList &args, const QByteArray &input = QByteArray())
+{
+    QProcess process;
+    QSignalSpy finishedSpy(&process, &QProcess::finished);
+    process.start(toolPath(), args);
+    Result result;
+    if (!process.waitForStarted(Timeout))
+        return result;
+    if (!input.isEmpty())
+        process.write(input);
+    process.closeWriteChannel();
+    if (finishedSpy.isEmpty())
+        finishedSpy.wait(Timeout);
+    if (process.state() != QProcess::NotRunning) {
+        process.kill();
+        process.waitForFinished(Timeout);
+        return result;
+    }
+    result.finished = process.exitStatus() == QProcess::NormalExit;
+    result.exitCode = process.exitCode();
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+QString describe(const Result &result)
+{
+    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
+            .arg(result.exitCode)
+            .arg(QString::fromUtf8(result.out), QString::fromUtf8(result.err));
+}
+
+// One JSON object per line.
+QList<QJsonObject> jsonLines(const QByteArray &output)
+{
+    QList<QJsonObject> objects;
+    for (const QByteArray &line : output.split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(line, &error);
+        if (error.error != QJsonParseError::NoError || !document.isObject())
+            return {}; // every line must be an object
+        objects.append(document.object());
+    }
+    return objects;
+}
+
+QList<QJsonObject> ofType(const QList<QJsonObject> &objects, const QString &type)
+{
+    QList<QJsonObject> result;
+    for (const QJsonObject &object : objects) {
+        if (object.value(QStringLiteral("type")).toString() == type)
+            result.append(object);
+    }
+    return result;
+}
+
+// A long-running tool process: serve, listen or proxy.
+class ToolProcess
+{
+public:
+    ~ToolProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(Timeout);
+        }
+    }
+
+    bool start(const QStringList &args)
+    {
+        m_process.start(toolPath(), args);
+        return m_process.waitForStarted(Timeout);
+    }
+
+    // Waits until stdout (from the start) contains needle.
+    bool waitForOutput(const QByteArray &needle)
+    {
+        QSignalSpy readySpy(&m_process, &QProcess::readyReadStandardOutput);
+        QDeadlineTimer deadline(Timeout);
+        for (;;) {
+            m_out += m_process.readAllStandardOutput();
+            if (m_out.contains(needle))
+                return true;
+            if (deadline.hasExpired() || m_process.state() == QProcess::NotRunning)
+                return false;
+            readySpy.wait(int(qMax<qint64>(1, deadline.remainingTime())));
+        }
+    }
+
+    // The address from the "listening on ADDRESS" line.
+    QString listeningAddress()
+    {
+        if (!waitForOutput("listening on "))
+            return QString();
+        const qsizetype start = m_out.indexOf("listening on ") + 13;
+        const qsizetype end = m_out.indexOf('\n', start);
+        if (end < 0)
+            return QString();
+        return QString::fromUtf8(m_out.mid(start, end - start)).trimmed();
+    }
+
+    // Sends signal, waits for the exit; returns the exit code or -1.
+    int stop(int signal = SIGTERM)
+    {
+        QSignalSpy finishedSpy(&m_process, &QProcess::finished);
+        if (m_process.state() == QProcess::NotRunning)
+            return -1;
+        ::kill(pid_t(m_process.processId()), signal);
+        if (finishedSpy.isEmpty() && !finishedSpy.wait(Timeout))
+            return -1;
+        m_out += m_process.readAllStandardOutput();
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    }
+
+    QByteArray output()
+    {
+        m_out += m_process.readAllStandardOutput();
+        return m_out;
+    }
+    QByteArray errors() { return m_process.readAllStandardError(); }
+    QProcess &process() { return m_process; }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+};
+
+// Everything in the file behind fd, from the start.
+QByteArray readFd(int fd)
+{
+    QByteArray content;
+    char buffer[4096];
+    off_t offset = 0;
+    ssize_t n;
+    while ((n = ::pread(fd, buffer, sizeof(buffer), offset)) > 0) {
+        content.append(buffer, n);
+        offset += n;
+    }
+    return content;
+}
+
+// A server in this process with one behaviour per service id:
+//   1  responder update (5, "working"), then response 0 "pong:" + body
+//   2  error response "service 2 is broken"
+//   3  echoes each requester update back as a responder update; answers
+//      after two with status 0 and the update bodies joined by '+'
+//   4  never answers (kept open)
+//   5  closes the connection
+//   6  answers with the contents of the received file descriptors
+// Streams are recorded and answered with a stream "echo:" + body, kind + 100.
+class TestServer
+{
+public:
+    bool listen(const QString &address)
+    {
+        QObject::connect(&server, &RpcServer::newConnection, &server, [this] {
+            while (RpcPeer *peer = server.nextPendingConnection())
+                accept(peer);
+        });
+        return server.listen(address);
+    }
+
+    QString address() const { return server.serverAddress().toString(); }
+
+    RpcServer server;
+    QList<RpcMessage> requests;
+    QList<RpcMessage> requesterUpdates;
+    QList<RpcMessage> streams;
+    QList<QPointer<RpcPeer>> peers;
+    QList<QPointer<RpcRequest>> unanswered;
+    QByteArray fdContent;
+
+private:
+    void accept(RpcPeer *peer)
+    {
+        peers.append(peer);
+        peer->setAutoDeleteRequests(true);
+        QObject::connect(peer, &RpcPeer::streamReceived, peer,
+                         [this, peer](const RpcMessage &message) {
+                             streams.append(message);
+                             peer->sendStream(message.serviceId() + 100, "echo:" + message.body());
+                         });
+        QObject::connect(peer, &RpcPeer::requestReceived, peer,
+                         [this, peer](RpcRequest *request) { handle(peer, request); });
+    }
+
+    void handle(RpcPeer *peer, RpcRequest *request)
+    {
+        requests.append(request->requestMessage());
+        switch (request->serviceId()) {
+        case 1:
+            request->sendUpdate(5, "working");
+            request->sendResponse(0, "pong:" + request->body());
+            break;
+        case 2:
+            request->sendErrorResponse(QStringLiteral("service 2 is broken"));
+            break;
+        case 3: {
+            auto bodies = std::make_shared<QList<QByteArray>>();
+            QObject::connect(request, &RpcRequest::updateReceived, request,
+                             [this, request, bodies](const RpcMessage &update) {
+                                 requesterUpdates.append(update);
+                                 request->sendUpdate(update.serviceId(), update.body());
+                                 bodies->append(update.body());
+                                 if (bodies->size() == 2)
+                                     request->sendResponse(0, bodies->join('+'));
+                             });
+            break;
+        }
+        case 4:
+            unanswered.append(request);
+            break;
+        case 5:
+            peer->abort();
+            break;
+        case 6: {
+            QByteArray content;
+            for (const RpcFileDescriptor &fd : request->requestMessage().fileDescriptors())
+                content += readFd(fd.fileDescriptor());
+            fdContent = content;
+            request->sendResponse(0, content);
+            break;
+        }
+        default:
+            request->sendErrorResponse(QStringLiteral("no such service"));
+        }
+    }
+};
+
+// A memfd holding content, for --fd; closed by the destructor.
+class MemFd
+{
+public:
+    explicit MemFd(const QByteArray &content)
+    {
+        m_fd = ::memfd_create("tst_tool", MFD_CLOEXEC);
+        if (m_fd >= 0
+            && ::write(m_fd, content.constData(), size_t(content.size())) != content.size()) {
+            ::close(m_fd);
+            m_fd = -1;
+        }
+    }
+    ~MemFd()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    bool isValid() const { return m_fd >= 0; }
+    // A path another process can open to reach the same file.
+    QString path() const
+    {
+        return QStringLiteral("/proc/%1/fd/%2").arg(QCoreApplication::applicationPid()).arg(m_fd);
+    }
+
+private:
+    int m_fd = -1;
+};
+
+} // namespace
+
+class tst_Tool : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase_data();
+    void init();
+    void cleanup();
+
+    void help();
+    void usageErrors();
+    void unreachable();
+
+    void callSuccess();
+    void callErrorResponse();
+    void callJson();
+    void callRaw();
+    void callBodyFromStdinAndFile();
+    void callUpdates();
+    void callTimeout();
+    void callConnectionLost();
+    void callProtocolError();
+    void callFileDescriptors();
+
+    void stream();
+
+    void serve();
+    void serveUpdatesAndWait();
+    void serveJsonAndClients();
+    void serveAddressInUse();
+
+    void listen();
+    void listenEcho();
+
+    void proxy();
+    void proxyToolChain();
+    void proxyFileDescriptors();
+    void proxyTargetDown();
+
+private:
+    QString address(const QString &name) const;
+    QString scheme() const;
+    std::unique_ptr<TestServer> startServer();
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void tst_Tool::initTestCase_data()
+{
+    RpcTestSupport::addTransportRows();
+}
+
+void tst_Tool::init()
+{
+    m_dir.reset(new QTemporaryDir);
+    QVERIFY(m_dir->isValid());
+}
+
+void tst_Tool::cleanup()
+{
+    m_dir.reset();
+}
+
+QString tst_Tool::scheme() const
+{
+    QFETCH_GLOBAL(QString, scheme);
+    return scheme;
+}
+
+QString tst_Tool::address(const QString &name) const
+{
+    return RpcTestSupport::addressFor(scheme(), *m_dir, name);
+}
+
+std::unique_ptr<TestServer> tst_Tool::startServer()
+{
+    auto server = std::make_unique<TestServer>();
+    if (!server->listen(address(QStringLiteral("server"))))
+        return nullptr;
+    return server;
+}
+
+// ---------------------------------------------------------------------------
+
+void tst_Tool::help()
+{
+    const Result top = run({QStringLiteral("--help")});
+    QVERIFY2(top.finished && top.exitCode == 0, qPrintable(describe(top)));
+    for (const char *command : {"call", "stream", "serve", "listen", "proxy"}) {
+        QVERIFY(top.out.contains(command));
+        const Result help = run({QLatin1String(command), QStringLiteral("--help")});
+        QVERIFY2(help.finished && help.exitCode == 0, qPrintable(describe(help)));
+        QVERIFY2(help.out.startsWith("Usage: fizyr-rpc " + QByteArray(command)),
+                 help.out.constData());
+        QVERIFY(help.err.isEmpty());
+        const Result viaHelp = run({QStringLiteral("help"), QLatin1String(command)});
+        QCOMPARE(viaHelp.out, help.out);
+    }
+    const Result version = run({QStringLiteral("--version")});
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY(version.out.startsWith("fizyr-rpc "));
+}
+
+namespace {
+
+struct UsageCase
+{
+    const char *name;
+    QStringList args;
+    QByteArray message;
+};
+
+QList<UsageCase> usageCases()
+{
+    QList<UsageCase> cases;
+    struct Row
+    {
+        QList<UsageCase> &cases;
+        Row &operator<<(const QStringList &args)
+        {
+            cases.last().args = args;
+            return *this;
+        }
+        Row &operator<<(const QByteArray &message)
+        {
+            cases.last().message = message;
+            return *this;
+        }
+    };
+    const auto newRow = [&cases](const char *name) {
+        cases.append({name, {}, {}});
+        return Row{cases};
+    };
+    const QString server = QStringLiteral("tcp://127.0.0.1:1");
+    newRow("no command") << QStringList() << QByteArray("missing command");
+    newRow("unknown command") << QStringList{QStringLiteral("frobnicate")}
+                              << QByteArray("unknown command \"frobnicate\"");
+    newRow("unknown option") << QStringList{QStringLiteral("call"), QStringLiteral("--bogus"),
+                                            server, QStringLiteral("1")}
+                             << QByteArray("bogus");
+    newRow("missing arguments") << QStringList{QStringLiteral("call"), server}
+                                << QByteArray("missing arguments");
+    newRow("too many arguments") << QStringList{
+            QStringLiteral("stream"), server, QStringLiteral("1"), QStringLiteral("a"),
+            QStringLiteral("b")} << QByteArray("unexpected argument \"b\"");
+    newRow("unknown scheme") << QStringList{QStringLiteral("call"),
+                                            QStringLiteral("http://example/"), QStringLiteral("1")}
+                             << QByteArray("unknown address scheme");
+    newRow("bad tcp address") << QStringList{QStringLiteral("call"),
+                                             QStringLiteral("tcp://127.0.0.1:99999"),
+                                             QStringLiteral("1")}
+                              << QByteArray("port");
+    newRow("service too large") << QStringList{QStringLiteral("call"), server,
+                                               QStringLiteral("2147483648")}
+                                << QByteArray("invalid service id \"2147483648\"");
+    newRow("service not a number")
+            << QStringList{QStringLiteral("stream"), server, QStringLiteral("one")}
+            << QByteArray("invalid service id \"one\"");
+    newRow("bad update") << QStringList{QStringLiteral("call"), server, QStringLiteral("1"),
+                                        QStringLiteral("--update"), QStringLiteral("nocolon")}
+                         << QByteArray("expected SERVICE:BODY");
+    newRow("bad timeout") << QStringList{QStringLiteral("call"), server, QStringLiteral("1"),
+                                         QStringLiteral("--timeout"), QStringLiteral("soon")}
+                          << QByteArray("invalid --timeout");
+    newRow("unreadable file") << QStringList{QStringLiteral("call"), server, QStringLiteral("1"),
+                                             QStringLiteral("--file"),
+                                             QStringLiteral("/nonexistent/body")}
+                              << QByteArray("cannot read \"/nonexistent/body\"");
+    newRow("body twice") << QStringList{QStringLiteral("call"),   server,
+                                        QStringLiteral("1"),      QStringLiteral("body"),
+                                        QStringLiteral("--file"), QStringLiteral("/dev/null")}
+                         << QByteArray("not both");
+    newRow("fd on tcp") << QStringList{QStringLiteral("call"), server, QStringLiteral("1"),
+                                       QStringLiteral("--fd"), QStringLiteral("/dev/null")}
+                        << QByteArray("--fd needs a seqpacket: address");
+    newRow("unopenable fd") << QStringList{QStringLiteral("call"),
+                                           QStringLiteral("seqpacket:/nonexistent/s"),
+                                           QStringLiteral("1"), QStringLiteral("--fd"),
+                                           QStringLiteral("/nonexistent/fd")}
+                            << QByteArray("cannot open \"/nonexistent/fd\"");
+    newRow("json and raw") << QStringList{QStringLiteral("call"), server, QStringLiteral("1"),
+                                          QStringLiteral("--json"), QStringLiteral("--raw")}
+                           << QByteArray("exclude each other");
+    newRow("serve bad address") << QStringList{QStringLiteral("serve"), QStringLiteral("udp://x")}
+                                << QByteArray("unknown address scheme");
+    newRow("serve bad count") << QStringList{QStringLiteral("serve"),
+                                             QStringLiteral("tcp://127.0.0.1:0"),
+                                             QStringLiteral("--updates"), QStringLiteral("-3")}
+                              << QByteArray("invalid --updates");
+    newRow("listen cannot bind") << QStringList{QStringLiteral("listen"),
+                                                QStringLiteral("unix:/nonexistent/dir/s")}
+                                 << QByteArray("cannot listen on unix:/nonexistent/dir/s");
+    newRow("proxy bad target") << QStringList{QStringLiteral("proxy"),
+                                              QStringLiteral("tcp://127.0.0.1:0"),
+                                              QStringLiteral("nowhere")}
+                               << QByteArray("nowhere");
+    return cases;
+}
+
+} // namespace
+
+// Bad input: one line on stderr, exit code 2, nothing on stdout.
+void tst_Tool::usageErrors()
+{
+    if (scheme() != QLatin1String("tcp"))
+        QSKIP("transport independent; runs in the tcp row");
+    for (const UsageCase &usage : usageCases()) {
+        const Result result = run(usage.args);
+        const QByteArray context = QByteArray(usage.name) + ": " + describe(result).toUtf8();
+        QVERIFY2(result.finished && result.exitCode == 2, context.constData());
+        QVERIFY2(result.err.contains(usage.message), context.constData());
+        QVERIFY2(result.err.count('\n') == 1, context.constData());
+        QVERIFY2(result.err.startsWith("fizyr-rpc"), context.constData());
+        QVERIFY2(result.out.isEmpty(), context.constData());
+    }
+}
+
+// Nobody listening: call and stream fail with exit code 2 and one line.
+void tst_Tool::unreachable()
+{
+    QString target = address(QStringLiteral("nobody"));
+    if (scheme() == QLatin1String("tcp")) {
+        // A port that was free a moment ago.
+        RpcServer probe;
+        QVERIFY(probe.listen(target));
+        target = probe.serverAddress().toString();
+        probe.close();
+    }
+    for (const QString &command : {QStringLiteral("call"), QStringLiteral("stream")}) {
+        const Result result = run({command, target, QStringLiteral("1"), QStringLiteral("x")});
+        QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
+        QVERIFY2(result.err.contains("cannot connect to " + target.toUtf8()),
+                 qPrintable(describe(result)));
+        QCOMPARE(result.err.count('\n'), 1);
+        QVERIFY(result.out.isEmpty());
+    }
+}
+
+// ---------------------------------------------------------------------------
+
+void tst_Tool::callSuccess()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const Result result = run({QStringLiteral("call"), server->address(), QStringLiteral("1"),
+                               QStringLiteral("ping")});
+    QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+    QVERIFY(result.err.isEmpty());
+    const QList<QByteArray> lines = result.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(lines.at(0).startsWith("responder-update #")
+                     && lines.at(0).endsWith(" service 5, 7 bytes: \"working\""),
+             lines.at(0).constData());
+    QVERIFY2(lines.at(1).startsWith("response #")
+                     && lines.at(1).endsWith(" service 0, 9 bytes: \"pong:ping\""),
+             lines.at(1).constData());
+    QCOMPARE(server->requests.size(), 1);
+    QCOMPARE(server->requests.first().serviceId(), 1);
+    QCOMPARE(server->requests.first().body(), QByteArray("ping"));
+}
+
+void tst_Tool::callErrorResponse()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const Result result = run({QStringLiteral("call"), server->address(), QStringLiteral("2")});
+    QVERIFY2(result.finished && result.exitCode == 1, qPrintable(describe(result)));
+    QCOMPARE(result.err, QByteArray("fizyr-rpc call: error response: service 2 is broken\n"));
+    QVERIFY2(result.out.contains("response #") && result.out.contains("service -1"),
+             result.out.constData());
+
+    // --raw: nothing on stdout for an error response.
+    const Result raw = run({QStringLiteral("call"), server->address(), QStringLiteral("2"),
+                            QStringLiteral("--raw")});
+    QCOMPARE(raw.exitCode, 1);
+    QVERIFY(raw.out.isEmpty());
+    QVERIFY(raw.err.contains("service 2 is broken"));
+}
+
+void tst_Tool::callJson()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const QByteArray binary("\x00\x01\xfe\xff", 4);
+    const Result result = run({QStringLiteral("call"), server->address(), QStringLiteral("1"),
+                               QStringLiteral("-"), QStringLiteral("--json")},
+                              binary);
+    QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+    const QList<QJsonObject> objects = jsonLines(result.out);
+    QCOMPARE(objects.size(), 2);
+    const QJsonObject update = objects.at(0);
+    QCOMPARE(update.value(QStringLiteral("type")).toString(), QStringLiteral("responder-update"));
+    QCOMPARE(update.value(QStringLiteral("service_id")).toInt(), 5);
+    QCOMPARE(update.value(QStringLiteral("body")).toString(), QStringLiteral("working"));
+    QCOMPARE(update.value(QStringLiteral("size")).toInt(), 7);
+    QCOMPARE(update.value(QStringLiteral("fds")).toInt(), 0);
+    const QJsonObject response = objects.at(1);
+    QCOMPARE(response.value(QStringLiteral("type")).toString(), QStringLiteral("response"));
+    QCOMPARE(response.value(QStringLiteral("service_id")).toInt(), 0);
+    QCOMPARE(response.value(QStringLiteral("request_id")).toInteger(),
+             qint64(server->requests.first().requestId()));
+    QCOMPARE(update.value(QStringLiteral("request_id")),
+             response.value(QStringLiteral("request_id")));
+    // Not UTF-8: no "body", but the exact bytes in base64.
+    QVERIFY(!response.contains(QStringLiteral("body")));
+    QCOMPARE(QByteArray::fromBase64(
+                     response.value(QStringLiteral("body_base64")).toString().toLatin1()),
+             QByteArray("pong:") + binary);
+    QCOMPARE(server->requests.first().body(), binary);
+
+    // An error response in JSON carries its text.
+    const Result error = run({QStringLiteral("call"), server->address(), QStringLiteral("2"),
+                              QStringLiteral("--json")});
+    QCOMPARE(error.exitCode, 1);
+    const QList<QJsonObject> errorObjects = jsonLines(error.out);
+    QCOMPARE(errorObjects.size(), 1);
+    QCOMPARE(errorObjects.first().value(QStringLiteral("service_id")).toInt(), -1);
+    QCOMPARE(errorObjects.first().value(QStringLiteral("error")).toString(),
+             QStringLiteral("service 2 is broken"));
+}
+
+void tst_Tool::callRaw()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const Result result = run({QStringLiteral("call"), server->address(), QStringLiteral("1"),
+                               QStringLiteral("line one\nline two"), QStringLiteral("--raw")});
+    QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+    QCOMPARE(result.out, QByteArray("pong:line one\nline two"));
+    QVERIFY(result.err.isEmpty());
+}
+
+void tst_Tool::callBodyFromStdinAndFile()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const QString path = m_dir->filePath(QStringLiteral("body.bin"));
+    QByteArray content(3000, 'x');
+    content[0] = '\0';
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+    }
+    Result result = run({QStringLiteral("call"), server->address(), QStringLiteral("1"),
+                         QStringLiteral("--file"), path, QStringLiteral("--raw")});
+    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+    QCOMPARE(result.out, "pong:" + content);
+
+    result = run({QStringLiteral("call"), server->address(), QStringLiteral("1"),
+                  QStringLiteral("-f"), QStringLiteral("-"), QStringLiteral("--raw")},
+                 "from stdin");
+    QCOMPARE(result.out, QByteArray("pong:from stdin"));
+    result = run({QStringLiteral("call"), server->address(), QStringLiteral("1"),
+                  QStringLiteral("-"), QStringLiteral("--raw")},
+                 "dash");
+    QCOMPARE(result.out, QByteArray("pong:dash"));
+    // Human output shows a binary body as hex.
+    result = run(
+            {QStringLiteral("call"), server->address(), QStringLiteral("1"), QStringLiteral("-")},
+            QByteArray("\x01\x02", 2));
+    QVERIFY2(result.out.contains("7 bytes: hex 706f6e67 3a0102"), result.out.constData());
+    QCOMPARE(server->requests.size(), 4);
+}
+
+// Requester updates reach the server in order; the responder updates and the
+// response come back.
+void tst_Tool::callUpdates()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const Result result = run({QStringLiteral("call"), server->address(), QStringLiteral("3"),
+                               QStringLiteral("go"), QStringLiteral("--update"),
+                               QStringLiteral("7:first"), QStringLiteral("-u"),
+                               QStringLiteral("8:second:with:colons"), QStringLiteral("--json")});
+    QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+    QCOMPARE(server->requesterUpdates.size(), 2);
+    QCOMPARE(server->requesterUpdates.at(0).serviceId(), 7);
+    QCOMPARE(server->requesterUpdates.at(0).body(), QByteArray("first"));
+    QCOMPARE(server->requesterUpdates.at(1).serviceId(), 8);
+    QCOMPARE(server->requesterUpdates.at(1).body(), QByteArray("second:with:colons"));
+    const QList<QJsonObject> objects = jsonLines(result.out);
+    QCOMPARE(objects.size(), 3);
+    QCOMPARE(ofType(objects, QStringLiteral("responder-update")).size(), 2);
+    QCOMPARE(objects.at(1).value(QStringLiteral("service_id")).toInt(), 8);
+    QCOMPARE(objects.at(2).value(QStringLiteral("body")).toString(),
+             QStringLiteral("first+second:with:colons"));
+}
+
+void tst_Tool::callTimeout()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const Result result = run({QStringLiteral("call"), server->address(), QStringLiteral("4"),
+                               QStringLiteral("--timeout"), QStringLiteral("0.3")});
+    QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
+    QCOMPARE(result.err, QByteArray("fizyr-rpc call: timed out waiting for the response\n"));
+    QCOMPARE(server->unanswered.size(), 1);
+}
+
+void tst_Tool::callConnectionLost()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const Result result = run({QStringLiteral("call"), server->address(), QStringLiteral("5")});
+    QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
+    QCOMPARE(result.err.count('\n'), 1);
+    QVERIFY(result.out.isEmpty());
+}
+
+// A server that answers with a frame of message type 7, which does not
+// exist: a protocol error, exit code 2.
+void tst_Tool::callProtocolError()
+{
+    if (scheme() != QLatin1String("tcp"))
+        QSKIP("the raw frame is written over TCP");
+    QTcpServer raw;
+    QVERIFY(raw.listen(QHostAddress::LocalHost, 0));
+    QObject::connect(&raw, &QTcpServer::newConnection, &raw, [&raw] {
+        while (QTcpSocket *socket = raw.nextPendingConnection()) {
+            QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                socket->readAll();
+                QByteArray frame(16, '\0');
+                qToLittleEndian<quint32>(12, frame.data()); // length: header only
+                qToLittleEndian<quint32>(7, frame.data() + 4); // message type 7
+                socket->write(frame);
+            });
+        }
+    });
+    const Result result = run({QStringLiteral("call"),
+                               QStringLiteral("tcp://127.0.0.1:%1").arg(raw.serverPort()),
+                               QStringLiteral("1")});
+    QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
+    QVERIFY2(result.err.startsWith("fizyr-rpc call: protocol error: "), result.err.constData());
+    QCOMPARE(result.err.count('\n'), 1);
+    QVERIFY(result.out.isEmpty());
+}
+
+// --fd: the server reads the content through the received descriptors.
+void tst_Tool::callFileDescriptors()
+{
+    if (scheme() != QLatin1String("seqpacket"))
+        QSKIP("file descriptors need seqpacket");
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    MemFd first("memfd content;");
+    MemFd second(" second file");
+    QVERIFY(first.isValid() && second.isValid());
+    const Result result = run({QStringLiteral("call"), server->address(), QStringLiteral("6"),
+                               QStringLiteral("--fd"), first.path(), QStringLiteral("--fd"),
+                               second.path(), QStringLiteral("--raw")});
+    QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+    QCOMPARE(server->requests.first().fileDescriptors().size(), 2);
+    QCOMPARE(server->fdContent, QByteArray("memfd content; second file"));
+    QCOMPARE(result.out, QByteArray("memfd content; second file"));
+}
+
+// ---------------------------------------------------------------------------
+
+void tst_Tool::stream()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const Result result = run({QStringLiteral("stream"), server->address(), QStringLiteral("42"),
+                               QStringLiteral("tick")});
+    QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+    QVERIFY(result.out.isEmpty());
+    QVERIFY(result.err.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(server->streams.size(), 1, Timeout);
+    QCOMPARE(server->streams.first().serviceId(), 42);
+    QCOMPARE(server->streams.first().body(), QByteArray("tick"));
+
+    const Result fromStdin = run({QStringLiteral("stream"), server->address(), QStringLiteral("43"),
+                                  QStringLiteral("-")},
+                                 "piped");
+    QCOMPARE(fromStdin.exitCode, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(server->streams.size(), 2, Timeout);
+    QCOMPARE(server->streams.at(1).body(), QByteArray("piped"));
+}
+
+// ---------------------------------------------------------------------------
+
+// serve against the tool's own call: every exit code, and a clean SIGTERM.
+void tst_Tool::serve()
+{
+    ToolProcess serve;
+    QVERIFY(serve.start({QStringLiteral("serve"), address(QStringLiteral("serve"))}));
+    const QString serveAddress = serve.listeningAddress();
+    QVERIFY2(!serveAddress.isEmpty(), serve.errors().constData());
+    if (scheme() == QLatin1String("tcp"))
+        QVERIFY2(!serveAddress.endsWith(QLatin1String(":0")), qPrintable(serveAddress));
+    else
+        QCOMPARE(serveAddress, address(QStringLiteral("serve")));
+
+    Result result = run({QStringLiteral("call"), serveAddress, QStringLiteral("1"),
+                         QStringLiteral("echo me"), QStringLiteral("--raw")});
+    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+    QCOMPARE(result.out, QByteArray("echo me"));
+
+    result = run({QStringLiteral("call"), serveAddress, QStringLiteral("9"), QStringLiteral("x")});
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.err, QByteArray("fizyr-rpc call: error response: unknown service 9\n"));
+
+    result = run({QStringLiteral("stream"), serveAddress, QStringLiteral("3"),
+                  QStringLiteral("streamed")});
+    QCOMPARE(result.exitCode, 0);
+
+    QVERIFY(serve.waitForOutput("stream service 3, 8 bytes: \"streamed\""));
+    const QByteArray output = serve.output();
+    QVERIFY2(output.contains("request #") && output.contains("service 1, 7 bytes: \"echo me\""),
+             output.constData());
+    QVERIFY(output.contains("service 9, 1 byte: \"x\""));
+    QVERIFY(output.contains("[1] connected"));
+
+    QCOMPARE(serve.stop(SIGTERM), 0);
+    if (scheme() != QLatin1String("tcp")) {
+        const QString path = serveAddress.mid(serveAddress.indexOf(QLatin1Char(':')) + 1);
+        QVERIFY2(!QFile::exists(path), qPrintable(path));
+    }
+}
+
+void tst_Tool::serveUpdatesAndWait()
+{
+    ToolProcess serve;
+    QVERIFY(serve.start({QStringLiteral("serve"), address(QStringLiteral("serve")),
+                         QStringLiteral("--updates"), QStringLiteral("2"),
+                         QStringLiteral("--wait-updates"), QStringLiteral("1")}));
+    const QString serveAddress = serve.listeningAddress();
+    QVERIFY(!serveAddress.isEmpty());
+    const Result result = run({QStringLiteral("call"), serveAddress, QStringLiteral("1"),
+                               QStringLiteral("body"), QStringLiteral("--update"),
+                               QStringLiteral("77:requester says"), QStringLiteral("--json")});
+    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+    const QList<QJsonObject> objects = jsonLines(result.out);
+    QCOMPARE(objects.size(), 4);
+    QCOMPARE(objects.at(0).value(QStringLiteral("body")).toString(),
+             QStringLiteral("update 1 of 2"));
+    QCOMPARE(objects.at(1).value(QStringLiteral("body")).toString(),
+             QStringLiteral("update 2 of 2"));
+    // The requester update, echoed.
+    QCOMPARE(objects.at(2).value(QStringLiteral("type")).toString(),
+             QStringLiteral("responder-update"));
+    QCOMPARE(objects.at(2).value(QStringLiteral("service_id")).toInt(), 77);
+    QCOMPARE(objects.at(2).value(QStringLiteral("body")).toString(),
+             QStringLiteral("requester says"));
+    QCOMPARE(objects.at(3).value(QStringLiteral("type")).toString(), QStringLiteral("response"));
+    QCOMPARE(objects.at(3).value(QStringLiteral("body")).toString(), QStringLiteral("body"));
+    QVERIFY(serve.waitForOutput("requester-update #"));
+    QCOMPARE(serve.stop(SIGINT), 0);
+}
+
+// serve --json with clients in this process: stream echo, events as JSON.
+void tst_Tool::serveJsonAndClients()
+{
+    ToolProcess serve;
+    QVERIFY(serve.start(
+            {QStringLiteral("serve"), address(QStringLiteral("serve")), QStringLiteral("--json")}));
+    QVERIFY(serve.waitForOutput("\n"));
+    const QList<QJsonObject> first = jsonLines(serve.output());
+    QCOMPARE(first.size(), 1);
+    QCOMPARE(first.first().value(QStringLiteral("type")).toString(), QStringLiteral("listening"));
+    const QString serveAddress = first.first().value(QStringLiteral("address")).toString();
+
+    RpcPeer client;
+    client.setAutoDeleteRequests(true);
+    QSignalSpy streamSpy(&client, &RpcPeer::streamReceived);
+    client.connectToServer(serveAddress);
+    QVERIFY(client.waitForConnected(Timeout));
+    QVERIFY(client.sendStream(12, "round trip"));
+    QVERIFY(streamSpy.wait(Timeout));
+    const RpcMessage echoed = streamSpy.first().first().value<RpcMessage>();
+    QCOMPARE(echoed.serviceId(), 12);
+    QCOMPARE(echoed.body(), QByteArray("round trip"));
+
+    RpcRequest *request = client.sendRequest(1, "hello");
+    QSignalSpy finishedSpy(request, &RpcRequest::finished);
+    QVERIFY(finishedSpy.wait(Timeout));
+    QCOMPARE(request->response().serviceId(), 0);
+    QCOMPARE(request->response().body(), QByteArray("hello"));
+
+    client.disconnectFromServer();
+    QVERIFY(serve.waitForOutput("\"disconnected\""));
+    QCOMPARE(serve.stop(), 0);
+    const QList<QJsonObject> objects = jsonLines(serve.output());
+    QVERIFY2(!objects.isEmpty(), serve.output().constData());
+    QCOMPARE(ofType(objects, QStringLiteral("connected")).size(), 1);
+    const QList<QJsonObject> streams = ofType(objects, QStringLiteral("stream"));
+    QCOMPARE(streams.size(), 1);
+    QCOMPARE(streams.first().value(QStringLiteral("connection")).toInt(), 1);
+    QCOMPARE(streams.first().value(QStringLiteral("body")).toString(),
+             QStringLiteral("round trip"));
+    QVERIFY(!streams.first().contains(QStringLiteral("request_id")));
+    const QList<QJsonObject> requests = ofType(objects, QStringLiteral("request"));
+    QCOMPARE(requests.size(), 1);
+    QCOMPARE(requests.first().value(QStringLiteral("service_id")).toInt(), 1);
+}
+
+void tst_Tool::serveAddressInUse()
+{
+    ToolProcess serve;
+    QVERIFY(serve.start({QStringLiteral("serve"), address(QStringLiteral("serve"))}));
+    const QString serveAddress = serve.listeningAddress();
+    QVERIFY(!serveAddress.isEmpty());
+    const Result second = run({QStringLiteral("serve"), serveAddress});
+    QVERIFY2(second.finished && second.exitCode == 2, qPrintable(describe(second)));
+    QVERIFY2(second.err.startsWith("fizyr-rpc serve: cannot listen on "), second.err.constData());
+    QCOMPARE(second.err.count('\n'), 1);
+    QCOMPARE(serve.stop(), 0);
+}
+
+// ---------------------------------------------------------------------------
+
+void tst_Tool::listen()
+{
+    ToolProcess listen;
+    QVERIFY(listen.start({QStringLiteral("listen"), address(QStringLiteral("listen"))}));
+    const QString listenAddress = listen.listeningAddress();
+    QVERIFY(!listenAddress.isEmpty());
+
+    RpcPeer client;
+    client.setAutoDeleteRequests(true);
+    client.connectToServer(listenAddress);
+    QVERIFY(client.waitForConnected(Timeout));
+    QVERIFY(client.sendStream(21, "looked at"));
+    RpcRequest *request = client.sendRequest(31, "rejected");
+    QSignalSpy finishedSpy(request, &RpcRequest::finished);
+    QVERIFY(finishedSpy.wait(Timeout));
+    QCOMPARE(request->error(), RpcError::RemoteError);
+    QCOMPARE(request->response().errorText(), QStringLiteral("unexpected request for service 31"));
+    QVERIFY(listen.waitForOutput("service 31, 8 bytes: \"rejected\""));
+    QVERIFY(listen.output().contains("[1] stream service 21, 9 bytes: \"looked at\""));
+
+    // The tool's own call gets exit code 1 from listen.
+    const Result result = run({QStringLiteral("call"), listenAddress, QStringLiteral("1")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(listen.waitForOutput("[2] request #"));
+
+    QCOMPARE(listen.stop(SIGINT), 0);
+    if (scheme() != QLatin1String("tcp"))
+        QVERIFY(!QFile::exists(listenAddress.mid(listenAddress.indexOf(QLatin1Char(':')) + 1)));
+}
+
+void tst_Tool::listenEcho()
+{
+    ToolProcess listen;
+    QVERIFY(listen.start({QStringLiteral("listen"), address(QStringLiteral("listen")),
+                          QStringLiteral("--echo"), QStringLiteral("--json")}));
+    QVERIFY(listen.waitForOutput("\n"));
+    const QString listenAddress
+            = jsonLines(listen.output()).value(0).value(QStringLiteral("address")).toString();
+    QVERIFY(!listenAddress.isEmpty());
+    const Result result = run({QStringLiteral("call"), listenAddress, QStringLiteral("1234"),
+                               QStringLiteral("anything"), QStringLiteral("--raw")});
+    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+    QCOMPARE(result.out, QByteArray("anything"));
+    QVERIFY(listen.waitForOutput("\"disconnected\""));
+    const QList<QJsonObject> requests
+            = ofType(jsonLines(listen.output()), QStringLiteral("request"));
+    QCOMPARE(requests.size(), 1);
+    QCOMPARE(requests.first().value(QStringLiteral("service_id")).toInt(), 1234);
+    QCOMPARE(requests.first().value(QStringLiteral("body")).toString(), QStringLiteral("anything"));
+    QCOMPARE(listen.stop(), 0);
+}
+
+// ---------------------------------------------------------------------------
+
+// A client and a server in this process, the tool's proxy between them: a
+// request with updates both ways, streams both ways, a request from the
+// server side, and the close of one side reaching the other.
+void tst_Tool::proxy()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    ToolProcess proxy;
+    QVERIFY(proxy.start({QStringLiteral("proxy"), address(QStringLiteral("proxy")),
+                         server->address(), QStringLiteral("--json")}));
+    QVERIFY(proxy.waitForOutput("\n"));
+    const QString proxyAddress
+            = jsonLines(proxy.output()).value(0).value(QStringLiteral("address")).toString();
+    QVERIFY2(!proxyAddress.isEmpty(), proxy.output().constData());
+
+    RpcPeer client;
+    client.setAutoDeleteRequests(true);
+    QSignalSpy clientStreams(&client, &RpcPeer::streamReceived);
+    QObject::connect(&client, &RpcPeer::requestReceived, &client, [](RpcRequest *request) {
+        request->sendUpdate(61, "client working");
+        request->sendResponse(0, "client answer to " + request->body());
+    });
+    client.connectToServer(proxyAddress);
+    QVERIFY(client.waitForConnected(Timeout));
+
+    // Request with requester updates (forwarded) and responder updates (echoed back).
+    RpcRequest *request = client.sendRequest(3, "start");
+    QSignalSpy updateSpy(request, &RpcRequest::updateReceived);
+    QSignalSpy finishedSpy(request, &RpcRequest::finished);
+    QVERIFY(request->sendUpdate(7, "one"));
+    QVERIFY(request->sendUpdate(8, "two"));
+    QVERIFY(finishedSpy.wait(Timeout));
+    QCOMPARE(request->error(), RpcError::NoError);
+    QCOMPARE(request->response().body(), QByteArray("one+two"));
+    QCOMPARE(updateSpy.size(), 2);
+    QCOMPARE(updateSpy.at(0).first().value<RpcMessage>().serviceId(), 7);
+    QCOMPARE(updateSpy.at(1).first().value<RpcMessage>().body(), QByteArray("two"));
+    QCOMPARE(server->requests.size(), 1);
+    QCOMPARE(server->requests.first().body(), QByteArray("start"));
+    QCOMPARE(server->requesterUpdates.size(), 2);
+
+    // An error response passes unchanged.
+    RpcRequest *failing = client.sendRequest(2);
+    QSignalSpy failingSpy(failing, &RpcRequest::finished);
+    QVERIFY(failingSpy.wait(Timeout));
+    QCOMPARE(failing->response().serviceId(), -1);
+    QCOMPARE(failing->response().errorText(), QStringLiteral("service 2 is broken"));
+
+    // Streams both ways (the server answers each with an echo stream).
+    QVERIFY(client.sendStream(9, "hi"));
+    QVERIFY(clientStreams.wait(Timeout));
+    QCOMPARE(server->streams.size(), 1);
+    QCOMPARE(server->streams.first().serviceId(), 9);
+    QCOMPARE(clientStreams.first().first().value<RpcMessage>().serviceId(), 109);
+    QCOMPARE(clientStreams.first().first().value<RpcMessage>().body(), QByteArray("echo:hi"));
+
+    // A request from the server side, with a responder update.
+    QCOMPARE(server->peers.size(), 1);
+    RpcPeer *serverPeer = server->peers.first();
+    QVERIFY(serverPeer);
+    RpcRequest *reverse = serverPeer->sendRequest(44, "question");
+    QSignalSpy reverseUpdates(reverse, &RpcRequest::updateReceived);
+    QSignalSpy reverseSpy(reverse, &RpcRequest::finished);
+    QVERIFY(reverseSpy.wait(Timeout));
+    QCOMPARE(reverse->response().body(), QByteArray("client answer to question"));
+    QCOMPARE(reverseUpdates.size(), 1);
+    QCOMPARE(reverseUpdates.first().first().value<RpcMessage>().body(),
+             QByteArray("client working"));
+
+    // Closing the client closes the proxy's connection to the server.
+    QSignalSpy serverDisconnected(serverPeer, &RpcPeer::disconnected);
+    client.disconnectFromServer();
+    QVERIFY(serverDisconnected.wait(Timeout));
+    QVERIFY(proxy.waitForOutput("\"side\":\"target\""));
+
+    // What the proxy printed.
+    QCOMPARE(proxy.stop(), 0);
+    const QList<QJsonObject> objects = jsonLines(proxy.output());
+    QVERIFY2(!objects.isEmpty(), proxy.output().constData());
+    const QList<QJsonObject> requests = ofType(objects, QStringLiteral("request"));
+    QCOMPARE(requests.size(), 3);
+    QCOMPARE(requests.at(0).value(QStringLiteral("direction")).toString(),
+             QStringLiteral("client->target"));
+    QCOMPARE(requests.at(0).value(QStringLiteral("service_id")).toInt(), 3);
+    QCOMPARE(requests.at(0).value(QStringLiteral("body")).toString(), QStringLiteral("start"));
+    QCOMPARE(requests.at(0).value(QStringLiteral("forwarded_request_id")).toInteger(),
+             qint64(server->requests.first().requestId()));
+    QCOMPARE(requests.at(2).value(QStringLiteral("direction")).toString(),
+             QStringLiteral("target->client"));
+    QCOMPARE(requests.at(2).value(QStringLiteral("service_id")).toInt(), 44);
+    const QList<QJsonObject> requesterUpdates = ofType(objects, QStringLiteral("requester-update"));
+    QCOMPARE(requesterUpdates.size(), 2);
+    QCOMPARE(requesterUpdates.at(0).value(QStringLiteral("direction")).toString(),
+             QStringLiteral("client->target"));
+    const QList<QJsonObject> responderUpdates = ofType(objects, QStringLiteral("responder-update"));
+    QCOMPARE(responderUpdates.size(), 3);
+    QCOMPARE(responderUpdates.at(0).value(QStringLiteral("direction")).toString(),
+             QStringLiteral("target->client"));
+    QCOMPARE(responderUpdates.at(2).value(QStringLiteral("direction")).toString(),
+             QStringLiteral("client->target"));
+    const QList<QJsonObject> responses = ofType(objects, QStringLiteral("response"));
+    QCOMPARE(responses.size(), 3);
+    QCOMPARE(responses.at(1).value(QStringLiteral("error")).toString(),
+             QStringLiteral("service 2 is broken"));
+    const QList<QJsonObject> streams = ofType(objects, QStringLiteral("stream"));
+    QCOMPARE(streams.size(), 2);
+    QCOMPARE(streams.at(0).value(QStringLiteral("direction")).toString(),
+             QStringLiteral("client->target"));
+    QCOMPARE(streams.at(1).value(QStringLiteral("direction")).toString(),
+             QStringLiteral("target->client"));
+    QCOMPARE(streams.at(1).value(QStringLiteral("size")).toInt(), 7);
+    QCOMPARE(ofType(objects, QStringLiteral("disconnected")).size(), 2);
+}
+
+// Only the tool: call -> proxy (this row's transport) -> serve (another
+// transport), human output; the target going away closes the client side.
+void tst_Tool::proxyToolChain()
+{
+    const QString targetScheme = scheme() == QLatin1String("seqpacket")
+            ? QStringLiteral("tcp")
+            : QStringLiteral("seqpacket");
+    ToolProcess serve;
+    QVERIFY(serve.start({QStringLiteral("serve"),
+                         RpcTestSupport::addressFor(targetScheme, *m_dir, QStringLiteral("target")),
+                         QStringLiteral("--wait-updates"), QStringLiteral("1")}));
+    const QString serveAddress = serve.listeningAddress();
+    QVERIFY(!serveAddress.isEmpty());
+    ToolProcess proxy;
+    QVERIFY(proxy.start({QStringLiteral("proxy"), address(QStringLiteral("proxy")), serveAddress}));
+    const QString proxyAddress = proxy.listeningAddress();
+    QVERIFY(!proxyAddress.isEmpty());
+
+    Result result
+            = run({QStringLiteral("call"), proxyAddress, QStringLiteral("1"),
+                   QStringLiteral("through"), QStringLiteral("--update"), QStringLiteral("2:upd")});
+    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+    QVERIFY2(result.out.contains("responder-update #")
+                     && result.out.contains("service 2, 3 bytes: \"upd\""),
+             result.out.constData());
+    QVERIFY(result.out.contains("service 0, 7 bytes: \"through\""));
+
+    result = run({QStringLiteral("call"), proxyAddress, QStringLiteral("5"), QStringLiteral("-u"),
+                  QStringLiteral("0:")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.err.contains("unknown service 5"));
+
+    QVERIFY(proxy.waitForOutput("[2] target disconnected"));
+    const QByteArray output = proxy.output();
+    for (const char *line :
+         {"[1] client connected", "[1] client -> target request #",
+          "[1] client -> target requester-update #", "[1] target -> client responder-update #",
+          "[1] target -> client response #", "[1] client disconnected",
+          "[1] target disconnected"}) {
+        QVERIFY2(output.contains(line),
+                 qPrintable(QLatin1String(line) + QLatin1Char('\n') + QString::fromUtf8(output)));
+    }
+    QVERIFY(output.contains("service 1, 7 bytes: \"through\" [forwarded as #"));
+
+    // A client left open is closed when the target goes away.
+    RpcPeer client;
+    QSignalSpy disconnectedSpy(&client, &RpcPeer::disconnected);
+    client.connectToServer(proxyAddress);
+    QVERIFY(client.waitForConnected(Timeout));
+    QVERIFY(proxy.waitForOutput("[3] client connected"));
+    QCOMPARE(serve.stop(), 0);
+    // (It may have come while stop() waited.)
+    QTRY_VERIFY_WITH_TIMEOUT(!disconnectedSpy.isEmpty(), Timeout);
+    QCOMPARE(proxy.stop(SIGINT), 0);
+}
+
+// call --fd through the proxy (seqpacket on both sides): the server reads
+// the memfd's content through the descriptor that crossed two connections.
+void tst_Tool::proxyFileDescriptors()
+{
+    if (scheme() != QLatin1String("seqpacket"))
+        QSKIP("file descriptors need seqpacket");
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    ToolProcess proxy;
+    QVERIFY(proxy.start(
+            {QStringLiteral("proxy"), address(QStringLiteral("proxy")), server->address()}));
+    const QString proxyAddress = proxy.listeningAddress();
+    QVERIFY(!proxyAddress.isEmpty());
+    MemFd memfd("content behind a descriptor");
+    QVERIFY(memfd.isValid());
+    const Result result = run({QStringLiteral("call"), proxyAddress, QStringLiteral("6"),
+                               QStringLiteral("--fd"), memfd.path(), QStringLiteral("--raw")});
+    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+    QCOMPARE(server->requests.size(), 1);
+    QCOMPARE(server->requests.first().fileDescriptors().size(), 1);
+    QCOMPARE(server->fdContent, QByteArray("content behind a descriptor"));
+    QCOMPARE(result.out, QByteArray("content behind a descriptor"));
+    QVERIFY(proxy.waitForOutput("[1] target disconnected"));
+    QVERIFY2(proxy.output().contains("service 6, 0 bytes, 1 fd [forwarded as #"),
+             proxy.output().constData());
+    QCOMPARE(proxy.stop(), 0);
+
+    // Towards TCP, descriptors cannot pass: the client gets an error
+    // response from the proxy, the server nothing.
+    auto tcpServer = std::make_unique<TestServer>();
+    QVERIFY(tcpServer->listen(QStringLiteral("tcp://127.0.0.1:0")));
+    ToolProcess tcpProxy;
+    QVERIFY(tcpProxy.start(
+            {QStringLiteral("proxy"), address(QStringLiteral("proxy2")), tcpServer->address()}));
+    const QString tcpProxyAddress = tcpProxy.listeningAddress();
+    QVERIFY(!tcpProxyAddress.isEmpty());
+    const Result refused = run({QStringLiteral("call"), tcpProxyAddress, QStringLiteral("6"),
+                                QStringLiteral("--fd"), memfd.path()});
+    QVERIFY2(refused.exitCode == 1, qPrintable(describe(refused)));
+    QVERIFY2(refused.err.startsWith("fizyr-rpc call: error response: proxy: "),
+             refused.err.constData());
+    QVERIFY(tcpServer->requests.isEmpty());
+    QCOMPARE(tcpProxy.stop(), 0);
+}
+
+// Nothing at the target: the client's connection is closed, the proxy says
+// why on stderr and keeps running.
+void tst_Tool::proxyTargetDown()
+{
+    QString target = address(QStringLiteral("nobody"));
+    if (scheme() == QLatin1String("tcp")) {
+        RpcServer probe;
+        QVERIFY(probe.listen(target));
+        target = probe.serverAddress().toString();
+        probe.close();
+    }
+    ToolProcess proxy;
+    QVERIFY(proxy.start({QStringLiteral("proxy"), address(QStringLiteral("proxy")), target}));
+    const QString proxyAddress = proxy.listeningAddress();
+    QVERIFY(!proxyAddress.isEmpty());
+    for (int i = 0; i < 2; ++i) {
+        const Result result = run({QStringLiteral("call"), proxyAddress, QStringLiteral("1")});
+        QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
+        QCOMPARE(result.err.count('\n'), 1);
+    }
+    QCOMPARE(proxy.process().state(), QProcess::Running);
+    QCOMPARE(proxy.stop(), 0);
+    const QByteArray errors = proxy.errors();
+    QCOMPARE(errors.count("fizyr-rpc proxy: cannot connect to " + target.toUtf8()), 2);
+}
+
+QTEST_GUILESS_MAIN(tst_Tool)
+#include "tst_tool.moc"

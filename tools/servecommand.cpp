@@ -1,0 +1,259 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+// fizyr-rpc serve ADDRESS  and  fizyr-rpc listen ADDRESS
+
+#include "commands.h"
+#include "toolcommon.h"
+
+#include <FizyrRpcQt/RpcPeer>
+#include <FizyrRpcQt/RpcRequest>
+#include <FizyrRpcQt/RpcServer>
+
+#include <QtCore/QCoreApplication>
+
+#include <memory>
+
+using namespace Fizyr;
+
+namespace Tool {
+
+namespace {
+
+enum class Mode {
+    Serve, // echo on service 1, error response otherwise, streams echoed
+    Listen, // print; error response unless --echo
+};
+
+struct ServerSettings
+{
+    Mode mode = Mode::Serve;
+    QString command;
+    Printer printer;
+    int updates = 0; // serve: responder updates before each response
+    int waitUpdates = 0; // serve: requester updates to wait for before responding
+    bool echo = false; // listen: echo requests instead of rejecting them
+};
+
+QString connectionLabel(int connection)
+{
+    return QStringLiteral("[%1]").arg(connection);
+}
+
+// A line and a JSON object describing who connected.
+void printConnected(const ServerSettings &settings, RpcPeer *peer, int connection,
+                    const QString &what = QStringLiteral("connected"))
+{
+    QString line = connectionLabel(connection) + QLatin1Char(' ') + what;
+    QJsonObject json{{QStringLiteral("type"), QStringLiteral("connected")},
+                     {QStringLiteral("connection"), connection}};
+    const RpcAddress address = peer->peerAddress();
+    if (address.transport() == RpcAddress::Tcp) { // Unix sockets: the pid tells more
+        line += QStringLiteral(" from ") + address.toString();
+        json.insert(QStringLiteral("peer"), address.toString());
+    }
+    const RpcPeerCredentials credentials = peer->peerCredentials();
+    if (credentials.isValid()) {
+        line += QStringLiteral(" (pid %1, uid %2)")
+                        .arg(credentials.processId())
+                        .arg(credentials.userId());
+        json.insert(QStringLiteral("pid"), credentials.processId());
+        json.insert(QStringLiteral("uid"), credentials.userId());
+    }
+    settings.printer.event(line, json);
+}
+
+void answer(const ServerSettings &settings, RpcRequest *request)
+{
+    if (!request->isOpen())
+        return;
+    bool sent;
+    if (settings.mode == Mode::Listen) {
+        sent = settings.echo
+                ? request->sendResponse(0, request->body(),
+                                        request->requestMessage().fileDescriptors())
+                : request->sendErrorResponse(QStringLiteral("unexpected request for service %1")
+                                                     .arg(request->serviceId()));
+    } else if (request->serviceId() == 1) {
+        sent = request->sendResponse(0, request->body(),
+                                     request->requestMessage().fileDescriptors());
+    } else {
+        sent = request->sendErrorResponse(
+                QStringLiteral("unknown service %1").arg(request->serviceId()));
+    }
+    if (!sent) {
+        printError(settings.command,
+                   QStringLiteral("cannot answer request #%1: %2")
+                           .arg(request->requestId())
+                           .arg(request->errorString()));
+        request->sendErrorResponse(request->errorString());
+    }
+}
+
+void handleRequest(const ServerSettings &settings, RpcRequest *request, int connection)
+{
+    const QString label = connectionLabel(connection);
+    const QJsonObject extra{{QStringLiteral("connection"), connection}};
+    settings.printer.message(request->requestMessage(), label, extra);
+
+    auto received = std::make_shared<int>(0);
+    QObject::connect(request, &RpcRequest::updateReceived, request,
+                     [&settings, request, label, extra, received](const RpcMessage &update) {
+                         settings.printer.message(update, label, extra);
+                         if (settings.mode != Mode::Serve)
+                             return;
+                         // serve echoes requester updates as responder updates.
+                         request->sendUpdate(update.serviceId(), update.body(),
+                                             update.fileDescriptors());
+                         if (++*received == settings.waitUpdates)
+                             answer(settings, request);
+                     });
+    if (settings.mode == Mode::Serve) {
+        for (int i = 1; i <= settings.updates; ++i) {
+            request->sendUpdate(
+                    i, QStringLiteral("update %1 of %2").arg(i).arg(settings.updates).toUtf8());
+        }
+        if (settings.waitUpdates > 0)
+            return;
+    }
+    answer(settings, request);
+}
+
+void handleConnection(const ServerSettings &settings, RpcPeer *peer, int connection)
+{
+    const QString label = connectionLabel(connection);
+    const QJsonObject extra{{QStringLiteral("connection"), connection}};
+    printConnected(settings, peer, connection);
+    peer->setAutoDeleteRequests(true);
+    QObject::connect(peer, &RpcPeer::disconnected, peer, [&settings, peer, label, connection] {
+        settings.printer.event(label + QStringLiteral(" disconnected"),
+                               {{QStringLiteral("type"), QStringLiteral("disconnected")},
+                                {QStringLiteral("connection"), connection}});
+        peer->deleteLater();
+    });
+    QObject::connect(peer, &RpcPeer::errorOccurred, peer, [&settings, peer, label](RpcError e) {
+        if (e != RpcError::RemoteClosed)
+            printError(settings.command, label + QLatin1Char(' ') + peer->errorString());
+    });
+    QObject::connect(peer, &RpcPeer::streamReceived, peer,
+                     [&settings, peer, label, extra](const RpcMessage &message) {
+                         settings.printer.message(message, label, extra);
+                         if (settings.mode == Mode::Serve
+                             && !peer->sendStream(message.serviceId(), message.body(),
+                                                  message.fileDescriptors())) {
+                             printError(settings.command,
+                                        label + QStringLiteral(" cannot echo stream message: ")
+                                                + peer->errorString());
+                         }
+                     });
+    QObject::connect(peer, &RpcPeer::requestReceived, peer,
+                     [&settings, connection](RpcRequest *request) {
+                         handleRequest(settings, request, connection);
+                     });
+}
+
+int runServer(Mode mode, const QStringList &args)
+{
+    const bool serve = mode == Mode::Serve;
+    CommandLine commandLine(
+            serve ? QStringLiteral("serve") : QStringLiteral("listen"), QStringLiteral("ADDRESS"),
+            serve ? QStringLiteral(
+                    "Run a test server on ADDRESS. Service 1 answers with the request "
+                    "body (and file descriptors), status 0; other services get an "
+                    "error response \"unknown service N\". Stream messages are echoed "
+                    "back; requester updates are echoed back as responder updates. "
+                    "Every incoming message is printed.\n"
+                    "Prints \"listening on ADDRESS\" when ready; runs until SIGINT or "
+                    "SIGTERM, then exits with 0.")
+                  : QStringLiteral(
+                          "Accept connections on ADDRESS and print every incoming message. "
+                          "Requests get the error response \"unexpected request for "
+                          "service N\", or with --echo their own body back.\n"
+                          "Prints \"listening on ADDRESS\" when ready; runs until SIGINT or "
+                          "SIGTERM, then exits with 0."));
+    QCommandLineParser &parser = commandLine.parser();
+    parser.addPositionalArgument(
+            QStringLiteral("ADDRESS"),
+            QStringLiteral("tcp://HOST:PORT (port 0: any free port), unix:/PATH or "
+                           "seqpacket:/PATH"));
+    if (serve) {
+        parser.addOption(QCommandLineOption(
+                QStringLiteral("updates"),
+                QStringLiteral("Send N responder updates (service id 1..N, body \"update i of "
+                               "N\") before each response."),
+                QStringLiteral("N"), QStringLiteral("0")));
+        parser.addOption(QCommandLineOption(
+                QStringLiteral("wait-updates"),
+                QStringLiteral("Answer a request only after N requester updates for it "
+                               "arrived."),
+                QStringLiteral("N"), QStringLiteral("0")));
+    } else {
+        parser.addOption(QCommandLineOption(
+                QStringLiteral("echo"),
+                QStringLiteral("Answer every request with its own body (status 0) instead of "
+                               "an error response.")));
+    }
+    addOutputOptions(parser, false);
+
+    if (std::optional<int> exit = commandLine.parse(args, 1, 1))
+        return *exit;
+    int exitCode = ExitFailure;
+    const std::optional<Printer> printer = printerFromOptions(commandLine, false, &exitCode);
+    if (!printer)
+        return exitCode;
+    ServerSettings settings{mode, commandLine.command(), *printer};
+    if (serve) {
+        for (const char *name : {"updates", "wait-updates"}) {
+            const QString option = QLatin1String(name);
+            bool ok = false;
+            const int value = parser.value(option).toInt(&ok);
+            if (!ok || value < 0) {
+                return commandLine.usageError(
+                        QStringLiteral("invalid --%1 \"%2\": expected a count")
+                                .arg(option, parser.value(option)));
+            }
+            (option == QLatin1String("updates") ? settings.updates : settings.waitUpdates) = value;
+        }
+    } else {
+        settings.echo = parser.isSet(QStringLiteral("echo"));
+    }
+    QString error;
+    const RpcAddress address = parseAddress(parser.positionalArguments().at(0), &error);
+    if (!address.isValid())
+        return commandLine.failure(error);
+
+    RpcServer server;
+    if (!server.listen(address.toString())) {
+        return commandLine.failure(QStringLiteral("cannot listen on %1: %2")
+                                           .arg(address.toString(), server.errorString()));
+    }
+    int connections = 0;
+    QObject::connect(&server, &RpcServer::newConnection, &server, [&] {
+        while (RpcPeer *peer = server.nextPendingConnection())
+            handleConnection(settings, peer, ++connections);
+    });
+    QObject::connect(&server, &RpcServer::errorOccurred, &server, [&] {
+        printError(settings.command, QStringLiteral("accept failed: ") + server.errorString());
+    });
+    onTerminationSignal([](int) { QCoreApplication::quit(); });
+    settings.printer.event(QStringLiteral("listening on ") + server.serverAddress().toString(),
+                           {{QStringLiteral("type"), QStringLiteral("listening")},
+                            {QStringLiteral("address"), server.serverAddress().toString()}});
+    QCoreApplication::exec();
+    server.close();
+    return ExitSuccess;
+}
+
+} // namespace
+
+int runServe(const QStringList &args)
+{
+    return runServer(Mode::Serve, args);
+}
+
+int runListen(const QStringList &args)
+{
+    return runServer(Mode::Listen, args);
+}
+
+} // namespace Tool

@@ -1,0 +1,80 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+// fizyr-rpc stream ADDRESS SERVICE [BODY]
+
+#include "commands.h"
+#include "toolcommon.h"
+
+#include <FizyrRpcQt/RpcPeer>
+
+using namespace Fizyr;
+
+namespace Tool {
+
+int runStream(const QStringList &args)
+{
+    CommandLine commandLine(
+            QStringLiteral("stream"), QStringLiteral("ADDRESS SERVICE [BODY]"),
+            QStringLiteral("Connect to ADDRESS, send one stream message of kind SERVICE and "
+                           "disconnect once it is written. Prints nothing on success.\n"
+                           "Exit code: 0 when sent, 2 on usage or connection errors and "
+                           "timeouts."));
+    QCommandLineParser &parser = commandLine.parser();
+    parser.addPositionalArgument(QStringLiteral("ADDRESS"),
+                                 QStringLiteral("tcp://HOST:PORT, unix:/PATH or seqpacket:/PATH"));
+    parser.addPositionalArgument(
+            QStringLiteral("SERVICE"),
+            QStringLiteral("The service id (kind of stream message, a signed 32-bit integer)."));
+    parser.addPositionalArgument(
+            QStringLiteral("BODY"),
+            QStringLiteral("The body as text; \"-\" reads it from stdin. Default: empty."));
+    addBodyOptions(parser);
+    addTimeoutOption(parser,
+                     QStringLiteral("Give up after SECONDS (connecting and sending) with exit "
+                                    "code 2; 0: wait forever. Default: 30."));
+
+    if (std::optional<int> exit = commandLine.parse(args, 2, 3))
+        return *exit;
+    int exitCode = ExitFailure;
+    const std::optional<int> timeout = timeoutFromOptions(commandLine, &exitCode);
+    if (!timeout)
+        return exitCode;
+    const QStringList positional = parser.positionalArguments();
+    QString error;
+    const RpcAddress address = parseAddress(positional.at(0), &error);
+    if (!address.isValid())
+        return commandLine.failure(error);
+    const std::optional<qint32> service = parseServiceId(positional.at(1), &error);
+    if (!service)
+        return commandLine.failure(error);
+    const std::optional<QList<RpcFileDescriptor>> fds
+            = fdsFromArguments(commandLine, address, &exitCode);
+    if (!fds)
+        return exitCode;
+    const std::optional<QByteArray> body = bodyFromArguments(commandLine, &exitCode);
+    if (!body)
+        return exitCode;
+
+    const QDeadlineTimer deadline(*timeout < 0 ? QDeadlineTimer(QDeadlineTimer::Forever)
+                                               : QDeadlineTimer(*timeout));
+    RpcPeer peer;
+    if (!connectPeer(peer, address.toString(), remainingMsecs(deadline), &error))
+        return commandLine.failure(error);
+    QString peerError;
+    QObject::connect(&peer, &RpcPeer::errorOccurred, &peer, [&](RpcError e) {
+        if (e != RpcError::RemoteClosed && peerError.isEmpty())
+            peerError = peer.errorString();
+    });
+    if (!peer.sendStream(*service, *body, *fds))
+        return commandLine.failure(QStringLiteral("cannot send: ") + peer.errorString());
+    // disconnectFromServer() writes what is queued before closing.
+    peer.disconnectFromServer();
+    if (!peer.waitForDisconnected(remainingMsecs(deadline)))
+        return commandLine.failure(QStringLiteral("timed out writing the message"));
+    if (!peerError.isEmpty())
+        return commandLine.failure(peerError);
+    return ExitSuccess;
+}
+
+} // namespace Tool
