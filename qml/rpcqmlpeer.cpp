@@ -1,0 +1,382 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#include "rpcqmlpeer.h"
+
+#include "rpcqmlrequest.h"
+#include "rpcqmlserver.h"
+#include "rpcqmlutil_p.h"
+
+#include <FizyrRpcQt/rpcaddress.h>
+#include <FizyrRpcQt/rpcrequest.h>
+
+#include <QtCore/qmetaobject.h>
+#include <QtQml/qjsengine.h>
+#include <QtQml/qqmlengine.h>
+#include <QtQml/qqmlinfo.h>
+
+namespace Fizyr {
+
+/*!
+    \qmltype RpcPeer
+    \inqmlmodule Fizyr.Rpc
+    \brief One end of a Fizyr RPC connection.
+
+    Declare a peer with an \c address (\c{tcp://host:port},
+    \c{unix:/path} or \c{seqpacket:/path}) and set \c active to connect:
+
+    \qml
+    RpcPeer {
+        id: peer
+        address: "tcp://127.0.0.1:12345"
+        active: true
+        onConnected: peer.call(1, "Hello World!").then(response => console.log(response.text))
+    }
+    \endqml
+
+    \c active is what you ask for, \c state what is: when the connection
+    fails or ends, \c active falls back to \c false (set it again to
+    reconnect) and \c errorString says why. Changing \c address while active
+    reconnects to the new address.
+
+    Peers that an RpcServer accepts are RpcPeer objects too, handed over by
+    RpcServer.peerConnected; they belong to the server, which deletes them
+    after they disconnected.
+
+    An incoming request nobody handles (no handler for requestReceived here
+    or on the server) is answered with an error response at once, as the
+    C++ RpcPeer does.
+*/
+
+QmlRpcPeer::QmlRpcPeer(QObject *parent) : QObject(parent), m_peer(new RpcPeer(this))
+{
+    setUp();
+}
+
+QmlRpcPeer::QmlRpcPeer(RpcPeer *peer, QmlRpcServer *server, QJSEngine *engine)
+    : QObject(server), m_peer(peer), m_server(server), m_engine(engine)
+{
+    peer->setParent(this);
+    m_address = peer->peerAddress().toString();
+    m_active = peer->state() != RpcPeer::UnconnectedState;
+    QJSEngine::setObjectOwnership(this, QJSEngine::CppOwnership);
+    setUp();
+}
+
+QmlRpcPeer::~QmlRpcPeer()
+{
+    // Nothing of the C++ peer may call back into a half-destroyed object.
+    QObject::disconnect(m_peer, nullptr, this, nullptr);
+    delete m_peer;
+    m_peer = nullptr;
+    // Open requests outlive the connection only as finished ones.
+    const QList<QPointer<QmlRpcRequest>> open = std::exchange(m_open, {});
+    for (const QPointer<QmlRpcRequest> &request : open) {
+        if (request)
+            request->finishWithoutPeer();
+    }
+}
+
+void QmlRpcPeer::setUp()
+{
+    connect(m_peer, &RpcPeer::stateChanged, this, &QmlRpcPeer::handleStateChanged);
+    connect(m_peer, &RpcPeer::connected, this, &QmlRpcPeer::connected);
+    connect(m_peer, &RpcPeer::disconnected, this, &QmlRpcPeer::handleDisconnected);
+    connect(m_peer, &RpcPeer::errorOccurred, this, &QmlRpcPeer::handleError);
+    connect(m_peer, &RpcPeer::requestReceived, this, &QmlRpcPeer::handleRequest);
+    connect(m_peer, &RpcPeer::streamReceived, this, &QmlRpcPeer::handleStream);
+}
+
+QJSEngine *QmlRpcPeer::engine() const
+{
+    return m_engine ? m_engine.data() : qjsEngine(this);
+}
+
+/*!
+    \qmlproperty string RpcPeer::address
+    Where to connect: \c{tcp://host:port}, \c{unix:/path} or
+    \c{seqpacket:/path}. For a peer accepted by an RpcServer, the address
+    of the other side as far as the transport knows it; read-only there.
+*/
+void QmlRpcPeer::setAddress(const QString &address)
+{
+    if (address == m_address)
+        return;
+    if (m_server) {
+        qmlWarning(this) << "the address of a peer accepted by a server cannot be changed";
+        return;
+    }
+    m_address = address;
+    Q_EMIT addressChanged();
+    if (m_active && m_complete && m_peer->state() != RpcPeer::UnconnectedState) {
+        m_reconnect = true;
+        m_peer->disconnectFromServer();
+        return;
+    }
+    updateConnection();
+}
+
+/*!
+    \qmlproperty bool RpcPeer::active
+    Set to \c true to connect to \c address, to \c false to disconnect. Falls
+    back to \c false when the connection attempt fails or the connection
+    ends.
+*/
+void QmlRpcPeer::setActive(bool active)
+{
+    if (active == m_active)
+        return;
+    m_active = active;
+    Q_EMIT activeChanged();
+    updateConnection();
+}
+
+void QmlRpcPeer::updateConnection()
+{
+    if (!m_complete || !m_peer)
+        return;
+    const RpcPeer::State current = m_peer->state();
+    if (m_active && current == RpcPeer::UnconnectedState) {
+        if (m_server) {
+            // An accepted peer that disconnected cannot connect again.
+            m_active = false;
+            Q_EMIT activeChanged();
+            return;
+        }
+        m_peer->connectToServer(m_address);
+    } else if (!m_active && current != RpcPeer::UnconnectedState) {
+        m_reconnect = false;
+        m_peer->disconnectFromServer();
+    }
+}
+
+void QmlRpcPeer::componentComplete()
+{
+    m_complete = true;
+    updateConnection();
+}
+
+/*!
+    \qmlproperty enumeration RpcPeer::state
+    RpcPeer.Unconnected, RpcPeer.Connecting, RpcPeer.Connected or
+    RpcPeer.Closing.
+*/
+QmlRpcPeer::State QmlRpcPeer::state() const
+{
+    return m_peer ? State(m_peer->state()) : Unconnected;
+}
+
+void QmlRpcPeer::handleStateChanged()
+{
+    Q_EMIT stateChanged();
+    if (m_peer->state() != RpcPeer::UnconnectedState)
+        return;
+    if (m_reconnect && m_active) {
+        m_reconnect = false;
+        m_peer->connectToServer(m_address);
+        return;
+    }
+    if (m_active) {
+        m_active = false;
+        Q_EMIT activeChanged();
+    }
+}
+
+void QmlRpcPeer::handleDisconnected()
+{
+    Q_EMIT disconnected();
+    if (m_server) {
+        // The connection of an accepted peer is over for good.
+        deleteLater();
+    }
+}
+
+void QmlRpcPeer::setError(RpcError error, const QString &text)
+{
+    m_error = error;
+    m_errorString = text;
+    Q_EMIT errorChanged();
+}
+
+void QmlRpcPeer::handleError(RpcError error)
+{
+    setError(error, m_peer->errorString());
+    // A connection attempt that failed before it got anywhere (a bad
+    // address) has no state change to report it: fall back here.
+    if (m_active && !m_reconnect && m_peer->state() == RpcPeer::UnconnectedState) {
+        m_active = false;
+        Q_EMIT activeChanged();
+    }
+    Q_EMIT errorOccurred(m_errorString);
+}
+
+/*!
+    \qmlproperty int RpcPeer::error
+    \qmlproperty string RpcPeer::errorString
+    The last error of the connection (a code of the C++ enum Fizyr::RpcError
+    and its text). errorOccurred is emitted with the text when it happens.
+*/
+
+/*!
+    \qmlproperty int RpcPeer::timeout
+    The timeout in milliseconds given to each request sent from now on;
+    0 (the default) waits for ever. RpcRequest.timeout changes it for one
+    request.
+*/
+void QmlRpcPeer::setTimeout(int msecs)
+{
+    if (msecs == m_timeout)
+        return;
+    m_timeout = qMax(0, msecs);
+    Q_EMIT timeoutChanged();
+}
+
+/*!
+    \qmlproperty int RpcPeer::openRequestCount
+    How many requests of this peer, sent or received, are open.
+*/
+
+QmlRpcRequest *QmlRpcPeer::wrap(RpcRequest *request)
+{
+    auto *wrapped = new QmlRpcRequest(request, this, engine());
+    if (!wrapped->isFinished()) {
+        m_open.append(wrapped);
+        connect(wrapped, &QmlRpcRequest::finished, this, [this, wrapped] { forget(wrapped); });
+        Q_EMIT openRequestCountChanged();
+    }
+    return wrapped;
+}
+
+void QmlRpcPeer::forget(QmlRpcRequest *request)
+{
+    if (m_open.removeOne(request))
+        Q_EMIT openRequestCountChanged();
+}
+
+/*!
+    \qmlmethod RpcRequest RpcPeer::sendRequest(int serviceId, var body)
+    Sends a request for \a serviceId and returns the RpcRequest that tracks
+    it. \a body is a string (sent as UTF-8), an ArrayBuffer or typed array
+    (sent as is) or any other value JSON.stringify() accepts (sent as JSON);
+    anything else throws a TypeError. The result is never null: a request
+    that cannot be sent (not connected, body too large) finishes with that
+    error from the event loop.
+*/
+QmlRpcRequest *QmlRpcPeer::sendRequest(int serviceId, const QJSValue &body)
+{
+    QJSEngine *jsEngine = engine();
+    if (!jsEngine) {
+        qmlWarning(this) << "sendRequest() needs a QML or JavaScript engine";
+        return nullptr;
+    }
+    QByteArray bytes;
+    if (!QmlUtil::bodyFromJs(jsEngine, body, "sendRequest", &bytes))
+        return nullptr;
+    RpcRequest *request = m_peer->sendRequest(serviceId, bytes);
+    if (m_timeout > 0)
+        request->setTimeout(m_timeout);
+    return wrap(request);
+}
+
+/*!
+    \qmlmethod Promise RpcPeer::call(int serviceId, var body)
+    Sends a request like sendRequest() and returns a Promise of its
+    response: fulfilled with the response message, rejected with an Error
+    (\c message, \c code and, for an error response, \c response).
+
+    \qml
+    peer.call(1, { name: "world" })
+        .then(response => console.log(response.json.greeting))
+        .catch(error => console.log("failed:", error.message))
+    \endqml
+*/
+QJSValue QmlRpcPeer::call(int serviceId, const QJSValue &body)
+{
+    QmlRpcRequest *request = sendRequest(serviceId, body);
+    if (!request)
+        return QJSValue();
+    return request->promise();
+}
+
+/*!
+    \qmlmethod bool RpcPeer::sendStream(int serviceId, var body)
+    Sends a stream message; \a body as in sendRequest(). Returns \c false,
+    sending nothing, if it cannot be sent; errorString says why.
+*/
+bool QmlRpcPeer::sendStream(int serviceId, const QJSValue &body)
+{
+    QJSEngine *jsEngine = engine();
+    QByteArray bytes;
+    if (!jsEngine || !QmlUtil::bodyFromJs(jsEngine, body, "sendStream", &bytes))
+        return false;
+    if (m_peer->sendStream(serviceId, bytes))
+        return true;
+    setError(m_peer->error(), m_peer->errorString());
+    return false;
+}
+
+/*!
+    \qmlmethod void RpcPeer::disconnectFromServer()
+    Closes the connection after what is queued has been written; sets
+    \c active to \c false.
+*/
+void QmlRpcPeer::disconnectFromServer()
+{
+    m_reconnect = false;
+    if (m_active) {
+        m_active = false;
+        Q_EMIT activeChanged();
+    }
+    m_peer->disconnectFromServer();
+}
+
+/*!
+    \qmlmethod void RpcPeer::abort()
+    Drops the connection at once, discarding what is queued.
+*/
+void QmlRpcPeer::abort()
+{
+    m_reconnect = false;
+    m_peer->abort();
+}
+
+bool QmlRpcPeer::hasRequestHandler() const
+{
+    static const QMetaMethod signal = QMetaMethod::fromSignal(&QmlRpcPeer::requestReceived);
+    return isSignalConnected(signal) || (m_server && m_server->hasRequestHandler());
+}
+
+void QmlRpcPeer::handleRequest(RpcRequest *request)
+{
+    if (!hasRequestHandler() || !engine()) {
+        request->sendErrorResponse(
+                QStringLiteral("unexpected request for service %1").arg(request->serviceId()));
+        request->deleteLater();
+        return;
+    }
+    QmlRpcRequest *wrapped = wrap(request);
+    Q_EMIT requestReceived(wrapped);
+    if (m_server)
+        m_server->emitRequestReceived(wrapped);
+}
+
+void QmlRpcPeer::handleStream(const RpcMessage &message)
+{
+    const QmlRpcMessage value(message);
+    Q_EMIT streamReceived(value);
+    if (m_server)
+        m_server->emitStreamReceived(this, value);
+}
+
+/*!
+    \qmlsignal RpcPeer::requestReceived(RpcRequest request)
+    The other side sent \a request. Answer it with request.sendResponse()
+    or request.sendErrorResponse(), now or later.
+*/
+
+/*!
+    \qmlsignal RpcPeer::streamReceived(rpcMessage message)
+    The other side sent a stream message.
+*/
+
+} // namespace Fizyr

@@ -1,0 +1,120 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCQMLPEER_H
+#define FIZYRRPCQT_RPCQMLPEER_H
+
+#include "rpcqmlmessage.h"
+
+#include <FizyrRpcQt/rpcpeer.h>
+
+#include <QtCore/qlist.h>
+#include <QtCore/qobject.h>
+#include <QtCore/qpointer.h>
+#include <QtQml/qjsvalue.h>
+#include <QtQml/qqmlparserstatus.h>
+#include <QtQml/qqmlregistration.h>
+
+QT_BEGIN_NAMESPACE
+class QJSEngine;
+QT_END_NAMESPACE
+
+Q_MOC_INCLUDE("rpcqmlrequest.h")
+
+namespace Fizyr {
+
+class QmlRpcRequest;
+class QmlRpcServer;
+
+class QmlRpcPeer : public QObject, public QQmlParserStatus
+{
+    Q_OBJECT
+    Q_INTERFACES(QQmlParserStatus)
+    QML_NAMED_ELEMENT(RpcPeer)
+    Q_PROPERTY(QString address READ address WRITE setAddress NOTIFY addressChanged)
+    Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(int error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
+    Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
+    Q_PROPERTY(int openRequestCount READ openRequestCount NOTIFY openRequestCountChanged)
+
+public:
+    enum State {
+        Unconnected = RpcPeer::UnconnectedState,
+        Connecting = RpcPeer::ConnectingState,
+        Connected = RpcPeer::ConnectedState,
+        Closing = RpcPeer::ClosingState,
+    };
+    Q_ENUM(State)
+
+    explicit QmlRpcPeer(QObject *parent = nullptr);
+    // A peer accepted by server; takes ownership of peer.
+    QmlRpcPeer(RpcPeer *peer, QmlRpcServer *server, QJSEngine *engine);
+    ~QmlRpcPeer() override;
+
+    QString address() const { return m_address; }
+    void setAddress(const QString &address);
+    bool isActive() const { return m_active; }
+    void setActive(bool active);
+    State state() const;
+    int error() const { return int(m_error); }
+    QString errorString() const { return m_errorString; }
+    int timeout() const { return m_timeout; }
+    void setTimeout(int msecs);
+    int openRequestCount() const { return int(m_open.size()); }
+
+    RpcPeer *peer() const { return m_peer; }
+
+    Q_INVOKABLE Fizyr::QmlRpcRequest *sendRequest(int serviceId, const QJSValue &body = QJSValue());
+    Q_INVOKABLE QJSValue call(int serviceId, const QJSValue &body = QJSValue());
+    Q_INVOKABLE bool sendStream(int serviceId, const QJSValue &body = QJSValue());
+    Q_INVOKABLE void disconnectFromServer();
+    Q_INVOKABLE void abort();
+
+    void classBegin() override { m_complete = false; }
+    void componentComplete() override;
+
+Q_SIGNALS:
+    void addressChanged();
+    void activeChanged();
+    void stateChanged();
+    void errorChanged();
+    void timeoutChanged();
+    void openRequestCountChanged();
+    void connected();
+    void disconnected();
+    void errorOccurred(const QString &errorString);
+    void requestReceived(Fizyr::QmlRpcRequest *request);
+    void streamReceived(const Fizyr::QmlRpcMessage &message);
+
+private:
+    void setUp();
+    void handleRequest(RpcRequest *request);
+    void handleStream(const RpcMessage &message);
+    void handleError(RpcError error);
+    void handleDisconnected();
+    void setError(RpcError error, const QString &text);
+    void updateConnection();
+    void handleStateChanged();
+    bool hasRequestHandler() const;
+    QmlRpcRequest *wrap(RpcRequest *request);
+    void forget(QmlRpcRequest *request);
+    QJSEngine *engine() const;
+
+    RpcPeer *m_peer = nullptr;
+    QPointer<QmlRpcServer> m_server;
+    QPointer<QJSEngine> m_engine;
+    QString m_address;
+    bool m_active = false;
+    bool m_complete = true;
+    bool m_reconnect = false;
+    int m_timeout = 0;
+    RpcError m_error = RpcError::NoError;
+    QString m_errorString;
+    QList<QPointer<QmlRpcRequest>> m_open;
+};
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCQMLPEER_H

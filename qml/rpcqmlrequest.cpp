@@ -1,0 +1,263 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#include "rpcqmlrequest.h"
+
+#include "rpcqmlpeer.h"
+#include "rpcqmlutil_p.h"
+
+#include <QtQml/qjsengine.h>
+#include <QtQml/qqmlinfo.h>
+
+namespace Fizyr {
+
+/*!
+    \qmltype RpcRequest
+    \inqmlmodule Fizyr.Rpc
+    \brief One request, sent with RpcPeer.sendRequest() or received through
+    RpcPeer.requestReceived.
+
+    While the request is open, updates go both ways: sendUpdate() sends one,
+    updateReceived brings the other side's. An outgoing request finishes
+    with the response (responseReceived), or with an error (errorOccurred):
+    an error response, a lost connection, a timeout or abort(). An incoming
+    request finishes when you answer it with sendResponse() or
+    sendErrorResponse(). finished is emitted exactly once, last.
+
+    The request is a thenable: \c {request.then(onResponse, onError)} and
+    \c {await request} work, and promise() gives a real Promise. It is
+    fulfilled with the response (an rpcMessage) and rejected with an Error
+    whose \c message is errorString, \c code the error code and, for error
+    responses, \c response the response message.
+
+    Ownership: the request belongs to the JavaScript engine. While it is
+    open, the library keeps it alive even if no JavaScript variable refers
+    to it, so that its signals and its promise are delivered; once finished,
+    the garbage collector deletes it as soon as nothing refers to it.
+*/
+
+QmlRpcRequest::QmlRpcRequest(RpcRequest *request, QmlRpcPeer *peer, QJSEngine *engine)
+    : m_request(request), m_peer(peer), m_engine(engine), m_message(request->requestMessage())
+{
+    request->setParent(this);
+    connect(request, &RpcRequest::updateReceived, this,
+            [this](const RpcMessage &update) { Q_EMIT updateReceived(QmlRpcMessage(update)); });
+    connect(request, &RpcRequest::finished, this, &QmlRpcRequest::handleFinished);
+    connect(request, &RpcRequest::timeoutChanged, this, &QmlRpcRequest::timeoutChanged);
+    if (engine) {
+        QJSEngine::setObjectOwnership(this, QJSEngine::JavaScriptOwnership);
+        if (!request->isFinished())
+            m_self = engine->newQObject(this);
+    }
+    if (request->isFinished())
+        handleFinished();
+}
+
+QmlRpcRequest::~QmlRpcRequest()
+{
+    // Deleted by the garbage collector or the engine's shutdown: the C++
+    // request, our child, goes with us (an open outgoing one is abandoned).
+}
+
+quint32 QmlRpcRequest::requestId() const
+{
+    return m_message.requestId();
+}
+
+int QmlRpcRequest::serviceId() const
+{
+    return m_message.serviceId();
+}
+
+/*!
+    \qmlproperty bool RpcRequest::incoming
+    \c true for a request the other side sent, \c false for ours.
+*/
+bool QmlRpcRequest::isIncoming() const
+{
+    return m_request && m_request->direction() == RpcRequest::Incoming;
+}
+
+/*!
+    \qmlproperty rpcMessage RpcRequest::message
+    The request message itself; \c body, \c text and \c json are shortcuts
+    to its fields.
+*/
+QmlRpcMessage QmlRpcRequest::message() const
+{
+    return m_message;
+}
+
+QByteArray QmlRpcRequest::body() const
+{
+    return m_message.body();
+}
+
+QString QmlRpcRequest::text() const
+{
+    return m_message.text();
+}
+
+QJsonValue QmlRpcRequest::json() const
+{
+    return m_message.json();
+}
+
+/*!
+    \qmlproperty int RpcRequest::timeout
+    Milliseconds after which an outgoing request fails with a timeout if no
+    response came; 0 (the default, unless the peer's \c timeout says
+    otherwise) waits for ever.
+*/
+int QmlRpcRequest::timeout() const
+{
+    return m_request ? m_request->timeout() : 0;
+}
+
+void QmlRpcRequest::setTimeout(int msecs)
+{
+    if (m_request)
+        m_request->setTimeout(msecs);
+}
+
+bool QmlRpcRequest::checkSend(bool sent)
+{
+    if (!sent && m_request && !m_finished) {
+        m_error = m_request->error();
+        m_errorString = m_request->errorString();
+        Q_EMIT errorChanged();
+    }
+    return sent;
+}
+
+/*!
+    \qmlmethod bool RpcRequest::sendUpdate(int serviceId, var body)
+    Sends an update while the request is open: a requester update on our
+    own requests, a responder update on incoming ones. \a body is a string
+    (sent as UTF-8), an ArrayBuffer or typed array (sent as is) or any other
+    value JSON.stringify() accepts (sent as JSON). Returns \c false, sending
+    nothing, if the request is finished or the message could not be sent;
+    errorString says why.
+*/
+bool QmlRpcRequest::sendUpdate(int serviceId, const QJSValue &body)
+{
+    QByteArray bytes;
+    if (!m_engine || !QmlUtil::bodyFromJs(m_engine, body, "sendUpdate", &bytes))
+        return false;
+    return checkSend(m_request && m_request->sendUpdate(serviceId, bytes));
+}
+
+/*!
+    \qmlmethod bool RpcRequest::sendResponse(int serviceId, var body)
+    Answers an incoming request, which finishes it. \a body as in
+    sendUpdate(). Returns \c false if the request is not an open incoming
+    one or the response could not be sent.
+*/
+bool QmlRpcRequest::sendResponse(int serviceId, const QJSValue &body)
+{
+    QByteArray bytes;
+    if (!m_engine || !QmlUtil::bodyFromJs(m_engine, body, "sendResponse", &bytes))
+        return false;
+    return checkSend(m_request && m_request->sendResponse(serviceId, bytes));
+}
+
+/*!
+    \qmlmethod bool RpcRequest::sendErrorResponse(string text)
+    Answers an incoming request with an error response carrying \a text,
+    which finishes it.
+*/
+bool QmlRpcRequest::sendErrorResponse(const QString &text)
+{
+    return checkSend(m_request && m_request->sendErrorResponse(text));
+}
+
+/*!
+    \qmlmethod void RpcRequest::abort()
+    Gives up an open outgoing request: it finishes with a "canceled" error
+    and a late response is ignored.
+*/
+void QmlRpcRequest::abort()
+{
+    if (m_request)
+        m_request->abort();
+}
+
+/*!
+    \qmlmethod Promise RpcRequest::promise()
+    A Promise fulfilled with the response or rejected with an Error when the
+    request finishes.
+*/
+QJSValue QmlRpcRequest::promise()
+{
+    if (!m_engine)
+        return QJSValue();
+    if (m_promise.isUndefined()) {
+        const QmlUtil::Deferred deferred = QmlUtil::makeDeferred(m_engine);
+        m_promise = deferred.promise;
+        m_resolve = deferred.resolve;
+        m_reject = deferred.reject;
+        if (m_finished)
+            settle();
+    }
+    return m_promise;
+}
+
+/*!
+    \qmlmethod Promise RpcRequest::then(function onFulfilled, function onRejected)
+    Same as \c {promise().then(onFulfilled, onRejected)}.
+*/
+QJSValue QmlRpcRequest::then(const QJSValue &onFulfilled, const QJSValue &onRejected)
+{
+    QJSValue p = promise();
+    return p.property(QStringLiteral("then")).callWithInstance(p, {onFulfilled, onRejected});
+}
+
+void QmlRpcRequest::handleFinished()
+{
+    if (!m_request)
+        return;
+    finish(m_request->error(), m_request->errorString(), m_request->response());
+}
+
+void QmlRpcRequest::finishWithoutPeer()
+{
+    if (!m_finished)
+        finish(RpcError::ConnectionLost, rpcErrorString(RpcError::ConnectionLost), RpcMessage());
+}
+
+void QmlRpcRequest::finish(RpcError error, const QString &errorString, const RpcMessage &response)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_error = error;
+    m_errorString = errorString;
+    if (response.requestId() != 0 || response.type() == RpcMessage::Response)
+        m_response = QmlRpcMessage(response);
+    if (error != RpcError::NoError) {
+        Q_EMIT errorChanged();
+        Q_EMIT errorOccurred(m_errorString);
+    } else if (!isIncoming()) {
+        Q_EMIT responseReceived(m_response);
+    }
+    Q_EMIT finished();
+    settle();
+    // From now on the garbage collector may take us once nothing refers to us.
+    m_self = QJSValue();
+}
+
+void QmlRpcRequest::settle()
+{
+    if (m_resolve.isUndefined() || !m_engine)
+        return;
+    const QJSValue response = m_response.isValid() ? m_engine->toScriptValue(m_response)
+                                                   : QJSValue(QJSValue::UndefinedValue);
+    if (m_error == RpcError::NoError)
+        m_resolve.call({response});
+    else
+        m_reject.call({QmlUtil::makeError(m_engine, m_error, m_errorString, response)});
+    m_resolve = QJSValue();
+    m_reject = QJSValue();
+}
+
+} // namespace Fizyr

@@ -1,0 +1,204 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#include "rpcqmlserver.h"
+
+#include "rpcqmlpeer.h"
+#include "rpcqmlrequest.h"
+
+#include <FizyrRpcQt/rpcaddress.h>
+#include <FizyrRpcQt/rpcpeer.h>
+
+#include <QtCore/qmetaobject.h>
+#include <QtQml/qjsengine.h>
+#include <QtQml/qqmlinfo.h>
+
+namespace Fizyr {
+
+/*!
+    \qmltype RpcServer
+    \inqmlmodule Fizyr.Rpc
+    \brief Accepts Fizyr RPC connections, so a QML program can host a service.
+
+    \qml
+    RpcServer {
+        address: "tcp://127.0.0.1:12345"
+        listening: true
+        onRequestReceived: request => {
+            if (request.serviceId === 1)
+                request.sendResponse(1, "Goodbye!")
+            else
+                request.sendErrorResponse("unknown service " + request.serviceId)
+        }
+    }
+    \endqml
+
+    requestReceived and streamReceived report what any accepted peer sends;
+    peerConnected hands over each accepted RpcPeer for more. The server owns
+    its peers and deletes them after they disconnected (a variable that
+    held one then reads \c null). Closing the server stops accepting; it
+    does not drop the peers already connected.
+*/
+
+QmlRpcServer::QmlRpcServer(QObject *parent) : QObject(parent), m_server(new RpcServer(this))
+{
+    connect(m_server, &RpcServer::newConnection, this, &QmlRpcServer::acceptPending);
+    connect(m_server, &RpcServer::listeningChanged, this, &QmlRpcServer::listeningChanged);
+    connect(m_server, &RpcServer::errorOccurred, this, [this](RpcError error) {
+        setError(error, m_server->errorString());
+        Q_EMIT errorOccurred(m_errorString);
+    });
+}
+
+QmlRpcServer::~QmlRpcServer()
+{
+    // Peers are our children and go first, while the server still exists.
+    const QList<QmlRpcPeer *> peers = findChildren<QmlRpcPeer *>(Qt::FindDirectChildrenOnly);
+    qDeleteAll(peers);
+}
+
+/*!
+    \qmlproperty string RpcServer::address
+    Where to listen: \c{tcp://host:port} (port 0 picks a free one),
+    \c{unix:/path} or \c{seqpacket:/path}. serverAddress tells the address
+    actually bound.
+*/
+void QmlRpcServer::setAddress(const QString &address)
+{
+    if (address == m_address)
+        return;
+    m_address = address;
+    Q_EMIT addressChanged();
+    if (m_complete && m_wantListening) {
+        m_server->close();
+        listen();
+    }
+}
+
+/*!
+    \qmlproperty bool RpcServer::listening
+    Set to \c true to listen on \c address, to \c false to stop. Reads
+    \c false when listening failed; errorString says why.
+*/
+bool QmlRpcServer::isListening() const
+{
+    return m_server->isListening();
+}
+
+void QmlRpcServer::setListening(bool listening)
+{
+    m_wantListening = listening;
+    if (!m_complete)
+        return;
+    if (listening && !m_server->isListening())
+        listen();
+    else if (!listening && m_server->isListening())
+        close();
+}
+
+/*!
+    \qmlproperty string RpcServer::serverAddress
+    The address the server listens on, with the real port for
+    \c{tcp://host:0}; empty when not listening.
+*/
+
+QString QmlRpcServer::serverAddress() const
+{
+    return m_server->isListening() ? m_server->serverAddress().toString() : QString();
+}
+
+void QmlRpcServer::componentComplete()
+{
+    m_complete = true;
+    if (m_wantListening)
+        listen();
+}
+
+/*!
+    \qmlmethod bool RpcServer::listen()
+    Starts listening on \c address. Returns \c false on failure, with
+    errorString set and errorOccurred emitted.
+*/
+bool QmlRpcServer::listen()
+{
+    m_wantListening = true;
+    if (m_server->isListening())
+        return true;
+    if (m_server->listen(m_address)) {
+        if (m_error != RpcError::NoError)
+            setError(RpcError::NoError, QString());
+        return true;
+    }
+    setError(m_server->error(), m_server->errorString());
+    Q_EMIT errorOccurred(m_errorString);
+    Q_EMIT listeningChanged();
+    return false;
+}
+
+/*!
+    \qmlmethod void RpcServer::close()
+    Stops listening. Connected peers stay connected.
+*/
+void QmlRpcServer::close()
+{
+    m_wantListening = false;
+    m_server->close();
+}
+
+void QmlRpcServer::setError(RpcError error, const QString &text)
+{
+    m_error = error;
+    m_errorString = text;
+    Q_EMIT errorChanged();
+}
+
+void QmlRpcServer::acceptPending()
+{
+    while (m_server->hasPendingConnections()) {
+        RpcPeer *peer = m_server->nextPendingConnection();
+        if (!peer)
+            break;
+        auto *wrapped = new QmlRpcPeer(peer, this, qjsEngine(this));
+        ++m_peerCount;
+        connect(wrapped, &QObject::destroyed, this, [this] {
+            --m_peerCount;
+            Q_EMIT peerCountChanged();
+        });
+        Q_EMIT peerCountChanged();
+        Q_EMIT peerConnected(wrapped);
+    }
+}
+
+bool QmlRpcServer::hasRequestHandler() const
+{
+    static const QMetaMethod signal = QMetaMethod::fromSignal(&QmlRpcServer::requestReceived);
+    return isSignalConnected(signal);
+}
+
+void QmlRpcServer::emitRequestReceived(QmlRpcRequest *request)
+{
+    Q_EMIT requestReceived(request);
+}
+
+void QmlRpcServer::emitStreamReceived(QmlRpcPeer *peer, const QmlRpcMessage &message)
+{
+    Q_EMIT streamReceived(peer, message);
+}
+
+/*!
+    \qmlsignal RpcServer::peerConnected(RpcPeer peer)
+    A peer connected. Its requests and stream messages are also reported by
+    the server's requestReceived and streamReceived.
+*/
+
+/*!
+    \qmlsignal RpcServer::requestReceived(RpcRequest request)
+    A peer sent \a request; \c request.peer is the peer.
+*/
+
+/*!
+    \qmlsignal RpcServer::streamReceived(RpcPeer peer, rpcMessage message)
+    \a peer sent a stream message.
+*/
+
+} // namespace Fizyr

@@ -1,0 +1,83 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCQMLSERVER_H
+#define FIZYRRPCQT_RPCQMLSERVER_H
+
+#include "rpcqmlmessage.h"
+
+#include <FizyrRpcQt/rpcserver.h>
+
+#include <QtCore/qobject.h>
+#include <QtQml/qqmlparserstatus.h>
+#include <QtQml/qqmlregistration.h>
+
+Q_MOC_INCLUDE("rpcqmlpeer.h")
+Q_MOC_INCLUDE("rpcqmlrequest.h")
+
+namespace Fizyr {
+
+class QmlRpcPeer;
+class QmlRpcRequest;
+
+class QmlRpcServer : public QObject, public QQmlParserStatus
+{
+    Q_OBJECT
+    Q_INTERFACES(QQmlParserStatus)
+    QML_NAMED_ELEMENT(RpcServer)
+    Q_PROPERTY(QString address READ address WRITE setAddress NOTIFY addressChanged)
+    Q_PROPERTY(bool listening READ isListening WRITE setListening NOTIFY listeningChanged)
+    Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY listeningChanged)
+    Q_PROPERTY(int error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
+    Q_PROPERTY(int peerCount READ peerCount NOTIFY peerCountChanged)
+
+public:
+    explicit QmlRpcServer(QObject *parent = nullptr);
+    ~QmlRpcServer() override;
+
+    QString address() const { return m_address; }
+    void setAddress(const QString &address);
+    bool isListening() const;
+    void setListening(bool listening);
+    QString serverAddress() const;
+    int error() const { return int(m_error); }
+    QString errorString() const { return m_errorString; }
+    int peerCount() const { return m_peerCount; }
+
+    Q_INVOKABLE bool listen();
+    Q_INVOKABLE void close();
+
+    void classBegin() override { m_complete = false; }
+    void componentComplete() override;
+
+    bool hasRequestHandler() const;
+    void emitRequestReceived(QmlRpcRequest *request);
+    void emitStreamReceived(QmlRpcPeer *peer, const QmlRpcMessage &message);
+
+Q_SIGNALS:
+    void addressChanged();
+    void listeningChanged();
+    void errorChanged();
+    void peerCountChanged();
+    void errorOccurred(const QString &errorString);
+    void peerConnected(Fizyr::QmlRpcPeer *peer);
+    void requestReceived(Fizyr::QmlRpcRequest *request);
+    void streamReceived(Fizyr::QmlRpcPeer *peer, const Fizyr::QmlRpcMessage &message);
+
+private:
+    void acceptPending();
+    void setError(RpcError error, const QString &text);
+
+    RpcServer *m_server = nullptr;
+    QString m_address;
+    bool m_wantListening = false;
+    bool m_complete = true;
+    int m_peerCount = 0;
+    RpcError m_error = RpcError::NoError;
+    QString m_errorString;
+};
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCQMLSERVER_H

@@ -1,0 +1,86 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#include "rpcqmlutil_p.h"
+
+#include <QtQml/qjsengine.h>
+
+namespace Fizyr {
+namespace QmlUtil {
+
+static QByteArray arrayBufferBytes(const QJSValue &value)
+{
+    return value.toVariant().toByteArray();
+}
+
+bool bodyFromJs(QJSEngine *engine, const QJSValue &value, const char *function, QByteArray *body)
+{
+    body->clear();
+    if (value.isUndefined() || value.isNull())
+        return true;
+    if (value.isString()) {
+        *body = value.toString().toUtf8();
+        return true;
+    }
+    const QJSValue global = engine->globalObject();
+    const QJSValue arrayBuffer = global.property(QStringLiteral("ArrayBuffer"));
+    if (value.isObject()) {
+        if (value.prototype().strictlyEquals(arrayBuffer.property(QStringLiteral("prototype")))) {
+            *body = arrayBufferBytes(value);
+            return true;
+        }
+        const QJSValue isView = arrayBuffer.property(QStringLiteral("isView"));
+        if (isView.callWithInstance(arrayBuffer, {value}).toBool()) {
+            // A typed array or DataView: the bytes it covers of its buffer.
+            const QByteArray all = arrayBufferBytes(value.property(QStringLiteral("buffer")));
+            const qsizetype offset = value.property(QStringLiteral("byteOffset")).toInt();
+            const qsizetype length = value.property(QStringLiteral("byteLength")).toInt();
+            *body = all.mid(offset, length);
+            return true;
+        }
+    }
+    if (!value.isCallable()) {
+        const QJSValue json = global.property(QStringLiteral("JSON"))
+                                      .property(QStringLiteral("stringify"))
+                                      .call({value});
+        if (json.isString()) {
+            *body = json.toString().toUtf8();
+            return true;
+        }
+        if (json.isError()) {
+            engine->throwError(QJSValue::TypeError,
+                               QStringLiteral("%1: the body cannot be converted to JSON: %2")
+                                       .arg(QLatin1String(function), json.toString()));
+            return false;
+        }
+    }
+    engine->throwError(QJSValue::TypeError,
+                       QStringLiteral("%1: a body is a string, an ArrayBuffer, a typed array or a "
+                                      "value that JSON.stringify() accepts")
+                               .arg(QLatin1String(function)));
+    return false;
+}
+
+Deferred makeDeferred(QJSEngine *engine)
+{
+    // Public API has no way to create a Promise from C++: let JavaScript do it.
+    QJSValue factory = engine->evaluate(QStringLiteral(
+            "(function() { var d = {}; d.promise = new Promise(function(resolve, reject) "
+            "{ d.resolve = resolve; d.reject = reject; }); return d; })"));
+    const QJSValue deferred = factory.call();
+    return {deferred.property(QStringLiteral("promise")),
+            deferred.property(QStringLiteral("resolve")),
+            deferred.property(QStringLiteral("reject"))};
+}
+
+QJSValue makeError(QJSEngine *engine, RpcError error, const QString &text, const QJSValue &response)
+{
+    QJSValue object = engine->newErrorObject(QJSValue::GenericError, text);
+    object.setProperty(QStringLiteral("code"), int(error));
+    if (!response.isUndefined())
+        object.setProperty(QStringLiteral("response"), response);
+    return object;
+}
+
+} // namespace QmlUtil
+} // namespace Fizyr

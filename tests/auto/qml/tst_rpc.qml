@@ -1,0 +1,319 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+import QtQuick
+import QtTest
+import Fizyr.Rpc
+
+// QML hosts a server and connects a peer to it, over every transport, and
+// drives each protocol flow from JavaScript.
+TestCase {
+    id: testCase
+    name: "FizyrRpcQml"
+
+    property int socketCount: 0
+    // What the server's handler does with the next request; set per test.
+    property var serve: null
+    // Requests the server received, in order.
+    property var served: []
+
+    RpcServer {
+        id: server
+        onRequestReceived: request => {
+            testCase.served.push(request)
+            if (testCase.serve)
+                testCase.serve(request)
+        }
+        // Stream messages are echoed with the service id plus 1000.
+        onStreamReceived: (peer, message) => peer.sendStream(message.serviceId + 1000, message.body)
+    }
+
+    RpcPeer {
+        id: client
+    }
+
+    SignalSpy { id: clientStreams; target: client; signalName: "streamReceived" }
+    SignalSpy { id: serverPeers; target: server; signalName: "peerConnected" }
+
+    function transports_data() {
+        let rows = [ { tag: "tcp", address: "tcp://127.0.0.1:0" },
+                     { tag: "unix", address: "unix:" + testTempDir + "/qml-" + (++socketCount) + ".sock" } ]
+        if (testHaveSeqpacket)
+            rows.push({ tag: "seqpacket", address: "seqpacket:" + testTempDir + "/qml-" + (++socketCount) + ".seq" })
+        return rows
+    }
+
+    function connectTo(address) {
+        server.address = address
+        server.listening = true
+        verify(server.listening, server.errorString)
+        verify(server.serverAddress.length > 0)
+        client.address = server.serverAddress
+        client.active = true
+        tryCompare(client, "state", RpcPeer.Connected, 20000)
+        tryCompare(server, "peerCount", 1, 20000)
+    }
+
+    function cleanup() {
+        serve = null
+        served = []
+        client.active = false
+        tryCompare(client, "state", RpcPeer.Unconnected, 20000)
+        tryCompare(server, "peerCount", 0, 20000)
+        server.listening = false
+        clientStreams.clear()
+        serverPeers.clear()
+    }
+
+    function bytes(buffer) {
+        return Array.from(new Uint8Array(buffer))
+    }
+
+    // A request with updates both ways: two responder updates, one
+    // requester update, then the response, all in order.
+    function test_requestWithUpdates_data() { return transports_data() }
+    function test_requestWithUpdates(data) {
+        connectTo(data.address)
+        let serverLog = []
+        serve = request => {
+            compare(request.incoming, true)
+            compare(request.serviceId, 1)
+            compare(request.text, "hello")
+            request.updateReceived.connect(update => {
+                serverLog.push(update.typeName + ":" + update.serviceId + ":" + update.text)
+                request.sendResponse(1, "done after " + update.text)
+            })
+            verify(request.sendUpdate(10, "first"))
+            verify(request.sendUpdate(11, "second"))
+        }
+        let clientLog = []
+        let request = client.sendRequest(1, "hello")
+        compare(request.incoming, false)
+        compare(request.open, true)
+        compare(request.serviceId, 1)
+        request.updateReceived.connect(update => {
+            clientLog.push(update.typeName + ":" + update.serviceId + ":" + update.text)
+            if (clientLog.length === 2)
+                request.sendUpdate(20, "third")
+        })
+        let responses = []
+        request.responseReceived.connect(response => responses.push(response))
+        let finishedCount = 0
+        request.finished.connect(() => ++finishedCount)
+        tryCompare(request, "open", false, 20000)
+        compare(finishedCount, 1)
+        compare(clientLog, ["responder update:10:first", "responder update:11:second"])
+        compare(serverLog, ["requester update:20:third"])
+        compare(responses.length, 1)
+        compare(responses[0].type, RpcMessage.Response)
+        compare(responses[0].requestId, request.requestId)
+        compare(responses[0].text, "done after third")
+        compare(request.response.text, "done after third")
+        compare(request.errorString, "")
+        compare(request.open, false)
+        compare(client.openRequestCount, 0)
+    }
+
+    // call() resolves with the response; JSON bodies both ways.
+    function test_callWithJson_data() { return transports_data() }
+    function test_callWithJson(data) {
+        connectTo(data.address)
+        serve = request => request.sendResponse(1, { greeting: "hi " + request.json.name, n: request.json.n + 1 })
+        let result = null
+        client.call(1, { name: "qml", n: 41 }).then(response => result = response.json)
+        tryVerify(() => result !== null, 20000)
+        compare(result.greeting, "hi qml")
+        compare(result.n, 42)
+        compare(served[0].text, '{"name":"qml","n":41}')
+    }
+
+    // Binary bodies: ArrayBuffer and typed arrays arrive byte for byte.
+    function test_binaryBodies_data() { return transports_data() }
+    function test_binaryBodies(data) {
+        connectTo(data.address)
+        serve = request => request.sendResponse(2, request.body)
+        let all = new Uint8Array(256)
+        for (let i = 0; i < 256; ++i)
+            all[i] = i
+        let viaBuffer = null
+        let viaView = null
+        client.call(2, all.buffer).then(response => viaBuffer = response.body)
+        client.call(2, all.subarray(250, 256)).then(response => viaView = response.body)
+        tryVerify(() => viaBuffer !== null && viaView !== null, 20000)
+        compare(viaBuffer.byteLength, 256)
+        compare(bytes(viaBuffer), Array.from(all))
+        compare(bytes(viaView), [250, 251, 252, 253, 254, 255])
+        compare(served[0].message.size, 256)
+    }
+
+    // An error response rejects the promise with its text and fires
+    // errorOccurred, then finished, once.
+    function test_errorResponse_data() { return transports_data() }
+    function test_errorResponse(data) {
+        connectTo(data.address)
+        serve = request => request.sendErrorResponse("no service " + request.serviceId)
+        let request = client.sendRequest(99, "x")
+        let errors = []
+        request.errorOccurred.connect(text => errors.push(text))
+        let rejection = null
+        request.then(() => fail("an error response must not fulfil"), error => rejection = error)
+        tryVerify(() => rejection !== null, 20000)
+        compare(errors, ["no service 99"])
+        compare(rejection.message, "no service 99")
+        compare(rejection.code, 300)
+        compare(rejection.response.isError, true)
+        compare(rejection.response.errorText, "no service 99")
+        compare(request.open, false)
+        compare(request.response.isError, true)
+    }
+
+    // Stream messages both ways; the server echoes with service id + 1000.
+    function test_streams_data() { return transports_data() }
+    function test_streams(data) {
+        connectTo(data.address)
+        verify(client.sendStream(5, "one"))
+        verify(client.sendStream(6, { two: 2 }))
+        tryCompare(clientStreams, "count", 2, 20000)
+        let first = clientStreams.signalArguments[0][0]
+        let second = clientStreams.signalArguments[1][0]
+        compare(first.type, RpcMessage.Stream)
+        compare(first.serviceId, 1005)
+        compare(first.text, "one")
+        compare(second.serviceId, 1006)
+        compare(second.json.two, 2)
+    }
+
+    // A request nobody handles is answered with an error response.
+    function test_unhandledRequest() {
+        connectTo("tcp://127.0.0.1:0")
+        let peer = serverPeers.signalArguments[0][0]
+        let rejection = null
+        peer.call(3, "to the client").catch(error => rejection = error)
+        tryVerify(() => rejection !== null, 20000)
+        compare(rejection.message, "unexpected request for service 3")
+    }
+
+    // The server side drops the connection: every open request on the
+    // client finishes with an error exactly once and its promise rejects.
+    function test_connectionLoss_data() { return transports_data() }
+    function test_connectionLoss(data) {
+        connectTo(data.address)
+        let requests = []
+        let finishedCount = 0
+        let rejected = 0
+        for (let i = 0; i < 5; ++i) {
+            let request = client.sendRequest(1, "open " + i)
+            request.finished.connect(() => ++finishedCount)
+            request.promise().catch(() => ++rejected)
+            requests.push(request)
+        }
+        tryCompare(testCase.served, "length", 5, 20000)
+        compare(client.openRequestCount, 5)
+        served[0].peer.abort()
+        tryCompare(client, "state", RpcPeer.Unconnected, 20000)
+        tryVerify(() => rejected === 5, 20000)
+        compare(finishedCount, 5)
+        for (let request of requests) {
+            compare(request.open, false)
+            verify(request.errorString.length > 0)
+        }
+        compare(client.active, false)
+        compare(client.openRequestCount, 0)
+    }
+
+    // Sending without a connection fails from the event loop, not at once.
+    function test_notConnected() {
+        let rejection = null
+        client.call(1, "nobody").catch(error => rejection = error)
+        tryVerify(() => rejection !== null, 20000)
+        verify(rejection.message.length > 0)
+        compare(client.sendStream(1, "x"), false)
+        verify(client.errorString.length > 0)
+    }
+
+    // A body that cannot be sent throws a TypeError and sends nothing.
+    function test_invalidBody() {
+        connectTo("tcp://127.0.0.1:0")
+        let threw = false
+        try {
+            client.sendRequest(1, function() {})
+        } catch (e) {
+            threw = e instanceof TypeError
+        }
+        verify(threw)
+        let cyclic = {}
+        cyclic.self = cyclic
+        threw = false
+        try {
+            client.sendStream(1, cyclic)
+        } catch (e) {
+            threw = e instanceof TypeError
+        }
+        verify(threw)
+        compare(client.openRequestCount, 0)
+    }
+
+    // An address the library cannot use: active falls back, errorString says why.
+    function test_badAddress() {
+        let errors = []
+        let onError = text => errors.push(text)
+        client.errorOccurred.connect(onError)
+        client.address = "bogus://nowhere"
+        client.active = true
+        tryCompare(client, "active", false, 20000)
+        client.errorOccurred.disconnect(onError)
+        compare(client.state, RpcPeer.Unconnected)
+        compare(errors.length, 1)
+        verify(client.errorString.length > 0)
+        server.address = "tcp://256.1.1.1:1"
+        server.listening = true
+        compare(server.listening, false)
+        verify(server.errorString.length > 0)
+    }
+
+    // Garbage collection while requests are open: no JavaScript variable
+    // refers to them, only promise callbacks. They are not collected while
+    // open and all complete; once finished, the collector deletes them.
+    function test_garbageCollection_data() { return transports_data() }
+    function test_garbageCollection(data) {
+        connectTo(data.address)
+        const count = 50
+        let pending = []
+        serve = request => pending.push(request)
+        let answers = 0
+        destructionProbe.reset()
+        let updates = 0
+        // Nothing in this scope refers to the request once it returns.
+        function send(i) {
+            let request = client.sendRequest(1, "gc " + i)
+            destructionProbe.watch(request)
+            request.updateReceived.connect(() => ++updates)
+            request.then(response => {
+                if (response.text === "answer to " + response.requestId)
+                    ++answers
+            })
+        }
+        for (let i = 0; i < count; ++i)
+            send(i)
+        tryCompare(testCase.served, "length", count, 20000)
+        for (let round = 0; round < 20; ++round) {
+            gc()
+            wait(0)
+        }
+        compare(destructionProbe.destroyedCount, 0)
+        compare(client.openRequestCount, count)
+        // Answer in reverse order, with an update first and the request id in the body.
+        for (let i = pending.length - 1; i >= 0; --i) {
+            pending[i].sendUpdate(2, "working")
+            gc()
+            pending[i].sendResponse(1, "answer to " + pending[i].requestId)
+        }
+        pending = []
+        served = []
+        tryCompare(client, "openRequestCount", 0, 20000)
+        tryVerify(() => answers === count, 20000)
+        compare(updates, count)
+        // Finished and referred to by nothing: the collector deletes them.
+        tryVerify(() => { gc(); return destructionProbe.destroyedCount === count }, 20000)
+    }
+}
