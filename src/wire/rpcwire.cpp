@@ -143,7 +143,7 @@ RpcFrameDecoder::State RpcFrameDecoder::fail(RpcError error, const QString &text
     return m_state;
 }
 
-RpcFrameDecoder::State RpcFrameDecoder::headerComplete()
+RpcFrameDecoder::State RpcFrameDecoder::checkLength()
 {
     const quint32 length = readU32(m_prefix, m_order);
     if (length < HeaderSize) {
@@ -152,10 +152,6 @@ RpcFrameDecoder::State RpcFrameDecoder::headerComplete()
                             .arg(length)
                             .arg(HeaderSize));
     }
-    m_header = decodeHeader(m_prefix + LengthPrefixSize, m_order);
-    if (m_header.type > MaxMessageType)
-        return fail(RpcError::InvalidMessageType,
-                    QStringLiteral("invalid message type %1").arg(m_header.type));
     const quint32 bodySize = length - quint32(HeaderSize);
     if (bodySize > m_maxBody) {
         return fail(RpcError::MessageTooLarge,
@@ -163,6 +159,20 @@ RpcFrameDecoder::State RpcFrameDecoder::headerComplete()
                             .arg(bodySize)
                             .arg(m_maxBody));
     }
+    return NeedMore;
+}
+
+RpcFrameDecoder::State RpcFrameDecoder::headerComplete()
+{
+    // The length was judged when its four bytes arrived; judged again here in
+    // case the limit was lowered since, so no buffer ever exceeds it.
+    if (checkLength() == Failed)
+        return m_state;
+    m_header = decodeHeader(m_prefix + LengthPrefixSize, m_order);
+    if (m_header.type > MaxMessageType)
+        return fail(RpcError::InvalidMessageType,
+                    QStringLiteral("invalid message type %1").arg(m_header.type));
+    const quint32 bodySize = readU32(m_prefix, m_order) - quint32(HeaderSize);
     if (bodySize == 0) {
         m_message = RpcMessage(RpcMessage::Type(m_header.type), m_header.requestId,
                                m_header.serviceId);
@@ -182,8 +192,14 @@ RpcFrameDecoder::State RpcFrameDecoder::commit(qsizetype n)
         return m_state;
     constexpr qsizetype prefixSize = LengthPrefixSize + HeaderSize;
     if (m_prefixFill < prefixSize) {
+        const qsizetype before = m_prefixFill;
         m_prefixFill += n;
         Q_ASSERT(m_prefixFill <= prefixSize);
+        // A bad length is fatal as soon as its four bytes are in: a hostile
+        // peer need not send a header, and nothing waits for one.
+        if (before < LengthPrefixSize && m_prefixFill >= LengthPrefixSize
+            && checkLength() == Failed)
+            return m_state;
         if (m_prefixFill == prefixSize)
             return headerComplete();
         return NeedMore;
@@ -205,7 +221,11 @@ qsizetype RpcFrameDecoder::feed(const char *data, qsizetype size)
     qsizetype consumed = 0;
     while (m_state == NeedMore && consumed < size) {
         const Buffer buffer = writeBuffer();
-        const qsizetype n = qMin(buffer.size, size - consumed);
+        qsizetype n = qMin(buffer.size, size - consumed);
+        // The length prefix is committed on its own, so that a bad length
+        // consumes nothing after it.
+        if (m_prefixFill < LengthPrefixSize)
+            n = qMin(n, LengthPrefixSize - m_prefixFill);
         std::memcpy(buffer.data, data + consumed, size_t(n));
         consumed += n;
         commit(n);

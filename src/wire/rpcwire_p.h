@@ -81,9 +81,13 @@ FIZYRRPCQT_AUTOTEST_EXPORT DatagramResult parseDatagram(const char *data, qsizet
 //             fatal(decoder.error());
 //     }
 //
-// feed() does the same for a plain byte range. A body buffer is allocated
-// only after the header has been validated, with the exact size announced
-// and never more than maxBody, so a hostile length costs nothing.
+// feed() does the same for a plain byte range. The length prefix is judged
+// as soon as its 4 bytes are in: a length below 12 (FrameTooShort) or one
+// announcing a body above maxBody (MessageTooLarge) fails the commit() or
+// feed() that completes it, without waiting for the header. A body buffer is
+// allocated only after the whole header has been validated, with the exact
+// size announced and never more than maxBody, so a hostile length costs
+// nothing.
 class FIZYRRPCQT_AUTOTEST_EXPORT RpcFrameDecoder
 {
 public:
@@ -116,7 +120,8 @@ public:
     State commit(qsizetype n);
 
     // Copies bytes in; returns how many were consumed. Stops after one
-    // complete message (MessageReady) or on an error (Failed).
+    // complete message (MessageReady) or on an error (Failed); after a bad
+    // length prefix nothing past its 4 bytes is consumed.
     qsizetype feed(const char *data, qsizetype size);
 
     // Returns the completed message and resets to NeedMore.
@@ -129,6 +134,7 @@ public:
 
 private:
     State fail(RpcError error, const QString &text);
+    State checkLength();
     State headerComplete();
 
     RpcConfig::ByteOrder m_order;

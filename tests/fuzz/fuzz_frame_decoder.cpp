@@ -6,8 +6,9 @@
 // Input layout: byte 0 picks the byte order and the maximum body size,
 // byte 1 seeds the chunking; the rest is the byte stream. The stream is fed
 // in chunks of varying size. Checked: the decoder never consumes more than
-// it is given, never allocates more than the limit, and every decoded
-// message encodes back to exactly the bytes it came from.
+// it is given, never allocates more than the limit, fails on a bad length
+// right after its 4 bytes (before any header), and every decoded message
+// encodes back to exactly the bytes it came from.
 
 #include "wire/rpcwire_p.h"
 
@@ -27,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
         return 0;
-    static const RpcConfig::ByteOrder orders[] = { RpcConfig::LittleEndian, RpcConfig::BigEndian,
-                                                   RpcConfig::NativeEndian };
+    static const RpcConfig::ByteOrder orders[]
+            = {RpcConfig::LittleEndian, RpcConfig::BigEndian, RpcConfig::NativeEndian};
     const RpcConfig::ByteOrder order = orders[data[0] % 3];
     const quint32 maxBody = (data[0] >> 2) * 64u; // 0 .. 4032
     uint32_t seed = data[1];
@@ -54,12 +55,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 const QByteArray encoded = RpcWire::encodeStreamFrame(message, order);
                 const qsizetype frameEnd = offset + used;
                 FUZZ_CHECK(encoded.size() == frameEnd - frameStart);
-                FUZZ_CHECK(std::memcmp(encoded.constData(), stream + frameStart, size_t(encoded.size())) == 0);
+                FUZZ_CHECK(std::memcmp(encoded.constData(), stream + frameStart,
+                                       size_t(encoded.size()))
+                           == 0);
                 frameStart = frameEnd;
             } else if (decoder.state() == RpcWire::RpcFrameDecoder::Failed) {
                 FUZZ_CHECK(decoder.error() == RpcError::FrameTooShort
                            || decoder.error() == RpcError::InvalidMessageType
                            || decoder.error() == RpcError::MessageTooLarge);
+                // A bad length is caught as soon as its 4 bytes are in, a bad
+                // type once the 16 bytes of prefix and header are.
+                FUZZ_CHECK(decoder.bufferedBytes()
+                           == (decoder.error() == RpcError::InvalidMessageType ? 16 : 4));
                 break;
             } else if (n == 0) {
                 break;

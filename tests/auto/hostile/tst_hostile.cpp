@@ -41,6 +41,8 @@ private Q_SLOTS:
     void randomBytes();
     void malformedFrames_data();
     void malformedFrames();
+    void badLengthPrefixAlone_data();
+    void badLengthPrefixAlone();
     void partialFrameThenSilence();
     void duplicateRequestIdFlood();
     void unknownIdFlood();
@@ -180,6 +182,34 @@ void tst_Hostile::malformedFrames()
         QCOMPARE(m_errors.size(), 1);
         QCOMPARE(m_errors.first(), RpcError(error));
     }
+    checkStillServes();
+}
+
+void tst_Hostile::badLengthPrefixAlone_data()
+{
+    QTest::addColumn<quint32>("length");
+    QTest::addColumn<int>("error");
+    QTest::newRow("length-0") << 0u << int(RpcError::FrameTooShort);
+    QTest::newRow("length-11") << 11u << int(RpcError::FrameTooShort);
+    QTest::newRow("length-max") << 0xFFFFFFFFu << int(RpcError::MessageTooLarge);
+}
+
+void tst_Hostile::badLengthPrefixAlone()
+{
+    // Only the 4 bytes of a bad length prefix, then silence: the server does
+    // not wait for a header that never comes, it reports and disconnects.
+    QFETCH(quint32, length);
+    QFETCH(int, error);
+    RawConnection raw;
+    QVERIFY(raw.open(m_server->serverAddress().toString()));
+    if (raw.isSeqpacket())
+        QSKIP("seqpacket datagrams have no length prefix");
+    QByteArray prefix(4, '\0');
+    RpcWire::writeU32(prefix.data(), length, m_server->config().byteOrder());
+    QVERIFY(raw.write(prefix));
+    QTRY_VERIFY_WITH_TIMEOUT(raw.isClosedByPeer(), Timeout);
+    QCOMPARE(m_errors.size(), 1);
+    QCOMPARE(m_errors.first(), RpcError(error));
     checkStillServes();
 }
 

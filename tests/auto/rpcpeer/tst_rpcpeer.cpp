@@ -166,8 +166,8 @@ void tst_RpcPeer::rawClientShortFrame()
     }
 
     // A frame length of 8 (< 12 header bytes), then a valid frame. The decoder
-    // judges the length once the 16-byte prefix is in (see tst_rpcwire), so
-    // the short frame alone (12 bytes) would leave it waiting.
+    // judges the length as soon as its 4 bytes are in (see tst_rpcwire), so
+    // nothing after them may be delivered.
     const RpcConfig::ByteOrder order = peer->config().byteOrder();
     QByteArray bytes(12, '\0');
     RpcWire::writeU32(bytes.data(), 8, order);

@@ -130,7 +130,10 @@ private Q_SLOTS:
     void writeBufferCommit();
     void malformed_data();
     void malformed();
+    void badLengthPrefixAlone_data();
+    void badLengthPrefixAlone();
     void hugeLengthAllocatesNothing();
+    void limitLoweredWithinHeader();
     void exactlyAtLimit();
     void trailingDataLeftUntilTaken();
     void resetAfterFailure();
@@ -381,17 +384,28 @@ void tst_RpcWire::malformed_data()
     QTest::addColumn<quint32>("length");
     QTest::addColumn<quint32>("type");
     QTest::addColumn<RpcError>("error");
+    // Where the failure is reported: a bad length after the 4-byte prefix,
+    // a bad type only once the 16 bytes of prefix and header are in.
+    QTest::addColumn<qsizetype>("failAt");
     for (auto order : {RpcConfig::LittleEndian, RpcConfig::BigEndian}) {
         const char *o = order == RpcConfig::LittleEndian ? "le" : "be";
-        QTest::addRow("%s length 0", o) << order << 0u << 0u << RpcError::FrameTooShort;
-        QTest::addRow("%s length 11", o) << order << 11u << 0u << RpcError::FrameTooShort;
-        QTest::addRow("%s type 5", o) << order << 12u << 5u << RpcError::InvalidMessageType;
+        QTest::addRow("%s length 0", o)
+                << order << 0u << 0u << RpcError::FrameTooShort << qsizetype(4);
+        QTest::addRow("%s length 11", o)
+                << order << 11u << 0u << RpcError::FrameTooShort << qsizetype(4);
+        QTest::addRow("%s type 5", o)
+                << order << 12u << 5u << RpcError::InvalidMessageType << qsizetype(16);
         QTest::addRow("%s type max", o)
-                << order << 12u << 0xffffffffu << RpcError::InvalidMessageType;
-        QTest::addRow("%s body max+1", o)
-                << order << 12u + TestMaxBody + 1 << 0u << RpcError::MessageTooLarge;
+                << order << 12u << 0xffffffffu << RpcError::InvalidMessageType << qsizetype(16);
+        QTest::addRow("%s body max+1", o) << order << 12u + TestMaxBody + 1 << 0u
+                                          << RpcError::MessageTooLarge << qsizetype(4);
         QTest::addRow("%s length 0xffffffff", o)
-                << order << 0xffffffffu << 1u << RpcError::MessageTooLarge;
+                << order << 0xffffffffu << 1u << RpcError::MessageTooLarge << qsizetype(4);
+        // Both wrong: the length is judged first, before the type has arrived.
+        QTest::addRow("%s length 11 and type 5", o)
+                << order << 11u << 5u << RpcError::FrameTooShort << qsizetype(4);
+        QTest::addRow("%s body max+1 and type 5", o) << order << 12u + TestMaxBody + 1 << 5u
+                                                     << RpcError::MessageTooLarge << qsizetype(4);
     }
 }
 
@@ -401,43 +415,133 @@ void tst_RpcWire::malformed()
     QFETCH(quint32, length);
     QFETCH(quint32, type);
     QFETCH(RpcError, error);
+    QFETCH(qsizetype, failAt);
 
     const QByteArray bytes = prefix(length, type, 1, 2, order) + QByteArray(64, 'z');
-    // Every split of the 16-byte prefix ends in the same failure, at byte 16.
+    // Every split of the 16-byte prefix ends in the same failure, reported by
+    // the feed() that brings in byte failAt, which consumes nothing after it.
     for (qsizetype cut = 0; cut <= 16; ++cut) {
         RpcFrameDecoder decoder(order, TestMaxBody);
-        QCOMPARE(decoder.feed(bytes.constData(), cut), cut);
-        if (cut < 16)
+        QCOMPARE(decoder.feed(bytes.constData(), cut), qMin(cut, failAt));
+        if (cut < failAt) {
             QCOMPARE(decoder.state(), RpcFrameDecoder::NeedMore);
-        const qsizetype consumed = decoder.feed(bytes.constData() + cut, bytes.size() - cut);
-        QCOMPARE(consumed, 16 - cut); // nothing after the bad header is taken
+            const qsizetype consumed = decoder.feed(bytes.constData() + cut, bytes.size() - cut);
+            QCOMPARE(consumed, failAt - cut); // nothing after the bad field is taken
+        }
         QCOMPARE(decoder.state(), RpcFrameDecoder::Failed);
         QCOMPARE(decoder.error(), error);
+        QCOMPARE(decoder.bufferedBytes(), failAt);
         QVERIFY(!decoder.errorString().isEmpty());
         // A failed decoder takes nothing more.
         QCOMPARE(decoder.feed(bytes.constData(), bytes.size()), 0);
         QCOMPARE(decoder.state(), RpcFrameDecoder::Failed);
     }
+
+    // The same through writeBuffer()/commit(), with the chunk sizes a
+    // transport reading from a socket sees: the commit that completes the
+    // bad field fails, whatever else came with it.
+    for (qsizetype chunk = 1; chunk <= 16; ++chunk) {
+        RpcFrameDecoder decoder(order, TestMaxBody);
+        qsizetype pos = 0;
+        RpcFrameDecoder::State state = RpcFrameDecoder::NeedMore;
+        while (state == RpcFrameDecoder::NeedMore) {
+            const RpcFrameDecoder::Buffer buffer = decoder.writeBuffer();
+            QVERIFY(buffer.size <= 16 - pos);
+            const qsizetype n = qMin(buffer.size, chunk);
+            std::memcpy(buffer.data, bytes.constData() + pos, size_t(n));
+            pos += n;
+            state = decoder.commit(n);
+        }
+        QCOMPARE(state, RpcFrameDecoder::Failed);
+        QCOMPARE(decoder.error(), error);
+        // Failed in the first commit that reached failAt, not later.
+        QVERIFY2(pos >= failAt && pos - chunk < failAt,
+                 qPrintable(QStringLiteral("chunk %1 failed at byte %2").arg(chunk).arg(pos)));
+    }
+}
+
+void tst_RpcWire::badLengthPrefixAlone_data()
+{
+    QTest::addColumn<RpcConfig::ByteOrder>("order");
+    QTest::addColumn<quint32>("length");
+    QTest::addColumn<RpcError>("error");
+    for (auto order : {RpcConfig::LittleEndian, RpcConfig::BigEndian}) {
+        const char *o = order == RpcConfig::LittleEndian ? "le" : "be";
+        QTest::addRow("%s length 0", o) << order << 0u << RpcError::FrameTooShort;
+        QTest::addRow("%s length 11", o) << order << 11u << RpcError::FrameTooShort;
+        QTest::addRow("%s body max+1", o)
+                << order << 12u + TestMaxBody + 1 << RpcError::MessageTooLarge;
+        QTest::addRow("%s length 0xffffffff", o)
+                << order << 0xffffffffu << RpcError::MessageTooLarge;
+        // The bounds themselves are fine: the decoder waits for the header.
+        QTest::addRow("%s length 12", o) << order << 12u << RpcError::NoError;
+        QTest::addRow("%s body max", o) << order << 12u + TestMaxBody << RpcError::NoError;
+    }
+}
+
+void tst_RpcWire::badLengthPrefixAlone()
+{
+    // A hostile peer that sends nothing but a bad 4-byte length prefix is
+    // caught at once: no header has to follow for the error to be reported.
+    QFETCH(RpcConfig::ByteOrder, order);
+    QFETCH(quint32, length);
+    QFETCH(RpcError, error);
+    char bytes[LengthPrefixSize];
+    writeU32(bytes, length, order);
+    const RpcFrameDecoder::State expected
+            = error == RpcError::NoError ? RpcFrameDecoder::NeedMore : RpcFrameDecoder::Failed;
+
+    // feed(), all 4 bytes at once.
+    RpcFrameDecoder fed(order, TestMaxBody);
+    QCOMPARE(fed.feed(bytes, LengthPrefixSize), LengthPrefixSize);
+    QCOMPARE(fed.state(), expected);
+    QCOMPARE(fed.error(), error);
+    QCOMPARE(fed.bufferedBytes(), LengthPrefixSize);
+
+    // writeBuffer()/commit(), all 4 bytes at once: the way the stream
+    // transport reads when the peer has sent just these 4.
+    RpcFrameDecoder committed(order, TestMaxBody);
+    RpcFrameDecoder::Buffer buffer = committed.writeBuffer();
+    QCOMPARE(buffer.size, LengthPrefixSize + HeaderSize); // no body buffer offered yet
+    std::memcpy(buffer.data, bytes, sizeof(bytes));
+    QCOMPARE(committed.commit(LengthPrefixSize), expected);
+    QCOMPARE(committed.error(), error);
+
+    // One byte at a time: the fourth byte decides.
+    RpcFrameDecoder byByte(order, TestMaxBody);
+    for (qsizetype i = 0; i < LengthPrefixSize; ++i) {
+        buffer = byByte.writeBuffer();
+        QCOMPARE(buffer.size, LengthPrefixSize + HeaderSize - i);
+        buffer.data[0] = bytes[i];
+        QCOMPARE(byByte.commit(1), i + 1 < LengthPrefixSize ? RpcFrameDecoder::NeedMore : expected);
+    }
+    QCOMPARE(byByte.error(), error);
+    QCOMPARE(byByte.bufferedBytes(), LengthPrefixSize);
+    if (error != RpcError::NoError) {
+        QVERIFY2(byByte.errorString().contains(
+                         QString::number(error == RpcError::FrameTooShort ? length : length - 12)),
+                 qPrintable(byByte.errorString()));
+    }
 }
 
 void tst_RpcWire::hugeLengthAllocatesNothing()
 {
-    // A hostile length is rejected from the 16 header bytes: nothing beyond
-    // them is buffered, and the decoder never offers a write buffer larger
-    // than the configured maximum.
+    // A hostile length is rejected from its 4 bytes: nothing beyond them is
+    // buffered, and the decoder never offers a write buffer larger than the
+    // configured maximum.
     RpcFrameDecoder decoder(RpcConfig::LittleEndian, TestMaxBody);
     const QByteArray header = prefix(0xffffffffu, 0, 1, 1);
-    for (qsizetype i = 0; i < 15; ++i) {
+    for (qsizetype i = 0; i < 3; ++i) {
         const RpcFrameDecoder::Buffer buffer = decoder.writeBuffer();
         QCOMPARE(buffer.size, 16 - i);
         buffer.data[0] = header[i];
         QCOMPARE(decoder.commit(1), RpcFrameDecoder::NeedMore);
         QCOMPARE(decoder.bufferedBytes(), i + 1);
     }
-    decoder.writeBuffer().data[0] = header[15];
+    decoder.writeBuffer().data[0] = header[3];
     QCOMPARE(decoder.commit(1), RpcFrameDecoder::Failed);
     QCOMPARE(decoder.error(), RpcError::MessageTooLarge);
-    QCOMPARE(decoder.bufferedBytes(), 16);
+    QCOMPARE(decoder.bufferedBytes(), 4);
     QVERIFY2(decoder.errorString().contains(QLatin1String("4294967283")),
              qPrintable(decoder.errorString()));
 
@@ -448,6 +552,23 @@ void tst_RpcWire::hugeLengthAllocatesNothing()
     QCOMPARE(ok.state(), RpcFrameDecoder::NeedMore);
     QCOMPARE(ok.writeBuffer().size, qsizetype(TestMaxBody));
     QCOMPARE(ok.bufferedBytes(), 16);
+}
+
+void tst_RpcWire::limitLoweredWithinHeader()
+{
+    // The length passed when its 4 bytes came in, then the limit was lowered
+    // before the header was complete: the body is still never allocated
+    // beyond the limit in force.
+    const QByteArray frame = encodeStreamFrame(
+            RpcMessage(RpcMessage::Request, 1, 1, QByteArray(50, 'a')), RpcConfig::LittleEndian);
+    RpcFrameDecoder decoder(RpcConfig::LittleEndian, 100);
+    QCOMPARE(decoder.feed(frame.constData(), 8), 8);
+    QCOMPARE(decoder.state(), RpcFrameDecoder::NeedMore);
+    decoder.setMaxBodySize(10);
+    QCOMPARE(decoder.feed(frame.constData() + 8, frame.size() - 8), 8);
+    QCOMPARE(decoder.state(), RpcFrameDecoder::Failed);
+    QCOMPARE(decoder.error(), RpcError::MessageTooLarge);
+    QCOMPARE(decoder.bufferedBytes(), 16);
 }
 
 void tst_RpcWire::exactlyAtLimit()
@@ -463,7 +584,7 @@ void tst_RpcWire::exactlyAtLimit()
         const RpcMessage over(RpcMessage::Request, 3, 4, QByteArray(qsizetype(maxBody) + 1, 'a'));
         const QByteArray overFrame = encodeStreamFrame(over, RpcConfig::LittleEndian);
         RpcFrameDecoder decoder2(RpcConfig::LittleEndian, maxBody);
-        QCOMPARE(decoder2.feed(overFrame.constData(), overFrame.size()), 16);
+        QCOMPARE(decoder2.feed(overFrame.constData(), overFrame.size()), 4);
         QCOMPARE(decoder2.state(), RpcFrameDecoder::Failed);
         QCOMPARE(decoder2.error(), RpcError::MessageTooLarge);
     }
@@ -516,7 +637,7 @@ void tst_RpcWire::resetAfterFailure()
     // Byte order and limit can be changed between frames.
     decoder.setByteOrder(RpcConfig::BigEndian);
     decoder.setMaxBodySize(10);
-    QCOMPARE(decoder.feed(echoBig.constData(), echoBig.size()), 16);
+    QCOMPARE(decoder.feed(echoBig.constData(), echoBig.size()), 4); // judged from the length
     QCOMPARE(decoder.error(), RpcError::MessageTooLarge);
 }
 
