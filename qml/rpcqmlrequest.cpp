@@ -24,8 +24,8 @@ namespace Fizyr {
     request finishes when you answer it with sendResponse() or
     sendErrorResponse(). finished is emitted exactly once, last.
 
-    The request is a thenable: \c {request.then(onResponse, onError)} and
-    \c {await request} work, and promise() gives a real Promise. It is
+    The request is a thenable: \c {request.then(onResponse, onError)} works
+    and Promise.resolve(request) adopts it; promise() gives a real Promise. It is
     fulfilled with the response (an rpcMessage) and rejected with an Error
     whose \c message is errorString, \c code the error code and, for error
     responses, \c response the response message.

@@ -125,6 +125,11 @@ TestCase {
         compare(result.greeting, "hi qml")
         compare(result.n, 42)
         compare(served[0].text, '{"name":"qml","n":41}')
+        // A request is a thenable: Promise.resolve() adopts it.
+        let adopted = null
+        Promise.resolve(client.sendRequest(1, { name: "thenable", n: 1 })).then(response => adopted = response.json)
+        tryVerify(() => adopted !== null, 20000)
+        compare(adopted.greeting, "hi thenable")
     }
 
     // Binary bodies: ArrayBuffer and typed arrays arrive byte for byte.
@@ -219,6 +224,35 @@ TestCase {
         }
         compare(client.active, false)
         compare(client.openRequestCount, 0)
+    }
+
+    // Destroying a peer finishes its open requests with an error, once.
+    Component {
+        id: peerComponent
+        RpcPeer { }
+    }
+
+    function test_destroyedPeer_data() { return transports_data() }
+    function test_destroyedPeer(data) {
+        connectTo(data.address)
+        let peer = peerComponent.createObject(testCase, { address: server.serverAddress, active: true })
+        tryCompare(peer, "state", RpcPeer.Connected, 20000)
+        let request = peer.sendRequest(1, "never answered")
+        let errors = []
+        let finishedCount = 0
+        request.errorOccurred.connect(text => errors.push(text))
+        request.finished.connect(() => ++finishedCount)
+        let rejection = null
+        request.promise().catch(error => rejection = error)
+        tryCompare(testCase.served, "length", 1, 20000)
+        peer.destroy()
+        tryVerify(() => rejection !== null, 20000)
+        compare(finishedCount, 1)
+        compare(errors.length, 1)
+        compare(request.open, false)
+        compare(rejection.code, 301)
+        // The server sees the connection go and drops its peer.
+        tryCompare(server, "peerCount", 1, 20000)
     }
 
     // Sending without a connection fails from the event loop, not at once.

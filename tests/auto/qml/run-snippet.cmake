@@ -1,0 +1,21 @@
+# Runs SNIPPET with the qml tool QML and checks that it exits with 0 after
+# printing each step of its conversation.
+execute_process(COMMAND "${QML}" "${SNIPPET}"
+    RESULT_VARIABLE result
+    OUTPUT_VARIABLE output
+    ERROR_VARIABLE output
+    TIMEOUT 60)
+message("${output}")
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "${SNIPPET} exited with ${result}")
+endif()
+foreach(expected
+        "server got a stream message: fire and forget"
+        "update: looking up QML"
+        "response: Hello, QML!"
+        "error response: unknown service 42")
+    string(FIND "${output}" "${expected}" position)
+    if(position EQUAL -1)
+        message(FATAL_ERROR "${SNIPPET} did not print \"${expected}\"")
+    endif()
+endforeach()
