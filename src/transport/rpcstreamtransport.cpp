@@ -5,9 +5,17 @@
 
 #include "rpclogging_p.h"
 
+#include <QtCore/qfile.h>
 #include <QtCore/qiodevice.h>
 #include <QtNetwork/qlocalsocket.h>
 #include <QtNetwork/qtcpsocket.h>
+
+#ifdef Q_OS_UNIX
+#    include <sys/socket.h>
+#    include <sys/un.h>
+
+#    include <cstddef>
+#endif
 
 namespace Fizyr {
 
@@ -371,8 +379,21 @@ RpcAddress RpcStreamTransport::peerAddress() const
 {
     if (m_tcp)
         return RpcAddress::tcp(m_tcp->peerAddress().toString(), m_tcp->peerPort());
-    if (m_local)
+    if (m_local) {
+#ifdef Q_OS_UNIX
+        // The path the other end is bound to: the server's for a socket we
+        // connected, none for one a server accepted (clients are unbound).
+        sockaddr_un addr = {};
+        socklen_t length = sizeof(addr);
+        const qintptr fd = m_local->socketDescriptor();
+        if (fd >= 0 && ::getpeername(int(fd), reinterpret_cast<sockaddr *>(&addr), &length) == 0
+            && length > socklen_t(offsetof(sockaddr_un, sun_path)) && addr.sun_path[0] != '\0')
+            return RpcAddress::unixStream(QFile::decodeName(addr.sun_path));
+        return RpcAddress();
+#else
         return RpcAddress::unixStream(m_local->fullServerName());
+#endif
+    }
     return RpcAddress();
 }
 

@@ -121,6 +121,18 @@ void tst_Connect::connectAndDisconnect()
     QVERIFY(!server.hasPendingConnections());
     QCOMPARE(server.nextPendingConnection(), nullptr);
     QCOMPARE(accepted->parent(), &server);
+    // The connecting side knows where it connected to; the accepting side
+    // knows the client's host and port on TCP and nothing on Unix sockets,
+    // where clients are not bound to a path.
+    QCOMPARE(peer.peerAddress(), server.serverAddress());
+    if (server.serverAddress().transport() == RpcAddress::Tcp) {
+        QCOMPARE(accepted->peerAddress().host(), QStringLiteral("127.0.0.1"));
+        QVERIFY(accepted->peerAddress().port() != 0);
+        QVERIFY(accepted->peerAddress().port() != server.serverPort());
+    } else {
+        QVERIFY2(!accepted->peerAddress().isValid(),
+                 qPrintable(accepted->peerAddress().toString()));
+    }
     QSignalSpy acceptedDisconnected(accepted.get(), &RpcPeer::disconnected);
 
     peer.disconnectFromServer();
