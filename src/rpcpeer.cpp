@@ -126,20 +126,36 @@ RpcPeer::RpcPeer(QObject *parent) : QObject(parent), d_ptr(new RpcPeerPrivate(th
 
 /*!
     Destroys the peer, closing its connection at once. Its requests are
-    destroyed with it, without emitting signals.
+    destroyed with it, without emitting signals. A request that was moved to
+    another parent outlives the peer: if it is still open, it finishes with
+    RpcError::ConnectionLost here; its peer() is null from now on.
 */
 RpcPeer::~RpcPeer()
 {
     Q_D(RpcPeer);
-    // Children are deleted after this body: detach them so they do not call back.
+    // Children are deleted after this body: detach them so they do not call
+    // back. Open requests that were moved to another parent outlive us: they
+    // finish with ConnectionLost, like on any other end of the connection.
+    QList<QPointer<RpcRequest>> orphans;
+    const auto detach = [this, &orphans](RpcRequest *request) {
+        RpcRequestPrivate::get(request)->peer = nullptr;
+        RpcRequestPrivate::get(request)->tracked = false;
+        if (request->parent() != this)
+            orphans.append(request);
+    };
     for (RpcRequest *request : std::as_const(d->outgoing))
-        RpcRequestPrivate::get(request)->peer = nullptr;
+        detach(request);
     for (RpcRequest *request : std::as_const(d->incoming))
-        RpcRequestPrivate::get(request)->peer = nullptr;
+        detach(request);
     d->outgoing.clear();
     d->incoming.clear();
     for (RpcRequest *request : findChildren<RpcRequest *>(Qt::FindDirectChildrenOnly))
         RpcRequestPrivate::get(request)->peer = nullptr;
+    for (const QPointer<RpcRequest> &request : std::as_const(orphans)) {
+        if (request && !request->isFinished())
+            RpcRequestPrivate::get(request)->finish(RpcError::ConnectionLost, QString(),
+                                                    RpcMessage());
+    }
     if (d->transport) {
         disconnect(d->transport, nullptr, this, nullptr);
         d->transport->abort();

@@ -46,8 +46,9 @@ public:
     bool failSend(RpcError error);
 
     RpcRequest *q_ptr;
-    // Null once the peer forgot this request (it finished, or the peer is gone).
-    RpcPeer *peer;
+    // Null once the peer is gone (also when the request was reparented away
+    // from the peer and outlives it).
+    QPointer<RpcPeer> peer;
     RpcRequest::Direction direction;
     RpcMessage request;
     RpcMessage response;

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void tooManyFileDescriptorsOutgoing();
     void rawClientShortFrame();
     void serverOwnsPeersUntilDeleted();
+    void requestsOutliveTheirPeer();
 
 private:
     // Records the order of errorOccurred() and finished() of request.
@@ -198,6 +199,38 @@ void tst_RpcPeer::serverOwnsPeersUntilDeleted()
     QVERIFY(taken.isNull());
     QTRY_COMPARE_WITH_TIMEOUT(firstGone.size(), 1, Timeout);
     QTRY_COMPARE_WITH_TIMEOUT(secondGone.size(), 1, Timeout);
+}
+
+void tst_RpcPeer::requestsOutliveTheirPeer()
+{
+    // Requests moved away from their peer survive its deletion: an open one
+    // finishes with ConnectionLost (error first, once), a finished one keeps
+    // its response; both report no peer and refuse to send.
+    connect(m_pair.serverPeer, &RpcPeer::requestReceived, this, [](RpcRequest *request) {
+        if (request->serviceId() == 1)
+            request->sendResponse(1, "done");
+    });
+    std::unique_ptr<RpcRequest> answered(m_pair.client->sendRequest(1, "answer me"));
+    QVERIFY(answered->waitForFinished(Timeout));
+    std::unique_ptr<RpcRequest> open(m_pair.client->sendRequest(2, "never answered"));
+    answered->setParent(nullptr);
+    open->setParent(nullptr);
+    track(open.get());
+    QVERIFY(open->isOpen());
+
+    m_pair.client.reset();
+    QCOMPARE(m_events.value(open.get()),
+             QStringList({QStringLiteral("error"), QStringLiteral("finished")}));
+    QCOMPARE(open->error(), RpcError::ConnectionLost);
+    QVERIFY(!open->isOpen());
+    QCOMPARE(open->peer(), nullptr);
+    QCOMPARE(answered->peer(), nullptr);
+    QCOMPARE(answered->response().body(), QByteArray("done"));
+    QVERIFY(!answered->sendUpdate(1, "too late"));
+    QVERIFY(!open->sendUpdate(1, "too late"));
+    // Deleting them now touches nothing of the peer (AddressSanitizer checks).
+    answered.reset();
+    open.reset();
 }
 
 QTEST_GUILESS_MAIN(tst_RpcPeer)
