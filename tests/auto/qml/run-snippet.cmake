@@ -1,6 +1,11 @@
 # Runs SNIPPET with the qml tool QML and checks that it exits with 0 after
 # printing each step of its conversation.
-execute_process(COMMAND "${QML}" "${SNIPPET}"
+# With PRELOAD (a sanitizer runtime), the tool runs with it preloaded.
+set(command "${QML}" "${SNIPPET}")
+if(PRELOAD)
+    set(command "${CMAKE_COMMAND}" -E env "LD_PRELOAD=${PRELOAD}" ${command})
+endif()
+execute_process(COMMAND ${command}
     RESULT_VARIABLE result
     OUTPUT_VARIABLE output
     ERROR_VARIABLE output
