@@ -203,8 +203,11 @@ bool RpcPeer::autoDeleteRequests() const
 
 /*!
     If \a enable is \c true, every request of this peer, sent or received, is
-    deleted with deleteLater() after it emitted finished(). Do not keep
-    pointers to requests past finished() then.
+    deleted with deleteLater() after it emitted finished() (requests that
+    finish while one batch of incoming messages is handled are first moved
+    under one object that is deleted later, which costs one posted event per
+    batch rather than one per request). Do not keep pointers to requests
+    past finished() then.
 */
 void RpcPeer::setAutoDeleteRequests(bool enable)
 {
@@ -533,6 +536,8 @@ void RpcPeerPrivate::installTransport(RpcTransport *newTransport)
                          onTransportError(e, text, fatal);
                      });
     QObject::connect(transport, &RpcTransport::disconnected, q, [this] { onDisconnected(); });
+    QObject::connect(transport, &RpcTransport::incomingBatchFinished, q,
+                     [this] { onIncomingBatchFinished(); });
     transport->setReadingPaused(readingPaused);
 }
 
@@ -542,6 +547,8 @@ void RpcPeerPrivate::releaseTransport()
     if (!transport)
         return;
     QObject::disconnect(transport, nullptr, q, nullptr);
+    // Its end-of-batch signal will not come any more.
+    disposePending();
     transport->abort();
     // Deferred: this may run inside one of the transport's signals.
     transport->deleteLater();
@@ -602,6 +609,34 @@ void RpcPeerPrivate::onDisconnected()
         Q_EMIT q->disconnected();
 }
 
+void RpcPeerPrivate::onIncomingBatchFinished()
+{
+    disposePending();
+}
+
+void RpcPeerPrivate::disposeFinished(RpcRequest *request)
+{
+    Q_Q(RpcPeer);
+    if (!inIncomingBatch) {
+        request->deleteLater();
+        return;
+    }
+    if (!finishedInBatch)
+        finishedInBatch = new QObject(q);
+    request->setParent(finishedInBatch);
+}
+
+void RpcPeerPrivate::disposePending()
+{
+    inIncomingBatch = false;
+    if (finishedInBatch) {
+        // Deferred like deleteLater() of each: safe for code that still
+        // holds them in this pass of the event loop (or a nested one).
+        finishedInBatch->deleteLater();
+        finishedInBatch = nullptr;
+    }
+}
+
 void RpcPeerPrivate::finishAll(RpcError reason, const QString &text)
 {
     Q_Q(RpcPeer);
@@ -622,6 +657,7 @@ void RpcPeerPrivate::finishAll(RpcError reason, const QString &text)
 void RpcPeerPrivate::onMessage(const RpcMessage &message)
 {
     Q_Q(RpcPeer);
+    inIncomingBatch = true;
     switch (message.type()) {
     case RpcMessage::Request:
         handleRequest(message);

@@ -18,6 +18,7 @@
 #include "transport/rpctransport_p.h"
 
 #include <QtCore/qhash.h>
+#include <QtCore/qpointer.h>
 #include <QtCore/qset.h>
 
 namespace Fizyr {
@@ -45,6 +46,12 @@ public:
     void onMessage(const RpcMessage &message);
     void onTransportError(RpcError transportError, const QString &text, bool fatal);
     void onDisconnected();
+    void onIncomingBatchFinished();
+    // Deletes a finished request of an auto-deleting peer with deleteLater();
+    // those that finish during one batch of incoming messages share a single
+    // deleteLater() (one posted event per batch, not per request).
+    void disposeFinished(RpcRequest *request);
+    void disposePending();
 
     void handleRequest(const RpcMessage &message);
     void handleResponse(const RpcMessage &message);
@@ -66,6 +73,9 @@ public:
     RpcError error = RpcError::NoError;
     QString errorString;
     bool autoDelete = false;
+    bool inIncomingBatch = false;
+    // Parent of the requests that finished in the current batch.
+    QObject *finishedInBatch = nullptr;
     bool readingPaused = false;
 
     quint32 nextRequestId = 0;

@@ -105,7 +105,7 @@ void RpcRequestPrivate::finish(RpcError finishError, const QString &text, const 
         return;
     Q_EMIT q->finished();
     if (guard && peer && RpcPeerPrivate::get(peer)->autoDelete)
-        q->deleteLater();
+        RpcPeerPrivate::get(peer)->disposeFinished(q);
 }
 
 void RpcRequestPrivate::finishQueued(RpcError finishError, const QString &text)

@@ -93,7 +93,14 @@ private:
     void setupNotifiers();
     void closeSocket();
     void onReadable();
+    void readDatagrams();
+    // Delivers messages received before reading was paused; false if it
+    // stopped (paused again, closed) before the backlog was empty.
+    bool deliverBacklog();
     void onWritable();
+    // Sends the queue with sendmmsg(), as much as the socket takes.
+    void flushQueue();
+    void scheduleFlush();
     void tryConnect(int attempt);
     bool peerHungUp() const;
     void onConnectFinished();
@@ -107,9 +114,19 @@ private:
     QSocketNotifier *m_writeNotifier = nullptr;
     std::deque<Outgoing> m_queue;
     qint64 m_queuedBytes = 0;
+    // Parsed datagrams of one recvmmsg() not delivered because reading was
+    // paused meanwhile.
+    std::deque<RpcSeqpacket::ParseResult> m_backlog;
+    int m_readDepth = 0;
+    bool m_flushQueued = false;
     bool m_paused = false;
     RpcAddress m_peerAddress;
+    // Room for a batch of datagrams (recvmmsg), and their control data.
     QByteArray m_readBuffer;
+    QByteArray m_controlBuffer;
+    qsizetype m_readSlot = 0;
+    qsizetype m_controlSlot = 0;
+    int m_readBatch = 1;
 };
 
 // Listens on a seqpacket socket path; hands out accepted descriptors.

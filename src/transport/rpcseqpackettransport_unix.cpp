@@ -26,6 +26,13 @@ namespace {
 // Reads until EAGAIN, but yields to the event loop after this many
 // datagrams so one busy peer cannot starve the others.
 constexpr int MaxDatagramsPerWakeup = 256;
+// Datagrams taken by one recvmmsg() or sent by one sendmmsg(), at most; the
+// receive batch also stays within ReadBatchBytes of buffer.
+constexpr int MaxBatch = 32;
+constexpr qsizetype ReadBatchBytes = 256 * 1024;
+// Larger datagrams are sent at once, not batched, so that a datagram the
+// socket can never take is reported by send() itself.
+constexpr qsizetype MaxBatchedDatagram = 16 * 1024;
 constexpr int ConnectRetryIntervalMsecs = 5;
 constexpr int ConnectRetryLimit = 2000;
 
@@ -193,7 +200,14 @@ bool RpcSeqpacketTransport::setSocketDescriptor(int fd)
 
 void RpcSeqpacketTransport::setupNotifiers()
 {
-    m_readBuffer.resize(RpcWire::HeaderSize + qsizetype(m_config.maxBodyReadSize()));
+    m_readSlot = RpcWire::HeaderSize + qsizetype(m_config.maxBodyReadSize());
+    m_readBatch = int(qBound(qsizetype(1), ReadBatchBytes / m_readSlot, qsizetype(MaxBatch)));
+    m_readBuffer.resize(m_readSlot * m_readBatch);
+    // Room for one more descriptor than allowed, so too many is detected
+    // rather than silently cut (MSG_CTRUNC covers the rest).
+    const int maxFds = qMax(0, m_config.maxFileDescriptorsRead());
+    m_controlSlot = qsizetype(CMSG_SPACE(sizeof(int) * size_t(maxFds + 1)));
+    m_controlBuffer.resize(m_controlSlot * m_readBatch);
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &RpcSeqpacketTransport::onReadable);
     m_readNotifier->setEnabled(!m_paused);
@@ -213,6 +227,7 @@ void RpcSeqpacketTransport::closeSocket()
     m_fd = -1;
     m_queue.clear();
     m_queuedBytes = 0;
+    m_backlog.clear();
 }
 
 void RpcSeqpacketTransport::connectToAddress(const RpcAddress &address)
@@ -300,10 +315,11 @@ void RpcSeqpacketTransport::disconnectFromPeer()
         finishClose();
         return;
     }
-    // Flush the queue first; onWritable() closes when it is empty.
+    // Flush the queue first; flushQueue() closes when it is empty.
     setState(Closing);
     if (m_readNotifier)
         m_readNotifier->setEnabled(false);
+    flushQueue();
 }
 
 void RpcSeqpacketTransport::abort()
@@ -366,12 +382,13 @@ RpcError RpcSeqpacketTransport::send(const RpcMessage &message)
 
     Outgoing outgoing{RpcWire::encodeDatagram(message, m_config.byteOrder()),
                       message.fileDescriptors()};
-    if (m_queue.empty()) {
+    if (m_queue.empty() && size > MaxBatchedDatagram) {
+        // Large datagrams go at once, so that one the socket can never take
+        // fails this call rather than the connection.
         int e = 0;
         if (trySend(outgoing, &e))
             return RpcError::NoError;
         if (e == EMSGSIZE || e == ENOBUFS) {
-            // The socket buffer cannot ever take a datagram this large.
             qCWarning(lcRpcTransport)
                     << "datagram of" << size << "bytes rejected:" << errnoString(e);
             return RpcError::PayloadTooLarge;
@@ -389,52 +406,156 @@ RpcError RpcSeqpacketTransport::send(const RpcMessage &message)
         if (highWater > 0 && size > highWater)
             return RpcError::WriteBufferFull;
     }
+    // Everything sent in one pass of the event loop leaves with one
+    // sendmmsg(): at the end of the current batch of incoming messages when
+    // sent from a message handler (a response, the next request), else from
+    // one queued call.
     m_queuedBytes += size;
     m_queue.push_back(std::move(outgoing));
-    if (m_writeNotifier)
-        m_writeNotifier->setEnabled(true);
+    if (m_readDepth == 0)
+        scheduleFlush();
     return RpcError::NoError;
+}
+
+void RpcSeqpacketTransport::scheduleFlush()
+{
+    if (m_flushQueued || (m_writeNotifier && m_writeNotifier->isEnabled()))
+        return;
+    m_flushQueued = true;
+    QMetaObject::invokeMethod(this, &RpcSeqpacketTransport::flushQueue, Qt::QueuedConnection);
+}
+
+void RpcSeqpacketTransport::flushQueue()
+{
+    m_flushQueued = false;
+    while (!m_queue.empty() && m_fd >= 0) {
+        const int count = int(qMin(m_queue.size(), size_t(MaxBatch)));
+        mmsghdr messages[MaxBatch] = {};
+        iovec iovs[MaxBatch];
+        // Control data for the datagrams that carry descriptors, laid out
+        // first, then pointed to: the buffer does not move once sized.
+        qsizetype controlSize = 0;
+        for (int i = 0; i < count; ++i) {
+            const qsizetype fds = m_queue[size_t(i)].fds.size();
+            if (fds > 0)
+                controlSize += qsizetype(CMSG_SPACE(sizeof(int) * size_t(fds)));
+        }
+        QVarLengthArray<char, 1024> control(controlSize);
+        std::memset(control.data(), 0, size_t(controlSize));
+        qsizetype controlOffset = 0;
+        for (int i = 0; i < count; ++i) {
+            const Outgoing &outgoing = m_queue[size_t(i)];
+            iovs[i].iov_base = const_cast<char *>(outgoing.datagram.constData());
+            iovs[i].iov_len = size_t(outgoing.datagram.size());
+            msghdr &msg = messages[i].msg_hdr;
+            msg.msg_iov = &iovs[i];
+            msg.msg_iovlen = 1;
+            if (outgoing.fds.isEmpty())
+                continue;
+            const size_t payload = sizeof(int) * size_t(outgoing.fds.size());
+            msg.msg_control = control.data() + controlOffset;
+            msg.msg_controllen = CMSG_SPACE(payload);
+            controlOffset += qsizetype(CMSG_SPACE(payload));
+            cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+            cmsg->cmsg_level = SOL_SOCKET;
+            cmsg->cmsg_type = SCM_RIGHTS;
+            cmsg->cmsg_len = CMSG_LEN(payload);
+            unsigned char *data = CMSG_DATA(cmsg);
+            for (qsizetype f = 0; f < outgoing.fds.size(); ++f) {
+                const int fd = outgoing.fds.at(f).fileDescriptor();
+                std::memcpy(data + size_t(f) * sizeof(int), &fd, sizeof(int));
+            }
+        }
+        const int sent = ::sendmmsg(m_fd, messages, unsigned(count), MSG_NOSIGNAL);
+        if (sent < 0) {
+            const int e = errno;
+            if (e == EINTR)
+                continue;
+            if (e == EAGAIN || e == EWOULDBLOCK) {
+                // The rest goes when the socket is writable again.
+                if (m_writeNotifier)
+                    m_writeNotifier->setEnabled(true);
+                return;
+            }
+            fail(errorFromErrno(e), QStringLiteral("write failed: %1").arg(errnoString(e)));
+            return;
+        }
+        for (int i = 0; i < sent; ++i) {
+            m_queuedBytes -= m_queue.front().datagram.size();
+            m_queue.pop_front();
+        }
+        // Fewer than asked: the next call sends more or reports why not.
+    }
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
+    if (state() == Closing && m_queue.empty())
+        finishClose();
 }
 
 void RpcSeqpacketTransport::onWritable()
 {
-    while (!m_queue.empty()) {
-        int e = 0;
-        if (!trySend(m_queue.front(), &e)) {
-            if (e == EAGAIN || e == EWOULDBLOCK)
-                return;
-            fail(errorFromErrno(e), QStringLiteral("write failed: %1").arg(errnoString(e)));
-            return;
-        }
-        m_queuedBytes -= m_queue.front().datagram.size();
-        m_queue.pop_front();
-    }
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(false);
-    if (state() == Closing)
-        finishClose();
+    flushQueue();
 }
 
 void RpcSeqpacketTransport::onReadable()
 {
     QPointer<RpcSeqpacketTransport> guard(this);
-    const int maxFds = qMax(0, m_config.maxFileDescriptorsRead());
-    // Room for one more descriptor than allowed, so too many is detected
-    // rather than silently cut (MSG_CTRUNC covers the rest).
-    QVarLengthArray<char, 512> control(qsizetype(CMSG_SPACE(sizeof(int) * size_t(maxFds + 1))));
+    ++m_readDepth;
+    if (deliverBacklog())
+        readDatagrams();
+    if (!guard)
+        return;
+    if (--m_readDepth > 0)
+        return;
+    // What the handlers sent leaves together, then the peer may clean up.
+    if (!m_queue.empty())
+        flushQueue();
+    if (guard)
+        Q_EMIT incomingBatchFinished();
+}
 
-    for (int i = 0; i < MaxDatagramsPerWakeup; ++i) {
+bool RpcSeqpacketTransport::deliverBacklog()
+{
+    QPointer<RpcSeqpacketTransport> guard(this);
+    while (!m_backlog.empty()) {
+        if (!guard || m_paused || state() != Connected)
+            return false;
+        RpcSeqpacket::ParseResult result = std::move(m_backlog.front());
+        m_backlog.pop_front();
+        if (result.error != RpcError::NoError) {
+            qCDebug(lcRpcProtocol) << result.errorString;
+            Q_EMIT errorOccurred(result.error, result.errorString, false);
+            continue;
+        }
+        Q_EMIT messageReceived(result.message);
+    }
+    return guard;
+}
+
+void RpcSeqpacketTransport::readDatagrams()
+{
+    QPointer<RpcSeqpacketTransport> guard(this);
+    const int maxFds = qMax(0, m_config.maxFileDescriptorsRead());
+    const int batch = m_readBatch;
+
+    for (int total = 0; total < MaxDatagramsPerWakeup;) {
         if (!guard || m_paused || state() != Connected || m_fd < 0)
             return;
-        iovec iov;
-        iov.iov_base = m_readBuffer.data();
-        iov.iov_len = size_t(m_readBuffer.size());
-        msghdr msg = {};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.data();
-        msg.msg_controllen = size_t(control.size());
-        const ssize_t received = ::recvmsg(m_fd, &msg, MSG_CMSG_CLOEXEC | MSG_TRUNC);
+        mmsghdr messages[MaxBatch] = {};
+        iovec iovs[MaxBatch];
+        for (int i = 0; i < batch; ++i) {
+            iovs[i].iov_base = m_readBuffer.data() + m_readSlot * i;
+            iovs[i].iov_len = size_t(m_readSlot);
+            msghdr &msg = messages[i].msg_hdr;
+            msg.msg_iov = &iovs[i];
+            msg.msg_iovlen = 1;
+            msg.msg_control = m_controlBuffer.data() + m_controlSlot * i;
+            msg.msg_controllen = size_t(m_controlSlot);
+        }
+        const int received = ::recvmmsg(m_fd, messages, unsigned(batch),
+                                        MSG_CMSG_CLOEXEC | MSG_TRUNC, nullptr);
         if (received < 0) {
             const int e = errno;
             if (e == EINTR)
@@ -444,30 +565,44 @@ void RpcSeqpacketTransport::onReadable()
             fail(errorFromErrno(e), QStringLiteral("read failed: %1").arg(errnoString(e)));
             return;
         }
-        // Own the descriptors before anything else can go wrong.
-        RpcSeqpacket::ReceivedDatagram datagram;
-        datagram.fileDescriptors = RpcSeqpacket::takeFileDescriptors(
-                msg.msg_controllen > 0 ? msg.msg_control : nullptr, qsizetype(msg.msg_controllen));
-        if (received == 0 && datagram.fileDescriptors.isEmpty() && peerHungUp()) {
+        total += qMax(received, 1);
+        // Own every descriptor of the batch before anything else can go
+        // wrong, and parse it all: the buffers are reused by the next read.
+        std::deque<RpcSeqpacket::ParseResult> results;
+        bool hungUp = false;
+        for (int i = 0; i < received; ++i) {
+            const msghdr &msg = messages[i].msg_hdr;
+            const qsizetype length = qsizetype(messages[i].msg_len);
+            RpcSeqpacket::ReceivedDatagram datagram;
+            datagram.fileDescriptors = RpcSeqpacket::takeFileDescriptors(
+                    msg.msg_controllen > 0 ? msg.msg_control : nullptr,
+                    qsizetype(msg.msg_controllen));
+            // After the other end closed, every read returns 0 at once, so
+            // recvmmsg() fills the rest of the batch with empty entries.
+            if (length == 0 && datagram.fileDescriptors.isEmpty() && peerHungUp()) {
+                hungUp = true;
+                break;
+            }
+            // Otherwise an empty datagram: dropped as too short below.
+            datagram.data = m_readBuffer.constData() + m_readSlot * i;
+            datagram.truncated = (msg.msg_flags & MSG_TRUNC) || length > m_readSlot;
+            // With MSG_TRUNC, the real length (possibly more than the buffer holds).
+            datagram.size = length;
+            datagram.controlTruncated = msg.msg_flags & MSG_CTRUNC;
+            results.push_back(RpcSeqpacket::parse(datagram, m_config.byteOrder(),
+                                                  m_config.maxBodyReadSize(), maxFds));
+        }
+        m_backlog.insert(m_backlog.end(), std::make_move_iterator(results.begin()),
+                         std::make_move_iterator(results.end()));
+        if (!deliverBacklog())
+            return;
+        if (hungUp) {
             qCDebug(lcRpcTransport) << "peer closed the connection";
             finishClose();
             return;
         }
-        // Otherwise an empty datagram: dropped as too short below.
-        datagram.data = m_readBuffer.constData();
-        datagram.truncated = (msg.msg_flags & MSG_TRUNC) || received > m_readBuffer.size();
-        // With MSG_TRUNC, the real length (possibly more than the buffer holds).
-        datagram.size = qsizetype(received);
-        datagram.controlTruncated = msg.msg_flags & MSG_CTRUNC;
-        RpcSeqpacket::ParseResult parsed = RpcSeqpacket::parse(datagram, m_config.byteOrder(),
-                                                               m_config.maxBodyReadSize(), maxFds);
-        datagram.fileDescriptors.clear();
-        if (parsed.error != RpcError::NoError) {
-            qCDebug(lcRpcProtocol) << parsed.errorString;
-            Q_EMIT errorOccurred(parsed.error, parsed.errorString, false);
-            continue;
-        }
-        Q_EMIT messageReceived(parsed.message);
+        if (received < batch)
+            return; // drained: the next datagram wakes the notifier
     }
     // More may be waiting: the notifier fires again.
 }

@@ -249,6 +249,8 @@ void RpcStreamTransport::processIncoming()
     m_inIncoming = false;
     if (m_needFlush)
         flushWrites();
+    if (guard)
+        Q_EMIT incomingBatchFinished();
 }
 
 void RpcStreamTransport::readIncoming()

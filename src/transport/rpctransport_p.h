@@ -78,6 +78,9 @@ public:
 Q_SIGNALS:
     void connected();
     void messageReceived(const Fizyr::RpcMessage &message);
+    // Everything that one wake-up of the event loop brought in has been
+    // delivered with messageReceived() (emitted once per outermost batch).
+    void incomingBatchFinished();
     // fatal: the connection is closing because of it (disconnected() follows).
     void errorOccurred(Fizyr::RpcError error, const QString &errorString, bool fatal);
     void disconnected();
