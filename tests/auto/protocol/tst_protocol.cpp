@@ -943,6 +943,14 @@ void tst_Protocol::autoDeleteRequests()
                              Timeout);
     QTRY_COMPARE_WITH_TIMEOUT(m_client->findChildren<RpcRequest *>().size(), 0, Timeout);
     QTRY_COMPARE_WITH_TIMEOUT(m_serverPeer->findChildren<RpcRequest *>().size(), 0, Timeout);
+
+    // Deletion is deferred like deleteLater(): a request waited for in a
+    // nested event loop is still readable when the wait returns.
+    QPointer<RpcRequest> waited = m_client->sendRequest(1, "wait for me");
+    QVERIFY(waited->waitForFinished(Timeout));
+    QVERIFY(waited);
+    QCOMPARE(waited->response().body(), QByteArray("wait for me"));
+    QTRY_VERIFY_WITH_TIMEOUT(waited.isNull(), Timeout);
 }
 
 void tst_Protocol::requestsAreChildrenOfPeer()
