@@ -9,7 +9,7 @@ packages=(
     qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick
     qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-layouts
     qml6-module-qtquick-window qml6-module-qttest qml6-module-qtqml-models
-    qml-qt6
+    qml-qt6 xvfb xauth
     libgl-dev
     clang libclang-rt-14-dev
 )
