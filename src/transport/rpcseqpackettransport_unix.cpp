@@ -62,6 +62,29 @@ RpcError errorFromErrno(int error)
     }
 }
 
+size_t rightsSpace(qsizetype fdCount)
+{
+    return fdCount > 0 ? CMSG_SPACE(sizeof(int) * size_t(fdCount)) : 0;
+}
+
+// Points msg at control (zeroed, rightsSpace(fds.size()) bytes) and writes
+// fds into it as one SCM_RIGHTS message.
+void attachRights(msghdr *msg, char *control, const QList<RpcFileDescriptor> &fds)
+{
+    const size_t payload = sizeof(int) * size_t(fds.size());
+    msg->msg_control = control;
+    msg->msg_controllen = CMSG_SPACE(payload);
+    cmsghdr *cmsg = CMSG_FIRSTHDR(msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(payload);
+    unsigned char *data = CMSG_DATA(cmsg);
+    for (qsizetype i = 0; i < fds.size(); ++i) {
+        const int fd = fds.at(i).fileDescriptor();
+        std::memcpy(data + size_t(i) * sizeof(int), &fd, sizeof(int));
+    }
+}
+
 QString errnoString(int error)
 {
     return QString::fromLocal8Bit(strerror(error));
@@ -336,22 +359,11 @@ bool RpcSeqpacketTransport::trySend(const Outgoing &outgoing, int *savedErrno)
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
 
-    QVarLengthArray<char, CMSG_SPACE(sizeof(int) * 16)> control;
+    QVarLengthArray<char, CMSG_SPACE(sizeof(int) * 16)> control(
+            qsizetype(rightsSpace(outgoing.fds.size())));
     if (!outgoing.fds.isEmpty()) {
-        const size_t payload = sizeof(int) * size_t(outgoing.fds.size());
-        control.resize(qsizetype(CMSG_SPACE(payload)));
         std::memset(control.data(), 0, size_t(control.size()));
-        msg.msg_control = control.data();
-        msg.msg_controllen = size_t(control.size());
-        cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(payload);
-        unsigned char *data = CMSG_DATA(cmsg);
-        for (qsizetype i = 0; i < outgoing.fds.size(); ++i) {
-            const int fd = outgoing.fds.at(i).fileDescriptor();
-            std::memcpy(data + size_t(i) * sizeof(int), &fd, sizeof(int));
-        }
+        attachRights(&msg, control.data(), outgoing.fds);
     }
     for (;;) {
         const ssize_t sent = ::sendmsg(m_fd, &msg, MSG_NOSIGNAL);
@@ -435,11 +447,8 @@ void RpcSeqpacketTransport::flushQueue()
         // Control data for the datagrams that carry descriptors, laid out
         // first, then pointed to: the buffer does not move once sized.
         qsizetype controlSize = 0;
-        for (int i = 0; i < count; ++i) {
-            const qsizetype fds = m_queue[size_t(i)].fds.size();
-            if (fds > 0)
-                controlSize += qsizetype(CMSG_SPACE(sizeof(int) * size_t(fds)));
-        }
+        for (int i = 0; i < count; ++i)
+            controlSize += qsizetype(rightsSpace(m_queue[size_t(i)].fds.size()));
         QVarLengthArray<char, 1024> control(controlSize);
         std::memset(control.data(), 0, size_t(controlSize));
         qsizetype controlOffset = 0;
@@ -452,19 +461,8 @@ void RpcSeqpacketTransport::flushQueue()
             msg.msg_iovlen = 1;
             if (outgoing.fds.isEmpty())
                 continue;
-            const size_t payload = sizeof(int) * size_t(outgoing.fds.size());
-            msg.msg_control = control.data() + controlOffset;
-            msg.msg_controllen = CMSG_SPACE(payload);
-            controlOffset += qsizetype(CMSG_SPACE(payload));
-            cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-            cmsg->cmsg_level = SOL_SOCKET;
-            cmsg->cmsg_type = SCM_RIGHTS;
-            cmsg->cmsg_len = CMSG_LEN(payload);
-            unsigned char *data = CMSG_DATA(cmsg);
-            for (qsizetype f = 0; f < outgoing.fds.size(); ++f) {
-                const int fd = outgoing.fds.at(f).fileDescriptor();
-                std::memcpy(data + size_t(f) * sizeof(int), &fd, sizeof(int));
-            }
+            attachRights(&msg, control.data() + controlOffset, outgoing.fds);
+            controlOffset += qsizetype(rightsSpace(outgoing.fds.size()));
         }
         const int sent = ::sendmmsg(m_fd, messages, unsigned(count), MSG_NOSIGNAL);
         if (sent < 0) {
