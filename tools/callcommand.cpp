@@ -146,6 +146,9 @@ int runCall(const QStringList &args)
             return commandLine.failure(peerError);
         if (request->error() == RpcError::ConnectionLost)
             return commandLine.failure(QStringLiteral("the connection closed before the response"));
+        if (int(request->error()) >= 200 && int(request->error()) < 300) // local send errors
+            return commandLine.failure(QStringLiteral("cannot send the request: ")
+                                       + request->errorString());
         return commandLine.failure(request->errorString());
     }
     printer->message(response);

@@ -317,8 +317,9 @@ int runProxy(const QStringList &args)
 
     RpcServer server;
     if (!server.listen(listenAddress.toString())) {
-        return commandLine.failure(QStringLiteral("cannot listen on %1: %2")
-                                           .arg(listenAddress.toString(), server.errorString()));
+        return commandLine.failure(
+                QStringLiteral("cannot listen on %1: %2")
+                        .arg(listenAddress.toString(), listenErrorText(server, listenAddress)));
     }
     // A new connection waits (unread) in the server until the connection to
     // the target is up; then it is taken and the two are linked.

@@ -224,8 +224,9 @@ int runServer(Mode mode, const QStringList &args)
 
     RpcServer server;
     if (!server.listen(address.toString())) {
-        return commandLine.failure(QStringLiteral("cannot listen on %1: %2")
-                                           .arg(address.toString(), server.errorString()));
+        return commandLine.failure(
+                QStringLiteral("cannot listen on %1: %2")
+                        .arg(address.toString(), listenErrorText(server, address)));
     }
     int connections = 0;
     QObject::connect(&server, &RpcServer::newConnection, &server, [&] {

@@ -67,7 +67,8 @@ int runStream(const QStringList &args)
             peerError = peer.errorString();
     });
     if (!peer.sendStream(*service, *body, *fds))
-        return commandLine.failure(QStringLiteral("cannot send: ") + peer.errorString());
+        return commandLine.failure(QStringLiteral("cannot send the message: ")
+                                   + peer.errorString());
     // disconnectFromServer() writes what is queued before closing.
     peer.disconnectFromServer();
     if (!peer.waitForDisconnected(remainingMsecs(deadline)))

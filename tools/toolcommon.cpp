@@ -4,7 +4,9 @@
 #include "toolcommon.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QSocketNotifier>
 #include <QtCore/QStringDecoder>
@@ -16,6 +18,7 @@
 #include <limits>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 using namespace Fizyr;
@@ -229,6 +232,39 @@ QString connectErrorText(const RpcPeer &peer, const QString &address)
     return QStringLiteral("cannot connect to %1: %2").arg(address, reason);
 }
 
+QString listenErrorText(const RpcServer &server, const RpcAddress &address)
+{
+    QString reason = server.errorString();
+    // QLocalServer says "QLocalServer::listen: Name error"; the seqpacket
+    // listener repeats "cannot listen on PATH: ".
+    for (const QLatin1String prefix :
+         {QLatin1String("QLocalServer::listen: "), QLatin1String("cannot listen on ")}) {
+        if (!reason.startsWith(prefix))
+            continue;
+        reason = reason.mid(prefix.size());
+        if (prefix == QLatin1String("cannot listen on ")) {
+            const qsizetype colon = reason.indexOf(QLatin1String(": "));
+            reason = colon >= 0 ? reason.mid(colon + 2) : reason;
+        }
+    }
+    if (address.transport() == RpcAddress::UnixStream
+        || address.transport() == RpcAddress::UnixSeqpacket) {
+        // Qt's "Name error" covers a missing directory and a path too long
+        // for a socket address: say which.
+        QString path = address.path();
+        if (address.transport() == RpcAddress::UnixStream && !path.startsWith(QLatin1Char('/')))
+            path = QDir::tempPath() + QLatin1Char('/') + path;
+        const QString directory = QFileInfo(path).absolutePath();
+        if (!QFileInfo(directory).isDir())
+            return QStringLiteral("no such directory %1").arg(directory);
+        if (QFile::encodeName(path).size() >= qsizetype(sizeof(sockaddr_un::sun_path)))
+            return QStringLiteral("socket path too long (at most %1 bytes): %2")
+                    .arg(sizeof(sockaddr_un::sun_path) - 1)
+                    .arg(path);
+    }
+    return reason;
+}
+
 bool connectPeer(RpcPeer &peer, const QString &address, int msecs, QString *errorText)
 {
     peer.connectToServer(address);
@@ -342,7 +378,9 @@ static bool isPrintable(const QString &text)
 {
     for (const QChar c : text) {
         const char16_t u = c.unicode();
-        if ((u < 0x20 && u != u'\n' && u != u'\r' && u != u'\t') || u == 0x7f)
+        // C0 and C1 controls (a terminal would act on them), except the
+        // three that are shown escaped.
+        if ((u < 0x20 && u != u'\n' && u != u'\r' && u != u'\t') || (u >= 0x7f && u <= 0x9f))
             return false;
     }
     return true;

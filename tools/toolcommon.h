@@ -11,6 +11,7 @@
 #include <FizyrRpcQt/RpcFileDescriptor>
 #include <FizyrRpcQt/RpcMessage>
 #include <FizyrRpcQt/RpcPeer>
+#include <FizyrRpcQt/RpcServer>
 
 #include <QtCore/QByteArray>
 #include <QtCore/QCommandLineOption>
@@ -89,6 +90,10 @@ bool connectPeer(Fizyr::RpcPeer &peer, const QString &address, int msecs, QStrin
 
 // The one-line reason why peer could not connect to address.
 QString connectErrorText(const Fizyr::RpcPeer &peer, const QString &address);
+
+// The one-line reason why server could not listen on address, without the
+// repetitions and Qt class names some transports put in errorString().
+QString listenErrorText(const Fizyr::RpcServer &server, const Fizyr::RpcAddress &address);
 
 // Milliseconds left until deadline, for the waitFor functions (-1: forever).
 int remainingMsecs(const QDeadlineTimer &deadline);
