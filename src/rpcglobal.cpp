@@ -52,6 +52,8 @@ namespace Fizyr {
     \value RequestFinished The request already has a response; nothing was sent.
     \value InvalidOperation The operation does not apply (for example a response to a request
            this side sent).
+    \value RequestIdInUse RpcPeer::sendRequestWithId() was given the id of a request that is
+           still open (or still waits for the response of one given up); nothing was sent.
     \value RemoteError The remote side answered with an error response; errorString() holds its text.
     \value ConnectionLost The connection closed before the response arrived.
     \value Timeout No response arrived within the request's timeout.
@@ -116,6 +118,8 @@ QString rpcErrorString(RpcError error)
         return QStringLiteral("The request is already finished");
     case RpcError::InvalidOperation:
         return QStringLiteral("Invalid operation");
+    case RpcError::RequestIdInUse:
+        return QStringLiteral("The request id is in use");
     case RpcError::RemoteError:
         return QStringLiteral("Remote error");
     case RpcError::ConnectionLost:

@@ -51,6 +51,7 @@ enum class RpcError {
     FileDescriptorsNotSupported,
     RequestFinished,
     InvalidOperation,
+    RequestIdInUse,
 
     // Request outcomes (300..399)
     RemoteError = 300,

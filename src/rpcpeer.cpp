@@ -419,21 +419,53 @@ RpcRequest *RpcPeer::sendRequest(qint32 serviceId, const QByteArray &body,
                                  const QList<RpcFileDescriptor> &fileDescriptors)
 {
     Q_D(RpcPeer);
-    RpcMessage message(RpcMessage::Request, 0, serviceId, body, fileDescriptors);
-    if (d->state != ConnectedState) {
-        auto *request = new RpcRequest(this, RpcRequest::Outgoing, message);
+    return d->sendRequest(std::nullopt, serviceId, body, fileDescriptors);
+}
+
+/*!
+    Sends a request like sendRequest(), but with the request id
+    \a requestId instead of the next free one. For programs that relay
+    requests and must keep their ids, such as a proxy; others should let
+    the peer choose.
+
+    If a request with that id is still open, or a request with that id was
+    given up and its response has not arrived yet, nothing is sent and the
+    request finishes with RpcError::RequestIdInUse from the event loop. The
+    peer's own allocation skips ids in use, so both may be mixed.
+*/
+RpcRequest *RpcPeer::sendRequestWithId(quint32 requestId, qint32 serviceId, const QByteArray &body,
+                                       const QList<RpcFileDescriptor> &fileDescriptors)
+{
+    Q_D(RpcPeer);
+    return d->sendRequest(requestId, serviceId, body, fileDescriptors);
+}
+
+RpcRequest *RpcPeerPrivate::sendRequest(std::optional<quint32> requestId, qint32 serviceId,
+                                        const QByteArray &body,
+                                        const QList<RpcFileDescriptor> &fileDescriptors)
+{
+    Q_Q(RpcPeer);
+    RpcMessage message(RpcMessage::Request, requestId.value_or(0), serviceId, body,
+                       fileDescriptors);
+    if (state != RpcPeer::ConnectedState) {
+        auto *request = new RpcRequest(q, RpcRequest::Outgoing, message);
         RpcRequestPrivate::get(request)->finishQueued(RpcError::NotConnected, QString());
         return request;
     }
-    const quint32 id = d->allocateRequestId();
+    if (requestId && (outgoing.contains(*requestId) || abandoned.contains(*requestId))) {
+        auto *request = new RpcRequest(q, RpcRequest::Outgoing, message);
+        RpcRequestPrivate::get(request)->finishQueued(RpcError::RequestIdInUse, QString());
+        return request;
+    }
+    const quint32 id = requestId ? *requestId : allocateRequestId();
     message.setRequestId(id);
-    auto *request = new RpcRequest(this, RpcRequest::Outgoing, message);
-    const RpcError sendError = d->send(message);
+    auto *request = new RpcRequest(q, RpcRequest::Outgoing, message);
+    const RpcError sendError = send(message);
     if (sendError != RpcError::NoError) {
         RpcRequestPrivate::get(request)->finishQueued(sendError, QString());
         return request;
     }
-    d->outgoing.insert(id, request);
+    outgoing.insert(id, request);
     RpcRequestPrivate::get(request)->tracked = true;
     RpcRequestPrivate::get(request)->startTimer();
     return request;

@@ -63,6 +63,8 @@ public:
 
     RpcRequest *sendRequest(qint32 serviceId, const QByteArray &body = {},
                             const QList<RpcFileDescriptor> &fileDescriptors = {});
+    RpcRequest *sendRequestWithId(quint32 requestId, qint32 serviceId, const QByteArray &body = {},
+                                  const QList<RpcFileDescriptor> &fileDescriptors = {});
     bool sendStream(qint32 serviceId, const QByteArray &body = {},
                     const QList<RpcFileDescriptor> &fileDescriptors = {});
 

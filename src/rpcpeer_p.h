@@ -21,6 +21,8 @@
 #include <QtCore/qpointer.h>
 #include <QtCore/qset.h>
 
+#include <optional>
+
 namespace Fizyr {
 
 class RpcRequest;
@@ -58,6 +60,10 @@ public:
     void handleUpdate(const RpcMessage &message, bool forOutgoing);
 
     quint32 allocateRequestId();
+    // With requestId empty, the next free id.
+    RpcRequest *sendRequest(std::optional<quint32> requestId, qint32 serviceId,
+                            const QByteArray &body,
+                            const QList<RpcFileDescriptor> &fileDescriptors);
     RpcError send(const RpcMessage &message);
     void finishAll(RpcError reason, const QString &text);
 

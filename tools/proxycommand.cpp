@@ -5,8 +5,8 @@
 //
 // For every connection accepted on LISTEN_ADDRESS the proxy opens one to
 // TARGET_ADDRESS and forwards every message both ways: requests become
-// requests of the proxy on the other connection (with their own request id,
-// chosen by the library), and the updates and the response of each are
+// requests of the proxy on the other connection under the same request id,
+// and the updates and the response of each are
 // passed back along the pair of RpcRequest objects that stand for the same
 // transaction on the two connections. Streams are forwarded as streams.
 // Bodies, service ids and file descriptors pass unchanged.
@@ -133,9 +133,12 @@ private:
     void forwardRequest(Side from, RpcRequest *incoming)
     {
         const RpcMessage request = incoming->requestMessage();
-        RpcRequest *outgoing = peer(other(from))
-                                       ->sendRequest(request.serviceId(), request.body(),
-                                                     request.fileDescriptors());
+        // Under the same request id: the transaction looks the same on both
+        // connections.
+        RpcRequest *outgoing
+                = peer(other(from))
+                          ->sendRequestWithId(request.requestId(), request.serviceId(),
+                                              request.body(), request.fileDescriptors());
         // The pair (incoming, outgoing) is one transaction seen from both
         // connections; the connections below carry its messages across.
         if (outgoing->isOpen()) {

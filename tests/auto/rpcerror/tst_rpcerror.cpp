@@ -47,7 +47,8 @@ void tst_RpcError::ranges()
             QVERIFY2(value >= 100 && value < 200, key);
         else if (key == "PayloadTooLarge" || key == "TooManyFileDescriptors"
                  || key == "WriteBufferFull" || key == "FileDescriptorsNotSupported"
-                 || key == "RequestFinished" || key == "InvalidOperation")
+                 || key == "RequestFinished" || key == "InvalidOperation"
+                 || key == "RequestIdInUse")
             QVERIFY2(value >= 200 && value < 300, key);
         else if (key == "RemoteError" || key == "ConnectionLost" || key == "Timeout"
                  || key == "Canceled")

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void rawClientShortFrame();
     void serverOwnsPeersUntilDeleted();
     void requestsOutliveTheirPeer();
+    void sendRequestWithId();
 
 private:
     // Records the order of errorOccurred() and finished() of request.
@@ -231,6 +232,39 @@ void tst_RpcPeer::requestsOutliveTheirPeer()
     // Deleting them now touches nothing of the peer (AddressSanitizer checks).
     answered.reset();
     open.reset();
+}
+
+void tst_RpcPeer::sendRequestWithId()
+{
+    // The chosen id goes on the wire; an id still in use is refused with
+    // nothing sent; the peer's own allocation skips the chosen one.
+    QList<QPointer<RpcRequest>> received;
+    connect(m_pair.serverPeer, &RpcPeer::requestReceived, this,
+            [&received](RpcRequest *request) { received.append(request); });
+    std::unique_ptr<RpcRequest> chosen(m_pair.client->sendRequestWithId(1, 5, "chosen"));
+    QVERIFY(chosen->isOpen());
+    QCOMPARE(chosen->requestId(), 1u);
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, Timeout);
+    QCOMPARE(received.first()->requestId(), 1u);
+
+    std::unique_ptr<RpcRequest> clash(m_pair.client->sendRequestWithId(1, 6, "clash"));
+    track(clash.get());
+    QVERIFY(!clash->isOpen());
+    QTRY_COMPARE_WITH_TIMEOUT(m_events.value(clash.get()).size(), 2, Timeout);
+    QCOMPARE(clash->error(), RpcError::RequestIdInUse);
+
+    std::unique_ptr<RpcRequest> first(m_pair.client->sendRequest(7, "allocated"));
+    std::unique_ptr<RpcRequest> second(m_pair.client->sendRequest(7, "allocated"));
+    QCOMPARE(first->requestId(), 0u);
+    QCOMPARE(second->requestId(), 2u); // 1 is in use
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 3, Timeout);
+    QCOMPARE(received.at(1)->body(), QByteArray("allocated")); // "clash" never arrived
+
+    // Answered, the id is free again.
+    QVERIFY(received.first()->sendResponse(0, "done"));
+    QVERIFY(chosen->waitForFinished(Timeout));
+    std::unique_ptr<RpcRequest> again(m_pair.client->sendRequestWithId(1, 5, "again"));
+    QVERIFY(again->isOpen());
 }
 
 QTEST_GUILESS_MAIN(tst_RpcPeer)

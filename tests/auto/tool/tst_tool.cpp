@@ -1261,7 +1261,8 @@ void tst_Tool::proxy()
     QVERIFY(client.waitForConnected(Timeout));
 
     // Request with requester updates (forwarded) and responder updates (echoed back).
-    RpcRequest *request = client.sendRequest(3, "start");
+    // An id the target's side would not pick by itself: it must pass unchanged.
+    RpcRequest *request = client.sendRequestWithId(4242, 3, "start");
     QSignalSpy updateSpy(request, &RpcRequest::updateReceived);
     QSignalSpy finishedSpy(request, &RpcRequest::finished);
     QVERIFY(request->sendUpdate(7, "one"));
@@ -1274,6 +1275,7 @@ void tst_Tool::proxy()
     QCOMPARE(updateSpy.at(1).first().value<RpcMessage>().body(), QByteArray("two"));
     QCOMPARE(server->requests.size(), 1);
     QCOMPARE(server->requests.first().body(), QByteArray("start"));
+    QCOMPARE(server->requests.first().requestId(), 4242u);
     QCOMPARE(server->requesterUpdates.size(), 2);
 
     // An error response passes unchanged.
@@ -1320,8 +1322,8 @@ void tst_Tool::proxy()
              QStringLiteral("client->target"));
     QCOMPARE(requests.at(0).value(QStringLiteral("service_id")).toInt(), 3);
     QCOMPARE(requests.at(0).value(QStringLiteral("body")).toString(), QStringLiteral("start"));
-    QCOMPARE(requests.at(0).value(QStringLiteral("forwarded_request_id")).toInteger(),
-             qint64(server->requests.first().requestId()));
+    QCOMPARE(requests.at(0).value(QStringLiteral("request_id")).toInteger(), 4242);
+    QCOMPARE(requests.at(0).value(QStringLiteral("forwarded_request_id")).toInteger(), 4242);
     QCOMPARE(requests.at(2).value(QStringLiteral("direction")).toString(),
              QStringLiteral("target->client"));
     QCOMPARE(requests.at(2).value(QStringLiteral("service_id")).toInt(), 44);
