@@ -233,19 +233,7 @@ void printConnected(const ProxySettings &settings, int number, RpcPeer *client)
     QJsonObject json{{QStringLiteral("type"), QStringLiteral("connected")},
                      {QStringLiteral("connection"), number},
                      {QStringLiteral("target"), settings.targetAddress}};
-    const RpcAddress address = client->peerAddress();
-    if (address.transport() == RpcAddress::Tcp) { // Unix sockets: the pid tells more
-        line += QStringLiteral(" from ") + address.toString();
-        json.insert(QStringLiteral("peer"), address.toString());
-    }
-    const RpcPeerCredentials credentials = client->peerCredentials();
-    if (credentials.isValid()) {
-        line += QStringLiteral(" (pid %1, uid %2)")
-                        .arg(credentials.processId())
-                        .arg(credentials.userId());
-        json.insert(QStringLiteral("pid"), credentials.processId());
-        json.insert(QStringLiteral("uid"), credentials.userId());
-    }
+    describeRemote(client, &line, &json);
     line += QStringLiteral(", forwarding to ") + settings.targetAddress;
     settings.printer.event(line, json);
 }

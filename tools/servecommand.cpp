@@ -47,19 +47,7 @@ void printConnected(const ServerSettings &settings, RpcPeer *peer, int connectio
     QString line = connectionLabel(connection) + QLatin1Char(' ') + what;
     QJsonObject json{{QStringLiteral("type"), QStringLiteral("connected")},
                      {QStringLiteral("connection"), connection}};
-    const RpcAddress address = peer->peerAddress();
-    if (address.transport() == RpcAddress::Tcp) { // Unix sockets: the pid tells more
-        line += QStringLiteral(" from ") + address.toString();
-        json.insert(QStringLiteral("peer"), address.toString());
-    }
-    const RpcPeerCredentials credentials = peer->peerCredentials();
-    if (credentials.isValid()) {
-        line += QStringLiteral(" (pid %1, uid %2)")
-                        .arg(credentials.processId())
-                        .arg(credentials.userId());
-        json.insert(QStringLiteral("pid"), credentials.processId());
-        json.insert(QStringLiteral("uid"), credentials.userId());
-    }
+    describeRemote(peer, &line, &json);
     settings.printer.event(line, json);
 }
 

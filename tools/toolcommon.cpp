@@ -597,4 +597,21 @@ void onTerminationSignal(std::function<void(int signal)> handler)
     ::sigaction(SIGTERM, &action, nullptr);
 }
 
+void describeRemote(const Fizyr::RpcPeer *peer, QString *line, QJsonObject *json)
+{
+    const Fizyr::RpcAddress address = peer->peerAddress();
+    if (address.transport() == Fizyr::RpcAddress::Tcp) { // Unix sockets: the pid tells more
+        *line += QStringLiteral(" from ") + address.toString();
+        json->insert(QStringLiteral("peer"), address.toString());
+    }
+    const Fizyr::RpcPeerCredentials credentials = peer->peerCredentials();
+    if (credentials.isValid()) {
+        *line += QStringLiteral(" (pid %1, uid %2)")
+                         .arg(credentials.processId())
+                         .arg(credentials.userId());
+        json->insert(QStringLiteral("pid"), credentials.processId());
+        json->insert(QStringLiteral("uid"), credentials.userId());
+    }
+}
+
 } // namespace Tool

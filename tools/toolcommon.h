@@ -95,6 +95,16 @@ QString connectErrorText(const Fizyr::RpcPeer &peer, const QString &address);
 // repetitions and Qt class names some transports put in errorString().
 QString listenErrorText(const Fizyr::RpcServer &server, const Fizyr::RpcAddress &address);
 
+// Who is on the other end of an accepted connection: appends " from
+// HOST:PORT" (TCP) and " (pid P, uid U)" (Unix sockets) to line, and the
+// same as "peer", "pid" and "uid" to json.
+void describeRemote(const Fizyr::RpcPeer *peer, QString *line, QJsonObject *json);
+
+// Who is on the other end of an accepted connection: appends " from
+// HOST:PORT" (TCP) and " (pid P, uid U)" (Unix sockets) to line, and the
+// same as "peer", "pid" and "uid" to json.
+void describeRemote(const Fizyr::RpcPeer *peer, QString *line, QJsonObject *json);
+
 // Milliseconds left until deadline, for the waitFor functions (-1: forever).
 int remainingMsecs(const QDeadlineTimer &deadline);
 
