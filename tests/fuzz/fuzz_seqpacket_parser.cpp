@@ -39,12 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 3)
         return 0;
-    static int pipeFds[2] = { -1, -1 };
+    static int pipeFds[2] = {-1, -1};
     if (pipeFds[0] < 0 && ::pipe2(pipeFds, O_CLOEXEC) != 0)
         return 0;
 
-    static const RpcConfig::ByteOrder orders[] = { RpcConfig::LittleEndian, RpcConfig::BigEndian,
-                                                   RpcConfig::NativeEndian };
+    static const RpcConfig::ByteOrder orders[]
+            = {RpcConfig::LittleEndian, RpcConfig::BigEndian, RpcConfig::NativeEndian};
     const RpcConfig::ByteOrder order = orders[data[0] % 3];
     const bool truncated = data[0] & 0x10;
     const bool controlTruncated = data[0] & 0x20;
@@ -78,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         datagram.truncated = truncated;
         datagram.controlTruncated = controlTruncated;
 
-        const RpcSeqpacket::ParseResult result = RpcSeqpacket::parse(datagram, order, maxBody, maxFds);
+        const RpcSeqpacket::ParseResult result
+                = RpcSeqpacket::parse(datagram, order, maxBody, maxFds);
         const bool valid = !truncated && !controlTruncated && fdCount <= maxFds
                 && datagram.size >= RpcWire::HeaderSize
                 && RpcWire::readU32(datagram.data, order) <= 4
@@ -87,7 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (valid) {
             const QByteArray encoded = RpcWire::encodeDatagram(result.message, order);
             FUZZ_CHECK(encoded.size() == datagram.size);
-            FUZZ_CHECK(std::memcmp(encoded.constData(), datagram.data, size_t(encoded.size())) == 0);
+            FUZZ_CHECK(std::memcmp(encoded.constData(), datagram.data, size_t(encoded.size()))
+                       == 0);
             FUZZ_CHECK(result.message.fileDescriptors().size() == fdCount);
         } else {
             FUZZ_CHECK(!result.errorString.isEmpty());

@@ -23,7 +23,8 @@ int main(int argc, char **argv)
             if (!file.open(QIODevice::ReadOnly))
                 return 2;
             const QByteArray content = file.readAll();
-            LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(content.constData()), size_t(content.size()));
+            LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(content.constData()),
+                                   size_t(content.size()));
             ++files;
         }
     }

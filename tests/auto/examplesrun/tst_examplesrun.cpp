@@ -119,7 +119,8 @@ void tst_ExamplesRun::fdPassing()
     const QByteArray output = example.readAllStandardOutput();
     QVERIFY2(example.exitCode() == 0, output.constData());
     QVERIFY(output.contains("server: read \"Hello through a file descriptor!\""));
-    QVERIFY(output.contains("read \"HELLO THROUGH A FILE DESCRIPTOR!\" through the received descriptor"));
+    QVERIFY(output.contains(
+            "read \"HELLO THROUGH A FILE DESCRIPTOR!\" through the received descriptor"));
 }
 
 QTEST_GUILESS_MAIN(tst_ExamplesRun)
