@@ -11,7 +11,7 @@ packages=(
     qml6-module-qtquick-window qml6-module-qttest qml6-module-qtqml-models
     qml-qt6 xvfb xauth
     libgl-dev
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev clang-format
 )
 
 missing=()
