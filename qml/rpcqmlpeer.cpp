@@ -144,6 +144,9 @@ void QmlRpcPeer::updateConnection()
             return;
         }
         m_peer->connectToServer(m_address);
+    } else if (m_active && current == RpcPeer::ClosingState && !m_server) {
+        // Still closing after active went false: connect again once closed.
+        m_reconnect = true;
     } else if (!m_active && current != RpcPeer::UnconnectedState) {
         m_reconnect = false;
         m_peer->disconnectFromServer();
@@ -172,8 +175,19 @@ void QmlRpcPeer::handleStateChanged()
     if (m_peer->state() != RpcPeer::UnconnectedState)
         return;
     if (m_reconnect && m_active) {
-        m_reconnect = false;
-        m_peer->connectToServer(m_address);
+        // From the event loop, once the old connection's disconnected() and
+        // the requests it finished have been delivered; m_reconnect stays set
+        // until then, so that active does not fall back meanwhile.
+        QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    if (!m_reconnect)
+                        return;
+                    m_reconnect = false;
+                    if (m_active && m_peer && m_peer->state() == RpcPeer::UnconnectedState)
+                        m_peer->connectToServer(m_address);
+                },
+                Qt::QueuedConnection);
         return;
     }
     if (m_active) {
@@ -242,6 +256,10 @@ QmlRpcRequest *QmlRpcPeer::wrap(RpcRequest *request)
     if (!wrapped->isFinished()) {
         m_open.append(wrapped);
         connect(wrapped, &QmlRpcRequest::finished, this, [this, wrapped] { forget(wrapped); });
+        connect(wrapped, &QObject::destroyed, this, [this] {
+            if (m_open.removeAll(nullptr) > 0)
+                Q_EMIT openRequestCountChanged();
+        });
         Q_EMIT openRequestCountChanged();
     }
     return wrapped;

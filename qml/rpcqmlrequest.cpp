@@ -30,10 +30,14 @@ namespace Fizyr {
     whose \c message is errorString, \c code the error code and, for error
     responses, \c response the response message.
 
-    Ownership: the request belongs to the JavaScript engine. While it is
-    open, the library keeps it alive even if no JavaScript variable refers
-    to it, so that its signals and its promise are delivered; once finished,
-    the garbage collector deletes it as soon as nothing refers to it.
+    Ownership: while the request is open, the library owns it (destroy()
+    refuses) and keeps it alive even if no JavaScript variable refers to it,
+    so that its signals and its promise are delivered; destroying its peer
+    finishes it. Once finished, it
+    belongs to the JavaScript engine, and the garbage collector deletes it as
+    soon as nothing refers to it. Handlers connected to its signals are
+    disconnected when it finishes (they cannot fire any more), so a handler
+    that refers to the request does not keep it alive.
 */
 
 QmlRpcRequest::QmlRpcRequest(RpcRequest *request, QmlRpcPeer *peer, QJSEngine *engine)
@@ -44,10 +48,15 @@ QmlRpcRequest::QmlRpcRequest(RpcRequest *request, QmlRpcPeer *peer, QJSEngine *e
             [this](const RpcMessage &update) { Q_EMIT updateReceived(QmlRpcMessage(update)); });
     connect(request, &RpcRequest::finished, this, &QmlRpcRequest::handleFinished);
     connect(request, &RpcRequest::timeoutChanged, this, &QmlRpcRequest::timeoutChanged);
-    if (engine) {
+    if (engine && !request->isFinished()) {
+        // While open: owned by C++ (destroy() refuses) and kept from the
+        // collector by a reference of our own. Not a child of the peer: QML
+        // takes the children of a destroyed object for dead at once, and a
+        // request outlives its peer as a finished one.
+        QJSEngine::setObjectOwnership(this, QJSEngine::CppOwnership);
+        m_self = engine->newQObject(this);
+    } else {
         QJSEngine::setObjectOwnership(this, QJSEngine::JavaScriptOwnership);
-        if (!request->isFinished())
-            m_self = engine->newQObject(this);
     }
     if (request->isFinished())
         handleFinished();
@@ -137,7 +146,8 @@ bool QmlRpcRequest::checkSend(bool sent)
     (sent as UTF-8), an ArrayBuffer or typed array (sent as is) or any other
     value JSON.stringify() accepts (sent as JSON). Returns \c false, sending
     nothing, if the request is finished or the message could not be sent;
-    errorString says why.
+    on an open request errorString then says why (on a finished one it keeps
+    describing how the request finished).
 */
 bool QmlRpcRequest::sendUpdate(int serviceId, const QJSValue &body)
 {
@@ -196,8 +206,10 @@ QJSValue QmlRpcRequest::promise()
         m_promise = deferred.promise;
         m_resolve = deferred.resolve;
         m_reject = deferred.reject;
-        if (m_finished)
-            settle();
+        if (m_finished) {
+            settle(); // clears m_promise
+            return deferred.promise;
+        }
     }
     return m_promise;
 }
@@ -230,19 +242,28 @@ void QmlRpcRequest::finish(RpcError error, const QString &errorString, const Rpc
     if (m_finished)
         return;
     m_finished = true;
+    const bool errorChangedNow = m_error != error || m_errorString != errorString;
     m_error = error;
     m_errorString = errorString;
     if (response.requestId() != 0 || response.type() == RpcMessage::Response)
         m_response = QmlRpcMessage(response);
-    if (error != RpcError::NoError) {
+    if (errorChangedNow)
         Q_EMIT errorChanged();
+    if (error != RpcError::NoError) {
         Q_EMIT errorOccurred(m_errorString);
     } else if (!isIncoming()) {
         Q_EMIT responseReceived(m_response);
     }
     Q_EMIT finished();
     settle();
+    // These signals are over: drop their JavaScript handlers, whose closures
+    // may refer to this request and would keep it from the collector.
+    disconnect(this, &QmlRpcRequest::updateReceived, nullptr, nullptr);
+    disconnect(this, &QmlRpcRequest::responseReceived, nullptr, nullptr);
+    disconnect(this, &QmlRpcRequest::errorOccurred, nullptr, nullptr);
+    disconnect(this, &QmlRpcRequest::finished, nullptr, nullptr);
     // From now on the garbage collector may take us once nothing refers to us.
+    QJSEngine::setObjectOwnership(this, QJSEngine::JavaScriptOwnership);
     m_self = QJSValue();
 }
 
@@ -258,6 +279,7 @@ void QmlRpcRequest::settle()
         m_reject.call({QmlUtil::makeError(m_engine, m_error, m_errorString, response)});
     m_resolve = QJSValue();
     m_reject = QJSValue();
+    m_promise = QJSValue();
 }
 
 } // namespace Fizyr

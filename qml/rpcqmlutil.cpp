@@ -40,18 +40,23 @@ bool bodyFromJs(QJSEngine *engine, const QJSValue &value, const char *function, 
         }
     }
     if (!value.isCallable()) {
-        const QJSValue json = global.property(QStringLiteral("JSON"))
-                                      .property(QStringLiteral("stringify"))
-                                      .call({value});
+        // Whatever JSON.stringify() throws (an Error, a string, a number from a
+        // toJSON()) is caught in JavaScript, so it cannot pass for the text.
+        const QJSValue guarded = engine->evaluate(
+                QStringLiteral("(function(v) { try { return { text: JSON.stringify(v) }; } "
+                               "catch (e) { return { error: e }; } })"));
+        const QJSValue outcome = guarded.call({value});
+        if (outcome.hasOwnProperty(QStringLiteral("error"))) {
+            engine->throwError(QJSValue::TypeError,
+                               QStringLiteral("%1: the body cannot be converted to JSON: %2")
+                                       .arg(QLatin1String(function),
+                                            outcome.property(QStringLiteral("error")).toString()));
+            return false;
+        }
+        const QJSValue json = outcome.property(QStringLiteral("text"));
         if (json.isString()) {
             *body = json.toString().toUtf8();
             return true;
-        }
-        if (json.isError()) {
-            engine->throwError(QJSValue::TypeError,
-                               QStringLiteral("%1: the body cannot be converted to JSON: %2")
-                                       .arg(QLatin1String(function), json.toString()));
-            return false;
         }
     }
     engine->throwError(QJSValue::TypeError,

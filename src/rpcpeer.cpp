@@ -363,11 +363,18 @@ void RpcPeer::connectToServer(const QString &address)
         const QString text = parsed.isValid()
                 ? QStringLiteral("the seqpacket transport is not available in this build")
                 : parseError;
+        const quint64 attempt = ++d->connectAttempt;
         QMetaObject::invokeMethod(
-                this, [this, createError, text] { d_func()->reportError(createError, text); },
+                this,
+                [this, createError, text, attempt] {
+                    Q_D(RpcPeer);
+                    if (d->connectAttempt == attempt && d->state == UnconnectedState)
+                        d->reportError(createError, text);
+                },
                 Qt::QueuedConnection);
         return;
     }
+    ++d->connectAttempt;
     d->error = RpcError::NoError;
     d->errorString.clear();
     if (!d->configSet)

@@ -84,6 +84,8 @@ public:
     QObject *finishedInBatch = nullptr;
     bool readingPaused = false;
 
+    // Counts connectToServer() calls: a queued failure of an older attempt is dropped.
+    quint64 connectAttempt = 0;
     quint32 nextRequestId = 0;
     QHash<quint32, RpcRequest *> outgoing;
     QHash<quint32, RpcRequest *> incoming;

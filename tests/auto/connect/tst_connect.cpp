@@ -40,6 +40,7 @@ private Q_SLOTS:
     void closeRemovesSocketFile_data();
     void closeRemovesSocketFile();
     void serverAddressHasRealPort();
+    void staleFailureOfAnEarlierAttempt();
 
 private:
     QTemporaryDir m_dir;
@@ -282,6 +283,22 @@ void tst_Connect::serverAddressHasRealPort()
              QStringLiteral("tcp://127.0.0.1:%1").arg(server.serverPort()));
     server.close();
     QVERIFY(!server.serverAddress().isValid());
+}
+
+void tst_Connect::staleFailureOfAnEarlierAttempt()
+{
+    // The failure of an attempt that was replaced before the event loop ran
+    // is not reported against the next one.
+    RpcServer server;
+    QVERIFY2(server.listen(QStringLiteral("tcp://127.0.0.1:0")), qPrintable(server.errorString()));
+    RpcPeer peer;
+    QSignalSpy errors(&peer, &RpcPeer::errorOccurred);
+    QSignalSpy connected(&peer, &RpcPeer::connected);
+    peer.connectToServer(QStringLiteral("bogus://nowhere"));
+    peer.connectToServer(server.serverAddress().toString());
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
+    QCOMPARE(errors.size(), 0);
+    QCOMPARE(peer.error(), RpcError::NoError);
 }
 
 QTEST_GUILESS_MAIN(tst_Connect)

@@ -255,6 +255,119 @@ TestCase {
         tryCompare(server, "peerCount", 1, 20000)
     }
 
+    // An open request cannot be destroyed from JavaScript: the library owns
+    // it until it finished.
+    function test_openRequestIsNotDestroyable() {
+        connectTo("tcp://127.0.0.1:0")
+        let pending = []
+        serve = request => pending.push(request)
+        let request = client.sendRequest(1, "keep me")
+        let threw = false
+        try {
+            request.destroy()
+        } catch (e) {
+            threw = true
+        }
+        verify(threw)
+        tryCompare(pending, "length", 1, 20000)
+        wait(0)
+        compare(client.openRequestCount, 1)
+        compare(request.open, true)
+        pending[0].sendResponse(1, "still here")
+        tryCompare(request, "open", false, 20000)
+        compare(request.response.text, "still here")
+        compare(client.openRequestCount, 0)
+    }
+
+    // A failed send leaves its error on the request; finishing well clears
+    // it again, with a change notification for bindings.
+    function test_errorClearedWhenFinishedWell() {
+        connectTo("tcp://127.0.0.1:0")
+        let changes = 0
+        serve = request => {
+            request.errorChanged.connect(() => ++changes)
+            verify(!request.sendResponse(1, "x".repeat(9000)))
+            compare(changes, 1)
+            verify(request.errorString.length > 0)
+            verify(request.sendResponse(1, "fits"))
+        }
+        let answer = null
+        client.call(1, "go").then(response => answer = response.text)
+        tryVerify(() => answer !== null, 20000)
+        compare(answer, "fits")
+        compare(changes, 2)
+        compare(served[0].errorString, "")
+        compare(served[0].error, 0)
+    }
+
+    // Whatever JSON.stringify() throws, nothing is sent and a TypeError says why.
+    function test_bodyWhoseToJsonThrows() {
+        connectTo("tcp://127.0.0.1:0")
+        for (let thrown of ["a string", 42, new Error("an error")]) {
+            let threw = null
+            try {
+                client.sendStream(1, { toJSON() { throw thrown } })
+            } catch (e) {
+                threw = e
+            }
+            verify(threw instanceof TypeError, String(thrown))
+        }
+        verify(client.sendStream(2, "after"))
+        tryCompare(clientStreams, "count", 1, 20000)
+        compare(clientStreams.signalArguments[0][0].serviceId, 1002)
+    }
+
+    // active false and true again in one go, while the old connection is
+    // still closing, connects again.
+    function test_activeToggledWhileClosing_data() { return transports_data() }
+    function test_activeToggledWhileClosing(data) {
+        connectTo(data.address)
+        verify(client.sendStream(1, "x".repeat(3000)))
+        compare(serverPeers.count, 1)
+        client.active = false
+        client.active = true
+        // A second connection reaches the server, and only that one stays.
+        tryCompare(serverPeers, "count", 2, 20000)
+        tryCompare(client, "state", RpcPeer.Connected, 20000)
+        compare(client.active, true)
+        tryCompare(server, "peerCount", 1, 20000)
+    }
+
+    // An address that arrives one step after active: the first attempt's
+    // "invalid address" must not turn up during the second one.
+    function test_addressAfterActive() {
+        server.address = "tcp://127.0.0.1:0"
+        server.listening = true
+        let errors = []
+        let onError = text => errors.push(text)
+        client.errorOccurred.connect(onError)
+        client.address = ""
+        client.active = true
+        client.address = server.serverAddress
+        tryCompare(client, "state", RpcPeer.Connected, 20000)
+        wait(50)
+        client.errorOccurred.disconnect(onError)
+        compare(errors, [])
+        compare(client.errorString, "")
+        compare(client.active, true)
+        tryCompare(server, "peerCount", 1, 20000)
+    }
+
+    // Changing the address while connected reconnects; disconnected() of the
+    // old connection comes before the new attempt starts.
+    function test_addressChangeReconnects() {
+        connectTo("tcp://127.0.0.1:0")
+        let statesAtDisconnect = []
+        let onDisconnected = () => statesAtDisconnect.push(client.state)
+        client.disconnected.connect(onDisconnected)
+        client.address = server.serverAddress.replace("127.0.0.1", "localhost")
+        tryCompare(client, "state", RpcPeer.Connected, 20000)
+        client.disconnected.disconnect(onDisconnected)
+        compare(statesAtDisconnect, [RpcPeer.Unconnected])
+        compare(client.active, true)
+        tryCompare(server, "peerCount", 1, 20000)
+    }
+
     // Sending without a connection fails from the event loop, not at once.
     function test_notConnected() {
         let rejection = null
@@ -317,13 +430,17 @@ TestCase {
         let answers = 0
         destructionProbe.reset()
         let updates = 0
-        // Nothing in this scope refers to the request once it returns.
+        // Nothing in this scope refers to the request once it returns; its
+        // own handlers do (a cycle the collector must still break).
         function send(i) {
             let request = client.sendRequest(1, "gc " + i)
             destructionProbe.watch(request)
-            request.updateReceived.connect(() => ++updates)
+            request.updateReceived.connect(() => {
+                if (request.open)
+                    ++updates
+            })
             request.then(response => {
-                if (response.text === "answer to " + response.requestId)
+                if (response.text === "answer to " + request.requestId)
                     ++answers
             })
         }
