@@ -202,11 +202,18 @@ void tst_Hostile::badLengthPrefixAlone()
     QFETCH(int, error);
     RawConnection raw;
     QVERIFY(raw.open(m_server->serverAddress().toString()));
-    if (raw.isSeqpacket())
-        QSKIP("seqpacket datagrams have no length prefix");
     QByteArray prefix(4, '\0');
     RpcWire::writeU32(prefix.data(), length, m_server->config().byteOrder());
     QVERIFY(raw.write(prefix));
+    if (raw.isSeqpacket()) {
+        // Datagrams have no length prefix: the same 4 bytes are a datagram
+        // too short for a header, dropped, and the connection goes on.
+        QTRY_COMPARE_WITH_TIMEOUT(m_errors.size(), 1, Timeout);
+        QCOMPARE(m_errors.first(), RpcError::FrameTooShort);
+        checkStillServes();
+        QVERIFY(!raw.isClosedByPeer());
+        return;
+    }
     QTRY_VERIFY_WITH_TIMEOUT(raw.isClosedByPeer(), Timeout);
     QCOMPARE(m_errors.size(), 1);
     QCOMPARE(m_errors.first(), RpcError(error));

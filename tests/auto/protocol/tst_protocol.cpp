@@ -94,7 +94,7 @@ private Q_SLOTS:
     void connectionLossFinishesOpenRequests();
     void serverPeerDeletedFinishesClientRequests();
     void outgoingBodyTooLarge();
-    void fileDescriptorsOnStreamTransports();
+    void fileDescriptorsByTransport();
     void duplicateRequestIdReported();
     void unknownRequestIdReported_data();
     void unknownRequestIdReported();
@@ -225,9 +225,13 @@ void tst_Protocol::requestWithUpdatesBothWays()
     QVERIFY(!request->response().isError());
     QCOMPARE(m_client->openRequestCount(), 0);
     QCOMPARE(m_serverPeer->openRequestCount(), 0);
-    // Nothing more after the response.
-    QTest::qWait(0);
+    // Nothing more after the response: a stream message sent by the server
+    // afterwards arrives behind anything it could still have sent.
+    QSignalSpy clientStreams(m_client.get(), &RpcPeer::streamReceived);
+    QVERIFY(m_serverPeer->sendStream(9, "behind"));
+    QVERIFY(clientStreams.wait(Timeout));
     QCOMPARE(finished.size(), 1);
+    QCOMPARE(errors.size(), 0);
 }
 
 void tst_Protocol::errorResponse()
@@ -508,17 +512,32 @@ void tst_Protocol::outgoingBodyTooLarge()
     QCOMPARE(serverStreams.size(), 0);
 }
 
-void tst_Protocol::fileDescriptorsOnStreamTransports()
+void tst_Protocol::fileDescriptorsByTransport()
 {
+    // Stream transports refuse descriptors, sending nothing; seqpacket
+    // carries them (the seqpacket tests read through them).
     QFETCH_GLOBAL(QString, scheme);
-    if (scheme == QLatin1String("seqpacket"))
-        QSKIP("seqpacket carries file descriptors; covered by the seqpacket tests");
     const RpcFileDescriptor fd(STDIN_FILENO);
-    QVERIFY(!m_client->sendStream(1, "x", {fd}));
-    QCOMPARE(m_client->error(), RpcError::FileDescriptorsNotSupported);
-    RpcRequest *request = m_client->sendRequest(1, "x", {fd});
-    QVERIFY(request->waitForFinished(Timeout));
-    QCOMPARE(request->error(), RpcError::FileDescriptorsNotSupported);
+    QSignalSpy streams(m_serverPeer, &RpcPeer::streamReceived);
+    if (scheme != QLatin1String("seqpacket")) {
+        QVERIFY(!m_client->sendStream(1, "x", {fd}));
+        QCOMPARE(m_client->error(), RpcError::FileDescriptorsNotSupported);
+        RpcRequest *request = m_client->sendRequest(1, "x", {fd});
+        QVERIFY(request->waitForFinished(Timeout));
+        QCOMPARE(request->error(), RpcError::FileDescriptorsNotSupported);
+    }
+    // Sent last, without descriptors on stream transports: the first message
+    // to arrive shows that nothing was written before it.
+    const QList<RpcFileDescriptor> fds = scheme == QLatin1String("seqpacket")
+            ? QList<RpcFileDescriptor>{fd}
+            : QList<RpcFileDescriptor>{};
+    QVERIFY(m_client->sendStream(2, "after", fds));
+    QVERIFY(streams.wait(Timeout));
+    QCOMPARE(streams.size(), 1);
+    const RpcMessage message = streams.first().first().value<RpcMessage>();
+    QCOMPARE(message.serviceId(), 2);
+    QCOMPARE(message.fileDescriptors().size(), fds.size());
+    QCOMPARE(m_client->state(), RpcPeer::ConnectedState);
 }
 
 void tst_Protocol::duplicateRequestIdReported()
@@ -878,10 +897,22 @@ void tst_Protocol::pendingPeerDoesNotReadBeforeTaken()
     RpcRequest *request = m_client->sendRequest(1, "early");
     QVERIFY(m_client->sendStream(2, "early stream"));
     QTRY_COMPARE_WITH_TIMEOUT(newConnection.size(), 1, Timeout);
-    // Let the event loop run a few rounds before taking the connection: the
-    // request must not be rejected as unhandled meanwhile.
-    QTest::qWait(0);
-    QCoreApplication::processEvents();
+    // A full round trip on another connection of the same event loop, while
+    // this one is pending: had the server read the early request, it would
+    // have rejected it as unhandled by now.
+    RpcServer other;
+    QVERIFY2(other.listen(QStringLiteral("tcp://127.0.0.1:0")), qPrintable(other.errorString()));
+    connect(&other, &RpcServer::newConnection, this, [&other] {
+        RpcPeer *peer = other.nextPendingConnection();
+        connect(peer, &RpcPeer::requestReceived, peer,
+                [](RpcRequest *r) { r->sendResponse(0, r->body()); });
+    });
+    RpcPeer probe;
+    probe.connectToServer(other.serverAddress().toString());
+    QVERIFY(probe.waitForConnected(Timeout));
+    std::unique_ptr<RpcRequest> ping(probe.sendRequest(1, "ping"));
+    QVERIFY(ping->waitForFinished(Timeout));
+    QCOMPARE(ping->response().body(), QByteArray("ping"));
     QVERIFY(!request->isFinished());
 
     RpcPeer *peer = m_server->nextPendingConnection();

@@ -65,6 +65,14 @@ TestCase {
         serverPeers.clear()
     }
 
+    // Runs the event loop until a stream message went to the server and
+    // back: whatever was queued before it has been delivered by then.
+    function roundTrip() {
+        const before = clientStreams.count
+        verify(client.sendStream(77, "sync"))
+        tryCompare(clientStreams, "count", before + 1, 20000)
+    }
+
     function bytes(buffer) {
         return Array.from(new Uint8Array(buffer))
     }
@@ -270,7 +278,7 @@ TestCase {
         }
         verify(threw)
         tryCompare(pending, "length", 1, 20000)
-        wait(0)
+        roundTrip()
         compare(client.openRequestCount, 1)
         compare(request.open, true)
         pending[0].sendResponse(1, "still here")
@@ -345,7 +353,7 @@ TestCase {
         client.active = true
         client.address = server.serverAddress
         tryCompare(client, "state", RpcPeer.Connected, 20000)
-        wait(50)
+        roundTrip()
         client.errorOccurred.disconnect(onError)
         compare(errors, [])
         compare(client.errorString, "")
@@ -430,9 +438,21 @@ TestCase {
         let answers = 0
         destructionProbe.reset()
         let updates = 0
-        // Nothing in this scope refers to the request once it returns; its
-        // own handlers do (a cycle the collector must still break).
-        function send(i) {
+        // Nothing in this scope refers to the request once it returns. Half
+        // of them have handlers that refer to nothing either (only the
+        // library keeps those alive while open); the other half have handlers
+        // that refer to their own request (a cycle to break once finished).
+        // Two functions: a closure keeps its whole scope, request included.
+        function sendPlain(i) {
+            let request = client.sendRequest(1, "gc " + i)
+            destructionProbe.watch(request)
+            request.updateReceived.connect(() => ++updates)
+            request.then(response => {
+                if (response.text === "answer to " + response.requestId)
+                    ++answers
+            })
+        }
+        function sendSelfReferencing(i) {
             let request = client.sendRequest(1, "gc " + i)
             destructionProbe.watch(request)
             request.updateReceived.connect(() => {
@@ -444,12 +464,18 @@ TestCase {
                     ++answers
             })
         }
+        function send(i) {
+            if (i % 2 === 0)
+                sendPlain(i)
+            else
+                sendSelfReferencing(i)
+        }
         for (let i = 0; i < count; ++i)
             send(i)
         tryCompare(testCase.served, "length", count, 20000)
         for (let round = 0; round < 20; ++round) {
             gc()
-            wait(0)
+            roundTrip() // lets the collector's deferred deletions run
         }
         compare(destructionProbe.destroyedCount, 0)
         compare(client.openRequestCount, count)
