@@ -198,7 +198,7 @@ void tst_QmlConsole::underX11()
     // xvfb package, which the set-up script installs).
     const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
     if (xvfbRun.isEmpty())
-        QSKIP("xvfb-run is not installed");
+        QSKIP("no X server here: xvfb-run is not installed (Debian package xvfb)");
     RpcServer server;
     QVERIFY2(server.listen(QStringLiteral("tcp://127.0.0.1:0")), qPrintable(server.errorString()));
     connect(&server, &RpcServer::newConnection, this, [&] {
