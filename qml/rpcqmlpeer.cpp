@@ -288,7 +288,7 @@ QmlRpcRequest *QmlRpcPeer::sendRequest(int serviceId, const QJSValue &body)
         return nullptr;
     }
     QByteArray bytes;
-    if (!QmlUtil::bodyFromJs(jsEngine, body, "sendRequest", &bytes))
+    if (!QmlUtil::bodyFromJs(jsEngine, &m_scripts, body, "sendRequest", &bytes))
         return nullptr;
     RpcRequest *request = m_peer->sendRequest(serviceId, bytes);
     if (m_timeout > 0)
@@ -325,7 +325,7 @@ bool QmlRpcPeer::sendStream(int serviceId, const QJSValue &body)
 {
     QJSEngine *jsEngine = engine();
     QByteArray bytes;
-    if (!jsEngine || !QmlUtil::bodyFromJs(jsEngine, body, "sendStream", &bytes))
+    if (!jsEngine || !QmlUtil::bodyFromJs(jsEngine, &m_scripts, body, "sendStream", &bytes))
         return false;
     if (m_peer->sendStream(serviceId, bytes))
         return true;

@@ -5,6 +5,7 @@
 #define FIZYRRPCQT_RPCQMLPEER_H
 
 #include "rpcqmlmessage.h"
+#include "rpcqmlutil_p.h"
 
 #include <FizyrRpcQt/rpcpeer.h>
 
@@ -65,6 +66,7 @@ public:
     int openRequestCount() const { return int(m_open.size()); }
 
     RpcPeer *peer() const { return m_peer; }
+    QmlUtil::Scripts *scripts() { return &m_scripts; }
 
     Q_INVOKABLE Fizyr::QmlRpcRequest *sendRequest(int serviceId, const QJSValue &body = QJSValue());
     Q_INVOKABLE QJSValue call(int serviceId, const QJSValue &body = QJSValue());
@@ -113,6 +115,7 @@ private:
     RpcError m_error = RpcError::NoError;
     QString m_errorString;
     QList<QPointer<QmlRpcRequest>> m_open;
+    QmlUtil::Scripts m_scripts;
 };
 
 } // namespace Fizyr

@@ -152,7 +152,7 @@ bool QmlRpcRequest::checkSend(bool sent)
 bool QmlRpcRequest::sendUpdate(int serviceId, const QJSValue &body)
 {
     QByteArray bytes;
-    if (!m_engine || !QmlUtil::bodyFromJs(m_engine, body, "sendUpdate", &bytes))
+    if (!m_engine || !QmlUtil::bodyFromJs(m_engine, scripts(), body, "sendUpdate", &bytes))
         return false;
     return checkSend(m_request && m_request->sendUpdate(serviceId, bytes));
 }
@@ -166,7 +166,7 @@ bool QmlRpcRequest::sendUpdate(int serviceId, const QJSValue &body)
 bool QmlRpcRequest::sendResponse(int serviceId, const QJSValue &body)
 {
     QByteArray bytes;
-    if (!m_engine || !QmlUtil::bodyFromJs(m_engine, body, "sendResponse", &bytes))
+    if (!m_engine || !QmlUtil::bodyFromJs(m_engine, scripts(), body, "sendResponse", &bytes))
         return false;
     return checkSend(m_request && m_request->sendResponse(serviceId, bytes));
 }
@@ -202,7 +202,7 @@ QJSValue QmlRpcRequest::promise()
     if (!m_engine)
         return QJSValue();
     if (m_promise.isUndefined()) {
-        const QmlUtil::Deferred deferred = QmlUtil::makeDeferred(m_engine);
+        const QmlUtil::Deferred deferred = QmlUtil::makeDeferred(m_engine, scripts());
         m_promise = deferred.promise;
         m_resolve = deferred.resolve;
         m_reject = deferred.reject;
@@ -222,6 +222,12 @@ QJSValue QmlRpcRequest::then(const QJSValue &onFulfilled, const QJSValue &onReje
 {
     QJSValue p = promise();
     return p.property(QStringLiteral("then")).callWithInstance(p, {onFulfilled, onRejected});
+}
+
+QmlUtil::Scripts *QmlRpcRequest::scripts()
+{
+    // The peer's, shared by its requests; our own once the peer is gone.
+    return m_peer ? m_peer->scripts() : &m_ownScripts;
 }
 
 void QmlRpcRequest::handleFinished()

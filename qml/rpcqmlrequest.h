@@ -5,6 +5,7 @@
 #define FIZYRRPCQT_RPCQMLREQUEST_H
 
 #include "rpcqmlmessage.h"
+#include "rpcqmlutil_p.h"
 
 #include <FizyrRpcQt/rpcrequest.h>
 
@@ -86,6 +87,7 @@ private:
     void finish(RpcError error, const QString &errorString, const RpcMessage &response);
     void settle();
     bool checkSend(bool sent);
+    QmlUtil::Scripts *scripts();
 
     QPointer<RpcRequest> m_request;
     QPointer<QmlRpcPeer> m_peer;
@@ -100,6 +102,7 @@ private:
     QJSValue m_promise;
     QJSValue m_resolve;
     QJSValue m_reject;
+    QmlUtil::Scripts m_ownScripts;
 };
 
 } // namespace Fizyr

@@ -13,7 +13,8 @@ static QByteArray arrayBufferBytes(const QJSValue &value)
     return value.toVariant().toByteArray();
 }
 
-bool bodyFromJs(QJSEngine *engine, const QJSValue &value, const char *function, QByteArray *body)
+bool bodyFromJs(QJSEngine *engine, Scripts *scripts, const QJSValue &value, const char *function,
+                QByteArray *body)
 {
     body->clear();
     if (value.isUndefined() || value.isNull())
@@ -42,10 +43,12 @@ bool bodyFromJs(QJSEngine *engine, const QJSValue &value, const char *function, 
     if (!value.isCallable()) {
         // Whatever JSON.stringify() throws (an Error, a string, a number from a
         // toJSON()) is caught in JavaScript, so it cannot pass for the text.
-        const QJSValue guarded = engine->evaluate(
-                QStringLiteral("(function(v) { try { return { text: JSON.stringify(v) }; } "
-                               "catch (e) { return { error: e }; } })"));
-        const QJSValue outcome = guarded.call({value});
+        if (scripts->stringify.isUndefined()) {
+            scripts->stringify = engine->evaluate(
+                    QStringLiteral("(function(v) { try { return { text: JSON.stringify(v) }; } "
+                                   "catch (e) { return { error: e }; } })"));
+        }
+        const QJSValue outcome = scripts->stringify.call({value});
         if (outcome.hasOwnProperty(QStringLiteral("error"))) {
             engine->throwError(QJSValue::TypeError,
                                QStringLiteral("%1: the body cannot be converted to JSON: %2")
@@ -66,13 +69,15 @@ bool bodyFromJs(QJSEngine *engine, const QJSValue &value, const char *function, 
     return false;
 }
 
-Deferred makeDeferred(QJSEngine *engine)
+Deferred makeDeferred(QJSEngine *engine, Scripts *scripts)
 {
     // Public API has no way to create a Promise from C++: let JavaScript do it.
-    QJSValue factory = engine->evaluate(QStringLiteral(
-            "(function() { var d = {}; d.promise = new Promise(function(resolve, reject) "
-            "{ d.resolve = resolve; d.reject = reject; }); return d; })"));
-    const QJSValue deferred = factory.call();
+    if (scripts->deferred.isUndefined()) {
+        scripts->deferred = engine->evaluate(QStringLiteral(
+                "(function() { var d = {}; d.promise = new Promise(function(resolve, reject) "
+                "{ d.resolve = resolve; d.reject = reject; }); return d; })"));
+    }
+    const QJSValue deferred = scripts->deferred.call();
     return {deferred.property(QStringLiteral("promise")),
             deferred.property(QStringLiteral("resolve")),
             deferred.property(QStringLiteral("reject"))};
