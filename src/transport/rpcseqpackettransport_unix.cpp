@@ -565,8 +565,9 @@ void RpcSeqpacketTransport::readDatagrams()
         }
         total += qMax(received, 1);
         // Own every descriptor of the batch before anything else can go
-        // wrong, and parse it all: the buffers are reused by the next read.
-        std::deque<RpcSeqpacket::ParseResult> results;
+        // wrong, and parse it all into the backlog before delivering any of
+        // it: the buffers are reused by the next read, and what a pause
+        // leaves undelivered waits there.
         bool hungUp = false;
         for (int i = 0; i < received; ++i) {
             const msghdr &msg = messages[i].msg_hdr;
@@ -587,11 +588,9 @@ void RpcSeqpacketTransport::readDatagrams()
             // With MSG_TRUNC, the real length (possibly more than the buffer holds).
             datagram.size = length;
             datagram.controlTruncated = msg.msg_flags & MSG_CTRUNC;
-            results.push_back(RpcSeqpacket::parse(datagram, m_config.byteOrder(),
-                                                  m_config.maxBodyReadSize(), maxFds));
+            m_backlog.push_back(RpcSeqpacket::parse(datagram, m_config.byteOrder(),
+                                                    m_config.maxBodyReadSize(), maxFds));
         }
-        m_backlog.insert(m_backlog.end(), std::make_move_iterator(results.begin()),
-                         std::make_move_iterator(results.end()));
         if (!deliverBacklog())
             return;
         if (hungUp) {
