@@ -64,14 +64,10 @@ int runCall(const QStringList &args)
     const std::optional<int> timeout = timeoutFromOptions(commandLine, &exitCode);
     if (!timeout)
         return exitCode;
-    const QStringList positional = parser.positionalArguments();
+    const std::optional<MessageArguments> message = messageFromArguments(commandLine, &exitCode);
+    if (!message)
+        return exitCode;
     QString error;
-    const RpcAddress address = parseAddress(positional.at(0), &error);
-    if (!address.isValid())
-        return commandLine.failure(error);
-    const std::optional<qint32> service = parseServiceId(positional.at(1), &error);
-    if (!service)
-        return commandLine.failure(error);
     QList<Update> updates;
     for (const QString &update : parser.values(QStringLiteral("update"))) {
         const qsizetype colon = update.indexOf(QLatin1Char(':'));
@@ -84,18 +80,11 @@ int runCall(const QStringList &args)
             return commandLine.failure(QStringLiteral("--update: ") + error);
         updates.append({*updateService, update.mid(colon + 1).toUtf8()});
     }
-    const std::optional<QList<RpcFileDescriptor>> fds
-            = fdsFromArguments(commandLine, address, &exitCode);
-    if (!fds)
-        return exitCode;
-    const std::optional<QByteArray> body = bodyFromArguments(commandLine, &exitCode);
-    if (!body)
-        return exitCode;
 
     const QDeadlineTimer deadline(*timeout < 0 ? QDeadlineTimer(QDeadlineTimer::Forever)
                                                : QDeadlineTimer(*timeout));
     RpcPeer peer;
-    if (!connectPeer(peer, address.toString(), remainingMsecs(deadline), &error))
+    if (!connectPeer(peer, message->address.toString(), remainingMsecs(deadline), &error))
         return commandLine.failure(error);
 
     // Protocol errors of the other side and a lost connection end the call.
@@ -111,7 +100,8 @@ int runCall(const QStringList &args)
         loop.quit();
     });
 
-    RpcRequest *request = peer.sendRequest(*service, *body, *fds);
+    RpcRequest *request
+            = peer.sendRequest(message->serviceId, message->body, message->fileDescriptors);
     QObject::connect(request, &RpcRequest::updateReceived, &loop,
                      [&](const RpcMessage &update) { printer->message(update); });
     QObject::connect(request, &RpcRequest::finished, &loop, &QEventLoop::quit);

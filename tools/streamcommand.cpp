@@ -40,33 +40,22 @@ int runStream(const QStringList &args)
     const std::optional<int> timeout = timeoutFromOptions(commandLine, &exitCode);
     if (!timeout)
         return exitCode;
-    const QStringList positional = parser.positionalArguments();
+    const std::optional<MessageArguments> message = messageFromArguments(commandLine, &exitCode);
+    if (!message)
+        return exitCode;
     QString error;
-    const RpcAddress address = parseAddress(positional.at(0), &error);
-    if (!address.isValid())
-        return commandLine.failure(error);
-    const std::optional<qint32> service = parseServiceId(positional.at(1), &error);
-    if (!service)
-        return commandLine.failure(error);
-    const std::optional<QList<RpcFileDescriptor>> fds
-            = fdsFromArguments(commandLine, address, &exitCode);
-    if (!fds)
-        return exitCode;
-    const std::optional<QByteArray> body = bodyFromArguments(commandLine, &exitCode);
-    if (!body)
-        return exitCode;
 
     const QDeadlineTimer deadline(*timeout < 0 ? QDeadlineTimer(QDeadlineTimer::Forever)
                                                : QDeadlineTimer(*timeout));
     RpcPeer peer;
-    if (!connectPeer(peer, address.toString(), remainingMsecs(deadline), &error))
+    if (!connectPeer(peer, message->address.toString(), remainingMsecs(deadline), &error))
         return commandLine.failure(error);
     QString peerError;
     QObject::connect(&peer, &RpcPeer::errorOccurred, &peer, [&](RpcError e) {
         if (e != RpcError::RemoteClosed && peerError.isEmpty())
             peerError = peer.errorString();
     });
-    if (!peer.sendStream(*service, *body, *fds))
+    if (!peer.sendStream(message->serviceId, message->body, message->fileDescriptors))
         return commandLine.failure(QStringLiteral("cannot send the message: ")
                                    + peer.errorString());
     // disconnectFromServer() writes what is queued before closing.

@@ -597,6 +597,34 @@ void onTerminationSignal(std::function<void(int signal)> handler)
     ::sigaction(SIGTERM, &action, nullptr);
 }
 
+std::optional<MessageArguments> messageFromArguments(CommandLine &commandLine, int *exitCode)
+{
+    const QStringList positional = commandLine.parser().positionalArguments();
+    QString error;
+    MessageArguments message;
+    message.address = parseAddress(positional.at(0), &error);
+    if (!message.address.isValid()) {
+        *exitCode = commandLine.failure(error);
+        return std::nullopt;
+    }
+    const std::optional<qint32> service = parseServiceId(positional.at(1), &error);
+    if (!service) {
+        *exitCode = commandLine.failure(error);
+        return std::nullopt;
+    }
+    message.serviceId = *service;
+    std::optional<QList<Fizyr::RpcFileDescriptor>> fds
+            = fdsFromArguments(commandLine, message.address, exitCode);
+    if (!fds)
+        return std::nullopt;
+    message.fileDescriptors = std::move(*fds);
+    std::optional<QByteArray> body = bodyFromArguments(commandLine, exitCode);
+    if (!body)
+        return std::nullopt;
+    message.body = std::move(*body);
+    return message;
+}
+
 void describeRemote(const Fizyr::RpcPeer *peer, QString *line, QJsonObject *json)
 {
     const Fizyr::RpcAddress address = peer->peerAddress();

@@ -117,6 +117,17 @@ std::optional<QList<Fizyr::RpcFileDescriptor>> fdsFromArguments(CommandLine &com
                                                                 const Fizyr::RpcAddress &address,
                                                                 int *exitCode);
 
+// What call and stream send: ADDRESS SERVICE [BODY] with --file and --fd.
+struct MessageArguments
+{
+    Fizyr::RpcAddress address;
+    qint32 serviceId = 0;
+    QList<Fizyr::RpcFileDescriptor> fileDescriptors;
+    QByteArray body;
+};
+// On failure, prints why and returns nothing with exitCode set.
+std::optional<MessageArguments> messageFromArguments(CommandLine &commandLine, int *exitCode);
+
 // How messages are printed.
 enum class Format {
     Human, // one line per message, bodies as quoted text or a hex preview
