@@ -576,7 +576,7 @@ void RpcPeerPrivate::installTransport(RpcTransport *newTransport)
                      });
     QObject::connect(transport, &RpcTransport::disconnected, q, [this] { onDisconnected(); });
     QObject::connect(transport, &RpcTransport::incomingBatchFinished, q,
-                     [this] { onIncomingBatchFinished(); });
+                     [this] { disposePending(); });
     transport->setReadingPaused(readingPaused);
 }
 
@@ -646,11 +646,6 @@ void RpcPeerPrivate::onDisconnected()
     setState(RpcPeer::UnconnectedState);
     if (guard && wasConnected)
         Q_EMIT q->disconnected();
-}
-
-void RpcPeerPrivate::onIncomingBatchFinished()
-{
-    disposePending();
 }
 
 void RpcPeerPrivate::disposeFinished(RpcRequest *request)

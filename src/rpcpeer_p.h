@@ -48,11 +48,12 @@ public:
     void onMessage(const RpcMessage &message);
     void onTransportError(RpcError transportError, const QString &text, bool fatal);
     void onDisconnected();
-    void onIncomingBatchFinished();
     // Deletes a finished request of an auto-deleting peer with deleteLater();
     // those that finish during one batch of incoming messages share a single
     // deleteLater() (one posted event per batch, not per request).
     void disposeFinished(RpcRequest *request);
+    // At the end of a batch (and when the transport goes): deletes, later,
+    // the requests that finished in it.
     void disposePending();
 
     void handleRequest(const RpcMessage &message);
