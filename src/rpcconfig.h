@@ -27,6 +27,10 @@ class FIZYRRPCQT_EXPORT RpcConfig
                        setMaxFileDescriptorsWrite)
     Q_PROPERTY(qint64 writeBufferHighWaterMark READ writeBufferHighWaterMark WRITE
                        setWriteBufferHighWaterMark)
+    Q_PROPERTY(qint64 writeBufferLowWaterMark READ writeBufferLowWaterMark WRITE
+                       setWriteBufferLowWaterMark)
+    Q_PROPERTY(int maxOpenIncomingRequests READ maxOpenIncomingRequests WRITE
+                       setMaxOpenIncomingRequests)
 
 public:
     enum ByteOrder {
@@ -40,6 +44,8 @@ public:
     static constexpr quint32 DefaultSeqpacketMaxBodySize = 4 * 1024;
     static constexpr int DefaultSeqpacketMaxFileDescriptors = 10;
     static constexpr qint64 DefaultWriteBufferHighWaterMark = 16 * 1024 * 1024;
+    static constexpr qint64 DefaultWriteBufferLowWaterMark = 4 * 1024 * 1024;
+    static constexpr int DefaultMaxOpenIncomingRequests = 1024;
 
     RpcConfig() = default;
 
@@ -58,12 +64,20 @@ public:
     qint64 writeBufferHighWaterMark() const { return m_highWaterMark; }
     void setWriteBufferHighWaterMark(qint64 bytes) { m_highWaterMark = bytes; }
 
+    qint64 writeBufferLowWaterMark() const { return m_lowWaterMark; }
+    void setWriteBufferLowWaterMark(qint64 bytes) { m_lowWaterMark = bytes; }
+
+    int maxOpenIncomingRequests() const { return m_maxOpenIncoming; }
+    void setMaxOpenIncomingRequests(int count) { m_maxOpenIncoming = count; }
+
     friend bool operator==(const RpcConfig &lhs, const RpcConfig &rhs)
     {
         return lhs.m_byteOrder == rhs.m_byteOrder && lhs.m_maxBodyRead == rhs.m_maxBodyRead
                 && lhs.m_maxBodyWrite == rhs.m_maxBodyWrite && lhs.m_maxFdsRead == rhs.m_maxFdsRead
                 && lhs.m_maxFdsWrite == rhs.m_maxFdsWrite
-                && lhs.m_highWaterMark == rhs.m_highWaterMark;
+                && lhs.m_highWaterMark == rhs.m_highWaterMark
+                && lhs.m_lowWaterMark == rhs.m_lowWaterMark
+                && lhs.m_maxOpenIncoming == rhs.m_maxOpenIncoming;
     }
     friend bool operator!=(const RpcConfig &lhs, const RpcConfig &rhs) { return !(lhs == rhs); }
 
@@ -74,6 +88,8 @@ private:
     int m_maxFdsRead = 0;
     int m_maxFdsWrite = 0;
     qint64 m_highWaterMark = DefaultWriteBufferHighWaterMark;
+    qint64 m_lowWaterMark = DefaultWriteBufferLowWaterMark;
+    int m_maxOpenIncoming = DefaultMaxOpenIncomingRequests;
 };
 
 #ifndef QT_NO_DEBUG_STREAM

@@ -18,6 +18,28 @@ public:
     QList<RpcFileDescriptor> fds;
 };
 
+/*!
+    Returns the name of message type \a type as the tool, the QML module
+    and the logs spell it: \c request, \c response, \c requester-update,
+    \c responder-update or \c stream; \c unknown for any other value.
+*/
+QString RpcMessage::typeName(Type type)
+{
+    switch (type) {
+    case Request:
+        return QStringLiteral("request");
+    case Response:
+        return QStringLiteral("response");
+    case RequesterUpdate:
+        return QStringLiteral("requester-update");
+    case ResponderUpdate:
+        return QStringLiteral("responder-update");
+    case Stream:
+        return QStringLiteral("stream");
+    }
+    return QStringLiteral("unknown");
+}
+
 } // namespace Fizyr
 
 QT_DEFINE_QSDP_SPECIALIZATION_DTOR(Fizyr::RpcMessagePrivate)

@@ -59,6 +59,7 @@ public:
     void swap(RpcMessage &other) noexcept { d.swap(other.d); }
 
     static RpcMessage errorResponse(quint32 requestId, const QString &text);
+    static QString typeName(Type type);
 
     Type type() const;
     void setType(Type type);

@@ -7,10 +7,6 @@
 #include "rpclogging_p.h"
 #include "rpcrequest.h"
 #include "rpcrequest_p.h"
-#include "transport/rpcstreamtransport_p.h"
-#ifdef FIZYRRPCQT_HAVE_SEQPACKET
-#    include "transport/rpcseqpackettransport_p.h"
-#endif
 
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qeventloop.h>
@@ -19,6 +15,7 @@
 #include <QtCore/qtimer.h>
 
 #include <functional>
+#include <utility>
 
 namespace Fizyr {
 
@@ -109,6 +106,11 @@ namespace Fizyr {
     errors are followed by the connection closing.
 */
 /*!
+    \fn void Fizyr::RpcPeer::errorChanged()
+    Emitted whenever error() or errorString() changes, also when they are
+    reset by connectToServer().
+*/
+/*!
     \fn void Fizyr::RpcPeer::requestReceived(Fizyr::RpcRequest *request)
     Emitted when the other side sent a \a request. The request is a child of
     the peer; answer it with RpcRequest::sendResponse() or
@@ -156,12 +158,7 @@ RpcPeer::~RpcPeer()
             RpcRequestPrivate::get(request)->finish(RpcError::ConnectionLost, QString(),
                                                     RpcMessage());
     }
-    if (d->transport) {
-        disconnect(d->transport, nullptr, this, nullptr);
-        d->transport->abort();
-        delete d->transport;
-        d->transport = nullptr;
-    }
+    RpcTransport::dispose(std::exchange(d->transport, nullptr));
 }
 
 /*!
@@ -232,12 +229,9 @@ bool RpcPeer::setDevice(QIODevice *device)
         qCWarning(lcRpcPeer, "RpcPeer::setDevice: the device is not open");
         return false;
     }
-    auto *transport = new RpcStreamTransport(this);
     if (!d->configSet)
         d->config = RpcConfig::defaultsFor(RpcAddress::Tcp);
-    transport->setConfig(d->config);
-    d->installTransport(transport);
-    transport->setDevice(device, false);
+    d->installTransport(RpcTransport::createForDevice(device, false, d->config, this));
     d->setState(ConnectedState);
     return true;
 }
@@ -256,27 +250,20 @@ bool RpcPeer::setSocketDescriptor(qintptr socketDescriptor)
         qCWarning(lcRpcPeer, "RpcPeer::setSocketDescriptor: the peer is already connected");
         return false;
     }
-#ifdef FIZYRRPCQT_HAVE_SEQPACKET
-    auto *transport = new RpcSeqpacketTransport(this);
-    if (!d->configSet)
-        d->config = RpcConfig::defaultsFor(RpcAddress::UnixSeqpacket);
-    transport->setConfig(d->config);
-    if (!transport->setSocketDescriptor(int(socketDescriptor))) {
-        d->setError(RpcError::InvalidOperation,
-                    QStringLiteral("descriptor %1 is not a connected seqpacket socket")
-                            .arg(socketDescriptor));
-        delete transport;
+    const RpcConfig config
+            = d->configSet ? d->config : RpcConfig::defaultsFor(RpcAddress::UnixSeqpacket);
+    RpcError createError = RpcError::NoError;
+    QString text;
+    RpcTransport *transport = RpcTransport::createForSeqpacketDescriptor(
+            int(socketDescriptor), config, this, &createError, &text);
+    if (!transport) {
+        d->setError(createError, text);
         return false;
     }
+    d->config = config;
     d->installTransport(transport);
     d->setState(ConnectedState);
     return true;
-#else
-    Q_UNUSED(socketDescriptor);
-    d->setError(RpcError::UnsupportedTransport,
-                QStringLiteral("the seqpacket transport is not available in this build"));
-    return false;
-#endif
 }
 
 /*! Returns the connection state. */
@@ -348,41 +335,56 @@ int RpcPeer::openRequestCount() const
 void RpcPeer::connectToServer(const QString &address)
 {
     Q_D(RpcPeer);
-    if (d->state != UnconnectedState) {
+    QString parseError;
+    const RpcAddress parsed = RpcAddress::fromString(address, &parseError);
+    d->connectTo(parsed, parseError);
+}
+
+/*!
+    \overload
+    Connects to \a address.
+*/
+void RpcPeer::connectToServer(const RpcAddress &address)
+{
+    Q_D(RpcPeer);
+    d->connectTo(address, QString());
+}
+
+void RpcPeerPrivate::connectTo(const RpcAddress &parsed, const QString &parseError)
+{
+    Q_Q(RpcPeer);
+    if (state != RpcPeer::UnconnectedState) {
         qCWarning(lcRpcPeer,
                   "RpcPeer::connectToServer: the peer is already connected or connecting");
         return;
     }
-    QString parseError;
-    const RpcAddress parsed = RpcAddress::fromString(address, &parseError);
     RpcError createError = RpcError::InvalidAddress;
-    RpcTransport *transport = parsed.isValid()
-            ? RpcTransport::create(parsed.transport(), this, &createError)
+    RpcTransport *newTransport = parsed.isValid()
+            ? RpcTransport::create(parsed.transport(), q, &createError)
             : nullptr;
-    if (!transport) {
+    if (!newTransport) {
         const QString text = parsed.isValid()
                 ? QStringLiteral("the seqpacket transport is not available in this build")
-                : parseError;
-        const quint64 attempt = ++d->connectAttempt;
+                : (parseError.isEmpty() ? rpcErrorString(RpcError::InvalidAddress) : parseError);
+        const quint64 attempt = ++connectAttempt;
+        RpcPeer *self = q;
         QMetaObject::invokeMethod(
-                this,
+                self,
                 [this, createError, text, attempt] {
-                    Q_D(RpcPeer);
-                    if (d->connectAttempt == attempt && d->state == UnconnectedState)
-                        d->reportError(createError, text);
+                    if (connectAttempt == attempt && state == RpcPeer::UnconnectedState)
+                        reportError(createError, text);
                 },
                 Qt::QueuedConnection);
         return;
     }
-    ++d->connectAttempt;
-    d->error = RpcError::NoError;
-    d->errorString.clear();
-    if (!d->configSet)
-        d->config = RpcConfig::defaultsFor(parsed.transport());
-    transport->setConfig(d->config);
-    d->installTransport(transport);
-    d->setState(ConnectingState);
-    transport->connectToAddress(parsed);
+    ++connectAttempt;
+    setError(RpcError::NoError, QString());
+    if (!configSet)
+        config = RpcConfig::defaultsFor(parsed.transport());
+    newTransport->setConfig(config);
+    installTransport(newTransport);
+    setState(RpcPeer::ConnectingState);
+    newTransport->connectToAddress(parsed);
 }
 
 /*!
@@ -588,10 +590,7 @@ void RpcPeerPrivate::releaseTransport()
     QObject::disconnect(transport, nullptr, q, nullptr);
     // Its end-of-batch signal will not come any more.
     disposePending();
-    transport->abort();
-    // Deferred: this may run inside one of the transport's signals.
-    transport->deleteLater();
-    transport = nullptr;
+    RpcTransport::dispose(std::exchange(transport, nullptr));
 }
 
 void RpcPeerPrivate::setState(RpcPeer::State newState)
@@ -605,8 +604,15 @@ void RpcPeerPrivate::setState(RpcPeer::State newState)
 
 void RpcPeerPrivate::setError(RpcError newError, const QString &text)
 {
+    Q_Q(RpcPeer);
+    const QString newString = newError == RpcError::NoError
+            ? QString()
+            : (text.isEmpty() ? rpcErrorString(newError) : text);
+    if (error == newError && errorString == newString)
+        return;
     error = newError;
-    errorString = text.isEmpty() ? rpcErrorString(newError) : text;
+    errorString = newString;
+    Q_EMIT q->errorChanged();
 }
 
 void RpcPeerPrivate::reportError(RpcError newError, const QString &text)

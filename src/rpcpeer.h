@@ -28,8 +28,8 @@ class FIZYRRPCQT_EXPORT RpcPeer : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
-    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorOccurred)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(Fizyr::RpcAddress peerAddress READ peerAddress NOTIFY stateChanged)
 
 public:
@@ -68,11 +68,13 @@ public:
     bool sendStream(qint32 serviceId, const QByteArray &body = {},
                     const QList<RpcFileDescriptor> &fileDescriptors = {});
 
+    void connectToServer(const QString &address);
+    void connectToServer(const RpcAddress &address);
+
     bool waitForConnected(int msecs = 30000);
     bool waitForDisconnected(int msecs = 30000);
 
 public Q_SLOTS:
-    void connectToServer(const QString &address);
     void disconnectFromServer();
     void abort();
 
@@ -81,6 +83,7 @@ Q_SIGNALS:
     void disconnected();
     void stateChanged(Fizyr::RpcPeer::State state);
     void errorOccurred(Fizyr::RpcError error);
+    void errorChanged();
     void requestReceived(Fizyr::RpcRequest *request);
     void streamReceived(const Fizyr::RpcMessage &message);
 

@@ -40,6 +40,7 @@ public:
     void installTransport(RpcTransport *newTransport);
     void releaseTransport();
 
+    void connectTo(const RpcAddress &address, const QString &parseError);
     void setState(RpcPeer::State newState);
     void setError(RpcError newError, const QString &text);
     void reportError(RpcError newError, const QString &text);

@@ -66,6 +66,10 @@ namespace Fizyr {
     Emitted when the request failed with \a error, right before finished().
 */
 /*!
+    \fn void Fizyr::RpcRequest::errorChanged()
+    Emitted whenever error() or errorString() changes.
+*/
+/*!
     \fn void Fizyr::RpcRequest::finished()
     Emitted exactly once, when the request is over: see the class description.
 */
@@ -85,10 +89,7 @@ void RpcRequestPrivate::finish(RpcError finishError, const QString &text, const 
     if (finished)
         return;
     finished = true;
-    error = finishError;
-    errorString = finishError == RpcError::NoError
-            ? QString()
-            : (text.isEmpty() ? rpcErrorString(finishError) : text);
+    setError(finishError, text);
     response = message;
     if (timer)
         timer->stop();
@@ -149,11 +150,22 @@ void RpcRequestPrivate::startTimer()
 bool RpcRequestPrivate::failSend(RpcError sendError)
 {
     qCDebug(lcRpcPeer) << "send failed for request" << request.requestId() << sendError;
-    if (!finished) {
-        error = sendError;
-        errorString = rpcErrorString(sendError);
-    }
+    if (!finished)
+        setError(sendError, QString());
     return false;
+}
+
+void RpcRequestPrivate::setError(RpcError newError, const QString &text)
+{
+    Q_Q(RpcRequest);
+    const QString newString = newError == RpcError::NoError
+            ? QString()
+            : (text.isEmpty() ? rpcErrorString(newError) : text);
+    if (error == newError && errorString == newString)
+        return;
+    error = newError;
+    errorString = newString;
+    Q_EMIT q->errorChanged();
 }
 
 RpcRequest::RpcRequest(RpcPeer *peer, Direction direction, const RpcMessage &request)
@@ -237,6 +249,17 @@ bool RpcRequest::isFinished() const
 {
     Q_D(const RpcRequest);
     return d->finished;
+}
+
+/*!
+    Returns \c true once the request has a response: for an outgoing
+    request, one was received (also an error response); for an incoming
+    request, one was sent.
+*/
+bool RpcRequest::hasResponse() const
+{
+    Q_D(const RpcRequest);
+    return d->response.type() == RpcMessage::Response;
 }
 
 /*!

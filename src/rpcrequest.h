@@ -28,10 +28,10 @@ class FIZYRRPCQT_EXPORT RpcRequest : public QObject
     Q_PROPERTY(Fizyr::RpcMessage requestMessage READ requestMessage CONSTANT)
     Q_PROPERTY(QByteArray body READ body CONSTANT)
     Q_PROPERTY(bool open READ isOpen NOTIFY finished)
-    Q_PROPERTY(bool finished READ isFinished NOTIFY finished)
+    Q_PROPERTY(bool hasResponse READ hasResponse NOTIFY finished)
     Q_PROPERTY(Fizyr::RpcMessage response READ response NOTIFY finished)
-    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorOccurred)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
 
 public:
@@ -51,7 +51,8 @@ public:
     QByteArray body() const;
 
     bool isOpen() const;
-    bool isFinished() const;
+    Q_INVOKABLE bool isFinished() const;
+    bool hasResponse() const;
     RpcMessage response() const;
     RpcError error() const;
     QString errorString() const;
@@ -75,6 +76,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void updateReceived(const Fizyr::RpcMessage &update);
     void errorOccurred(Fizyr::RpcError error);
+    void errorChanged();
     void finished();
     void timeoutChanged(int msecs);
 

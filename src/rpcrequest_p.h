@@ -44,6 +44,8 @@ public:
     void reportToPromise();
     void startTimer();
     bool failSend(RpcError error);
+    // Sets error() and errorString(); emits errorChanged() if they changed.
+    void setError(RpcError error, const QString &text);
 
     RpcRequest *q_ptr;
     // Null once the peer is gone (also when the request was reparented away

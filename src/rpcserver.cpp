@@ -7,7 +7,7 @@
 #include "rpclogging_p.h"
 #include "rpcpeer.h"
 #include "rpcpeer_p.h"
-#include "transport/rpcstreamtransport_p.h"
+#include "transport/rpctransport_p.h"
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
 #    include "transport/rpcseqpackettransport_p.h"
 #endif
@@ -74,6 +74,11 @@ namespace Fizyr {
 */
 
 /*!
+    \fn void Fizyr::RpcServer::errorChanged()
+    Emitted whenever error() or errorString() changes.
+*/
+
+/*!
     Constructs a server with \a parent. Call listen() to start it.
 */
 RpcServer::RpcServer(QObject *parent) : QObject(parent), d_ptr(new RpcServerPrivate(this)) { }
@@ -137,19 +142,34 @@ static bool removeStaleSocket(const QString &path, int type, QString *errorStrin
 bool RpcServer::listen(const QString &address)
 {
     Q_D(RpcServer);
-    if (isListening()) {
-        qCWarning(lcRpcServer, "RpcServer::listen: already listening");
-        d->setError(RpcError::InvalidOperation, QStringLiteral("the server is already listening"));
-        return false;
-    }
+    if (isListening())
+        return listen(RpcAddress());
     QString parseError;
     const RpcAddress parsed = RpcAddress::fromString(address, &parseError);
     if (!parsed.isValid()) {
         d->setError(RpcError::InvalidAddress, parseError);
         return false;
     }
-    d->error = RpcError::NoError;
-    d->errorString.clear();
+    return listen(parsed);
+}
+
+/*!
+    \overload
+    Starts listening on \a address.
+*/
+bool RpcServer::listen(const RpcAddress &parsed)
+{
+    Q_D(RpcServer);
+    if (isListening()) {
+        qCWarning(lcRpcServer, "RpcServer::listen: already listening");
+        d->setError(RpcError::InvalidOperation, QStringLiteral("the server is already listening"));
+        return false;
+    }
+    if (!parsed.isValid()) {
+        d->setError(RpcError::InvalidAddress, QString());
+        return false;
+    }
+    d->setError(RpcError::NoError, QString());
 
     switch (parsed.transport()) {
     case RpcAddress::Tcp: {
@@ -230,12 +250,12 @@ bool RpcServer::listen(const QString &address)
             return false;
         }
         connect(listener, &RpcSeqpacketListener::newConnection, this, [d](int fd) {
-            auto *transport = new RpcSeqpacketTransport;
-            transport->setConfig(d->peerConfig());
-            if (!transport->setSocketDescriptor(fd)) {
-                delete transport;
+            RpcError createError = RpcError::NoError;
+            QString text;
+            RpcTransport *transport = RpcTransport::createForSeqpacketDescriptor(
+                    fd, d->peerConfig(), nullptr, &createError, &text);
+            if (!transport)
                 return;
-            }
             d->addPeer(transport);
         });
         connect(listener, &RpcSeqpacketListener::acceptError, this,
@@ -385,8 +405,15 @@ RpcPeer *RpcServer::nextPendingConnection()
 
 void RpcServerPrivate::setError(RpcError newError, const QString &text)
 {
+    Q_Q(RpcServer);
+    const QString newString = newError == RpcError::NoError
+            ? QString()
+            : (text.isEmpty() ? rpcErrorString(newError) : text);
+    if (error == newError && errorString == newString)
+        return;
     error = newError;
-    errorString = text.isEmpty() ? rpcErrorString(newError) : text;
+    errorString = newString;
+    Q_EMIT q->errorChanged();
 }
 
 RpcConfig RpcServerPrivate::peerConfig() const
@@ -411,29 +438,24 @@ void RpcServerPrivate::addPeer(RpcTransport *transport)
     Q_EMIT q->newConnection();
 }
 
+void RpcServerPrivate::adoptSocket(QIODevice *socket)
+{
+    RpcTransport *transport = RpcTransport::createForDevice(socket, true, peerConfig(), nullptr);
+    socket->setParent(transport);
+    addPeer(transport);
+}
+
 void RpcServerPrivate::acceptTcp()
 {
     while (tcpServer && tcpServer->hasPendingConnections()) {
-        QTcpSocket *socket = tcpServer->nextPendingConnection();
-        auto *transport = new RpcStreamTransport;
-        transport->setConfig(peerConfig());
-        transport->setReadingPaused(true);
-        transport->setDevice(socket, true);
-        socket->setParent(transport);
-        addPeer(transport);
+        adoptSocket(tcpServer->nextPendingConnection());
     }
 }
 
 void RpcServerPrivate::acceptLocal()
 {
     while (localServer && localServer->hasPendingConnections()) {
-        QLocalSocket *socket = localServer->nextPendingConnection();
-        auto *transport = new RpcStreamTransport;
-        transport->setConfig(peerConfig());
-        transport->setReadingPaused(true);
-        transport->setDevice(socket, true);
-        socket->setParent(transport);
-        addPeer(transport);
+        adoptSocket(localServer->nextPendingConnection());
     }
 }
 

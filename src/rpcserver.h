@@ -22,14 +22,15 @@ class FIZYRRPCQT_EXPORT RpcServer : public QObject
     Q_OBJECT
     Q_PROPERTY(bool listening READ isListening NOTIFY listeningChanged)
     Q_PROPERTY(Fizyr::RpcAddress serverAddress READ serverAddress NOTIFY listeningChanged)
-    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorOccurred)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
 
 public:
     explicit RpcServer(QObject *parent = nullptr);
     ~RpcServer() override;
 
     bool listen(const QString &address);
+    bool listen(const RpcAddress &address);
     void close();
     bool isListening() const;
 
@@ -49,6 +50,7 @@ Q_SIGNALS:
     void newConnection();
     void listeningChanged(bool listening);
     void errorOccurred(Fizyr::RpcError error);
+    void errorChanged();
 
 private:
     Q_DISABLE_COPY_MOVE(RpcServer)

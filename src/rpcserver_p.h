@@ -20,6 +20,7 @@
 #include <QtCore/qpointer.h>
 
 QT_BEGIN_NAMESPACE
+class QIODevice;
 class QTcpServer;
 class QLocalServer;
 QT_END_NAMESPACE
@@ -39,6 +40,7 @@ public:
 
     void setError(RpcError newError, const QString &text);
     void addPeer(RpcTransport *transport);
+    void adoptSocket(QIODevice *socket);
     void acceptTcp();
     void acceptLocal();
     RpcConfig peerConfig() const;

@@ -32,6 +32,54 @@ RpcTransport *RpcTransport::create(RpcAddress::Transport transport, QObject *par
     return nullptr;
 }
 
+RpcTransport *RpcTransport::createForDevice(QIODevice *device, bool owned, const RpcConfig &config,
+                                            QObject *parent)
+{
+    auto *transport = new RpcStreamTransport(parent);
+    transport->setConfig(config);
+    transport->setDevice(device, owned);
+    return transport;
+}
+
+RpcTransport *RpcTransport::createForSeqpacketDescriptor(int fd, const RpcConfig &config,
+                                                         QObject *parent, RpcError *error,
+                                                         QString *errorString)
+{
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+    auto *transport = new RpcSeqpacketTransport(parent);
+    transport->setConfig(config);
+    if (transport->setSocketDescriptor(fd)) {
+        *error = RpcError::NoError;
+        return transport;
+    }
+    delete transport;
+    *error = RpcError::InvalidOperation;
+    *errorString = QStringLiteral("descriptor %1 is not a connected seqpacket socket").arg(fd);
+    return nullptr;
+#else
+    Q_UNUSED(fd);
+    Q_UNUSED(config);
+    Q_UNUSED(parent);
+    *error = RpcError::UnsupportedTransport;
+    *errorString = QStringLiteral("the seqpacket transport is not available in this build");
+    return nullptr;
+#endif
+}
+
+void RpcTransport::dispose(RpcTransport *transport)
+{
+    if (!transport)
+        return;
+    transport->disconnect();
+    transport->abort();
+    if (transport->isBusy()) {
+        transport->setParent(nullptr);
+        transport->deleteLater();
+    } else {
+        delete transport;
+    }
+}
+
 RpcError RpcTransport::checkOutgoing(const RpcMessage &message, bool fdsSupported) const
 {
     if (quint64(message.body().size()) > m_config.maxBodyWriteSize())

@@ -45,9 +45,31 @@ public:
 
     explicit RpcTransport(QObject *parent = nullptr) : QObject(parent) { }
 
-    // Creates the transport for address, or returns nullptr with error set
-    // when the transport is not available.
+    // The factory functions below are the only code outside src/transport/
+    // that may create transports; nothing else knows the concrete classes.
+
+    // Creates an unconnected transport for connectToAddress(), or returns
+    // nullptr with error set when the transport is not available.
     static RpcTransport *create(RpcAddress::Transport transport, QObject *parent, RpcError *error);
+    // A connected transport over device, an open QIODevice (length-prefixed
+    // frames). If owned, the transport deletes the device when done.
+    static RpcTransport *createForDevice(QIODevice *device, bool owned, const RpcConfig &config,
+                                         QObject *parent);
+    // A connected transport over fd, a connected Unix seqpacket socket,
+    // which it then owns. Returns nullptr with error and errorString set if
+    // fd is not one or the transport is not built; fd is left open then.
+    static RpcTransport *createForSeqpacketDescriptor(int fd, const RpcConfig &config,
+                                                      QObject *parent, RpcError *error,
+                                                      QString *errorString);
+    // Stops transport (abort(), no signals to anybody any more) and deletes
+    // it: at once, or with deleteLater() while it is inside one of its own
+    // callbacks (isBusy()), so that deleting the owner from a slot connected
+    // to one of the transport's signals is safe.
+    static void dispose(RpcTransport *transport);
+
+    // True while a signal of this transport (or of its socket) is being
+    // delivered further up the stack.
+    bool isBusy() const { return m_busy > 0; }
 
     State state() const { return m_state; }
     RpcConfig config() const { return m_config; }
@@ -88,10 +110,28 @@ Q_SIGNALS:
 protected:
     void setState(State state) { m_state = state; }
 
+    // Counts the transport's own callbacks on the stack (see isBusy()):
+    // every entry point called by a socket, a notifier or a queued call
+    // holds one.
+    class BusyScope
+    {
+    public:
+        explicit BusyScope(RpcTransport *transport) : m_transport(transport)
+        {
+            ++m_transport->m_busy;
+        }
+        ~BusyScope() { --m_transport->m_busy; }
+        Q_DISABLE_COPY_MOVE(BusyScope)
+
+    private:
+        RpcTransport *m_transport;
+    };
+
     RpcConfig m_config;
 
 private:
     State m_state = Unconnected;
+    int m_busy = 0;
 };
 
 } // namespace Fizyr
