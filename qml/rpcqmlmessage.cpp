@@ -18,27 +18,16 @@ namespace Fizyr {
     \c json parses it as JSON (\c undefined if it is not JSON). \c type is
     one of RpcMessage.Request, RpcMessage.Response,
     RpcMessage.RequesterUpdate, RpcMessage.ResponderUpdate and
-    RpcMessage.Stream; \c typeName spells it out. \c valid is false for the
-    empty value, e.g. the response of a request that has none yet.
+    RpcMessage.Stream; \c typeName spells it out as the library, the
+    \c fizyr-rpc tool and the logs do: "request", "response",
+    "requester-update", "responder-update" or "stream" (see
+    Fizyr::RpcMessage::typeName()). \c valid is false for the empty value,
+    e.g. the response of a request that has none yet.
 */
 
 QString QmlRpcMessage::typeName() const
 {
-    if (!m_valid)
-        return QString();
-    switch (m_message.type()) {
-    case RpcMessage::Request:
-        return QStringLiteral("request");
-    case RpcMessage::Response:
-        return QStringLiteral("response");
-    case RpcMessage::RequesterUpdate:
-        return QStringLiteral("requester update");
-    case RpcMessage::ResponderUpdate:
-        return QStringLiteral("responder update");
-    case RpcMessage::Stream:
-        return QStringLiteral("stream");
-    }
-    return QString();
+    return m_valid ? RpcMessage::typeName(m_message.type()) : QString();
 }
 
 QString QmlRpcMessage::text() const

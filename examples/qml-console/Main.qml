@@ -171,7 +171,7 @@ ApplicationWindow {
                     text: qsTr("Send update")
                     onClicked: {
                         if (window.current.sendUpdate(updateServiceBox.value, updateBodyField.text))
-                            log.add("out", "requester update #" + window.current.requestId + ", service "
+                            log.add("out", "requester-update #" + window.current.requestId + ", service "
                                     + updateServiceBox.value + ": \"" + updateBodyField.text + "\"")
                         else
                             log.add("error", "update not sent: " + window.current.errorString)

@@ -110,8 +110,9 @@ TestCase {
         request.finished.connect(() => ++finishedCount)
         tryCompare(request, "open", false, 20000)
         compare(finishedCount, 1)
-        compare(clientLog, ["responder update:10:first", "responder update:11:second"])
-        compare(serverLog, ["requester update:20:third"])
+        // The library's spelling of message types (RpcMessage::typeName()).
+        compare(clientLog, ["responder-update:10:first", "responder-update:11:second"])
+        compare(serverLog, ["requester-update:20:third"])
         compare(responses.length, 1)
         compare(responses[0].type, RpcMessage.Response)
         compare(responses[0].requestId, request.requestId)

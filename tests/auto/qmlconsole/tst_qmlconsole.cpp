@@ -139,9 +139,9 @@ void tst_QmlConsole::againstTestServer()
     QCOMPARE(received.size(), 1);
     QCOMPARE(received.first().serviceId(), 1);
     QCOMPARE(received.first().body(), QByteArray("ping"));
-    QVERIFY2(log.contains(QStringLiteral("responder update #0, service 10: \"working on ping\"")),
+    QVERIFY2(log.contains(QStringLiteral("responder-update #0, service 10: \"working on ping\"")),
              qPrintable(log));
-    QVERIFY2(log.contains(QStringLiteral("responder update #0, service 11: \"almost done\"")),
+    QVERIFY2(log.contains(QStringLiteral("responder-update #0, service 11: \"almost done\"")),
              qPrintable(log));
     QVERIFY2(log.contains(QStringLiteral("stream, service 7: \"a stream message\"")),
              qPrintable(log));
@@ -215,7 +215,7 @@ void tst_QmlConsole::underX11()
     const QString log = runConsole(server.serverAddress().toString(), QStringLiteral("ping"),
                                    screenshot, &exitCode, xvfbRun);
     QVERIFY2(exitCode == 0, qPrintable(log));
-    QVERIFY2(log.contains(QStringLiteral("responder update #0, service 10: \"on a real display\"")),
+    QVERIFY2(log.contains(QStringLiteral("responder-update #0, service 10: \"on a real display\"")),
              qPrintable(log));
     QVERIFY2(log.contains(QStringLiteral("response #0, service 1: \"pong\"")), qPrintable(log));
     verifyScreenshot(screenshot);
