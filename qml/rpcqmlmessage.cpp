@@ -25,6 +25,29 @@ namespace Fizyr {
     e.g. the response of a request that has none yet.
 */
 
+/*!
+    \qmltype RpcError
+    \inqmlmodule Fizyr.Rpc
+    \brief The error codes of Fizyr RPC, as a QML enum.
+
+    The C++ enum Fizyr::RpcError, registered for QML: RpcError.NoError,
+    RpcError.ConnectionRefused, RpcError.ConnectionLost,
+    RpcError.RemoteError, RpcError.Timeout, RpcError.Canceled and the other
+    values of the C++ enum, under the same names. The \c error properties
+    of RpcPeer, RpcRequest and RpcServer have this type, and so has the
+    \c code of the Error a request's Promise is rejected with. Compare
+    with the names:
+
+    \qml
+    if (request.error === RpcError.Timeout)
+        retry()
+    \endqml
+
+    Whether an error ended a connection is not told by its value: in a
+    handler of RpcPeer.errorOccurred, RpcPeer.state is RpcPeer.Connected if
+    the connection survived it.
+*/
+
 QString QmlRpcMessage::typeName() const
 {
     return m_valid ? RpcMessage::typeName(m_message.type()) : QString();

@@ -4,6 +4,7 @@
 #ifndef FIZYRRPCQT_RPCQMLMESSAGE_H
 #define FIZYRRPCQT_RPCQMLMESSAGE_H
 
+#include <FizyrRpcQt/rpcglobal.h>
 #include <FizyrRpcQt/rpcmessage.h>
 
 #include <QtCore/qjsonvalue.h>
@@ -11,6 +12,16 @@
 #include <QtQml/qqmlregistration.h>
 
 namespace Fizyr {
+
+// RpcError.NoError, RpcError.ConnectionLost, ...: the library's own enum
+// Fizyr::RpcError (declared with Q_ENUM_NS in the namespace Fizyr, which holds
+// no other enum), registered for QML as the type RpcError. The error
+// properties of RpcPeer, RpcRequest and RpcServer have this type.
+namespace QmlRpcErrorForeign {
+Q_NAMESPACE
+QML_FOREIGN_NAMESPACE(Fizyr)
+QML_NAMED_ELEMENT(RpcError)
+} // namespace QmlRpcErrorForeign
 
 // RpcMessage.Request, RpcMessage.Stream, ...: the message types for QML.
 namespace QmlRpcMessageType {

@@ -65,16 +65,18 @@ QmlRpcPeer::QmlRpcPeer(RpcPeer *peer, QmlRpcServer *server, QJSEngine *engine)
 
 QmlRpcPeer::~QmlRpcPeer()
 {
-    // Nothing of the C++ peer may call back into a half-destroyed object.
+    // Nothing of the C++ peer or of our requests may call back into a
+    // half-destroyed object.
     QObject::disconnect(m_peer, nullptr, this, nullptr);
-    delete m_peer;
-    m_peer = nullptr;
-    // Open requests outlive the connection only as finished ones.
     const QList<QPointer<QmlRpcRequest>> open = std::exchange(m_open, {});
     for (const QPointer<QmlRpcRequest> &request : open) {
         if (request)
-            request->finishWithoutPeer();
+            QObject::disconnect(request, nullptr, this, nullptr);
     }
+    // Open requests outlive the connection only as finished ones: the C++
+    // peer finishes the requests it tracks, which belong to their wrappers,
+    // with ConnectionLost when it is destroyed.
+    delete std::exchange(m_peer, nullptr);
 }
 
 void QmlRpcPeer::setUp()
@@ -83,6 +85,7 @@ void QmlRpcPeer::setUp()
     connect(m_peer, &RpcPeer::connected, this, &QmlRpcPeer::connected);
     connect(m_peer, &RpcPeer::disconnected, this, &QmlRpcPeer::handleDisconnected);
     connect(m_peer, &RpcPeer::errorOccurred, this, &QmlRpcPeer::handleError);
+    connect(m_peer, &RpcPeer::errorChanged, this, &QmlRpcPeer::errorChanged);
     connect(m_peer, &RpcPeer::requestReceived, this, &QmlRpcPeer::handleRequest);
     connect(m_peer, &RpcPeer::streamReceived, this, &QmlRpcPeer::handleStream);
 }
@@ -205,30 +208,58 @@ void QmlRpcPeer::handleDisconnected()
     }
 }
 
-void QmlRpcPeer::setError(RpcError error, const QString &text)
+void QmlRpcPeer::handleError()
 {
-    m_error = error;
-    m_errorString = text;
-    Q_EMIT errorChanged();
-}
-
-void QmlRpcPeer::handleError(RpcError error)
-{
-    setError(error, m_peer->errorString());
     // A connection attempt that failed before it got anywhere (a bad
-    // address) has no state change to report it: fall back here.
+    // address) has no state change to report it: fall back here. The state
+    // tells what the error did (the library's contract for errorOccurred):
+    // Connected means the connection survived it.
     if (m_active && !m_reconnect && m_peer->state() == RpcPeer::UnconnectedState) {
         m_active = false;
         Q_EMIT activeChanged();
     }
-    Q_EMIT errorOccurred(m_errorString);
+    Q_EMIT errorOccurred(m_peer->errorString());
 }
 
 /*!
-    \qmlproperty int RpcPeer::error
+    \qmlproperty RpcError RpcPeer::error
     \qmlproperty string RpcPeer::errorString
-    The last error of the connection (a code of the C++ enum Fizyr::RpcError
-    and its text). errorOccurred is emitted with the text when it happens.
+    The last error of the peer and its text: RpcError.NoError and an empty
+    string when there is none. The C++ peer's own values, with errorChanged
+    emitted on every change: when an error happens, when a send fails
+    (sendStream() returning \c false) and when a new connection attempt
+    clears them. Compare \c error with the names of the RpcError enum, for
+    example \c{peer.error === RpcError.ConnectionRefused}.
+*/
+RpcError QmlRpcPeer::error() const
+{
+    return m_peer ? m_peer->error() : RpcError::NoError;
+}
+
+QString QmlRpcPeer::errorString() const
+{
+    // Empty without an error, as on RpcRequest and RpcServer (the C++
+    // RpcPeer::errorString() says "No error" then).
+    if (!m_peer || m_peer->error() == RpcError::NoError)
+        return QString();
+    return m_peer->errorString();
+}
+
+/*!
+    \qmlsignal RpcPeer::errorOccurred(string errorString)
+    Something went wrong on the connection; \a errorString is its text and
+    \c error its code. In a handler, \c state tells what the error did:
+    RpcPeer.Connected means the connection survived it (for example a
+    protocol error by the other side, such as an update for an unknown
+    request); any other state means the connection is closing or closed
+    (disconnected follows) or never came up. Failed sends do not emit it:
+    they say so through their return value and \c errorString.
+*/
+
+/*!
+    \qmlsignal RpcPeer::errorChanged()
+    \c error or \c errorString changed; emitted on every change, including
+    the reset to RpcError.NoError when a connection attempt starts.
 */
 
 /*!
@@ -300,7 +331,8 @@ QmlRpcRequest *QmlRpcPeer::sendRequest(int serviceId, const QJSValue &body)
     \qmlmethod Promise RpcPeer::call(int serviceId, var body)
     Sends a request like sendRequest() and returns a Promise of its
     response: fulfilled with the response message, rejected with an Error
-    (\c message, \c code and, for an error response, \c response).
+    (\c message, \c code, an RpcError such as RpcError.RemoteError, and,
+    for an error response, \c response).
 
     \qml
     peer.call(1, { name: "world" })
@@ -327,10 +359,7 @@ bool QmlRpcPeer::sendStream(int serviceId, const QJSValue &body)
     QByteArray bytes;
     if (!jsEngine || !QmlUtil::bodyFromJs(jsEngine, &m_scripts, body, "sendStream", &bytes))
         return false;
-    if (m_peer->sendStream(serviceId, bytes))
-        return true;
-    setError(m_peer->error(), m_peer->errorString());
-    return false;
+    return m_peer->sendStream(serviceId, bytes);
 }
 
 /*!

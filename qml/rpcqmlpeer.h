@@ -35,7 +35,7 @@ class QmlRpcPeer : public QObject, public QQmlParserStatus
     Q_PROPERTY(QString address READ address WRITE setAddress NOTIFY addressChanged)
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
-    Q_PROPERTY(int error READ error NOTIFY errorChanged)
+    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
     Q_PROPERTY(int openRequestCount READ openRequestCount NOTIFY openRequestCountChanged)
@@ -59,8 +59,8 @@ public:
     bool isActive() const { return m_active; }
     void setActive(bool active);
     State state() const;
-    int error() const { return int(m_error); }
-    QString errorString() const { return m_errorString; }
+    RpcError error() const;
+    QString errorString() const;
     int timeout() const { return m_timeout; }
     void setTimeout(int msecs);
     int openRequestCount() const { return int(m_open.size()); }
@@ -94,9 +94,8 @@ private:
     void setUp();
     void handleRequest(RpcRequest *request);
     void handleStream(const RpcMessage &message);
-    void handleError(RpcError error);
+    void handleError();
     void handleDisconnected();
-    void setError(RpcError error, const QString &text);
     void updateConnection();
     void handleStateChanged();
     bool hasRequestHandler() const;
@@ -112,8 +111,6 @@ private:
     bool m_complete = true;
     bool m_reconnect = false;
     int m_timeout = 0;
-    RpcError m_error = RpcError::NoError;
-    QString m_errorString;
     QList<QPointer<QmlRpcRequest>> m_open;
     QmlUtil::Scripts m_scripts;
 };

@@ -27,8 +27,9 @@ namespace Fizyr {
     The request is a thenable: \c {request.then(onResponse, onError)} works
     and Promise.resolve(request) adopts it; promise() gives a real Promise. It is
     fulfilled with the response (an rpcMessage) and rejected with an Error
-    whose \c message is errorString, \c code the error code and, for error
-    responses, \c response the response message.
+    whose \c message is errorString, \c code the error (an RpcError value,
+    RpcError.RemoteError for an error response) and, for error responses,
+    \c response the response message.
 
     Ownership: while the request is open, the library owns it (destroy()
     refuses) and keeps it alive even if no JavaScript variable refers to it,
@@ -46,7 +47,8 @@ QmlRpcRequest::QmlRpcRequest(RpcRequest *request, QmlRpcPeer *peer, QJSEngine *e
     request->setParent(this);
     connect(request, &RpcRequest::updateReceived, this,
             [this](const RpcMessage &update) { Q_EMIT updateReceived(QmlRpcMessage(update)); });
-    connect(request, &RpcRequest::finished, this, &QmlRpcRequest::handleFinished);
+    connect(request, &RpcRequest::finished, this, &QmlRpcRequest::finish);
+    connect(request, &RpcRequest::errorChanged, this, &QmlRpcRequest::errorChanged);
     connect(request, &RpcRequest::timeoutChanged, this, &QmlRpcRequest::timeoutChanged);
     if (engine && !request->isFinished()) {
         // While open: owned by C++ (destroy() refuses) and kept from the
@@ -59,7 +61,7 @@ QmlRpcRequest::QmlRpcRequest(RpcRequest *request, QmlRpcPeer *peer, QJSEngine *e
         QJSEngine::setObjectOwnership(this, QJSEngine::JavaScriptOwnership);
     }
     if (request->isFinished())
-        handleFinished();
+        finish();
 }
 
 QmlRpcRequest::~QmlRpcRequest()
@@ -129,14 +131,64 @@ void QmlRpcRequest::setTimeout(int msecs)
         m_request->setTimeout(msecs);
 }
 
-bool QmlRpcRequest::checkSend(bool sent)
+/*!
+    \qmlproperty bool RpcRequest::open
+    \c true until the request finished; turns \c false when finished is
+    emitted.
+*/
+
+/*!
+    \qmlproperty rpcMessage RpcRequest::response
+    The response once there is one: for a request we sent, the one received
+    (an error response too); for an incoming request, the one we sent. Its
+    \c valid is \c false before that and on a request that finished
+    without a response (a lost connection, a timeout, abort()).
+*/
+QmlRpcMessage QmlRpcRequest::response() const
 {
-    if (!sent && m_request && !m_finished) {
-        m_error = m_request->error();
-        m_errorString = m_request->errorString();
-        Q_EMIT errorChanged();
-    }
-    return sent;
+    return m_request && m_request->hasResponse() ? QmlRpcMessage(m_request->response())
+                                                 : QmlRpcMessage();
+}
+
+/*!
+    \qmlproperty RpcError RpcRequest::error
+    \qmlproperty string RpcRequest::errorString
+    Why the request failed (RpcError.RemoteError for an error response,
+    RpcError.ConnectionLost, RpcError.Timeout, RpcError.Canceled, ...), or
+    why the last send on the open request failed, and its text;
+    RpcError.NoError and an empty string otherwise. These are the C++
+    request's own values: errorChanged is emitted on every change,
+    including the reset when the request finishes well after a failed send.
+*/
+
+/*!
+    \qmlsignal RpcRequest::errorChanged()
+    \c error or \c errorString changed; emitted on every change.
+*/
+
+/*!
+    \qmlsignal RpcRequest::errorOccurred(string errorString)
+    The request finished with an error: an error response, a lost
+    connection, a timeout or abort(). \c error tells which. Emitted once,
+    before finished.
+*/
+
+/*!
+    \qmlsignal RpcRequest::finished()
+    The request finished, well or not; emitted exactly once, last. A
+    signal only (no property has this name), so
+    \c{request.finished.connect(handler)} works from JavaScript; the
+    \c open property tells whether the request finished.
+*/
+
+RpcError QmlRpcRequest::error() const
+{
+    return m_request ? m_request->error() : RpcError::NoError;
+}
+
+QString QmlRpcRequest::errorString() const
+{
+    return m_request ? m_request->errorString() : QString();
 }
 
 /*!
@@ -154,7 +206,7 @@ bool QmlRpcRequest::sendUpdate(int serviceId, const QJSValue &body)
     QByteArray bytes;
     if (!m_engine || !QmlUtil::bodyFromJs(m_engine, scripts(), body, "sendUpdate", &bytes))
         return false;
-    return checkSend(m_request && m_request->sendUpdate(serviceId, bytes));
+    return m_request && m_request->sendUpdate(serviceId, bytes);
 }
 
 /*!
@@ -168,7 +220,7 @@ bool QmlRpcRequest::sendResponse(int serviceId, const QJSValue &body)
     QByteArray bytes;
     if (!m_engine || !QmlUtil::bodyFromJs(m_engine, scripts(), body, "sendResponse", &bytes))
         return false;
-    return checkSend(m_request && m_request->sendResponse(serviceId, bytes));
+    return m_request && m_request->sendResponse(serviceId, bytes);
 }
 
 /*!
@@ -178,7 +230,7 @@ bool QmlRpcRequest::sendResponse(int serviceId, const QJSValue &body)
 */
 bool QmlRpcRequest::sendErrorResponse(const QString &text)
 {
-    return checkSend(m_request && m_request->sendErrorResponse(text));
+    return m_request && m_request->sendErrorResponse(text);
 }
 
 /*!
@@ -230,35 +282,17 @@ QmlUtil::Scripts *QmlRpcRequest::scripts()
     return m_peer ? m_peer->scripts() : &m_ownScripts;
 }
 
-void QmlRpcRequest::handleFinished()
+void QmlRpcRequest::finish()
 {
-    if (!m_request)
-        return;
-    finish(m_request->error(), m_request->errorString(), m_request->response());
-}
-
-void QmlRpcRequest::finishWithoutPeer()
-{
-    if (!m_finished)
-        finish(RpcError::ConnectionLost, rpcErrorString(RpcError::ConnectionLost), RpcMessage());
-}
-
-void QmlRpcRequest::finish(RpcError error, const QString &errorString, const RpcMessage &response)
-{
-    if (m_finished)
+    // The C++ request finished; its error (errorChanged was emitted for it)
+    // and response are final.
+    if (m_finished || !m_request)
         return;
     m_finished = true;
-    const bool errorChangedNow = m_error != error || m_errorString != errorString;
-    m_error = error;
-    m_errorString = errorString;
-    if (response.requestId() != 0 || response.type() == RpcMessage::Response)
-        m_response = QmlRpcMessage(response);
-    if (errorChangedNow)
-        Q_EMIT errorChanged();
-    if (error != RpcError::NoError) {
-        Q_EMIT errorOccurred(m_errorString);
+    if (m_request->error() != RpcError::NoError) {
+        Q_EMIT errorOccurred(m_request->errorString());
     } else if (!isIncoming()) {
-        Q_EMIT responseReceived(m_response);
+        Q_EMIT responseReceived(response());
     }
     Q_EMIT finished();
     settle();
@@ -277,12 +311,13 @@ void QmlRpcRequest::settle()
 {
     if (m_resolve.isUndefined() || !m_engine)
         return;
-    const QJSValue response = m_response.isValid() ? m_engine->toScriptValue(m_response)
-                                                   : QJSValue(QJSValue::UndefinedValue);
-    if (m_error == RpcError::NoError)
-        m_resolve.call({response});
+    const QmlRpcMessage message = response();
+    const QJSValue value = message.isValid() ? m_engine->toScriptValue(message)
+                                             : QJSValue(QJSValue::UndefinedValue);
+    if (error() == RpcError::NoError)
+        m_resolve.call({value});
     else
-        m_reject.call({QmlUtil::makeError(m_engine, m_error, m_errorString, response)});
+        m_reject.call({QmlUtil::makeError(m_engine, error(), errorString(), value)});
     m_resolve = QJSValue();
     m_reject = QJSValue();
     m_promise = QJSValue();

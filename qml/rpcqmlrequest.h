@@ -38,7 +38,7 @@ class QmlRpcRequest : public QObject
     Q_PROPERTY(QJsonValue json READ json CONSTANT)
     Q_PROPERTY(bool open READ isOpen NOTIFY finished)
     Q_PROPERTY(Fizyr::QmlRpcMessage response READ response NOTIFY finished)
-    Q_PROPERTY(int error READ error NOTIFY errorChanged)
+    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
     Q_PROPERTY(Fizyr::QmlRpcPeer *peer READ peer CONSTANT)
@@ -56,9 +56,9 @@ public:
     QJsonValue json() const;
     bool isOpen() const { return !m_finished; }
     bool isFinished() const { return m_finished; }
-    QmlRpcMessage response() const { return m_response; }
-    int error() const { return int(m_error); }
-    QString errorString() const { return m_errorString; }
+    QmlRpcMessage response() const;
+    RpcError error() const;
+    QString errorString() const;
     int timeout() const;
     void setTimeout(int msecs);
     QmlRpcPeer *peer() const { return m_peer; }
@@ -71,9 +71,6 @@ public:
                               const QJSValue &onRejected = QJSValue());
     Q_INVOKABLE QJSValue promise();
 
-    // The peer went away before the request finished.
-    void finishWithoutPeer();
-
 Q_SIGNALS:
     void updateReceived(const Fizyr::QmlRpcMessage &update);
     void responseReceived(const Fizyr::QmlRpcMessage &response);
@@ -83,19 +80,16 @@ Q_SIGNALS:
     void timeoutChanged();
 
 private:
-    void handleFinished();
-    void finish(RpcError error, const QString &errorString, const RpcMessage &response);
+    void finish();
     void settle();
-    bool checkSend(bool sent);
     QmlUtil::Scripts *scripts();
 
     QPointer<RpcRequest> m_request;
     QPointer<QmlRpcPeer> m_peer;
     QPointer<QJSEngine> m_engine;
     QmlRpcMessage m_message;
-    QmlRpcMessage m_response;
-    RpcError m_error = RpcError::NoError;
-    QString m_errorString;
+    // Whether finished has been emitted; error, errorString and response
+    // are the C++ request's own.
     bool m_finished = false;
     // Keeps this object from the garbage collector while the request is open.
     QJSValue m_self;

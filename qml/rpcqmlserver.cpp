@@ -44,10 +44,9 @@ QmlRpcServer::QmlRpcServer(QObject *parent) : QObject(parent), m_server(new RpcS
 {
     connect(m_server, &RpcServer::newConnection, this, &QmlRpcServer::acceptPending);
     connect(m_server, &RpcServer::listeningChanged, this, &QmlRpcServer::listeningChanged);
-    connect(m_server, &RpcServer::errorOccurred, this, [this](RpcError error) {
-        setError(error, m_server->errorString());
-        Q_EMIT errorOccurred(m_errorString);
-    });
+    connect(m_server, &RpcServer::errorChanged, this, &QmlRpcServer::errorChanged);
+    connect(m_server, &RpcServer::errorOccurred, this,
+            [this] { Q_EMIT errorOccurred(m_server->errorString()); });
 }
 
 QmlRpcServer::~QmlRpcServer()
@@ -124,13 +123,9 @@ bool QmlRpcServer::listen()
     m_wantListening = true;
     if (m_server->isListening())
         return true;
-    if (m_server->listen(m_address)) {
-        if (m_error != RpcError::NoError)
-            setError(RpcError::NoError, QString());
+    if (m_server->listen(m_address))
         return true;
-    }
-    setError(m_server->error(), m_server->errorString());
-    Q_EMIT errorOccurred(m_errorString);
+    Q_EMIT errorOccurred(m_server->errorString());
     Q_EMIT listeningChanged();
     return false;
 }
@@ -145,12 +140,27 @@ void QmlRpcServer::close()
     m_server->close();
 }
 
-void QmlRpcServer::setError(RpcError error, const QString &text)
-{
-    m_error = error;
-    m_errorString = text;
-    Q_EMIT errorChanged();
-}
+/*!
+    \qmlproperty RpcError RpcServer::error
+    \qmlproperty string RpcServer::errorString
+    Why listening failed, or why accepting a connection failed, and its
+    text, for example RpcError.AddressInUse; RpcError.NoError and an empty
+    string when there is none. The C++ server's own values, with
+    errorChanged emitted on every change: a successful listen() clears
+    them.
+*/
+
+/*!
+    \qmlsignal RpcServer::errorOccurred(string errorString)
+    listen() failed, or accepting a connection failed; \a errorString is
+    the text and \c error the code.
+*/
+
+/*!
+    \qmlsignal RpcServer::errorChanged()
+    \c error or \c errorString changed; emitted on every change, including
+    the reset to RpcError.NoError by a successful listen().
+*/
 
 void QmlRpcServer::acceptPending()
 {

@@ -28,7 +28,7 @@ class QmlRpcServer : public QObject, public QQmlParserStatus
     Q_PROPERTY(QString address READ address WRITE setAddress NOTIFY addressChanged)
     Q_PROPERTY(bool listening READ isListening WRITE setListening NOTIFY listeningChanged)
     Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY listeningChanged)
-    Q_PROPERTY(int error READ error NOTIFY errorChanged)
+    Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(int peerCount READ peerCount NOTIFY peerCountChanged)
 
@@ -41,8 +41,8 @@ public:
     bool isListening() const;
     void setListening(bool listening);
     QString serverAddress() const;
-    int error() const { return int(m_error); }
-    QString errorString() const { return m_errorString; }
+    RpcError error() const { return m_server->error(); }
+    QString errorString() const { return m_server->errorString(); }
     int peerCount() const { return m_peerCount; }
 
     Q_INVOKABLE bool listen();
@@ -67,15 +67,12 @@ Q_SIGNALS:
 
 private:
     void acceptPending();
-    void setError(RpcError error, const QString &text);
 
     RpcServer *m_server = nullptr;
     QString m_address;
     bool m_wantListening = false;
     bool m_complete = true;
     int m_peerCount = 0;
-    RpcError m_error = RpcError::NoError;
-    QString m_errorString;
 };
 
 } // namespace Fizyr

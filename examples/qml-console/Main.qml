@@ -42,7 +42,7 @@ ApplicationWindow {
             if (window.current === request)
                 window.current = null
             if (startup.screenshot && window.sentAtStart)
-                startup.finish(request.error === 0)
+                startup.finish(request.error === RpcError.NoError)
         })
     }
 

@@ -16,6 +16,9 @@ TestCase {
     property var serve: null
     // Requests the server received, in order.
     property var served: []
+    // Bindings to the client's error, which must follow every change.
+    property int boundClientError: client.error
+    property string boundClientErrorString: client.errorString
 
     RpcServer {
         id: server
@@ -106,6 +109,9 @@ TestCase {
         })
         let responses = []
         request.responseReceived.connect(response => responses.push(response))
+        // finished is a signal, not hidden by a property of the same name.
+        compare(typeof request.finished, "function")
+        compare(typeof request.finished.connect, "function")
         let finishedCount = 0
         request.finished.connect(() => ++finishedCount)
         tryCompare(request, "open", false, 20000)
@@ -119,6 +125,7 @@ TestCase {
         compare(responses[0].text, "done after third")
         compare(request.response.text, "done after third")
         compare(request.errorString, "")
+        compare(request.error, RpcError.NoError)
         compare(request.open, false)
         compare(client.openRequestCount, 0)
     }
@@ -174,7 +181,8 @@ TestCase {
         tryVerify(() => rejection !== null, 20000)
         compare(errors, ["no service 99"])
         compare(rejection.message, "no service 99")
-        compare(rejection.code, 300)
+        compare(rejection.code, RpcError.RemoteError)
+        compare(request.error, RpcError.RemoteError)
         compare(rejection.response.isError, true)
         compare(rejection.response.errorText, "no service 99")
         compare(request.open, false)
@@ -259,7 +267,8 @@ TestCase {
         compare(finishedCount, 1)
         compare(errors.length, 1)
         compare(request.open, false)
-        compare(rejection.code, 301)
+        compare(rejection.code, RpcError.ConnectionLost)
+        compare(request.error, RpcError.ConnectionLost)
         // The server sees the connection go and drops its peer.
         tryCompare(server, "peerCount", 1, 20000)
     }
@@ -306,7 +315,7 @@ TestCase {
         compare(answer, "fits")
         compare(changes, 2)
         compare(served[0].errorString, "")
-        compare(served[0].error, 0)
+        compare(served[0].error, RpcError.NoError)
     }
 
     // Whatever JSON.stringify() throws, nothing is sent and a TypeError says why.
@@ -383,7 +392,9 @@ TestCase {
         client.call(1, "nobody").catch(error => rejection = error)
         tryVerify(() => rejection !== null, 20000)
         verify(rejection.message.length > 0)
+        compare(rejection.code, RpcError.NotConnected)
         compare(client.sendStream(1, "x"), false)
+        compare(client.error, RpcError.NotConnected)
         verify(client.errorString.length > 0)
     }
 
@@ -420,11 +431,189 @@ TestCase {
         client.errorOccurred.disconnect(onError)
         compare(client.state, RpcPeer.Unconnected)
         compare(errors.length, 1)
+        compare(client.error, RpcError.InvalidAddress)
         verify(client.errorString.length > 0)
         server.address = "tcp://256.1.1.1:1"
         server.listening = true
         compare(server.listening, false)
+        compare(server.error, RpcError.InvalidAddress)
         verify(server.errorString.length > 0)
+    }
+
+    // RpcError is a QML enum: its names are usable from QML, as numbers, and
+    // the error properties and error codes compare equal to them.
+    function test_rpcErrorEnum() {
+        compare(typeof RpcError.NoError, "number")
+        const names = ["InvalidAddress", "ConnectionRefused", "RemoteClosed", "NotConnected",
+                       "DuplicateRequestId", "UnknownRequestId", "PayloadTooLarge",
+                       "WriteBufferFull", "RemoteError", "ConnectionLost", "Timeout", "Canceled"]
+        let values = [RpcError.NoError]
+        for (let name of names) {
+            compare(typeof RpcError[name], "number", name)
+            verify(values.indexOf(RpcError[name]) === -1, name)
+            values.push(RpcError[name])
+        }
+        compare(typeof client.error, "number")
+        compare(typeof server.error, "number")
+    }
+
+    // error and errorString are the C++ peer's own, with errorChanged on
+    // every change: a failed send sets them, the next connection attempt
+    // clears them, and bindings follow.
+    function test_peerErrorFollowsEveryChange_data() { return transports_data() }
+    function test_peerErrorFollowsEveryChange(data) {
+        connectTo(data.address)
+        compare(client.error, RpcError.NoError)
+        client.active = false
+        tryCompare(client, "state", RpcPeer.Unconnected, 20000)
+        tryCompare(server, "peerCount", 0, 20000)
+        let changes = 0
+        let onChange = () => ++changes
+        client.errorChanged.connect(onChange)
+        const before = client.error
+        compare(client.sendStream(1, "nobody listens"), false)
+        compare(client.error, RpcError.NotConnected)
+        verify(client.errorString.length > 0)
+        compare(changes, before === RpcError.NotConnected ? 0 : 1)
+        compare(testCase.boundClientError, RpcError.NotConnected)
+        compare(testCase.boundClientErrorString, client.errorString)
+        changes = 0
+        client.active = true
+        tryCompare(client, "state", RpcPeer.Connected, 20000)
+        client.errorChanged.disconnect(onChange)
+        compare(changes, 1)
+        compare(client.error, RpcError.NoError)
+        compare(client.errorString, "")
+        compare(testCase.boundClientError, RpcError.NoError)
+        compare(testCase.boundClientErrorString, "")
+    }
+
+    // A request's error is the C++ request's: a timeout, abort() and an error
+    // response each give their RpcError, with one errorChanged, and reject
+    // the Promise with the same code.
+    function test_requestErrors_data() { return transports_data() }
+    function test_requestErrors(data) {
+        connectTo(data.address)
+        let pending = []
+        serve = request => {
+            if (request.serviceId === 3)
+                request.sendErrorResponse("refused")
+            else
+                pending.push(request)
+        }
+        function track(request) {
+            let record = { changes: 0, code: null, errorAtFinish: null }
+            request.errorChanged.connect(() => ++record.changes)
+            request.finished.connect(() => record.errorAtFinish = request.error)
+            request.promise().catch(error => record.code = error.code)
+            return record
+        }
+        let timedOut = client.sendRequest(1, "never answered")
+        timedOut.timeout = 50
+        let t = track(timedOut)
+        let canceled = client.sendRequest(2, "canceled")
+        let c = track(canceled)
+        let refused = client.sendRequest(3, "refused")
+        let r = track(refused)
+        canceled.abort()
+        tryVerify(() => t.code !== null && c.code !== null && r.code !== null, 20000)
+        const cases = [[timedOut, t, RpcError.Timeout], [canceled, c, RpcError.Canceled],
+                       [refused, r, RpcError.RemoteError]]
+        for (let [request, record, expected] of cases) {
+            compare(record.code, expected)
+            compare(record.errorAtFinish, expected)
+            compare(request.error, expected)
+            compare(record.changes, 1)
+            verify(request.errorString.length > 0)
+            compare(request.open, false)
+        }
+        compare(refused.errorString, "refused")
+        compare(refused.response.isError, true)
+        compare(timedOut.response.valid, false)
+    }
+
+    // A server's error is the C++ server's: listening where another server
+    // listens fails with AddressInUse, listening elsewhere clears it, each
+    // with errorChanged.
+    Component {
+        id: serverComponent
+        RpcServer { }
+    }
+
+    function test_serverErrors_data() { return transports_data() }
+    function test_serverErrors(data) {
+        server.address = data.address
+        server.listening = true
+        verify(server.listening, server.errorString)
+        let second = serverComponent.createObject(testCase, { address: server.serverAddress })
+        let changes = 0
+        second.errorChanged.connect(() => ++changes)
+        let errors = []
+        second.errorOccurred.connect(text => errors.push(text))
+        verify(!second.listen())
+        compare(second.listening, false)
+        compare(second.error, RpcError.AddressInUse)
+        verify(second.errorString.length > 0)
+        compare(errors, [second.errorString])
+        compare(changes, 1)
+        second.address = data.tag === "tcp" ? "tcp://127.0.0.1:0" : data.address + "2"
+        verify(second.listen())
+        compare(second.listening, true)
+        compare(second.error, RpcError.NoError)
+        compare(second.errorString, "")
+        compare(changes, 2)
+        compare(errors.length, 1)
+        second.destroy()
+    }
+
+    // An error the connection survives: the server's peer gets an update for
+    // a request it has already answered (an unknown request id). In its
+    // errorOccurred handler the state is still Connected, which is how QML
+    // tells; error names what happened, and the connection goes on.
+    function test_survivedError_data() { return transports_data() }
+    function test_survivedError(data) {
+        connectTo(data.address)
+        let peer = serverPeers.signalArguments[0][0]
+        let seen = []
+        peer.errorOccurred.connect(text => seen.push({ text: text, state: peer.state, error: peer.error }))
+        serve = request => request.sendResponse(1, "answered at once")
+        let request = client.sendRequest(1, "question")
+        verify(request.sendUpdate(2, "too late"))
+        tryCompare(request, "open", false, 20000)
+        tryCompare(seen, "length", 1, 20000)
+        compare(seen[0].state, RpcPeer.Connected)
+        compare(seen[0].error, RpcError.UnknownRequestId)
+        compare(seen[0].text, peer.errorString)
+        roundTrip()
+        compare(client.state, RpcPeer.Connected)
+        compare(peer.state, RpcPeer.Connected)
+        compare(client.active, true)
+        compare(request.error, RpcError.NoError)
+        compare(request.response.text, "answered at once")
+    }
+
+    // A failed connection attempt: in errorOccurred the peer is already
+    // Unconnected (the error ended the attempt), and active falls back.
+    function test_failedAttempt_data() { return transports_data() }
+    function test_failedAttempt(data) {
+        server.address = data.address
+        server.listening = true
+        verify(server.listening, server.errorString)
+        const address = server.serverAddress
+        server.listening = false // nobody listens there any more
+        let seen = []
+        let onError = text => seen.push({ text: text, state: client.state, error: client.error })
+        client.errorOccurred.connect(onError)
+        client.address = address
+        client.active = true
+        tryCompare(client, "active", false, 20000)
+        client.errorOccurred.disconnect(onError)
+        compare(seen.length, 1)
+        compare(seen[0].state, RpcPeer.Unconnected)
+        verify(seen[0].error !== RpcError.NoError)
+        compare(seen[0].text, client.errorString)
+        compare(client.error, seen[0].error)
+        compare(client.state, RpcPeer.Unconnected)
     }
 
     // Garbage collection while requests are open: no JavaScript variable
