@@ -199,9 +199,7 @@ private:
         QObject::connect(
                 outgoing, &RpcRequest::finished, incoming, [this, from, incoming, outgoing] {
                     const RpcMessage response = outgoing->response();
-                    const bool gotResponse = response.type() == RpcMessage::Response
-                            && (outgoing->error() == RpcError::NoError
-                                || outgoing->error() == RpcError::RemoteError);
+                    const bool gotResponse = outgoing->hasResponse();
                     if (gotResponse) {
                         print(other(from), response);
                         if (incoming->sendResponse(response.serviceId(), response.body(),
