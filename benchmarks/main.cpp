@@ -98,9 +98,19 @@ qint64 residentKiB(qint64 pid)
     return -1;
 }
 
+// Ends the benchmark with what as the error (exit code 1). Never from a
+// slot: exceptions must not pass through Qt's event loop; slots record the
+// error and quit their loop instead (Client::fault()).
 [[noreturn]] void fail(const QString &what)
 {
     throw std::runtime_error(what.toStdString());
+}
+
+// A problem the benchmark survives (an error the connection survived).
+void warn(const QString &what)
+{
+    std::fprintf(stderr, "fizyr-rpc-bench: warning: %s\n", qPrintable(what));
+    std::fflush(stderr);
 }
 
 // ---------------------------------------------------------------- server side
@@ -231,9 +241,22 @@ public:
         if (!peer.waitForConnected(TimeoutMs))
             fail(QStringLiteral("cannot connect to %1: %2").arg(address, peer.errorString()));
         QObject::connect(&peer, &RpcPeer::errorOccurred, &loop, [this] {
-            error = peer.errorString();
-            loop.quit();
+            // The library's contract: in this slot, state() tells whether the
+            // connection survived the error.
+            if (peer.state() == RpcPeer::ConnectedState)
+                warn(peer.errorString());
+            else
+                fault(peer.errorString());
         });
+    }
+
+    // Ends run() with an error. For the slots: they must not throw (an
+    // exception must not pass through Qt's event loop); run() throws later.
+    void fault(const QString &text)
+    {
+        if (error.isEmpty())
+            error = text;
+        loop.quit();
     }
 
     void run()
@@ -260,12 +283,10 @@ public:
     {
         RpcRequest *r = peer.sendRequest(service, body);
         QObject::connect(r, &RpcRequest::finished, &loop, [this, r, onResponse] {
-            if (r->error() != RpcError::NoError) {
-                error = r->errorString();
-                loop.quit();
-                return;
-            }
-            onResponse(r->response());
+            if (r->error() != RpcError::NoError)
+                return fault(r->errorString());
+            if (error.isEmpty())
+                onResponse(r->response());
         });
     }
 
@@ -298,8 +319,11 @@ std::vector<double> oursRtt(const QString &address, int size, int count)
         timer.start();
         c.request(1, body, [&](const RpcMessage &response) {
             rtts.push_back(double(timer.nsecsElapsed()) / 1000.0);
-            if (response.body().size() != size)
-                fail(QStringLiteral("echo size mismatch"));
+            if (response.body().size() != size) {
+                return c.fault(QStringLiteral("echo size mismatch: sent %1 bytes, got %2 back")
+                                       .arg(size)
+                                       .arg(response.body().size()));
+            }
             if (int(rtts.size()) == count)
                 c.finish();
             else
@@ -349,8 +373,9 @@ double oursStream(const QString &address, int size, int count, bool withFds)
     }
     c.request(3, {}, [&](const RpcMessage &response) {
         if (response.body().size() != 8
-            || qFromLittleEndian<quint64>(response.body().constData()) != quint64(count))
-            fail(QStringLiteral("stream count mismatch"));
+            || qFromLittleEndian<quint64>(response.body().constData()) != quint64(count)) {
+            return c.fault(QStringLiteral("stream count mismatch"));
+        }
         c.finish();
     });
     c.run();
@@ -371,11 +396,10 @@ double oursUpdates(const QString &address, int size, int count, int updates)
                          [received](const RpcMessage &) { ++*received; });
         QObject::connect(r, &RpcRequest::finished, &c.loop, [&, r, received] {
             if (r->error() != RpcError::NoError || *received != updates) {
-                c.error = QStringLiteral("updates: %1 of %2, %3")
-                                  .arg(*received)
-                                  .arg(updates)
-                                  .arg(r->errorString());
-                c.loop.quit();
+                c.fault(QStringLiteral("updates: %1 of %2, %3")
+                                .arg(*received)
+                                .arg(updates)
+                                .arg(r->errorString()));
             } else if (++done == count) {
                 c.finish();
             } else {
@@ -448,7 +472,11 @@ ConnectionsResult oursConnections(const QString &address, int peers, int perPeer
         auto peer = std::make_unique<RpcPeer>();
         peer->setAutoDeleteRequests(true);
         QObject::connect(peer.get(), &RpcPeer::errorOccurred, &loop, [&, p = peer.get()] {
-            fault(QStringLiteral("peer: %1").arg(p->errorString()));
+            // state() tells whether the connection survived the error.
+            if (p->state() == RpcPeer::ConnectedState)
+                warn(QStringLiteral("peer: %1").arg(p->errorString()));
+            else
+                fault(QStringLiteral("peer: %1").arg(p->errorString()));
         });
         QObject::connect(peer.get(), &RpcPeer::connected, &loop, [&] {
             if (++connectedCount == peers)
@@ -710,8 +738,10 @@ QList<Row> runExternal(const QString &address, const Options &o)
             const QByteArray body(o.size, 's');
             QElapsedTimer timer;
             timer.start();
-            for (int i = 0; i < count; ++i)
-                c.peer.sendStream(1, body);
+            for (int i = 0; i < count; ++i) {
+                if (!c.peer.sendStream(1, body))
+                    fail(QStringLiteral("sendStream failed: %1").arg(c.peer.errorString()));
+            }
             c.run();
             rows.append({scenario, tn, o.size, QStringLiteral("rate"), QStringLiteral("msg/s"),
                          count / (double(timer.nsecsElapsed()) / 1e9), -1});

@@ -3,8 +3,11 @@
 
 // fizyr-rpc call ADDRESS SERVICE [BODY]
 
+#include "bodyinput.h"
+#include "commandline.h"
 #include "commands.h"
-#include "toolcommon.h"
+#include "connection.h"
+#include "output.h"
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
@@ -84,19 +87,23 @@ int runCall(const QStringList &args)
     const QDeadlineTimer deadline(*timeout < 0 ? QDeadlineTimer(QDeadlineTimer::Forever)
                                                : QDeadlineTimer(*timeout));
     RpcPeer peer;
-    if (!connectPeer(peer, message->address.toString(), remainingMsecs(deadline), &error))
+    if (!connectPeer(peer, message->address, remainingMsecs(deadline), &error))
         return commandLine.failure(error);
 
-    // Protocol errors of the other side and a lost connection end the call.
+    // Errors the connection survives (a message for an unknown request id,
+    // say) are warnings: the outcome of the request decides the exit code.
+    // An error that closes the connection ends the call.
     QEventLoop loop;
-    QString peerError;
+    QString connectionError;
     QObject::connect(&peer, &RpcPeer::errorOccurred, &loop, [&](RpcError e) {
         if (e == RpcError::RemoteClosed)
-            return; // the open request finishes with ConnectionLost
-        const bool protocol = int(e) >= 100 && int(e) < 200;
-        peerError = (protocol ? QStringLiteral("protocol error: ")
-                              : QStringLiteral("connection error: "))
-                + peer.errorString();
+            return; // an ordinary close: the open request finishes with ConnectionLost
+        if (connectionSurvived(peer)) {
+            commandLine.warning(peer.errorString());
+            return;
+        }
+        if (connectionError.isEmpty())
+            connectionError = QStringLiteral("connection error: ") + peer.errorString();
         loop.quit();
     });
 
@@ -118,29 +125,36 @@ int runCall(const QStringList &args)
     QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
     if (!deadline.isForever())
         timer.start(remainingMsecs(deadline));
-    if (!request->isFinished() && peerError.isEmpty())
+    if (!request->isFinished() && connectionError.isEmpty())
         loop.exec();
 
     if (!request->isFinished()) {
-        if (!peerError.isEmpty())
-            return commandLine.failure(peerError);
+        if (!connectionError.isEmpty())
+            return commandLine.failure(connectionError);
         return commandLine.failure(QStringLiteral("timed out waiting for the response"));
     }
-    const RpcMessage response = request->response();
-    const bool gotResponse = response.type() == RpcMessage::Response
-            && (request->error() == RpcError::NoError || request->error() == RpcError::RemoteError);
-    if (!gotResponse) {
-        if (request->error() == RpcError::Timeout)
+    if (!request->hasResponse()) {
+        if (!connectionError.isEmpty())
+            return commandLine.failure(connectionError);
+        switch (request->error()) {
+        case RpcError::Timeout:
             return commandLine.failure(QStringLiteral("timed out waiting for the response"));
-        if (!peerError.isEmpty())
-            return commandLine.failure(peerError);
-        if (request->error() == RpcError::ConnectionLost)
+        case RpcError::ConnectionLost:
             return commandLine.failure(QStringLiteral("the connection closed before the response"));
-        if (int(request->error()) >= 200 && int(request->error()) < 300) // local send errors
+        case RpcError::PayloadTooLarge:
+        case RpcError::TooManyFileDescriptors:
+        case RpcError::WriteBufferFull:
+        case RpcError::FileDescriptorsNotSupported:
+        case RpcError::NotConnected:
+        case RpcError::RequestIdInUse:
+        case RpcError::InvalidOperation:
             return commandLine.failure(QStringLiteral("cannot send the request: ")
                                        + request->errorString());
-        return commandLine.failure(request->errorString());
+        default:
+            return commandLine.failure(request->errorString());
+        }
     }
+    const RpcMessage response = request->response();
     printer->message(response);
     // Let queued output (nothing, normally) go out before closing.
     peer.disconnectFromServer();
@@ -152,7 +166,7 @@ int runCall(const QStringList &args)
     }
     if (printer->format() == Format::Raw)
         writeOut(response.body());
-    return peerError.isEmpty() ? ExitSuccess : commandLine.failure(peerError);
+    return ExitSuccess;
 }
 
 } // namespace Tool

@@ -10,7 +10,8 @@
 //   fizyr-rpc proxy LISTEN TARGET             forward both ways, print every message
 
 #include "commands.h"
-#include "toolcommon.h"
+#include "commandline.h"
+#include "output.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QLoggingCategory>

@@ -11,15 +11,19 @@
 // transaction on the two connections. Streams are forwarded as streams.
 // Bodies, service ids and file descriptors pass unchanged.
 
+#include "commandline.h"
 #include "commands.h"
-#include "toolcommon.h"
+#include "connection.h"
+#include "output.h"
+#include "serverloop.h"
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
 #include <FizyrRpcQt/RpcServer>
 
-#include <QtCore/QCoreApplication>
 #include <QtCore/QPointer>
+
+#include <deque>
 
 using namespace Fizyr;
 
@@ -62,6 +66,20 @@ public:
         }
         wire(Side::Client);
         wire(Side::Target);
+        // A side may have closed before the link existed (the client while
+        // it waited for the target, say): its disconnected() is past, so
+        // handle the close from the event loop.
+        QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    for (const Side side : {Side::Client, Side::Target}) {
+                        if (peer(side)->state() == RpcPeer::UnconnectedState) {
+                            closed(side);
+                            return;
+                        }
+                    }
+                },
+                Qt::QueuedConnection);
     }
 
     // The peers go first, while the link they call into is still whole.
@@ -121,11 +139,17 @@ private:
         QObject::connect(source, &RpcPeer::requestReceived, this,
                          [this, from](RpcRequest *incoming) { forwardRequest(from, incoming); });
         QObject::connect(source, &RpcPeer::errorOccurred, this, [this, from, source](RpcError e) {
-            if (e != RpcError::RemoteClosed)
-                printError(m_settings.command,
-                           QStringLiteral("[%1] %2: %3")
-                                   .arg(m_number)
-                                   .arg(sideName(from), source->errorString()));
+            if (e == RpcError::RemoteClosed)
+                return; // an ordinary close: "disconnected" follows
+            const QString text = QStringLiteral("[%1] %2: %3")
+                                         .arg(m_number)
+                                         .arg(sideName(from), source->errorString());
+            // The library's contract: state() tells whether the connection
+            // survived the error or is closing because of it.
+            if (connectionSurvived(*source))
+                printWarning(m_settings.command, text);
+            else
+                printError(m_settings.command, text);
         });
         QObject::connect(source, &RpcPeer::disconnected, this, [this, from] { closed(from); });
     }
@@ -175,9 +199,7 @@ private:
         QObject::connect(
                 outgoing, &RpcRequest::finished, incoming, [this, from, incoming, outgoing] {
                     const RpcMessage response = outgoing->response();
-                    const bool gotResponse = response.type() == RpcMessage::Response
-                            && (outgoing->error() == RpcError::NoError
-                                || outgoing->error() == RpcError::RemoteError);
+                    const bool gotResponse = outgoing->hasResponse();
                     if (gotResponse) {
                         print(other(from), response);
                         if (incoming->sendResponse(response.serviceId(), response.body(),
@@ -238,35 +260,84 @@ void printConnected(const ProxySettings &settings, int number, RpcPeer *client)
     settings.printer.event(line, json);
 }
 
+// The server keeps each accepted connection unread until it is taken, in
+// the order of acceptance; the proxy opens one connection to the target per
+// accepted one. The attempts wait here in the same order, so that each is
+// paired with the connection it was opened for, whichever attempt finishes
+// first.
+struct Attempt
+{
+    QPointer<RpcPeer> target;
+    enum Status { Connecting, Connected, Failed } status = Connecting;
+};
+
 struct ProxyState
 {
     const ProxySettings &settings;
-    RpcServer &server;
-    QObject &links; // parent of the links, which go with it at exit
+    QObject &links; // parent of the links and attempts, which go with it at exit
+    Fizyr::RpcServer *server = nullptr;
+    std::deque<Attempt> attempts;
     int connections = 0;
 };
 
-void targetConnected(ProxyState &state, RpcPeer *target)
+// Pairs the finished attempts at the head of the queue with their clients.
+void settle(ProxyState &state)
 {
-    RpcPeer *client = state.server.nextPendingConnection();
-    if (!client) {
-        target->deleteLater();
-        return;
+    while (!state.attempts.empty() && state.attempts.front().status != Attempt::Connecting) {
+        const Attempt attempt = state.attempts.front();
+        state.attempts.pop_front();
+        RpcPeer *client = state.server->nextPendingConnection();
+        RpcPeer *target = attempt.target;
+        if (attempt.status == Attempt::Failed && target) {
+            printError(state.settings.command,
+                       connectErrorText(*target, state.settings.targetAddress));
+        }
+        if (attempt.status == Attempt::Failed || !target || !client) {
+            if (target) {
+                target->abort();
+                target->deleteLater(); // (its own signal may be running)
+            }
+            // Turn away the connection that waited for this one.
+            if (client) {
+                client->abort();
+                client->deleteLater();
+            }
+            continue;
+        }
+        const int number = ++state.connections;
+        printConnected(state.settings, number, client);
+        new Link(state.settings, number, client, target, &state.links);
     }
-    const int number = ++state.connections;
-    printConnected(state.settings, number, client);
-    new Link(state.settings, number, client, target, &state.links);
 }
 
-void targetFailed(ProxyState &state, RpcPeer *target)
+void startAttempt(ProxyState &state)
 {
-    printError(state.settings.command, connectErrorText(*target, state.settings.targetAddress));
-    target->deleteLater();
-    // Turn away the connection that waited for this one.
-    if (RpcPeer *client = state.server.nextPendingConnection()) {
-        client->abort();
-        client->deleteLater();
-    }
+    auto *target = new RpcPeer(&state.links);
+    state.attempts.push_back({target, Attempt::Connecting});
+    auto statusOf = [&state, target]() -> Attempt::Status * {
+        for (Attempt &attempt : state.attempts) {
+            if (attempt.target == target)
+                return &attempt.status;
+        }
+        return nullptr;
+    };
+    auto *setup = new QObject(target); // context of the two connections below
+    QObject::connect(target, &RpcPeer::connected, setup, [&state, setup, statusOf] {
+        delete setup;
+        if (Attempt::Status *status = statusOf())
+            *status = Attempt::Connected;
+        settle(state);
+    });
+    QObject::connect(target, &RpcPeer::errorOccurred, setup, [&state, target, setup, statusOf] {
+        // The library's contract: a failed attempt is unconnected by now.
+        if (target->state() != RpcPeer::UnconnectedState)
+            return;
+        delete setup;
+        if (Attempt::Status *status = statusOf())
+            *status = Attempt::Failed;
+        settle(state);
+    });
+    target->connectToServer(state.settings.targetAddress);
 }
 
 } // namespace
@@ -306,46 +377,14 @@ int runProxy(const QStringList &args)
         return commandLine.failure(error);
     const ProxySettings settings{commandLine.command(), *printer, targetAddress.toString()};
 
-    RpcServer server;
-    if (!server.listen(listenAddress.toString())) {
-        return commandLine.failure(
-                QStringLiteral("cannot listen on %1: %2")
-                        .arg(listenAddress.toString(), listenErrorText(server, listenAddress)));
-    }
-    // A new connection waits (unread) in the server until the connection to
-    // the target is up; then it is taken and the two are linked.
     QObject links;
-    ProxyState state{settings, server, links};
-    QObject::connect(&server, &RpcServer::newConnection, &server, [&state] {
-        auto *target = new RpcPeer(&state.server);
-        auto *setup = new QObject(target); // context of the two connections below
-        QObject::connect(target, &RpcPeer::connected, setup, [&state, target, setup] {
-            ProxyState &s = state; // (the captures go with setup)
-            RpcPeer *t = target;
-            delete setup;
-            targetConnected(s, t);
-        });
-        QObject::connect(target, &RpcPeer::errorOccurred, setup, [&state, target, setup] {
-            if (target->state() != RpcPeer::UnconnectedState)
-                return;
-            ProxyState &s = state;
-            RpcPeer *t = target;
-            delete setup;
-            targetFailed(s, t);
-        });
-        target->connectToServer(state.settings.targetAddress);
-    });
-    QObject::connect(&server, &RpcServer::errorOccurred, &server, [&] {
-        printError(settings.command, QStringLiteral("accept failed: ") + server.errorString());
-    });
-    onTerminationSignal([](int) { QCoreApplication::quit(); });
-    settings.printer.event(QStringLiteral("listening on ") + server.serverAddress().toString(),
-                           {{QStringLiteral("type"), QStringLiteral("listening")},
-                            {QStringLiteral("address"), server.serverAddress().toString()},
-                            {QStringLiteral("target"), settings.targetAddress}});
-    QCoreApplication::exec();
-    server.close();
-    return ExitSuccess;
+    ProxyState state{settings, links, nullptr, {}, 0};
+    return runServerLoop(commandLine, settings.printer, listenAddress,
+                         {{QStringLiteral("target"), settings.targetAddress}},
+                         [&state](RpcServer &server) {
+                             state.server = &server;
+                             startAttempt(state);
+                         });
 }
 
 } // namespace Tool

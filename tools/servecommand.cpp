@@ -3,14 +3,15 @@
 
 // fizyr-rpc serve ADDRESS  and  fizyr-rpc listen ADDRESS
 
+#include "commandline.h"
 #include "commands.h"
-#include "toolcommon.h"
+#include "connection.h"
+#include "output.h"
+#include "serverloop.h"
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
 #include <FizyrRpcQt/RpcServer>
-
-#include <QtCore/QCoreApplication>
 
 #include <memory>
 
@@ -120,7 +121,13 @@ void handleConnection(const ServerSettings &settings, RpcPeer *peer, int connect
         peer->deleteLater();
     });
     QObject::connect(peer, &RpcPeer::errorOccurred, peer, [&settings, peer, label](RpcError e) {
-        if (e != RpcError::RemoteClosed)
+        if (e == RpcError::RemoteClosed)
+            return; // an ordinary end: "disconnected" follows
+        // The library's contract: state() tells whether the connection
+        // survived the error (a warning) or is closing because of it.
+        if (connectionSurvived(*peer))
+            printWarning(settings.command, label + QLatin1Char(' ') + peer->errorString());
+        else
             printError(settings.command, label + QLatin1Char(' ') + peer->errorString());
     });
     QObject::connect(peer, &RpcPeer::streamReceived, peer,
@@ -210,27 +217,11 @@ int runServer(Mode mode, const QStringList &args)
     if (!address.isValid())
         return commandLine.failure(error);
 
-    RpcServer server;
-    if (!server.listen(address.toString())) {
-        return commandLine.failure(
-                QStringLiteral("cannot listen on %1: %2")
-                        .arg(address.toString(), listenErrorText(server, address)));
-    }
     int connections = 0;
-    QObject::connect(&server, &RpcServer::newConnection, &server, [&] {
+    return runServerLoop(commandLine, settings.printer, address, {}, [&](RpcServer &server) {
         while (RpcPeer *peer = server.nextPendingConnection())
             handleConnection(settings, peer, ++connections);
     });
-    QObject::connect(&server, &RpcServer::errorOccurred, &server, [&] {
-        printError(settings.command, QStringLiteral("accept failed: ") + server.errorString());
-    });
-    onTerminationSignal([](int) { QCoreApplication::quit(); });
-    settings.printer.event(QStringLiteral("listening on ") + server.serverAddress().toString(),
-                           {{QStringLiteral("type"), QStringLiteral("listening")},
-                            {QStringLiteral("address"), server.serverAddress().toString()}});
-    QCoreApplication::exec();
-    server.close();
-    return ExitSuccess;
 }
 
 } // namespace

@@ -3,8 +3,11 @@
 
 // fizyr-rpc stream ADDRESS SERVICE [BODY]
 
+#include "bodyinput.h"
+#include "commandline.h"
 #include "commands.h"
-#include "toolcommon.h"
+#include "connection.h"
+#include "output.h"
 
 #include <FizyrRpcQt/RpcPeer>
 
@@ -48,12 +51,18 @@ int runStream(const QStringList &args)
     const QDeadlineTimer deadline(*timeout < 0 ? QDeadlineTimer(QDeadlineTimer::Forever)
                                                : QDeadlineTimer(*timeout));
     RpcPeer peer;
-    if (!connectPeer(peer, message->address.toString(), remainingMsecs(deadline), &error))
+    if (!connectPeer(peer, message->address, remainingMsecs(deadline), &error))
         return commandLine.failure(error);
-    QString peerError;
+    // Errors the connection survives are warnings; one that closes it
+    // before the message is written is the failure.
+    QString connectionError;
     QObject::connect(&peer, &RpcPeer::errorOccurred, &peer, [&](RpcError e) {
-        if (e != RpcError::RemoteClosed && peerError.isEmpty())
-            peerError = peer.errorString();
+        if (e == RpcError::RemoteClosed)
+            return;
+        if (connectionSurvived(peer))
+            commandLine.warning(peer.errorString());
+        else if (connectionError.isEmpty())
+            connectionError = QStringLiteral("connection error: ") + peer.errorString();
     });
     if (!peer.sendStream(message->serviceId, message->body, message->fileDescriptors))
         return commandLine.failure(QStringLiteral("cannot send the message: ")
@@ -62,8 +71,8 @@ int runStream(const QStringList &args)
     peer.disconnectFromServer();
     if (!peer.waitForDisconnected(remainingMsecs(deadline)))
         return commandLine.failure(QStringLiteral("timed out writing the message"));
-    if (!peerError.isEmpty())
-        return commandLine.failure(peerError);
+    if (!connectionError.isEmpty())
+        return commandLine.failure(connectionError);
     return ExitSuccess;
 }
 

@@ -20,6 +20,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDeadlineTimer>
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -38,6 +39,8 @@
 
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
+#include <poll.h>
 #include <functional>
 #include <memory>
 #include <sys/mman.h>
@@ -76,11 +79,12 @@ struct Result
 
 // Runs the tool to its end while this process's event loop keeps running,
 // so servers in this process can answer it.
-Result run(const QStringList &args, const QByteArray &input = QByteArray())
+Result runProgram(const QString &program, const QStringList &args,
+                  const QByteArray &input = QByteArray())
 {
     QProcess process;
     QSignalSpy finishedSpy(&process, &QProcess::finished);
-    process.start(toolPath(), args);
+    process.start(program, args);
     Result result;
     if (!process.waitForStarted(Timeout))
         return result;
@@ -99,6 +103,11 @@ Result run(const QStringList &args, const QByteArray &input = QByteArray())
     result.out = process.readAllStandardOutput();
     result.err = process.readAllStandardError();
     return result;
+}
+
+Result run(const QStringList &args, const QByteArray &input = QByteArray())
+{
+    return runProgram(toolPath(), args, input);
 }
 
 QString describe(const Result &result)
@@ -132,6 +141,32 @@ QList<QJsonObject> ofType(const QList<QJsonObject> &objects, const QString &type
             result.append(object);
     }
     return result;
+}
+
+// The first character in output that a terminal would act on (C0 controls
+// other than the newline that ends each line, DEL, C1 controls, U+2028,
+// U+2029, bidi formatting characters), as "U+XXXX"; empty if there is none.
+QString unsafeCharacter(const QByteArray &output)
+{
+    for (const QChar c : QString::fromUtf8(output)) {
+        const char16_t u = c.unicode();
+        if (u == u'\n')
+            continue;
+        if (u < 0x20 || (u >= 0x7f && u <= 0x9f) || u == 0x2028 || u == 0x2029 || u == 0x061c
+            || u == 0x200e || u == 0x200f || (u >= 0x202a && u <= 0x202e)
+            || (u >= 0x2066 && u <= 0x2069)) {
+            return QStringLiteral("U+%1").arg(uint(u), 4, 16, QLatin1Char('0'));
+        }
+    }
+    return QString();
+}
+
+// The number of open descriptors of process pid.
+int openFdCount(qint64 pid)
+{
+    return int(QDir(QStringLiteral("/proc/%1/fd").arg(pid))
+                       .entryList(QDir::Files | QDir::System)
+                       .size());
 }
 
 // A long-running tool process: serve, listen or proxy.
@@ -228,6 +263,8 @@ QByteArray readFd(int fd)
 //   5  closes the connection
 //   6  answers with the contents of the received file descriptors, and
 //      sends the descriptors back with the response
+//   7  error response whose text is the request body
+// Accepted connections and their ends are recorded too (peers).
 // Streams are recorded and answered with a stream "echo:" + body, kind + 100.
 class TestServer
 {
@@ -264,12 +301,24 @@ public:
     QList<RpcMessage> streams;
     QList<QPointer<RpcPeer>> peers;
     QList<QPointer<RpcRequest>> unanswered;
+
+    // Accepted connections that are still open.
+    int connectedPeers() const
+    {
+        int count = 0;
+        for (const QPointer<RpcPeer> &peer : peers)
+            count += peer && peer->state() == RpcPeer::ConnectedState ? 1 : 0;
+        return count;
+    }
     QByteArray fdContent;
 
 private:
     void accept(RpcPeer *peer)
     {
         peers.append(peer);
+        Q_EMIT events.changed();
+        QObject::connect(peer, &RpcPeer::disconnected, &events,
+                         [this] { Q_EMIT events.changed(); });
         peer->setAutoDeleteRequests(true);
         QObject::connect(peer, &RpcPeer::streamReceived, peer,
                          [this, peer](const RpcMessage &message) {
@@ -320,19 +369,34 @@ private:
             request->sendResponse(0, content, request->requestMessage().fileDescriptors());
             break;
         }
+        case 7:
+            request->sendErrorResponse(QString::fromUtf8(request->body()));
+            break;
         default:
             request->sendErrorResponse(QStringLiteral("no such service"));
         }
     }
 };
 
-// A server that bypasses the library: it answers the first bytes of each
-// connection with a message of type 7 (which does not exist), header only.
+// A server that bypasses the library: it answers the first request on each
+// connection with a scripted sequence of messages, written as raw frames.
 // On a stream the frame has its little-endian length prefix; on seqpacket
 // it is one datagram in native byte order.
 class RawServer
 {
 public:
+    enum Script {
+        // A message of type 7 (which does not exist), header only, then the
+        // response: a fatal protocol error on a stream, a dropped datagram
+        // on seqpacket.
+        BadType,
+        // A responder update for a request id that is not open (a protocol
+        // error every transport survives), then the response.
+        StrayUpdate,
+    };
+
+    explicit RawServer(Script script = BadType) : m_script(script) { }
+
     ~RawServer()
     {
         m_context.reset(); // the notifiers, before their descriptors
@@ -387,18 +451,30 @@ public:
             QObject::connect(reader, &QSocketNotifier::activated, m_context.get(),
                              [this, fd, reader] {
                                  char buffer[65536];
-                                 if (::recv(fd, buffer, sizeof(buffer), 0) <= 0) {
+                                 const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+                                 if (n <= 0) {
                                      reader->setEnabled(false); // closed
                                      return;
                                  }
-                                 if (reader->property("answered").toBool())
+                                 if (reader->property("answered").toBool() || n < 12)
                                      return;
                                  reader->setProperty("answered", true);
-                                 const quint32 header[3] = {7, 0, 0};
-                                 if (::send(fd, header, sizeof(header), MSG_NOSIGNAL)
-                                     == qsizetype(sizeof(header))) {
-                                     ++answered;
+                                 quint32 requestId;
+                                 std::memcpy(&requestId, buffer + 4, sizeof(requestId));
+                                 bool sent = true;
+                                 for (const Message &message : messages(requestId)) {
+                                     QByteArray datagram(12, '\0');
+                                     std::memcpy(datagram.data(), &message.type, 4);
+                                     std::memcpy(datagram.data() + 4, &message.requestId, 4);
+                                     std::memcpy(datagram.data() + 8, &message.serviceId, 4);
+                                     datagram += message.body;
+                                     sent = sent
+                                             && ::send(fd, datagram.constData(),
+                                                       size_t(datagram.size()), MSG_NOSIGNAL)
+                                                     == datagram.size();
                                  }
+                                 if (sent)
+                                     ++answered;
                              });
         });
         return true;
@@ -406,25 +482,51 @@ public:
 
     QString address() const { return m_address; }
 
-    int answered = 0; // connections that got the bad message
+    int answered = 0; // connections that got the scripted messages
 
 private:
+    struct Message
+    {
+        quint32 type;
+        quint32 requestId;
+        qint32 serviceId;
+        QByteArray body;
+    };
+
+    QList<Message> messages(quint32 requestId) const
+    {
+        if (m_script == BadType)
+            return {{7, 0, 0, {}}, {1, requestId, 0, "late"}};
+        return {{3, requestId + 1000, 5, "stray"}, {1, requestId, 0, "done"}};
+    }
+
     template<typename Socket>
     void answerOnRead(Socket *socket)
     {
         QObject::connect(socket, &Socket::readyRead, socket, [this, socket] {
-            socket->readAll();
-            if (socket->property("answered").toBool())
+            if (socket->property("answered").toBool()) {
+                socket->readAll();
                 return;
+            }
+            if (socket->bytesAvailable() < 12)
+                return; // length prefix and the first two header words
+            const QByteArray start = socket->read(12);
+            socket->readAll();
             socket->setProperty("answered", true);
-            QByteArray frame(16, '\0');
-            qToLittleEndian<quint32>(12, frame.data()); // length: header only
-            qToLittleEndian<quint32>(7, frame.data() + 4); // message type 7
-            socket->write(frame);
+            for (const Message &message :
+                 messages(qFromLittleEndian<quint32>(start.constData() + 8))) {
+                QByteArray frame(16, '\0');
+                qToLittleEndian<quint32>(quint32(12 + message.body.size()), frame.data());
+                qToLittleEndian<quint32>(message.type, frame.data() + 4);
+                qToLittleEndian<quint32>(message.requestId, frame.data() + 8);
+                qToLittleEndian<qint32>(message.serviceId, frame.data() + 12);
+                socket->write(frame + message.body);
+            }
             ++answered;
         });
     }
 
+    Script m_script;
     QTcpServer m_tcp;
     QLocalServer m_local;
     std::unique_ptr<QObject> m_context = std::make_unique<QObject>();
@@ -500,6 +602,12 @@ private Q_SLOTS:
     void callConnectionLost();
     void callProtocolError_data() { addTransportRows(); }
     void callProtocolError();
+    void callSurvivesProtocolError_data() { addTransportRows(); }
+    void callSurvivesProtocolError();
+    void callHostileTexts_data();
+    void callHostileTexts();
+    void callStdinLimit_data() { addTransportRows(); }
+    void callStdinLimit();
     void callFileDescriptors_data() { addSeqpacketRow(); }
     void callFileDescriptors();
 
@@ -532,6 +640,11 @@ private Q_SLOTS:
     void proxyFileDescriptors();
     void proxyTargetDown_data() { addTransportRows(); }
     void proxyTargetDown();
+    void proxyClientClosesEarly_data() { addTransportRows(); }
+    void proxyClientClosesEarly();
+
+    void benchWrongEchoSize_data() { addTransportRows(); }
+    void benchWrongEchoSize();
 
 private:
     static void addTransportRows() { RpcTestSupport::addTransportRows(); }
@@ -637,6 +750,17 @@ void tst_Tool::usageErrors_data()
     QTest::newRow("bad timeout") << QStringList{QStringLiteral("call"), server, QStringLiteral("1"),
                                                 QStringLiteral("--timeout"), QStringLiteral("soon")}
                                  << QByteArray("invalid --timeout");
+    for (const char *value : {"nan", "-nan", "inf", "infinity", "-1", "1e12", "2073601"}) {
+        QTest::addRow("timeout %s", value)
+                << QStringList{QStringLiteral("call"), server, QStringLiteral("1"),
+                               QStringLiteral("--timeout=") + QLatin1String(value)}
+                << QByteArray("invalid --timeout \"") + value
+                        + "\": expected a number of seconds from 0 (no limit) to 2073600";
+    }
+    QTest::newRow("stream timeout nan")
+            << QStringList{QStringLiteral("stream"), server, QStringLiteral("1"),
+                           QStringLiteral("-t"), QStringLiteral("nan")}
+            << QByteArray("invalid --timeout \"nan\"");
     QTest::newRow("unreadable file")
             << QStringList{QStringLiteral("call"), server, QStringLiteral("1"),
                            QStringLiteral("--file"), QStringLiteral("/nonexistent/body")}
@@ -693,16 +817,14 @@ void tst_Tool::usageErrors_data()
             << QByteArray("negative numbers go after \"--\"");
     QTest::newRow("serve no such directory")
             << QStringList{QStringLiteral("serve"), QStringLiteral("unix:/nonexistent/dir/s")}
-            << QByteArray("cannot listen on unix:/nonexistent/dir/s: no such directory "
-                          "/nonexistent/dir");
+            << QByteArray("(no such directory /nonexistent/dir)");
     QTest::newRow("serve seqpacket no such directory")
             << QStringList{QStringLiteral("serve"), QStringLiteral("seqpacket:/nonexistent/dir/s")}
-            << QByteArray("cannot listen on seqpacket:/nonexistent/dir/s: no such directory "
-                          "/nonexistent/dir");
+            << QByteArray("(no such directory /nonexistent/dir)");
     QTest::newRow("proxy cannot listen")
             << QStringList{QStringLiteral("proxy"), QStringLiteral("seqpacket:/nonexistent/dir/s"),
                            server}
-            << QByteArray("cannot listen on seqpacket:/nonexistent/dir/s: no such directory");
+            << QByteArray("cannot listen on seqpacket:/nonexistent/dir/s: ");
     QTest::newRow("proxy bad target")
             << QStringList{QStringLiteral("proxy"), QStringLiteral("tcp://127.0.0.1:0"),
                            QStringLiteral("nowhere")}
@@ -876,15 +998,42 @@ void tst_Tool::callBodyFromStdinAndFile()
     QVERIFY2(result.out.contains("9 bytes: hex 706f6e67 3ac29b32 4a"), result.out.constData());
     QCOMPARE(server->requests.size(), 5);
 
-    // A body over the transport's limit is refused before anything is sent.
+    // A body over the transport's limit is refused before anything is sent:
+    // from stdin (read no further than the limit), from a file, as BODY (the
+    // library refuses it).
+    const qint64 limit = scheme() == QLatin1String("seqpacket") ? 4096 : 8192;
+    const QByteArray tooLarge(limit + 1, 'b');
     result = run(
             {QStringLiteral("call"), server->address(), QStringLiteral("1"), QStringLiteral("-")},
-            QByteArray(9000, 'b'));
+            tooLarge);
+    QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
+    QCOMPARE(result.err,
+             "fizyr-rpc call: cannot send the body from stdin: more than "
+                     + QByteArray::number(limit) + " bytes, the body limit of this transport\n");
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(tooLarge);
+    }
+    result = run({QStringLiteral("call"), server->address(), QStringLiteral("1"),
+                  QStringLiteral("--file"), path});
+    QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
+    QVERIFY2(result.err.startsWith("fizyr-rpc call: cannot send the body from \"" + path.toUtf8()
+                                   + "\": more than "),
+             result.err.constData());
+    // Exactly at the limit: sent.
+    result = run(
+            {QStringLiteral("call"), server->address(), QStringLiteral("7"), QStringLiteral("-")},
+            QByteArray(limit, 'c'));
+    QVERIFY2(result.finished && result.exitCode == 1, qPrintable(describe(result)));
+    QCOMPARE(server->requests.size(), 6);
+    result = run({QStringLiteral("call"), server->address(), QStringLiteral("1"),
+                  QString::fromLatin1(tooLarge)});
     QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
     QVERIFY2(result.err.startsWith("fizyr-rpc call: cannot send the request: "),
              result.err.constData());
     QCOMPARE(result.err.count('\n'), 1);
-    QCOMPARE(server->requests.size(), 5);
+    QCOMPARE(server->requests.size(), 6);
 }
 
 // Requester updates reach the server in order; the responder updates and the
@@ -936,21 +1085,224 @@ void tst_Tool::callConnectionLost()
     QVERIFY(result.out.isEmpty());
 }
 
-// A server that answers the first bytes it receives with a message of type
-// 7, which does not exist: a protocol error, exit code 2. (A stream
-// transport cannot resync after it; on seqpacket the datagram is dropped and
-// reported, and call gives up on the first protocol error either way.)
+// A server that answers the request with a message of type 7, which does not
+// exist, then with the response. A stream transport cannot resync after it:
+// the connection closes, the call fails with one line and exit code 2. On
+// seqpacket the datagram is dropped and the connection survives: a warning,
+// then the response (exit code 0).
 void tst_Tool::callProtocolError()
 {
-    RawServer raw;
+    RawServer raw(RawServer::BadType);
     QVERIFY(raw.listen(address(QStringLiteral("raw"))));
     const Result result = run({QStringLiteral("call"), raw.address(), QStringLiteral("1")});
-    QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
-    QVERIFY2(result.err.startsWith("fizyr-rpc call: protocol error: "), result.err.constData());
-    QVERIFY2(result.err.contains("invalid message type"), result.err.constData());
-    QCOMPARE(result.err.count('\n'), 1);
-    QVERIFY(result.out.isEmpty());
     QCOMPARE(raw.answered, 1);
+    QVERIFY2(result.err.count('\n') == 1, qPrintable(describe(result)));
+    QVERIFY2(result.err.contains("invalid message type"), qPrintable(describe(result)));
+    if (scheme() == QLatin1String("seqpacket")) {
+        QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+        QVERIFY2(result.err.startsWith("fizyr-rpc call: warning: "), result.err.constData());
+        QVERIFY2(result.out.startsWith("response #") && result.out.endsWith(": \"late\"\n"),
+                 result.out.constData());
+    } else {
+        QVERIFY2(result.finished && result.exitCode == 2, qPrintable(describe(result)));
+        QVERIFY2(result.err.startsWith("fizyr-rpc call: connection error: "),
+                 result.err.constData());
+        QVERIFY(result.out.isEmpty());
+    }
+}
+
+// An update for a request id that is not open: the library reports it and
+// the connection survives. call prints a warning and goes on; the exit code
+// follows the response (issue 11, bug 4: it printed the response, then
+// exited with 2).
+void tst_Tool::callSurvivesProtocolError()
+{
+    RawServer raw(RawServer::StrayUpdate);
+    QVERIFY(raw.listen(address(QStringLiteral("raw"))));
+    for (const QString &format : {QStringLiteral("--preview=200"), QStringLiteral("--json")}) {
+        const Result result = run({QStringLiteral("call"), raw.address(), QStringLiteral("1"),
+                                   QStringLiteral("ping"), format});
+        QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+        QVERIFY2(result.err.startsWith("fizyr-rpc call: warning: ")
+                         && result.err.contains("unknown request id"),
+                 result.err.constData());
+        QCOMPARE(result.err.count('\n'), 1);
+        QCOMPARE(result.out.count('\n'), 1);
+        if (format == QLatin1String("--json")) {
+            const QList<QJsonObject> objects = jsonLines(result.out);
+            QCOMPARE(objects.size(), 1);
+            QCOMPARE(objects.first().value(QStringLiteral("body")).toString(),
+                     QStringLiteral("done"));
+        } else {
+            QVERIFY2(result.out.startsWith("response #")
+                             && result.out.endsWith(" service 0, 4 bytes: \"done\"\n"),
+                     result.out.constData());
+        }
+    }
+    QCOMPARE(raw.answered, 2);
+}
+
+// Texts from the other side that would drive a terminal: an error
+// response's text on stderr, the same in --json, and a body in human and
+// JSON output. Everything comes out escaped, one line per failure, and
+// --json keeps the exact text.
+void tst_Tool::callHostileTexts_data()
+{
+    QTest::addColumn<QString>("scheme");
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("escaped"); // as stderr shows it
+    const struct
+    {
+        const char *name;
+        QByteArray text;
+        QByteArray escaped;
+    } texts[] = {
+            {"newline forges a line", "broken\nfizyr-rpc call: forged",
+             "broken\\nfizyr-rpc call: forged"},
+            {"carriage return", "ok\rfizyr-rpc call: overwritten",
+             "ok\\rfizyr-rpc call: overwritten"},
+            {"OSC sets the title", "\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"},
+            {"CSI clears the screen", "\x1b[2J\x1b[H", "\\x1b[2J\\x1b[H"},
+            {"C1 CSI",
+             "\xc2\x9b"
+             "2J",
+             "\\x9b2J"},
+            {"DEL",
+             "a\x7f"
+             "b",
+             "a\\x7fb"},
+            {"NUL, bell and tab", QByteArray("a\0b\x07\tc", 6), "a\\x00b\\x07\\tc"},
+            {"line separator",
+             "a\xe2\x80\xa8"
+             "b",
+             "a\\u2028b"},
+            {"paragraph separator",
+             "a\xe2\x80\xa9"
+             "b",
+             "a\\u2029b"},
+            {"right-to-left override",
+             "\xe2\x80\xae"
+             "txt.exe",
+             "\\u202etxt.exe"},
+            {"bidi isolate",
+             "\xe2\x81\xa6"
+             "x\xe2\x81\xa9",
+             "\\u2066x\\u2069"},
+            {"harmless text", "caf\xc3\xa9 \\ \"quoted\"", "caf\xc3\xa9 \\ \"quoted\""},
+    };
+    for (const char *scheme : {"tcp", "unix", "seqpacket"}) {
+        for (const auto &text : texts) {
+            QTest::addRow("%s: %s", scheme, text.name)
+                    << QString::fromLatin1(scheme) << text.text << text.escaped;
+        }
+    }
+}
+
+void tst_Tool::callHostileTexts()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, escaped);
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+
+    // The error response's text on stderr: one line, escaped.
+    Result result = run(
+            {QStringLiteral("call"), server->address(), QStringLiteral("7"), QStringLiteral("-")},
+            text);
+    QVERIFY2(result.finished && result.exitCode == 1, qPrintable(describe(result)));
+    QCOMPARE(result.err, "fizyr-rpc call: error response: " + escaped + '\n');
+    QVERIFY2(unsafeCharacter(result.out).isEmpty(), result.out.constData());
+    QCOMPARE(result.out.count('\n'), 1);
+
+    // --json: the exact text, with nothing a terminal acts on in the line.
+    result = run({QStringLiteral("call"), server->address(), QStringLiteral("7"),
+                  QStringLiteral("-"), QStringLiteral("--json")},
+                 text);
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.err, "fizyr-rpc call: error response: " + escaped + '\n');
+    QVERIFY2(unsafeCharacter(result.out).isEmpty(), qPrintable(unsafeCharacter(result.out)));
+    QList<QJsonObject> objects = jsonLines(result.out);
+    QCOMPARE(objects.size(), 1);
+    QCOMPARE(objects.first().value(QStringLiteral("error")).toString(), QString::fromUtf8(text));
+
+    // A body, as text or hex, in human output and JSON.
+    result = run(
+            {QStringLiteral("call"), server->address(), QStringLiteral("1"), QStringLiteral("-")},
+            text);
+    QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+    QVERIFY2(unsafeCharacter(result.out).isEmpty(), qPrintable(unsafeCharacter(result.out)));
+    QCOMPARE(result.out.count('\n'), 2); // the update and the response
+    result = run({QStringLiteral("call"), server->address(), QStringLiteral("1"),
+                  QStringLiteral("-"), QStringLiteral("--json")},
+                 text);
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(unsafeCharacter(result.out).isEmpty(), qPrintable(unsafeCharacter(result.out)));
+    objects = jsonLines(result.out);
+    QCOMPARE(objects.size(), 2);
+    QCOMPARE(objects.last().value(QStringLiteral("body")).toString(),
+             QStringLiteral("pong:") + QString::fromUtf8(text));
+}
+
+// An endless stdin is read no further than the transport's body limit (plus
+// one byte): the call fails at once instead of reading everything first
+// (issue 12, item 10: 300 MB were read for a 4 KiB limit).
+void tst_Tool::callStdinLimit()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    int pipeFds[2];
+    QVERIFY(::pipe2(pipeFds, O_CLOEXEC) == 0);
+    auto closeFds = qScopeGuard([&] {
+        for (const int fd : pipeFds) {
+            if (fd >= 0)
+                ::close(fd);
+        }
+    });
+    // Writes to the pipe fail with EPIPE instead of killing this process
+    // once the tool has exited.
+    struct sigaction ignore = {};
+    ignore.sa_handler = SIG_IGN;
+    struct sigaction previous = {};
+    QVERIFY(::sigaction(SIGPIPE, &ignore, &previous) == 0);
+    auto restore = qScopeGuard([&] { ::sigaction(SIGPIPE, &previous, nullptr); });
+
+    QProcess process;
+    process.setStandardInputFile(QStringLiteral("/proc/%1/fd/%2")
+                                         .arg(QCoreApplication::applicationPid())
+                                         .arg(pipeFds[0]));
+    process.start(
+            toolPath(),
+            {QStringLiteral("call"), server->address(), QStringLiteral("1"), QStringLiteral("-")});
+    QVERIFY(process.waitForStarted(Timeout));
+    ::close(pipeFds[0]); // the tool holds the only read end now
+    pipeFds[0] = -1;
+    QVERIFY(::fcntl(pipeFds[1], F_SETFL, O_NONBLOCK) == 0);
+
+    // Offer 64 MiB; count what the tool took before it closed its end.
+    constexpr qint64 offered = 64 * 1024 * 1024;
+    const QByteArray chunk(64 * 1024, 'z');
+    qint64 written = 0;
+    while (written < offered) {
+        const ssize_t n = ::write(pipeFds[1], chunk.constData(), size_t(chunk.size()));
+        if (n > 0) {
+            written += n;
+            continue;
+        }
+        if (n < 0 && errno == EPIPE)
+            break; // the tool is gone
+        QVERIFY2(n < 0 && errno == EAGAIN, std::strerror(errno));
+        pollfd writable = {pipeFds[1], POLLOUT, 0};
+        QVERIFY2(::poll(&writable, 1, Timeout) == 1, "the tool neither reads nor exits");
+    }
+    ::close(pipeFds[1]);
+    pipeFds[1] = -1;
+    QVERIFY(process.waitForFinished(Timeout));
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY2(err.startsWith("fizyr-rpc call: cannot send the body from stdin: more than "), err);
+    // What the tool read (the limit plus one byte) and what the pipe holds.
+    QVERIFY2(written < 4 * 1024 * 1024, QByteArray::number(written));
+    QVERIFY(server->requests.isEmpty());
 }
 
 // --fd: the server reads the content through the received descriptors.
@@ -1494,6 +1846,68 @@ void tst_Tool::proxyTargetDown()
     QCOMPARE(proxy.stop(), 0);
     const QByteArray errors = proxy.errors();
     QCOMPARE(errors.count("fizyr-rpc proxy: cannot connect to " + target.toUtf8()), 2);
+}
+
+// Clients that connect and close at once, before the proxy's connection to
+// the target is up: each of those connections is closed again, and the
+// proxy is back to the descriptors it had (issue 12, item 8: 19 of 20 stayed
+// open).
+void tst_Tool::proxyClientClosesEarly()
+{
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    ToolProcess proxy;
+    QVERIFY(proxy.start(
+            {QStringLiteral("proxy"), address(QStringLiteral("proxy")), server->address()}));
+    const QString proxyAddress = proxy.listeningAddress();
+    QVERIFY(!proxyAddress.isEmpty());
+    const qint64 pid = proxy.process().processId();
+    const int before = openFdCount(pid);
+
+    constexpr int probes = 20;
+    for (int i = 0; i < probes; ++i) {
+        RpcPeer probe;
+        probe.connectToServer(proxyAddress);
+        QVERIFY(probe.waitForConnected(Timeout));
+        probe.abort();
+    }
+    // One connection to the target per probe, and every one closed again.
+    QVERIFY2(server->waitFor([&] {
+        return server->peers.size() == probes && server->connectedPeers() == 0;
+    }),
+             qPrintable(QStringLiteral("%1 connections to the target, %2 still open")
+                                .arg(server->peers.size())
+                                .arg(server->connectedPeers())));
+    QTRY_COMPARE_WITH_TIMEOUT(openFdCount(pid), before, Timeout);
+
+    // The proxy still works.
+    const Result result = run({QStringLiteral("call"), proxyAddress, QStringLiteral("1"),
+                               QStringLiteral("after"), QStringLiteral("--raw")});
+    QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+    QCOMPARE(result.out, QByteArray("pong:after"));
+    QCOMPARE(proxy.stop(), 0);
+}
+
+// fizyr-rpc-bench against a server whose echo has the wrong size (the test
+// server answers service 1 with "pong:" + body): a benchmark error with a
+// message and exit code 1, not an exception thrown out of a slot.
+void tst_Tool::benchWrongEchoSize()
+{
+#ifndef FIZYR_RPC_BENCH
+    QSKIP("built without fizyr-rpc-bench (FIZYRRPCQT_BUILD_BENCHMARKS=OFF)");
+#else
+    std::unique_ptr<TestServer> server = startServer();
+    QVERIFY(server);
+    const Result result
+            = runProgram(QStringLiteral(FIZYR_RPC_BENCH),
+                         {QStringLiteral("--connect"), server->address(), QStringLiteral("--quick"),
+                          QStringLiteral("--scenarios"), QStringLiteral("rtt"),
+                          QStringLiteral("--size"), QStringLiteral("16")});
+    QVERIFY2(result.finished && result.exitCode == 1, qPrintable(describe(result)));
+    QCOMPARE(result.err,
+             QByteArray("fizyr-rpc-bench: echo size mismatch: sent 16 bytes, got 21 back\n"));
+    QVERIFY(!server->requests.isEmpty());
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_Tool)

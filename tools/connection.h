@@ -1,0 +1,50 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+// Addresses and connections: parsing an address, connecting a peer, the
+// one-line reasons for failures, who is on the other end, and whether an
+// error left the connection up.
+
+#ifndef FIZYRRPC_CONNECTION_H
+#define FIZYRRPC_CONNECTION_H
+
+#include <FizyrRpcQt/RpcAddress>
+#include <FizyrRpcQt/RpcPeer>
+#include <FizyrRpcQt/RpcServer>
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QString>
+
+namespace Tool {
+
+// Checks an address string; returns an invalid address and sets errorText
+// with a one-line reason if it cannot be used.
+Fizyr::RpcAddress parseAddress(const QString &text, QString *errorText);
+
+// Connects peer to address within msecs (-1: no limit); on failure returns
+// false and sets errorText.
+bool connectPeer(Fizyr::RpcPeer &peer, const Fizyr::RpcAddress &address, int msecs,
+                 QString *errorText);
+
+// "cannot connect to ADDRESS: " and the peer's error string, as the library
+// wrote it.
+QString connectErrorText(const Fizyr::RpcPeer &peer, const QString &address);
+
+// "cannot listen on ADDRESS: " and the server's error string, as the
+// library wrote it, with a hint for the two usual causes on Unix sockets (a
+// missing directory, a path too long).
+QString listenErrorText(const Fizyr::RpcServer &server, const Fizyr::RpcAddress &address);
+
+// Only in a slot connected to RpcPeer::errorOccurred(): true if the
+// connection survived the error (a warning), false if it is closing or
+// closed (the library's contract: state() tells).
+bool connectionSurvived(const Fizyr::RpcPeer &peer);
+
+// Who is on the other end of an accepted connection: appends " from
+// HOST:PORT" (TCP) and " (pid P, uid U)" (Unix sockets) to line, and the
+// same as "peer", "pid" and "uid" to json.
+void describeRemote(const Fizyr::RpcPeer *peer, QString *line, QJsonObject *json);
+
+} // namespace Tool
+
+#endif // FIZYRRPC_CONNECTION_H
