@@ -3,24 +3,129 @@
 
 #include "rpcaddress.h"
 
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qdebug.h>
+#include <QtCore/qhashfunctions.h>
+#include <QtCore/qurl.h>
+#include <QtNetwork/qabstractsocket.h>
+#include <QtNetwork/qhostaddress.h>
 
 namespace Fizyr {
+
+class RpcAddressPrivate : public QSharedData
+{
+public:
+    RpcAddress::Transport transport = RpcAddress::Invalid;
+    quint16 port = 0;
+    QString host;
+    QString path;
+};
+
+} // namespace Fizyr
+
+QT_DEFINE_QSDP_SPECIALIZATION_DTOR(Fizyr::RpcAddressPrivate)
+
+namespace Fizyr {
+
+namespace {
+
+// Translation context "Fizyr::RpcAddress" for the parser's messages.
+struct AddressText
+{
+    Q_DECLARE_TR_FUNCTIONS(Fizyr::RpcAddress)
+};
+
+QString expectedForms()
+{
+    return AddressText::tr("expected tcp://host:port, unix:/path or seqpacket:/path");
+}
+
+// Returns the host as QUrl normalizes it (lower case, canonical IPv6 and
+// IPv4 forms), or a null string if QUrl does not take it as a host.
+QString normalizedHost(const QString &host)
+{
+    QUrl url;
+    url.setHost(host, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty())
+        return QString();
+    return url.host();
+}
+
+bool isAllAsciiDigits(QStringView text)
+{
+    for (const QChar c : text) {
+        if (c < QLatin1Char('0') || c > QLatin1Char('9'))
+            return false;
+    }
+    return !text.isEmpty();
+}
+
+} // namespace
 
 /*!
     \class Fizyr::RpcAddress
     \inmodule FizyrRpcQt
     \brief Where to connect or listen: a transport plus a host and port or a path.
 
-    Addresses are written the same way everywhere (C++, QML and the
-    command-line tool):
+    RpcAddress is an implicitly shared value type; it can be used as a key
+    in QHash and QSet (see qHash()). Addresses are written the same way
+    everywhere (C++, QML and the command-line tool):
 
     \list
-    \li \c{tcp://host:port}: TCP; IPv6 hosts go in brackets (\c{tcp://[::1]:5000}).
-    \li \c{unix:/path/to/socket}: a Unix stream socket. A name without a
-        slash (\c{unix:name}) is a QLocalSocket server name.
-    \li \c{seqpacket:/path/to/socket}: a Unix seqpacket socket.
+    \li \c{tcp://host:port}: TCP. The host is a host name or an IPv4
+        address, or an IPv6 address in brackets (\c{tcp://[::1]:5000}).
+    \li \c{unix:/path/to/socket}: a Unix stream socket. A relative path
+        (\c{unix:name}) is a QLocalSocket server name, which QLocalSocket
+        looks up in its own directory.
+    \li \c{seqpacket:/path/to/socket}: a Unix seqpacket socket; a relative
+        path is relative to the working directory.
     \endlist
+
+    \section1 Accepted grammar
+
+    fromString() accepts exactly the following, after removing white space
+    at both ends; the scheme names are case-insensitive:
+
+    \code
+    address   = tcp / unix / seqpacket
+    tcp       = "tcp://" host ":" port
+    host      = name / IPv4-address / "[" IPv6-address "]"
+    port      = 1*DIGIT               ; 0 to 65535
+    unix      = "unix:" path
+    seqpacket = "seqpacket:" path
+    path      = absolute-path         ; "/run/app.sock"
+              / relative-path         ; "app.sock", not starting with "//"
+              / "//" absolute-path    ; URL spelling: "unix:///run/app.sock"
+    \endcode
+
+    Everything else is rejected with a message that says what was expected,
+    in particular:
+
+    \list
+    \li user information (\c{tcp://user@host:5}), a path, query or
+        fragment after a TCP port (\c{tcp://host:5/x}), a missing,
+        non-numeric or out-of-range port;
+    \li an IPv6 address without brackets (\c{tcp://a:b:5}): the last colon
+        would be ambiguous;
+    \li a host in a Unix address (\c{unix://tmp/x}, which is not the
+        relative path \c{tmp/x}: write \c{unix:tmp/x} or
+        \c{unix:///tmp/x});
+    \li an empty path (\c{unix:}), and any other scheme.
+    \endlist
+
+    Host names are case-insensitive and kept in the form QUrl gives them:
+    lower case, IPv6 addresses in their canonical form without brackets.
+    The path of a Unix address is taken literally in the string form: no
+    percent-decoding, and \c ? and \c # are part of the path.
+
+    \section1 URLs
+
+    toUrl() and fromUrl() convert to and from QUrl, for code that already
+    handles addresses as URLs. The URL has the same scheme; the path of a
+    Unix address is percent-encoded where a URL needs it. fromUrl() accepts
+    the same forms as fromString() and rejects URLs with user information,
+    a query or a fragment, a path on \c tcp, or a host on \c unix and
+    \c seqpacket.
 */
 
 /*!
@@ -32,29 +137,105 @@ namespace Fizyr {
 */
 
 /*!
-    \fn Fizyr::RpcAddress::RpcAddress()
+    \property Fizyr::RpcAddress::transport
+    \brief the transport, or Invalid.
+*/
+/*!
+    \property Fizyr::RpcAddress::host
+    \brief the host of a TCP address (without brackets for IPv6), or an empty string.
+*/
+/*!
+    \property Fizyr::RpcAddress::port
+    \brief the port of a TCP address, or 0.
+*/
+/*!
+    \property Fizyr::RpcAddress::path
+    \brief the socket path (or local server name) of a Unix address, or an empty string.
+*/
+/*!
+    \property Fizyr::RpcAddress::valid
+    \brief whether the address is valid (its transport is not Invalid).
+*/
+
+/*!
     Constructs an invalid address.
 */
+RpcAddress::RpcAddress() : d(new RpcAddressPrivate) { }
+
 /*!
-    \fn bool Fizyr::RpcAddress::isValid() const
+    Constructs a copy of \a other. The copy shares its data with \a other
+    until one of them is changed.
+*/
+RpcAddress::RpcAddress(const RpcAddress &other) = default;
+
+/*!
+    \fn Fizyr::RpcAddress::RpcAddress(Fizyr::RpcAddress &&other)
+    Move-constructs an address from \a other. \a other may only be assigned
+    to or destroyed afterwards.
+*/
+
+/*!
+    Assigns \a other to this address and returns a reference to it.
+*/
+RpcAddress &RpcAddress::operator=(const RpcAddress &other) = default;
+
+/*!
+    \fn Fizyr::RpcAddress &Fizyr::RpcAddress::operator=(Fizyr::RpcAddress &&other)
+    Move-assigns \a other to this address.
+*/
+
+/*!
+    Destroys the address.
+*/
+RpcAddress::~RpcAddress() = default;
+
+/*!
+    \fn void Fizyr::RpcAddress::swap(Fizyr::RpcAddress &other)
+    Swaps this address with \a other. This operation never fails.
+*/
+
+/*!
     Returns \c true unless the address is Invalid.
 */
+bool RpcAddress::isValid() const
+{
+    return d->transport != Invalid;
+}
+
 /*!
-    \fn Fizyr::RpcAddress::Transport Fizyr::RpcAddress::transport() const
     Returns the transport.
 */
+RpcAddress::Transport RpcAddress::transport() const
+{
+    return d->transport;
+}
+
 /*!
-    \fn QString Fizyr::RpcAddress::host() const
-    Returns the host of a TCP address (without brackets for IPv6), or an empty string.
+    Returns the host of a TCP address (without brackets for IPv6), or an
+    empty string.
 */
+QString RpcAddress::host() const
+{
+    return d->host;
+}
+
 /*!
-    \fn quint16 Fizyr::RpcAddress::port() const
     Returns the port of a TCP address, or 0.
 */
+quint16 RpcAddress::port() const
+{
+    return d->port;
+}
+
 /*!
-    \fn QString Fizyr::RpcAddress::path() const
-    Returns the socket path (or local server name) of a Unix address, or an empty string.
+    Returns the socket path (or local server name) of a Unix address, or an
+    empty string.
 */
+QString RpcAddress::path() const
+{
+    return d->path;
+}
+
 /*!
     \fn bool Fizyr::RpcAddress::operator==(const Fizyr::RpcAddress &lhs, const Fizyr::RpcAddress &rhs)
     Returns \c true if \a lhs and \a rhs name the same transport, host, port and path.
@@ -63,132 +244,352 @@ namespace Fizyr {
     \fn bool Fizyr::RpcAddress::operator!=(const Fizyr::RpcAddress &lhs, const Fizyr::RpcAddress &rhs)
     Returns \c true unless \a lhs and \a rhs are equal.
 */
+bool RpcAddress::equals(const RpcAddress &other) const
+{
+    return d == other.d
+            || (d->transport == other.d->transport && d->port == other.d->port
+                && d->host == other.d->host && d->path == other.d->path);
+}
 
 /*!
-    Parses \a address. Returns an invalid address if it cannot be parsed and
-    then stores the reason in \a errorString, if that is not null.
+    Parses \a address (see \l{Accepted grammar}). Returns an invalid address
+    if it is not one of the accepted forms and then stores the reason, which
+    says what was expected, in \a errorString, if that is not null.
 */
 RpcAddress RpcAddress::fromString(const QString &address, QString *errorString)
 {
-    auto fail = [&](const QString &why) {
+    const QString text = address.trimmed();
+    const auto fail = [&](const QString &why) {
         if (errorString)
             *errorString = why;
         return RpcAddress();
     };
 
-    const QString text = address.trimmed();
-    if (text.startsWith(QLatin1String("tcp://"))) {
-        const QString rest = text.mid(6);
-        QString host;
-        QString portText;
-        if (rest.startsWith(QLatin1Char('['))) {
-            const qsizetype close = rest.indexOf(QLatin1Char(']'));
-            if (close < 0 || rest.mid(close + 1, 1) != QLatin1String(":"))
-                return fail(QStringLiteral("invalid TCP address \"%1\": expected tcp://[ipv6]:port")
-                                    .arg(text));
-            host = rest.mid(1, close - 1);
-            portText = rest.mid(close + 2);
-        } else {
-            const qsizetype colon = rest.lastIndexOf(QLatin1Char(':'));
-            if (colon < 0)
-                return fail(QStringLiteral("invalid TCP address \"%1\": expected tcp://host:port")
-                                    .arg(text));
-            host = rest.left(colon);
-            portText = rest.mid(colon + 1);
+    const qsizetype colon = text.indexOf(QLatin1Char(':'));
+    if (colon <= 0) {
+        return fail(AddressText::tr("invalid address \"%1\": use tcp://host:port, unix:/path or "
+                                    "seqpacket:/path")
+                            .arg(text));
+    }
+    const QString scheme = text.left(colon).toLower();
+    const QStringView rest = QStringView(text).mid(colon + 1);
+
+    if (scheme == QLatin1String("tcp")) {
+        const auto failTcp = [&](const QString &why) {
+            return fail(AddressText::tr("invalid TCP address \"%1\": %2").arg(text, why));
+        };
+        if (!rest.startsWith(QLatin1String("//")))
+            return failTcp(AddressText::tr("expected tcp://host:port"));
+        QStringView authority = rest.mid(2);
+        for (qsizetype i = 0; i < authority.size(); ++i) {
+            const QChar c = authority.at(i);
+            if (c == QLatin1Char('/') || c == QLatin1Char('?') || c == QLatin1Char('#')) {
+                return failTcp(AddressText::tr("unexpected \"%1\" after the port; expected "
+                                               "tcp://host:port without a path, query or fragment")
+                                       .arg(authority.mid(i)));
+            }
         }
-        if (host.isEmpty())
-            return fail(QStringLiteral("invalid TCP address \"%1\": missing host").arg(text));
+        if (authority.contains(QLatin1Char('@'))) {
+            return failTcp(AddressText::tr(
+                    "user information (\"user@\") is not allowed; expected tcp://host:port"));
+        }
+
+        QStringView host;
+        QStringView portText;
+        if (authority.startsWith(QLatin1Char('['))) {
+            const qsizetype close = authority.indexOf(QLatin1Char(']'));
+            if (close < 0 || !authority.mid(close + 1).startsWith(QLatin1Char(':')))
+                return failTcp(AddressText::tr("expected tcp://[ipv6]:port"));
+            host = authority.mid(1, close - 1);
+            portText = authority.mid(close + 2);
+            if (host.isEmpty())
+                return failTcp(AddressText::tr("missing host"));
+            QHostAddress ipv6;
+            if (host.contains(QLatin1Char('%')) || !ipv6.setAddress(host.toString())
+                || ipv6.protocol() != QAbstractSocket::IPv6Protocol) {
+                return failTcp(AddressText::tr("\"%1\" is not an IPv6 address; brackets are for "
+                                               "IPv6 addresses only, as in tcp://[::1]:5000")
+                                       .arg(host));
+            }
+        } else {
+            const qsizetype portColon = authority.lastIndexOf(QLatin1Char(':'));
+            if (portColon < 0)
+                return failTcp(AddressText::tr("expected tcp://host:port"));
+            host = authority.left(portColon);
+            portText = authority.mid(portColon + 1);
+            if (host.isEmpty())
+                return failTcp(AddressText::tr("missing host"));
+            if (host.contains(QLatin1Char(':'))) {
+                return failTcp(AddressText::tr("an IPv6 address must be in brackets, as in "
+                                               "tcp://[::1]:5000"));
+            }
+        }
+
         bool ok = false;
         const uint port = portText.toUInt(&ok);
-        if (!ok || port > 65535)
-            return fail(QStringLiteral("invalid TCP address \"%1\": port must be 0 to 65535")
-                                .arg(text));
-        return tcp(host, quint16(port));
+        if (!isAllAsciiDigits(portText) || !ok || port > 65535)
+            return failTcp(AddressText::tr("the port must be a number from 0 to 65535"));
+
+        const QString normalized = host.contains(QLatin1Char('%'))
+                        || host.contains(QLatin1Char('[')) || host.contains(QLatin1Char(']'))
+                ? QString()
+                : normalizedHost(host.toString());
+        if (normalized.isEmpty())
+            return failTcp(AddressText::tr("\"%1\" is not a valid host name").arg(host));
+
+        RpcAddress result;
+        result.d->transport = Tcp;
+        result.d->host = normalized;
+        result.d->port = quint16(port);
+        return result;
     }
 
-    const auto pathAddress = [&](QLatin1String scheme, Transport transport) {
-        QString path = text.mid(scheme.size());
-        // Accept the URL spelling unix:///path as well.
-        if (path.startsWith(QLatin1String("//")))
-            path = path.mid(2);
+    const bool isUnix = scheme == QLatin1String("unix");
+    if (isUnix || scheme == QLatin1String("seqpacket")) {
+        QStringView path = rest;
+        if (path.startsWith(QLatin1String("//"))) {
+            // The URL spelling with an empty authority: unix:///abs/path.
+            const qsizetype slash = path.indexOf(QLatin1Char('/'), 2);
+            const QStringView authority = slash < 0 ? path.mid(2) : path.mid(2, slash - 2);
+            if (!authority.isEmpty()) {
+                return fail(AddressText::tr("invalid address \"%1\": a %2 address has no host "
+                                            "(\"%3\"); expected %2:/absolute/path, "
+                                            "%2:relative/path or %2:///absolute/path")
+                                    .arg(text, scheme, authority));
+            }
+            path = slash < 0 ? QStringView() : path.mid(slash);
+        }
         if (path.isEmpty())
-            return fail(QStringLiteral("invalid address \"%1\": missing socket path").arg(text));
+            return fail(AddressText::tr("invalid address \"%1\": missing socket path").arg(text));
+        if (path.contains(QChar(0)))
+            return fail(AddressText::tr("invalid address \"%1\": the socket path contains a NUL "
+                                        "character")
+                                .arg(text));
         RpcAddress result;
-        result.m_transport = transport;
-        result.m_path = path;
+        result.d->transport = isUnix ? UnixStream : UnixSeqpacket;
+        result.d->path = path.toString();
         return result;
-    };
-    if (text.startsWith(QLatin1String("unix:")))
-        return pathAddress(QLatin1String("unix:"), UnixStream);
-    if (text.startsWith(QLatin1String("seqpacket:")))
-        return pathAddress(QLatin1String("seqpacket:"), UnixSeqpacket);
+    }
 
-    const qsizetype colon = text.indexOf(QLatin1Char(':'));
-    if (colon > 0)
-        return fail(
-                QStringLiteral(
+    return fail(AddressText::tr(
                         "unknown address scheme \"%1\" in \"%2\": use tcp://, unix: or seqpacket:")
                         .arg(text.left(colon), text));
-    return fail(
-            QStringLiteral(
-                    "invalid address \"%1\": use tcp://host:port, unix:/path or seqpacket:/path")
-                    .arg(text));
 }
 
-/*! Returns a TCP address for \a host and \a port. */
+/*!
+    Converts \a url to an address. Returns an invalid address if the URL is
+    not one of the accepted forms (see \l{URLs}) and then stores the reason
+    in \a errorString, if that is not null.
+
+    \sa toUrl(), fromString()
+*/
+RpcAddress RpcAddress::fromUrl(const QUrl &url, QString *errorString)
+{
+    const QString text = url.toString();
+    const auto fail = [&](const QString &why) {
+        if (errorString)
+            *errorString = why;
+        return RpcAddress();
+    };
+    if (url.isEmpty())
+        return fail(
+                AddressText::tr("invalid address URL: the URL is empty; %1").arg(expectedForms()));
+    if (!url.isValid()) {
+        return fail(AddressText::tr("invalid address URL \"%1\": %2")
+                            .arg(url.toString(), url.errorString()));
+    }
+
+    const QString scheme = url.scheme().toLower();
+    if (scheme.isEmpty()) {
+        return fail(AddressText::tr("invalid address URL \"%1\": missing scheme; %2")
+                            .arg(text, expectedForms()));
+    }
+    if (url.hasQuery() || url.hasFragment()) {
+        return fail(AddressText::tr("invalid address URL \"%1\": an address has no query or "
+                                    "fragment; %2")
+                            .arg(text, expectedForms()));
+    }
+
+    if (scheme == QLatin1String("tcp")) {
+        const auto failTcp = [&](const QString &why) {
+            return fail(AddressText::tr("invalid TCP address URL \"%1\": %2").arg(text, why));
+        };
+        if (!url.userInfo().isEmpty() || url.authority().contains(QLatin1Char('@'))) {
+            return failTcp(AddressText::tr(
+                    "user information (\"user@\") is not allowed; expected tcp://host:port"));
+        }
+        if (!url.path().isEmpty()) {
+            return failTcp(
+                    AddressText::tr("expected tcp://host:port without a path, query or fragment"));
+        }
+        const QString host = url.host();
+        if (host.isEmpty())
+            return failTcp(AddressText::tr("missing host"));
+        if (url.port() < 0)
+            return failTcp(AddressText::tr("missing port; expected tcp://host:port"));
+        const QString normalized
+                = host.contains(QLatin1Char('[')) || host.contains(QLatin1Char('%'))
+                ? QString()
+                : normalizedHost(host);
+        if (normalized.isEmpty())
+            return failTcp(AddressText::tr("\"%1\" is not a valid host name").arg(host));
+        RpcAddress result;
+        result.d->transport = Tcp;
+        result.d->host = normalized;
+        result.d->port = quint16(url.port());
+        return result;
+    }
+
+    const bool isUnix = scheme == QLatin1String("unix");
+    if (isUnix || scheme == QLatin1String("seqpacket")) {
+        if (!url.authority().isEmpty()) {
+            return fail(AddressText::tr("invalid address URL \"%1\": a %2 address has no host "
+                                        "(\"%3\"); expected %2:/absolute/path, "
+                                        "%2:relative/path or %2:///absolute/path")
+                                .arg(text, scheme, url.authority()));
+        }
+        const QString path = url.path(QUrl::FullyDecoded);
+        if (path.isEmpty()) {
+            return fail(
+                    AddressText::tr("invalid address URL \"%1\": missing socket path").arg(text));
+        }
+        if (path.contains(QChar(0))) {
+            return fail(AddressText::tr("invalid address URL \"%1\": the socket path contains a "
+                                        "NUL character")
+                                .arg(text));
+        }
+        RpcAddress result;
+        result.d->transport = isUnix ? UnixStream : UnixSeqpacket;
+        result.d->path = path;
+        return result;
+    }
+
+    return fail(AddressText::tr(
+                        "unknown address scheme \"%1\" in \"%2\": use tcp://, unix: or seqpacket:")
+                        .arg(url.scheme(), text));
+}
+
+/*!
+    Returns a TCP address for \a host and \a port. The host is stored in the
+    form QUrl normalizes it to (lower case, canonical IPv6 form) when QUrl
+    accepts it, as given otherwise. Returns an invalid address if \a host is
+    empty.
+*/
 RpcAddress RpcAddress::tcp(const QString &host, quint16 port)
 {
     RpcAddress result;
-    result.m_transport = Tcp;
-    result.m_host = host;
-    result.m_port = port;
+    if (!host.isEmpty()) {
+        const QString normalized = normalizedHost(host);
+        result.d->transport = Tcp;
+        result.d->host = normalized.isEmpty() ? host : normalized;
+        result.d->port = port;
+    }
     return result;
 }
 
-/*! Returns a Unix stream socket address for \a path (or local server name). */
+/*!
+    Returns a Unix stream socket address for \a path (or local server name),
+    or an invalid address if \a path is empty.
+*/
 RpcAddress RpcAddress::unixStream(const QString &path)
 {
     RpcAddress result;
     if (!path.isEmpty()) {
-        result.m_transport = UnixStream;
-        result.m_path = path;
+        result.d->transport = UnixStream;
+        result.d->path = path;
     }
     return result;
 }
 
-/*! Returns a Unix seqpacket socket address for \a path. */
+/*!
+    Returns a Unix seqpacket socket address for \a path, or an invalid
+    address if \a path is empty.
+*/
 RpcAddress RpcAddress::unixSeqpacket(const QString &path)
 {
     RpcAddress result;
     if (!path.isEmpty()) {
-        result.m_transport = UnixSeqpacket;
-        result.m_path = path;
+        result.d->transport = UnixSeqpacket;
+        result.d->path = path;
     }
     return result;
 }
 
 /*!
     Returns the address in the string form fromString() reads, or an empty
-    string for an invalid address.
+    string for an invalid address. fromString() of the result returns an
+    equal address.
 */
 QString RpcAddress::toString() const
 {
-    switch (m_transport) {
+    switch (d->transport) {
     case Tcp:
-        if (m_host.contains(QLatin1Char(':')))
-            return QStringLiteral("tcp://[%1]:%2").arg(m_host).arg(m_port);
-        return QStringLiteral("tcp://%1:%2").arg(m_host).arg(m_port);
+        if (d->host.contains(QLatin1Char(':')))
+            return QStringLiteral("tcp://[%1]:%2").arg(d->host).arg(d->port);
+        return QStringLiteral("tcp://%1:%2").arg(d->host).arg(d->port);
     case UnixStream:
-        return QStringLiteral("unix:") + m_path;
-    case UnixSeqpacket:
-        return QStringLiteral("seqpacket:") + m_path;
+    case UnixSeqpacket: {
+        const QString scheme = d->transport == UnixStream ? QStringLiteral("unix:")
+                                                          : QStringLiteral("seqpacket:");
+        // A path that starts with "//" would read as a host: spell out the empty one.
+        if (d->path.startsWith(QLatin1String("//")))
+            return scheme + QLatin1String("//") + d->path;
+        return scheme + d->path;
+    }
     case Invalid:
         break;
     }
     return QString();
 }
 
+/*!
+    Returns the address as a URL: \c{tcp://host:port} (IPv6 hosts in
+    brackets), \c{unix:path} or \c{seqpacket:path} with the path
+    percent-encoded where a URL needs it. Returns an empty QUrl for an
+    invalid address. fromUrl() of the result returns an equal address.
+
+    \sa fromUrl(), toString()
+*/
+QUrl RpcAddress::toUrl() const
+{
+    QUrl url;
+    switch (d->transport) {
+    case Tcp:
+        url.setScheme(QStringLiteral("tcp"));
+        url.setHost(d->host);
+        url.setPort(d->port);
+        break;
+    case UnixStream:
+    case UnixSeqpacket:
+        url.setScheme(d->transport == UnixStream ? QStringLiteral("unix")
+                                                 : QStringLiteral("seqpacket"));
+        // A path that starts with "//" needs an (empty) authority in front of it.
+        if (d->path.startsWith(QLatin1String("//")))
+            url.setAuthority(QStringLiteral(""));
+        url.setPath(d->path, QUrl::DecodedMode);
+        break;
+    case Invalid:
+        break;
+    }
+    return url;
+}
+
+/*!
+    \relates Fizyr::RpcAddress
+    Returns a hash of \a address, using \a seed, so that RpcAddress can be a
+    key in QHash and QSet. Equal addresses have equal hashes.
+*/
+size_t qHash(const RpcAddress &address, size_t seed) noexcept
+{
+    return qHashMulti(seed, int(address.transport()), address.host(), address.port(),
+                      address.path());
+}
+
 #ifndef QT_NO_DEBUG_STREAM
+/*!
+    \relates Fizyr::RpcAddress
+    Writes \a address in its string form to \a debug.
+*/
 QDebug operator<<(QDebug debug, const RpcAddress &address)
 {
     QDebugStateSaver saver(debug);

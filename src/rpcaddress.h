@@ -7,11 +7,19 @@
 #include "rpcglobal.h"
 
 #include <QtCore/qmetatype.h>
+#include <QtCore/qshareddata.h>
 #include <QtCore/qstring.h>
 
 QT_BEGIN_NAMESPACE
 class QDebug;
+class QUrl;
 QT_END_NAMESPACE
+
+namespace Fizyr {
+class RpcAddressPrivate;
+} // namespace Fizyr
+
+QT_DECLARE_QSDP_SPECIALIZATION_DTOR_WITH_EXPORT(Fizyr::RpcAddressPrivate, FIZYRRPCQT_EXPORT)
 
 namespace Fizyr {
 
@@ -33,38 +41,53 @@ public:
     };
     Q_ENUM(Transport)
 
-    RpcAddress() = default;
+    RpcAddress();
+    RpcAddress(const RpcAddress &other);
+    RpcAddress(RpcAddress &&other) noexcept = default;
+    RpcAddress &operator=(const RpcAddress &other);
+    RpcAddress &operator=(RpcAddress &&other) noexcept
+    {
+        swap(other);
+        return *this;
+    }
+    ~RpcAddress();
+
+    void swap(RpcAddress &other) noexcept { d.swap(other.d); }
 
     static RpcAddress fromString(const QString &address, QString *errorString = nullptr);
+    static RpcAddress fromUrl(const QUrl &url, QString *errorString = nullptr);
     static RpcAddress tcp(const QString &host, quint16 port);
     static RpcAddress unixStream(const QString &path);
     static RpcAddress unixSeqpacket(const QString &path);
 
-    bool isValid() const { return m_transport != Invalid; }
-    Transport transport() const { return m_transport; }
-    QString host() const { return m_host; }
-    quint16 port() const { return m_port; }
-    QString path() const { return m_path; }
+    bool isValid() const;
+    Transport transport() const;
+    QString host() const;
+    quint16 port() const;
+    QString path() const;
     QString toString() const;
+    QUrl toUrl() const;
 
-    friend bool operator==(const RpcAddress &lhs, const RpcAddress &rhs)
+    friend bool operator==(const RpcAddress &lhs, const RpcAddress &rhs) { return lhs.equals(rhs); }
+    friend bool operator!=(const RpcAddress &lhs, const RpcAddress &rhs)
     {
-        return lhs.m_transport == rhs.m_transport && lhs.m_host == rhs.m_host
-                && lhs.m_port == rhs.m_port && lhs.m_path == rhs.m_path;
+        return !lhs.equals(rhs);
     }
-    friend bool operator!=(const RpcAddress &lhs, const RpcAddress &rhs) { return !(lhs == rhs); }
 
 private:
-    Transport m_transport = Invalid;
-    quint16 m_port = 0;
-    QString m_host;
-    QString m_path;
+    bool equals(const RpcAddress &other) const;
+
+    QSharedDataPointer<RpcAddressPrivate> d;
 };
+
+FIZYRRPCQT_EXPORT size_t qHash(const RpcAddress &address, size_t seed = 0) noexcept;
 
 #ifndef QT_NO_DEBUG_STREAM
 FIZYRRPCQT_EXPORT QDebug operator<<(QDebug debug, const RpcAddress &address);
 #endif
 
 } // namespace Fizyr
+
+Q_DECLARE_SHARED(Fizyr::RpcAddress)
 
 #endif // FIZYRRPCQT_RPCADDRESS_H

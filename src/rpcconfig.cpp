@@ -3,19 +3,64 @@
 
 #include "rpcconfig.h"
 
+#include "rpclogging_p.h"
+
 #include <QtCore/qdebug.h>
 
+#include <limits>
+
 namespace Fizyr {
+
+class RpcConfigPrivate : public QSharedData
+{
+public:
+    RpcConfig::ByteOrder byteOrder = RpcConfig::LittleEndian;
+    quint32 maxBodyRead = RpcConfig::DefaultStreamMaxBodySize;
+    quint32 maxBodyWrite = RpcConfig::DefaultStreamMaxBodySize;
+    int maxFdsRead = 0;
+    int maxFdsWrite = 0;
+    qint64 highWaterMark = RpcConfig::DefaultWriteBufferHighWaterMark;
+    // As set; writeBufferLowWaterMark() caps it at the high-water mark.
+    qint64 lowWaterMark = RpcConfig::DefaultWriteBufferLowWaterMark;
+    int maxOpenIncoming = RpcConfig::DefaultMaxOpenIncomingRequests;
+};
+
+} // namespace Fizyr
+
+QT_DEFINE_QSDP_SPECIALIZATION_DTOR(Fizyr::RpcConfigPrivate)
+
+namespace Fizyr {
+
+namespace {
+
+// Clamps value to [minimum, maximum] and warns, naming the setter, when it was outside.
+template<typename T>
+T checkedRange(const char *setter, T value, T minimum, T maximum, const char *rangeText)
+{
+    if (value >= minimum && value <= maximum)
+        return value;
+    const T clamped = value < minimum ? minimum : maximum;
+    qCWarning(lcRpcConfig, "RpcConfig::%s(%s): out of range %s; using %s", setter,
+              QByteArray::number(value).constData(), rangeText,
+              QByteArray::number(clamped).constData());
+    return clamped;
+}
+
+} // namespace
 
 /*!
     \class Fizyr::RpcConfig
     \inmodule FizyrRpcQt
     \brief Limits and byte order of one connection.
 
+    RpcConfig is an implicitly shared value type: copies are cheap and share
+    their data until one of them is changed.
+
     A default-constructed RpcConfig holds the reference implementation's
     defaults for the stream transports (TCP and Unix stream sockets): little
     endian headers, at most 8 KiB of body read and written, no file
-    descriptors, and a write buffer high-water mark of 16 MiB.
+    descriptors, a write buffer high-water mark of 16 MiB and a low-water
+    mark of 4 MiB, and at most 1024 open incoming requests.
     defaultsFor() returns the defaults of any transport; the seqpacket
     transport uses native byte order, 4 KiB bodies and at most 10 file
     descriptors per message.
@@ -24,10 +69,42 @@ namespace Fizyr {
     listen on unless a configuration was set explicitly with
     RpcPeer::setConfig() or RpcServer::setConfig().
 
-    The write buffer high-water mark bounds the bytes queued for a peer that
-    reads slowly: a send that would queue more fails with
-    RpcError::WriteBufferFull instead of growing memory without bound. A value
-    of 0 or less disables the bound.
+    \section1 Ranges
+
+    Every setter checks its argument. A value outside the documented range
+    is not an error: the setter logs a warning in the \c fizyr.rpc.config
+    logging category, naming the setter, the value and the range, and uses
+    the nearest value in the range instead.
+
+    \table
+    \header \li Setting \li Range \li Default (stream / seqpacket)
+    \row \li maxBodyReadSize, maxBodyWriteSize \li 0 to MaxBodySizeLimit (1 GiB)
+         \li 8 KiB / 4 KiB
+    \row \li maxFileDescriptorsRead, maxFileDescriptorsWrite
+         \li 0 to MaxFileDescriptorsLimit (253, the Linux limit per message)
+         \li 0 / 10
+    \row \li writeBufferHighWaterMark \li 0 (no limit) or more \li 16 MiB
+    \row \li writeBufferLowWaterMark \li 0 to the high-water mark \li 4 MiB
+    \row \li maxOpenIncomingRequests \li 0 (no cap) or more \li 1024
+    \endtable
+
+    \section1 Bounded memory
+
+    Three settings keep the memory a peer can make this side hold bounded:
+
+    \list
+    \li The write buffer high-water mark bounds the bytes queued for a peer
+        that reads slowly: a send that would queue more fails with
+        RpcError::WriteBufferFull instead of growing memory without bound.
+    \li While the write buffer holds more than half the high-water mark,
+        the connection stops reading from the peer, so the kernel's flow
+        control pushes back on a peer that sends without reading the
+        answers. Reading resumes once the buffer has drained to the
+        low-water mark.
+    \li At most maxOpenIncomingRequests requests from the peer are open at
+        a time; a request over the cap is answered at once with an error
+        response.
+    \endlist
 */
 
 /*!
@@ -54,67 +131,130 @@ namespace Fizyr {
     The default write buffer high-water mark: 16 MiB.
 */
 /*!
-    \fn Fizyr::RpcConfig::RpcConfig()
+    \variable Fizyr::RpcConfig::DefaultWriteBufferLowWaterMark
+    The default write buffer low-water mark: 4 MiB.
+*/
+/*!
+    \variable Fizyr::RpcConfig::DefaultMaxOpenIncomingRequests
+    The default cap on open incoming requests per connection: 1024.
+*/
+/*!
+    \variable Fizyr::RpcConfig::MaxBodySizeLimit
+    The largest value setMaxBodyReadSize() and setMaxBodyWriteSize() accept:
+    1 GiB. The protocol's length field would allow 4 GiB, but a body is held
+    in one QByteArray, and a limit that large would let a peer make this
+    side allocate that much for one message.
+*/
+/*!
+    \variable Fizyr::RpcConfig::MaxFileDescriptorsLimit
+    The largest value setMaxFileDescriptorsRead() and
+    setMaxFileDescriptorsWrite() accept: 253, the most file descriptors Linux
+    passes with one message (\c SCM_MAX_FD).
+*/
+
+/*!
+    \property Fizyr::RpcConfig::byteOrder
+    \brief the byte order of the length prefix and the header fields.
+
+    Both sides of a connection must agree on it. Values that are not a
+    ByteOrder are refused with a warning.
+*/
+/*!
+    \property Fizyr::RpcConfig::maxBodyReadSize
+    \brief the largest body accepted from the other side, in bytes.
+
+    A larger message is a fatal protocol error on the stream transports and
+    is dropped on seqpacket. The range is 0 to MaxBodySizeLimit (1 GiB).
+*/
+/*!
+    \property Fizyr::RpcConfig::maxBodyWriteSize
+    \brief the largest body this side sends, in bytes.
+
+    A larger send fails with RpcError::PayloadTooLarge. The range is 0 to
+    MaxBodySizeLimit (1 GiB).
+*/
+/*!
+    \property Fizyr::RpcConfig::maxFileDescriptorsRead
+    \brief the largest number of file descriptors accepted with one message.
+
+    The range is 0 to MaxFileDescriptorsLimit (253).
+*/
+/*!
+    \property Fizyr::RpcConfig::maxFileDescriptorsWrite
+    \brief the largest number of file descriptors sent with one message.
+
+    A send with more fails with RpcError::TooManyFileDescriptors. The range
+    is 0 to MaxFileDescriptorsLimit (253).
+*/
+/*!
+    \property Fizyr::RpcConfig::writeBufferHighWaterMark
+    \brief the most bytes queued for writing before sends fail.
+
+    A send that would queue more fails with RpcError::WriteBufferFull. While
+    more than half of it is queued, the connection stops reading from the
+    peer (see writeBufferLowWaterMark). 0 means no limit (and no pause of
+    reading); negative values are raised to 0 with a warning.
+*/
+/*!
+    \property Fizyr::RpcConfig::writeBufferLowWaterMark
+    \brief where reading from the peer resumes, in bytes queued for writing.
+
+    After the connection stopped reading because its write buffer held more
+    than half the writeBufferHighWaterMark, it resumes reading once the
+    buffer has drained to this mark. Keep it below half the high-water
+    mark; the default is a quarter of the default high-water mark.
+
+    The range is 0 to the high-water mark: a larger value is lowered to the
+    high-water mark with a warning (set the high-water mark first), and
+    lowering the high-water mark below this mark makes this property read
+    as the high-water mark until the high-water mark is raised again. With
+    no high-water mark (0) reading never pauses and this mark has no effect.
+*/
+/*!
+    \property Fizyr::RpcConfig::maxOpenIncomingRequests
+    \brief the most requests from the peer that may be open at a time.
+
+    A request that arrives while this many requests of the peer are open
+    (received and not yet answered) gets an error response at once and is
+    never handed to the application. 0 means no cap; negative values are
+    raised to 0 with a warning.
+*/
+
+/*!
     Constructs the defaults of the stream transports.
 */
+RpcConfig::RpcConfig() : d(new RpcConfigPrivate) { }
+
 /*!
-    \fn Fizyr::RpcConfig::ByteOrder Fizyr::RpcConfig::byteOrder() const
-    Returns the byte order of the length prefix and the header fields.
+    Constructs a copy of \a other. The copy shares its data with \a other
+    until one of them is changed.
 */
+RpcConfig::RpcConfig(const RpcConfig &other) = default;
+
 /*!
-    \fn void Fizyr::RpcConfig::setByteOrder(Fizyr::RpcConfig::ByteOrder byteOrder)
-    Sets the byte order to \a byteOrder. Both sides of a connection must agree on it.
+    \fn Fizyr::RpcConfig::RpcConfig(Fizyr::RpcConfig &&other)
+    Move-constructs a configuration from \a other. \a other may only be
+    assigned to or destroyed afterwards.
 */
+
 /*!
-    \fn quint32 Fizyr::RpcConfig::maxBodyReadSize() const
-    Returns the largest body accepted from the other side.
+    Assigns \a other to this configuration and returns a reference to it.
 */
+RpcConfig &RpcConfig::operator=(const RpcConfig &other) = default;
+
 /*!
-    \fn void Fizyr::RpcConfig::setMaxBodyReadSize(quint32 size)
-    Sets the largest body accepted from the other side to \a size bytes. A
-    larger message is a fatal protocol error on streams and is dropped on
-    seqpacket.
+    \fn Fizyr::RpcConfig &Fizyr::RpcConfig::operator=(Fizyr::RpcConfig &&other)
+    Move-assigns \a other to this configuration.
 */
+
 /*!
-    \fn quint32 Fizyr::RpcConfig::maxBodyWriteSize() const
-    Returns the largest body this side sends.
+    Destroys the configuration.
 */
+RpcConfig::~RpcConfig() = default;
+
 /*!
-    \fn void Fizyr::RpcConfig::setMaxBodyWriteSize(quint32 size)
-    Sets the largest body this side sends to \a size bytes; a larger send
-    fails with RpcError::PayloadTooLarge.
-*/
-/*!
-    \fn int Fizyr::RpcConfig::maxFileDescriptorsRead() const
-    Returns the largest number of file descriptors accepted with one message.
-*/
-/*!
-    \fn void Fizyr::RpcConfig::setMaxFileDescriptorsRead(int count)
-    Sets the largest number of file descriptors accepted with one message to \a count.
-*/
-/*!
-    \fn int Fizyr::RpcConfig::maxFileDescriptorsWrite() const
-    Returns the largest number of file descriptors sent with one message.
-*/
-/*!
-    \fn void Fizyr::RpcConfig::setMaxFileDescriptorsWrite(int count)
-    Sets the largest number of file descriptors sent with one message to \a count.
-*/
-/*!
-    \fn qint64 Fizyr::RpcConfig::writeBufferHighWaterMark() const
-    Returns the most bytes queued for writing before sends fail.
-*/
-/*!
-    \fn void Fizyr::RpcConfig::setWriteBufferHighWaterMark(qint64 bytes)
-    Sets the most bytes queued for writing to \a bytes; 0 or less means no bound.
-*/
-/*!
-    \fn bool Fizyr::RpcConfig::operator==(const Fizyr::RpcConfig &lhs, const Fizyr::RpcConfig &rhs)
-    Returns \c true if every setting of \a lhs and \a rhs is equal.
-*/
-/*!
-    \fn bool Fizyr::RpcConfig::operator!=(const Fizyr::RpcConfig &lhs, const Fizyr::RpcConfig &rhs)
-    Returns \c true unless \a lhs and \a rhs are equal.
+    \fn void Fizyr::RpcConfig::swap(Fizyr::RpcConfig &other)
+    Swaps this configuration with \a other. This operation never fails.
 */
 
 /*!
@@ -124,16 +264,229 @@ RpcConfig RpcConfig::defaultsFor(RpcAddress::Transport transport)
 {
     RpcConfig config;
     if (transport == RpcAddress::UnixSeqpacket) {
-        config.m_byteOrder = NativeEndian;
-        config.m_maxBodyRead = DefaultSeqpacketMaxBodySize;
-        config.m_maxBodyWrite = DefaultSeqpacketMaxBodySize;
-        config.m_maxFdsRead = DefaultSeqpacketMaxFileDescriptors;
-        config.m_maxFdsWrite = DefaultSeqpacketMaxFileDescriptors;
+        config.d->byteOrder = NativeEndian;
+        config.d->maxBodyRead = DefaultSeqpacketMaxBodySize;
+        config.d->maxBodyWrite = DefaultSeqpacketMaxBodySize;
+        config.d->maxFdsRead = DefaultSeqpacketMaxFileDescriptors;
+        config.d->maxFdsWrite = DefaultSeqpacketMaxFileDescriptors;
     }
     return config;
 }
 
+/*!
+    Returns the byte order of the length prefix and the header fields.
+    \sa byteOrder
+*/
+RpcConfig::ByteOrder RpcConfig::byteOrder() const
+{
+    return d->byteOrder;
+}
+
+/*!
+    Sets the byte order to \a byteOrder. A value that is not a ByteOrder is
+    refused with a warning and the byte order stays as it was.
+    \sa byteOrder
+*/
+void RpcConfig::setByteOrder(ByteOrder byteOrder)
+{
+    switch (byteOrder) {
+    case LittleEndian:
+    case BigEndian:
+    case NativeEndian:
+        d->byteOrder = byteOrder;
+        return;
+    }
+    qCWarning(lcRpcConfig,
+              "RpcConfig::setByteOrder(%d): not a byte order (LittleEndian, BigEndian or "
+              "NativeEndian); ignored",
+              int(byteOrder));
+}
+
+/*!
+    Returns the largest body accepted from the other side, in bytes.
+    \sa maxBodyReadSize
+*/
+quint32 RpcConfig::maxBodyReadSize() const
+{
+    return d->maxBodyRead;
+}
+
+/*!
+    Sets the largest body accepted from the other side to \a size bytes,
+    at most MaxBodySizeLimit (1 GiB). A larger value is lowered to that
+    limit with a warning.
+    \sa maxBodyReadSize
+*/
+void RpcConfig::setMaxBodyReadSize(quint32 size)
+{
+    d->maxBodyRead = checkedRange("setMaxBodyReadSize", size, quint32(0), MaxBodySizeLimit,
+                                  "0..1073741824 (1 GiB)");
+}
+
+/*!
+    Returns the largest body this side sends, in bytes.
+    \sa maxBodyWriteSize
+*/
+quint32 RpcConfig::maxBodyWriteSize() const
+{
+    return d->maxBodyWrite;
+}
+
+/*!
+    Sets the largest body this side sends to \a size bytes, at most
+    MaxBodySizeLimit (1 GiB). A larger value is lowered to that limit with a
+    warning.
+    \sa maxBodyWriteSize
+*/
+void RpcConfig::setMaxBodyWriteSize(quint32 size)
+{
+    d->maxBodyWrite = checkedRange("setMaxBodyWriteSize", size, quint32(0), MaxBodySizeLimit,
+                                   "0..1073741824 (1 GiB)");
+}
+
+/*!
+    Returns the largest number of file descriptors accepted with one message.
+    \sa maxFileDescriptorsRead
+*/
+int RpcConfig::maxFileDescriptorsRead() const
+{
+    return d->maxFdsRead;
+}
+
+/*!
+    Sets the largest number of file descriptors accepted with one message to
+    \a count, from 0 to MaxFileDescriptorsLimit (253). A value outside that
+    range is replaced by the nearest value in it, with a warning.
+    \sa maxFileDescriptorsRead
+*/
+void RpcConfig::setMaxFileDescriptorsRead(int count)
+{
+    d->maxFdsRead = checkedRange("setMaxFileDescriptorsRead", count, 0, MaxFileDescriptorsLimit,
+                                 "0..253");
+}
+
+/*!
+    Returns the largest number of file descriptors sent with one message.
+    \sa maxFileDescriptorsWrite
+*/
+int RpcConfig::maxFileDescriptorsWrite() const
+{
+    return d->maxFdsWrite;
+}
+
+/*!
+    Sets the largest number of file descriptors sent with one message to
+    \a count, from 0 to MaxFileDescriptorsLimit (253). A value outside that
+    range is replaced by the nearest value in it, with a warning.
+    \sa maxFileDescriptorsWrite
+*/
+void RpcConfig::setMaxFileDescriptorsWrite(int count)
+{
+    d->maxFdsWrite = checkedRange("setMaxFileDescriptorsWrite", count, 0, MaxFileDescriptorsLimit,
+                                  "0..253");
+}
+
+/*!
+    Returns the most bytes queued for writing before sends fail; 0 means no
+    limit.
+    \sa writeBufferHighWaterMark
+*/
+qint64 RpcConfig::writeBufferHighWaterMark() const
+{
+    return d->highWaterMark;
+}
+
+/*!
+    Sets the most bytes queued for writing to \a bytes; 0 means no limit. A
+    negative value is raised to 0 (no limit) with a warning.
+    \sa writeBufferHighWaterMark, writeBufferLowWaterMark
+*/
+void RpcConfig::setWriteBufferHighWaterMark(qint64 bytes)
+{
+    d->highWaterMark = checkedRange("setWriteBufferHighWaterMark", bytes, qint64(0),
+                                    std::numeric_limits<qint64>::max(), "0 (no limit) or more");
+}
+
+/*!
+    Returns the number of queued bytes the write buffer must drain to before
+    reading from the peer resumes; never more than a non-zero
+    writeBufferHighWaterMark().
+    \sa writeBufferLowWaterMark
+*/
+qint64 RpcConfig::writeBufferLowWaterMark() const
+{
+    if (d->highWaterMark > 0 && d->lowWaterMark > d->highWaterMark)
+        return d->highWaterMark;
+    return d->lowWaterMark;
+}
+
+/*!
+    Sets the low-water mark to \a bytes, from 0 to the current
+    writeBufferHighWaterMark() (any value from 0 up when there is no
+    high-water mark). A value outside that range is replaced by the nearest
+    value in it, with a warning.
+    \sa writeBufferLowWaterMark
+*/
+void RpcConfig::setWriteBufferLowWaterMark(qint64 bytes)
+{
+    if (d->highWaterMark > 0) {
+        const QByteArray range
+                = "0..writeBufferHighWaterMark (" + QByteArray::number(d->highWaterMark) + ')';
+        d->lowWaterMark = checkedRange("setWriteBufferLowWaterMark", bytes, qint64(0),
+                                       d->highWaterMark, range.constData());
+    } else {
+        d->lowWaterMark = checkedRange("setWriteBufferLowWaterMark", bytes, qint64(0),
+                                       std::numeric_limits<qint64>::max(), "0 or more");
+    }
+}
+
+/*!
+    Returns the most requests from the peer that may be open at a time; 0
+    means no cap.
+    \sa maxOpenIncomingRequests
+*/
+int RpcConfig::maxOpenIncomingRequests() const
+{
+    return d->maxOpenIncoming;
+}
+
+/*!
+    Sets the most requests from the peer that may be open at a time to
+    \a count; 0 means no cap. A negative value is raised to 0 (no cap) with a
+    warning.
+    \sa maxOpenIncomingRequests
+*/
+void RpcConfig::setMaxOpenIncomingRequests(int count)
+{
+    d->maxOpenIncoming = checkedRange("setMaxOpenIncomingRequests", count, 0,
+                                      std::numeric_limits<int>::max(), "0 (no cap) or more");
+}
+
+/*!
+    \fn bool Fizyr::RpcConfig::operator==(const Fizyr::RpcConfig &lhs, const Fizyr::RpcConfig &rhs)
+    Returns \c true if every setting of \a lhs and \a rhs, as the getters
+    return it, is equal.
+*/
+/*!
+    \fn bool Fizyr::RpcConfig::operator!=(const Fizyr::RpcConfig &lhs, const Fizyr::RpcConfig &rhs)
+    Returns \c true unless \a lhs and \a rhs are equal.
+*/
+bool RpcConfig::equals(const RpcConfig &other) const
+{
+    return d == other.d
+            || (d->byteOrder == other.d->byteOrder && d->maxBodyRead == other.d->maxBodyRead
+                && d->maxBodyWrite == other.d->maxBodyWrite && d->maxFdsRead == other.d->maxFdsRead
+                && d->maxFdsWrite == other.d->maxFdsWrite
+                && d->highWaterMark == other.d->highWaterMark
+                && writeBufferLowWaterMark() == other.writeBufferLowWaterMark()
+                && d->maxOpenIncoming == other.d->maxOpenIncoming);
+}
+
 #ifndef QT_NO_DEBUG_STREAM
+/*!
+    \relates Fizyr::RpcConfig
+    Writes every setting of \a config to \a debug.
+*/
 QDebug operator<<(QDebug debug, const RpcConfig &config)
 {
     QDebugStateSaver saver(debug);
@@ -142,7 +495,9 @@ QDebug operator<<(QDebug debug, const RpcConfig &config)
                     << ", maxBodyWrite=" << config.maxBodyWriteSize()
                     << ", maxFdsRead=" << config.maxFileDescriptorsRead()
                     << ", maxFdsWrite=" << config.maxFileDescriptorsWrite()
-                    << ", highWaterMark=" << config.writeBufferHighWaterMark() << ')';
+                    << ", highWaterMark=" << config.writeBufferHighWaterMark()
+                    << ", lowWaterMark=" << config.writeBufferLowWaterMark()
+                    << ", maxOpenIncomingRequests=" << config.maxOpenIncomingRequests() << ')';
     return debug;
 }
 #endif

@@ -8,10 +8,17 @@
 #include "rpcglobal.h"
 
 #include <QtCore/qmetatype.h>
+#include <QtCore/qshareddata.h>
 
 QT_BEGIN_NAMESPACE
 class QDebug;
 QT_END_NAMESPACE
+
+namespace Fizyr {
+class RpcConfigPrivate;
+} // namespace Fizyr
+
+QT_DECLARE_QSDP_SPECIALIZATION_DTOR_WITH_EXPORT(Fizyr::RpcConfigPrivate, FIZYRRPCQT_EXPORT)
 
 namespace Fizyr {
 
@@ -47,49 +54,48 @@ public:
     static constexpr qint64 DefaultWriteBufferLowWaterMark = 4 * 1024 * 1024;
     static constexpr int DefaultMaxOpenIncomingRequests = 1024;
 
-    RpcConfig() = default;
+    static constexpr quint32 MaxBodySizeLimit = 1024 * 1024 * 1024;
+    static constexpr int MaxFileDescriptorsLimit = 253;
+
+    RpcConfig();
+    RpcConfig(const RpcConfig &other);
+    RpcConfig(RpcConfig &&other) noexcept = default;
+    RpcConfig &operator=(const RpcConfig &other);
+    RpcConfig &operator=(RpcConfig &&other) noexcept
+    {
+        swap(other);
+        return *this;
+    }
+    ~RpcConfig();
+
+    void swap(RpcConfig &other) noexcept { d.swap(other.d); }
 
     static RpcConfig defaultsFor(RpcAddress::Transport transport);
 
-    ByteOrder byteOrder() const { return m_byteOrder; }
-    void setByteOrder(ByteOrder byteOrder) { m_byteOrder = byteOrder; }
-    quint32 maxBodyReadSize() const { return m_maxBodyRead; }
-    void setMaxBodyReadSize(quint32 size) { m_maxBodyRead = size; }
-    quint32 maxBodyWriteSize() const { return m_maxBodyWrite; }
-    void setMaxBodyWriteSize(quint32 size) { m_maxBodyWrite = size; }
-    int maxFileDescriptorsRead() const { return m_maxFdsRead; }
-    void setMaxFileDescriptorsRead(int count) { m_maxFdsRead = count; }
-    int maxFileDescriptorsWrite() const { return m_maxFdsWrite; }
-    void setMaxFileDescriptorsWrite(int count) { m_maxFdsWrite = count; }
-    qint64 writeBufferHighWaterMark() const { return m_highWaterMark; }
-    void setWriteBufferHighWaterMark(qint64 bytes) { m_highWaterMark = bytes; }
+    ByteOrder byteOrder() const;
+    void setByteOrder(ByteOrder byteOrder);
+    quint32 maxBodyReadSize() const;
+    void setMaxBodyReadSize(quint32 size);
+    quint32 maxBodyWriteSize() const;
+    void setMaxBodyWriteSize(quint32 size);
+    int maxFileDescriptorsRead() const;
+    void setMaxFileDescriptorsRead(int count);
+    int maxFileDescriptorsWrite() const;
+    void setMaxFileDescriptorsWrite(int count);
+    qint64 writeBufferHighWaterMark() const;
+    void setWriteBufferHighWaterMark(qint64 bytes);
+    qint64 writeBufferLowWaterMark() const;
+    void setWriteBufferLowWaterMark(qint64 bytes);
+    int maxOpenIncomingRequests() const;
+    void setMaxOpenIncomingRequests(int count);
 
-    qint64 writeBufferLowWaterMark() const { return m_lowWaterMark; }
-    void setWriteBufferLowWaterMark(qint64 bytes) { m_lowWaterMark = bytes; }
-
-    int maxOpenIncomingRequests() const { return m_maxOpenIncoming; }
-    void setMaxOpenIncomingRequests(int count) { m_maxOpenIncoming = count; }
-
-    friend bool operator==(const RpcConfig &lhs, const RpcConfig &rhs)
-    {
-        return lhs.m_byteOrder == rhs.m_byteOrder && lhs.m_maxBodyRead == rhs.m_maxBodyRead
-                && lhs.m_maxBodyWrite == rhs.m_maxBodyWrite && lhs.m_maxFdsRead == rhs.m_maxFdsRead
-                && lhs.m_maxFdsWrite == rhs.m_maxFdsWrite
-                && lhs.m_highWaterMark == rhs.m_highWaterMark
-                && lhs.m_lowWaterMark == rhs.m_lowWaterMark
-                && lhs.m_maxOpenIncoming == rhs.m_maxOpenIncoming;
-    }
-    friend bool operator!=(const RpcConfig &lhs, const RpcConfig &rhs) { return !(lhs == rhs); }
+    friend bool operator==(const RpcConfig &lhs, const RpcConfig &rhs) { return lhs.equals(rhs); }
+    friend bool operator!=(const RpcConfig &lhs, const RpcConfig &rhs) { return !lhs.equals(rhs); }
 
 private:
-    ByteOrder m_byteOrder = LittleEndian;
-    quint32 m_maxBodyRead = DefaultStreamMaxBodySize;
-    quint32 m_maxBodyWrite = DefaultStreamMaxBodySize;
-    int m_maxFdsRead = 0;
-    int m_maxFdsWrite = 0;
-    qint64 m_highWaterMark = DefaultWriteBufferHighWaterMark;
-    qint64 m_lowWaterMark = DefaultWriteBufferLowWaterMark;
-    int m_maxOpenIncoming = DefaultMaxOpenIncomingRequests;
+    bool equals(const RpcConfig &other) const;
+
+    QSharedDataPointer<RpcConfigPrivate> d;
 };
 
 #ifndef QT_NO_DEBUG_STREAM
@@ -97,5 +103,7 @@ FIZYRRPCQT_EXPORT QDebug operator<<(QDebug debug, const RpcConfig &config);
 #endif
 
 } // namespace Fizyr
+
+Q_DECLARE_SHARED(Fizyr::RpcConfig)
 
 #endif // FIZYRRPCQT_RPCCONFIG_H

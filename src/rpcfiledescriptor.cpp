@@ -87,10 +87,6 @@ static int duplicateFd(int fd)
     \fn bool Fizyr::RpcFileDescriptor::operator!=(const Fizyr::RpcFileDescriptor &lhs, const Fizyr::RpcFileDescriptor &rhs)
     Returns \c true unless \a lhs and \a rhs share the same descriptor.
 */
-/*!
-    \typedef Fizyr::RpcFileDescriptorList
-    A list of RpcFileDescriptor.
-*/
 
 /*!
     Constructs an invalid handle.

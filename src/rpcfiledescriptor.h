@@ -68,8 +68,6 @@ private:
 FIZYRRPCQT_EXPORT QDebug operator<<(QDebug debug, const RpcFileDescriptor &fd);
 #endif
 
-using RpcFileDescriptorList = QList<RpcFileDescriptor>;
-
 } // namespace Fizyr
 
 Q_DECLARE_SHARED(Fizyr::RpcFileDescriptor)

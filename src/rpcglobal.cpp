@@ -3,6 +3,8 @@
 
 #include "rpcglobal.h"
 
+#include <QtCore/qcoreapplication.h>
+
 namespace Fizyr {
 
 /*!
@@ -15,10 +17,21 @@ namespace Fizyr {
     \enum Fizyr::RpcError
     \brief Errors reported by RpcPeer, RpcRequest and RpcServer.
 
-    The codes fall in ranges: 1..99 connection and transport errors,
-    100..199 protocol violations by the remote peer, 200..299 local send
-    errors (the message was not sent, the connection is still usable),
-    300..399 outcomes of a request.
+    The errors are listed in groups (connection and transport errors,
+    protocol violations by the remote peer, local send errors, outcomes of a
+    request) for readability only. The numeric values are stable, but they
+    are not a way to classify errors: do not compare them with ranges.
+
+    What an error did to the connection is told by the state of the
+    connection, not by the code: in a slot connected to
+    RpcPeer::errorOccurred(), RpcPeer::state() is
+    RpcPeer::ConnectedState if the connection survived the error (a local
+    send failure, a message of the remote peer that was dropped), and any
+    other state if the connection is closing or closed because of it (then
+    RpcPeer::disconnected() follows) or never came up. An RpcRequest that
+    finished with an error tells its outcome through RpcRequest::error().
+
+    rpcErrorString() returns a translatable description of each value.
 
     \value NoError No error.
     \value InvalidAddress The address string could not be parsed.
@@ -43,7 +56,6 @@ namespace Fizyr {
            it was dropped.
     \value TruncatedControlData File descriptors were lost because the control data was
            truncated; the message was dropped.
-    \value UnexpectedMessage A message arrived that the protocol does not allow at that point.
     \value PayloadTooLarge The body to send exceeds the configured maximum; nothing was sent.
     \value TooManyFileDescriptors More file descriptors than allowed; nothing was sent (or,
            received, the message was dropped).
@@ -60,76 +72,90 @@ namespace Fizyr {
     \value Canceled The request was aborted locally.
 */
 
-/*!
-    Returns a human-readable description of \a error.
-*/
-QString rpcErrorString(RpcError error)
+namespace {
+
+// The texts of rpcErrorString(), marked for translation in context "Fizyr::RpcError".
+const char *errorText(RpcError error)
 {
     switch (error) {
     case RpcError::NoError:
-        return QStringLiteral("No error");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "No error");
     case RpcError::InvalidAddress:
-        return QStringLiteral("Invalid address");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Invalid address");
     case RpcError::UnsupportedTransport:
-        return QStringLiteral("Transport not supported");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Transport not supported");
     case RpcError::ConnectionRefused:
-        return QStringLiteral("Connection refused");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Connection refused");
     case RpcError::HostNotFound:
-        return QStringLiteral("Host not found");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Host not found");
     case RpcError::RemoteClosed:
-        return QStringLiteral("Remote side closed the connection");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Remote side closed the connection");
     case RpcError::SocketAccess:
-        return QStringLiteral("Socket access denied");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Socket access denied");
     case RpcError::SocketResource:
-        return QStringLiteral("Out of socket resources");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Out of socket resources");
     case RpcError::SocketTimeout:
-        return QStringLiteral("Socket operation timed out");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Socket operation timed out");
     case RpcError::AddressInUse:
-        return QStringLiteral("Address in use");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Address in use");
     case RpcError::NetworkFailure:
-        return QStringLiteral("Network failure");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Network failure");
     case RpcError::NotConnected:
-        return QStringLiteral("Not connected");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Not connected");
     case RpcError::UnknownSocketError:
-        return QStringLiteral("Unknown socket error");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Unknown socket error");
     case RpcError::FrameTooShort:
-        return QStringLiteral("Received frame shorter than the message header");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError",
+                                 "Received frame shorter than the message header");
     case RpcError::InvalidMessageType:
-        return QStringLiteral("Received message with an invalid type");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Received message with an invalid type");
     case RpcError::MessageTooLarge:
-        return QStringLiteral("Received message body exceeds the maximum size");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError",
+                                 "Received message body exceeds the maximum size");
     case RpcError::DuplicateRequestId:
-        return QStringLiteral("Received request with an id that is still open");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError",
+                                 "Received request with an id that is still open");
     case RpcError::UnknownRequestId:
-        return QStringLiteral("Received message for an unknown request id");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Received message for an unknown request id");
     case RpcError::TruncatedControlData:
-        return QStringLiteral("Received control data was truncated");
-    case RpcError::UnexpectedMessage:
-        return QStringLiteral("Received unexpected message");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Received control data was truncated");
     case RpcError::PayloadTooLarge:
-        return QStringLiteral("Message body exceeds the maximum size");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Message body exceeds the maximum size");
     case RpcError::TooManyFileDescriptors:
-        return QStringLiteral("Too many file descriptors");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Too many file descriptors");
     case RpcError::WriteBufferFull:
-        return QStringLiteral("Write buffer full");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Write buffer full");
     case RpcError::FileDescriptorsNotSupported:
-        return QStringLiteral("The transport cannot carry file descriptors");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "The transport cannot carry file descriptors");
     case RpcError::RequestFinished:
-        return QStringLiteral("The request is already finished");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "The request is already finished");
     case RpcError::InvalidOperation:
-        return QStringLiteral("Invalid operation");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Invalid operation");
     case RpcError::RequestIdInUse:
-        return QStringLiteral("The request id is in use");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "The request id is in use");
     case RpcError::RemoteError:
-        return QStringLiteral("Remote error");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Remote error");
     case RpcError::ConnectionLost:
-        return QStringLiteral("Connection lost");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Connection lost");
     case RpcError::Timeout:
-        return QStringLiteral("Request timed out");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Request timed out");
     case RpcError::Canceled:
-        return QStringLiteral("Request canceled");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Request canceled");
     }
-    return QStringLiteral("Unknown error");
+    return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Unknown error");
+}
+
+} // namespace
+
+/*!
+    Returns a human-readable description of \a error, translated with
+    QCoreApplication::translate() in the context \c{Fizyr::RpcError} (the
+    English text if no translator for it is installed). Returns
+    "Unknown error" for a value that is not an RpcError.
+*/
+QString rpcErrorString(RpcError error)
+{
+    return QCoreApplication::translate("Fizyr::RpcError", errorText(error));
 }
 
 } // namespace Fizyr

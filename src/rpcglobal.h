@@ -21,7 +21,7 @@ Q_NAMESPACE_EXPORT(FIZYRRPCQT_EXPORT)
 enum class RpcError {
     NoError = 0,
 
-    // Connection and transport errors (1..99)
+    // Connection and transport errors
     InvalidAddress = 1,
     UnsupportedTransport,
     ConnectionRefused,
@@ -35,16 +35,15 @@ enum class RpcError {
     NotConnected,
     UnknownSocketError,
 
-    // Protocol violations by the remote peer (100..199)
+    // Protocol violations by the remote peer
     FrameTooShort = 100,
     InvalidMessageType,
     MessageTooLarge,
     DuplicateRequestId,
     UnknownRequestId,
     TruncatedControlData,
-    UnexpectedMessage,
 
-    // Local send errors: the message was not sent (200..299)
+    // Local send errors: the message was not sent
     PayloadTooLarge = 200,
     TooManyFileDescriptors,
     WriteBufferFull,
@@ -53,7 +52,7 @@ enum class RpcError {
     InvalidOperation,
     RequestIdInUse,
 
-    // Request outcomes (300..399)
+    // Request outcomes
     RemoteError = 300,
     ConnectionLost,
     Timeout,

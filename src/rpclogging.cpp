@@ -8,4 +8,5 @@ Q_LOGGING_CATEGORY(lcRpcPeer, "fizyr.rpc.peer", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcRpcServer, "fizyr.rpc.server", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcRpcTransport, "fizyr.rpc.transport", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcRpcProtocol, "fizyr.rpc.protocol", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcRpcConfig, "fizyr.rpc.config", QtWarningMsg)
 } // namespace Fizyr

@@ -11,10 +11,26 @@
 
 namespace Fizyr {
 
+class RpcPeerCredentialsPrivate : public QSharedData
+{
+public:
+    qint64 pid = -1;
+    qint64 uid = -1;
+    qint64 gid = -1;
+};
+
+} // namespace Fizyr
+
+QT_DEFINE_QSDP_SPECIALIZATION_DTOR(Fizyr::RpcPeerCredentialsPrivate)
+
+namespace Fizyr {
+
 /*!
     \class Fizyr::RpcPeerCredentials
     \inmodule FizyrRpcQt
     \brief The process, user and group id of the process at the other end of a Unix socket.
+
+    RpcPeerCredentials is an implicitly shared value type.
 
     The kernel records the credentials of the process that connected (or
     listened) when the connection was made (\c SO_PEERCRED); they cannot be
@@ -24,37 +40,115 @@ namespace Fizyr {
 */
 
 /*!
-    \fn Fizyr::RpcPeerCredentials::RpcPeerCredentials()
+    \property Fizyr::RpcPeerCredentials::valid
+    \brief whether the credentials are known.
+*/
+/*!
+    \property Fizyr::RpcPeerCredentials::processId
+    \brief the process id of the other side, or -1.
+*/
+/*!
+    \property Fizyr::RpcPeerCredentials::userId
+    \brief the user id of the other side, or -1.
+*/
+/*!
+    \property Fizyr::RpcPeerCredentials::groupId
+    \brief the group id of the other side, or -1.
+*/
+
+/*!
     Constructs invalid credentials.
 */
+RpcPeerCredentials::RpcPeerCredentials() : d(new RpcPeerCredentialsPrivate) { }
+
 /*!
-    \fn Fizyr::RpcPeerCredentials::RpcPeerCredentials(qint64 processId, qint64 userId, qint64 groupId)
-    Constructs credentials of \a processId, \a userId and \a groupId.
+    Constructs credentials of \a processId, \a userId and \a groupId. They
+    are valid if \a processId is not negative.
 */
+RpcPeerCredentials::RpcPeerCredentials(qint64 processId, qint64 userId, qint64 groupId)
+    : d(new RpcPeerCredentialsPrivate)
+{
+    d->pid = processId;
+    d->uid = userId;
+    d->gid = groupId;
+}
+
 /*!
-    \fn bool Fizyr::RpcPeerCredentials::isValid() const
+    Constructs a copy of \a other.
+*/
+RpcPeerCredentials::RpcPeerCredentials(const RpcPeerCredentials &other) = default;
+
+/*!
+    \fn Fizyr::RpcPeerCredentials::RpcPeerCredentials(Fizyr::RpcPeerCredentials &&other)
+    Move-constructs credentials from \a other. \a other may only be assigned
+    to or destroyed afterwards.
+*/
+
+/*!
+    Assigns \a other to these credentials and returns a reference to them.
+*/
+RpcPeerCredentials &RpcPeerCredentials::operator=(const RpcPeerCredentials &other) = default;
+
+/*!
+    \fn Fizyr::RpcPeerCredentials &Fizyr::RpcPeerCredentials::operator=(Fizyr::RpcPeerCredentials &&other)
+    Move-assigns \a other to these credentials.
+*/
+
+/*!
+    Destroys the credentials.
+*/
+RpcPeerCredentials::~RpcPeerCredentials() = default;
+
+/*!
+    \fn void Fizyr::RpcPeerCredentials::swap(Fizyr::RpcPeerCredentials &other)
+    Swaps these credentials with \a other. This operation never fails.
+*/
+
+/*!
     Returns \c true if the credentials are known.
 */
+bool RpcPeerCredentials::isValid() const
+{
+    return d->pid >= 0;
+}
+
 /*!
-    \fn qint64 Fizyr::RpcPeerCredentials::processId() const
     Returns the process id of the other side, or -1.
 */
+qint64 RpcPeerCredentials::processId() const
+{
+    return d->pid;
+}
+
 /*!
-    \fn qint64 Fizyr::RpcPeerCredentials::userId() const
     Returns the user id of the other side, or -1.
 */
+qint64 RpcPeerCredentials::userId() const
+{
+    return d->uid;
+}
+
 /*!
-    \fn qint64 Fizyr::RpcPeerCredentials::groupId() const
     Returns the group id of the other side, or -1.
 */
+qint64 RpcPeerCredentials::groupId() const
+{
+    return d->gid;
+}
+
 /*!
     \fn bool Fizyr::RpcPeerCredentials::operator==(const Fizyr::RpcPeerCredentials &lhs, const Fizyr::RpcPeerCredentials &rhs)
-    Returns \c true if \a lhs and \a rhs are equal.
+    Returns \c true if \a lhs and \a rhs hold the same process, user and group id.
 */
 /*!
     \fn bool Fizyr::RpcPeerCredentials::operator!=(const Fizyr::RpcPeerCredentials &lhs, const Fizyr::RpcPeerCredentials &rhs)
     Returns \c true unless \a lhs and \a rhs are equal.
 */
+bool RpcPeerCredentials::equals(const RpcPeerCredentials &other) const
+{
+    return d == other.d
+            || (d->pid == other.d->pid && d->uid == other.d->uid && d->gid == other.d->gid);
+}
 
 /*!
     Reads the credentials of the peer of the connected Unix socket
@@ -77,6 +171,10 @@ RpcPeerCredentials RpcPeerCredentials::fromSocketDescriptor(qintptr socketDescri
 }
 
 #ifndef QT_NO_DEBUG_STREAM
+/*!
+    \relates Fizyr::RpcPeerCredentials
+    Writes the process, user and group id of \a credentials to \a debug.
+*/
 QDebug operator<<(QDebug debug, const RpcPeerCredentials &credentials)
 {
     QDebugStateSaver saver(debug);

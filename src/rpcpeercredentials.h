@@ -7,10 +7,17 @@
 #include "rpcglobal.h"
 
 #include <QtCore/qmetatype.h>
+#include <QtCore/qshareddata.h>
 
 QT_BEGIN_NAMESPACE
 class QDebug;
 QT_END_NAMESPACE
+
+namespace Fizyr {
+class RpcPeerCredentialsPrivate;
+} // namespace Fizyr
+
+QT_DECLARE_QSDP_SPECIALIZATION_DTOR_WITH_EXPORT(Fizyr::RpcPeerCredentialsPrivate, FIZYRRPCQT_EXPORT)
 
 namespace Fizyr {
 
@@ -23,31 +30,40 @@ class FIZYRRPCQT_EXPORT RpcPeerCredentials
     Q_PROPERTY(qint64 groupId READ groupId CONSTANT)
 
 public:
-    RpcPeerCredentials() = default;
-    RpcPeerCredentials(qint64 processId, qint64 userId, qint64 groupId)
-        : m_pid(processId), m_uid(userId), m_gid(groupId)
-    { }
+    RpcPeerCredentials();
+    RpcPeerCredentials(qint64 processId, qint64 userId, qint64 groupId);
+    RpcPeerCredentials(const RpcPeerCredentials &other);
+    RpcPeerCredentials(RpcPeerCredentials &&other) noexcept = default;
+    RpcPeerCredentials &operator=(const RpcPeerCredentials &other);
+    RpcPeerCredentials &operator=(RpcPeerCredentials &&other) noexcept
+    {
+        swap(other);
+        return *this;
+    }
+    ~RpcPeerCredentials();
+
+    void swap(RpcPeerCredentials &other) noexcept { d.swap(other.d); }
 
     static RpcPeerCredentials fromSocketDescriptor(qintptr socketDescriptor);
 
-    bool isValid() const { return m_pid >= 0; }
-    qint64 processId() const { return m_pid; }
-    qint64 userId() const { return m_uid; }
-    qint64 groupId() const { return m_gid; }
+    bool isValid() const;
+    qint64 processId() const;
+    qint64 userId() const;
+    qint64 groupId() const;
 
     friend bool operator==(const RpcPeerCredentials &lhs, const RpcPeerCredentials &rhs)
     {
-        return lhs.m_pid == rhs.m_pid && lhs.m_uid == rhs.m_uid && lhs.m_gid == rhs.m_gid;
+        return lhs.equals(rhs);
     }
     friend bool operator!=(const RpcPeerCredentials &lhs, const RpcPeerCredentials &rhs)
     {
-        return !(lhs == rhs);
+        return !lhs.equals(rhs);
     }
 
 private:
-    qint64 m_pid = -1;
-    qint64 m_uid = -1;
-    qint64 m_gid = -1;
+    bool equals(const RpcPeerCredentials &other) const;
+
+    QSharedDataPointer<RpcPeerCredentialsPrivate> d;
 };
 
 #ifndef QT_NO_DEBUG_STREAM
@@ -55,5 +71,7 @@ FIZYRRPCQT_EXPORT QDebug operator<<(QDebug debug, const RpcPeerCredentials &cred
 #endif
 
 } // namespace Fizyr
+
+Q_DECLARE_SHARED(Fizyr::RpcPeerCredentials)
 
 #endif // FIZYRRPCQT_RPCPEERCREDENTIALS_H

@@ -432,45 +432,6 @@ void RpcRequest::abort()
     d->finish(RpcError::Canceled, QString(), RpcMessage());
 }
 
-/*!
-    \class Fizyr::RpcException
-    \inmodule FizyrRpcQt
-    \brief The exception an RpcRequest's future holds when the request failed.
-*/
-
-/*!
-    \fn Fizyr::RpcError Fizyr::RpcException::error() const
-    Returns the error the request finished with.
-*/
-/*!
-    \fn QString Fizyr::RpcException::errorString() const
-    Returns the description of the error; for an error response, its text.
-*/
-/*!
-    \fn Fizyr::RpcMessage Fizyr::RpcException::response() const
-    Returns the error response, if the request got one.
-*/
-/*!
-    \fn const char *Fizyr::RpcException::what() const
-    Returns errorString() as UTF-8.
-*/
-/*!
-    \fn void Fizyr::RpcException::raise() const
-    Throws a copy of this exception (QException interface).
-*/
-/*!
-    \fn Fizyr::RpcException *Fizyr::RpcException::clone() const
-    Returns a copy of this exception (QException interface).
-*/
-
-/*!
-    Constructs an exception for \a error with \a errorString and, for an
-    error response, the \a response.
-*/
-RpcException::RpcException(RpcError error, const QString &errorString, const RpcMessage &response)
-    : m_error(error), m_errorString(errorString), m_response(response), m_what(errorString.toUtf8())
-{ }
-
 } // namespace Fizyr
 
 #include "moc_rpcrequest.cpp"

@@ -4,6 +4,7 @@
 #ifndef FIZYRRPCQT_RPCREQUEST_H
 #define FIZYRRPCQT_RPCREQUEST_H
 
+#include "rpcexception.h"
 #include "rpcglobal.h"
 #include "rpcmessage.h"
 
@@ -88,26 +89,6 @@ private:
     Q_DISABLE_COPY_MOVE(RpcRequest)
     Q_DECLARE_PRIVATE(RpcRequest)
     std::unique_ptr<RpcRequestPrivate> d_ptr;
-};
-
-class FIZYRRPCQT_EXPORT RpcException : public QException
-{
-public:
-    RpcException(RpcError error, const QString &errorString, const RpcMessage &response = {});
-
-    RpcError error() const { return m_error; }
-    QString errorString() const { return m_errorString; }
-    RpcMessage response() const { return m_response; }
-
-    const char *what() const noexcept override { return m_what.constData(); }
-    void raise() const override { throw *this; }
-    RpcException *clone() const override { return new RpcException(*this); }
-
-private:
-    RpcError m_error;
-    QString m_errorString;
-    RpcMessage m_response;
-    QByteArray m_what;
 };
 
 } // namespace Fizyr

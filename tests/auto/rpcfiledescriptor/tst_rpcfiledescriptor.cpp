@@ -279,9 +279,9 @@ void tst_RpcFileDescriptor::listOfDescriptors()
     int p[2];
     QCOMPARE(::pipe(p), 0);
     {
-        RpcFileDescriptorList list{RpcFileDescriptor::fromOwned(p[0]),
-                                   RpcFileDescriptor::fromOwned(p[1])};
-        RpcFileDescriptorList copy = list;
+        QList<RpcFileDescriptor> list{RpcFileDescriptor::fromOwned(p[0]),
+                                      RpcFileDescriptor::fromOwned(p[1])};
+        QList<RpcFileDescriptor> copy = list;
         list.clear();
         QVERIFY(isOpen(p[0]));
         QCOMPARE(copy.size(), 2);

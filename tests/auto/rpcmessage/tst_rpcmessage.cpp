@@ -56,6 +56,8 @@ private Q_SLOTS:
     void errorResponseHelper();
     void equality();
     void hashing();
+    void typeNames_data();
+    void typeNames();
     void debugOutput();
     void gadgetProperties();
     void variant();
@@ -263,6 +265,30 @@ static QStringList capturedMessages;
 static void captureHandler(QtMsgType, const QMessageLogContext &, const QString &text)
 {
     capturedMessages.append(text);
+}
+
+void tst_RpcMessage::typeNames_data()
+{
+    QTest::addColumn<RpcMessage::Type>("type");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("request") << RpcMessage::Request << QStringLiteral("request");
+    QTest::newRow("response") << RpcMessage::Response << QStringLiteral("response");
+    QTest::newRow("requester update")
+            << RpcMessage::RequesterUpdate << QStringLiteral("requester-update");
+    QTest::newRow("responder update")
+            << RpcMessage::ResponderUpdate << QStringLiteral("responder-update");
+    QTest::newRow("stream") << RpcMessage::Stream << QStringLiteral("stream");
+    QTest::newRow("out of range") << RpcMessage::Type(5) << QStringLiteral("unknown");
+    QTest::newRow("max") << RpcMessage::Type(std::numeric_limits<quint32>::max())
+                         << QStringLiteral("unknown");
+}
+
+void tst_RpcMessage::typeNames()
+{
+    // The one spelling of message types shared by the tool, the QML module and the logs.
+    QFETCH(RpcMessage::Type, type);
+    QFETCH(QString, name);
+    QCOMPARE(RpcMessage::typeName(type), name);
 }
 
 void tst_RpcMessage::debugOutput()
