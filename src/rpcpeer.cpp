@@ -613,12 +613,12 @@ bool RpcPeerPrivate::adoptTransport(RpcTransport *newTransport, RpcPeer::State n
     transport->setParent(q);
     config = transport->config();
     // Each slot counts itself in callbackDepth while it runs, through its own
-    // reference: a handler may delete the peer meanwhile.
+    // reference (a running slot's functor outlives the call): a handler may
+    // delete the peer meanwhile.
     const auto counted = [depth = callbackDepth](auto &&call) {
-        const std::shared_ptr<int> held = depth;
-        ++*held;
+        ++*depth;
         call();
-        --*held;
+        --*depth;
     };
     QObject::connect(transport, &RpcTransport::connected, q,
                      [this, counted] { counted([this] { onConnected(); }); });
