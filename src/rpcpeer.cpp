@@ -50,24 +50,59 @@ namespace Fizyr {
     \section1 Ownership
 
     Every RpcRequest, sent or received, is a child of its peer, so none
-    outlives it. Delete a request with deleteLater() once you are done with
-    it, typically after its finished() signal, or let the peer do that with
+    outlives it. Delete a request once you are done with it, typically in
+    or after its finished() signal, or let the peer do that with
     setAutoDeleteRequests(). A received request that is destroyed before it
     was answered gets an error response, so the requester never waits
     forever.
 
+    A peer may be deleted, with \c delete or deleteLater(), from a slot
+    connected to any of its signals or to a signal of one of its requests:
+    the connection closes at once, as in the destructor, and no further
+    signal is emitted. The same holds for an RpcServer deleted in a slot
+    connected to its newConnection().
+
     \section1 Errors
 
     errorOccurred() reports connection failures and protocol violations of
-    the other side. Some are fatal (the connection then closes and
-    disconnected() follows), others are not (a message for an unknown request
-    id, say): check state() to tell. Failures to send (for example a body
-    larger than RpcConfig::maxBodyWriteSize()) are not signalled: the send
-    function returns \c false (sendStream()) or the request finishes with
+    the other side; error() and errorString() describe the last one, and
+    errorChanged() is emitted whenever they change (also when a new
+    connection resets them, and when a send fails locally).
+
+    In a slot connected to errorOccurred(), state() tells what the error
+    did:
+    \list
+    \li ConnectedState: the connection survived it (a message for an
+        unknown request id, a request id that is still open, a datagram that
+        is too short on a seqpacket connection). Traffic goes on.
+    \li ClosingState: the error is fatal to an established connection (a
+        malformed frame on a stream connection, a failed read or write). The
+        connection is closing: every open request finishes with
+        RpcError::ConnectionLost and disconnected() follows.
+    \li UnconnectedState: a connection attempt failed (connection refused,
+        no such host or socket, invalid address); disconnected() is not
+        emitted, as the connection never came up.
+    \endlist
+    The peer changes state (and emits stateChanged()) before it emits
+    errorOccurred(). Nothing needs to be inferred from the numeric value of
+    the RpcError.
+
+    Failures to send (for example a body larger than
+    RpcConfig::maxBodyWriteSize()) are not reported through
+    errorOccurred(): the send function returns \c false and error() tells
+    why (sendStream(), with errorChanged()), or the request finishes with
     the error (sendRequest()).
 
     When the connection closes, every open request finishes with
     RpcError::ConnectionLost, then disconnected() is emitted.
+
+    \section1 Limits
+
+    Besides the message limits of RpcConfig, a peer keeps at most
+    RpcConfig::maxOpenIncomingRequests() received requests open (answered
+    or destroyed requests no longer count; 0 means no limit). A request over
+    the limit is not delivered: it gets the error response
+    "too many open requests (limit N)" at once.
 
     \section1 Threads
 
@@ -84,7 +119,8 @@ namespace Fizyr {
     \value UnconnectedState Not connected.
     \value ConnectingState connectToServer() was called; the connection is being set up.
     \value ConnectedState Connected: messages can be sent and received.
-    \value ClosingState disconnectFromServer() was called; pending output is being written.
+    \value ClosingState The connection is closing: disconnectFromServer() was called and
+           pending output is being written, or a fatal error occurred.
 */
 
 /*!
@@ -102,13 +138,15 @@ namespace Fizyr {
 */
 /*!
     \fn void Fizyr::RpcPeer::errorOccurred(Fizyr::RpcError error)
-    Emitted when \a error occurred; errorString() describes it. Fatal
-    errors are followed by the connection closing.
+    Emitted when \a error occurred; errorString() describes it. state()
+    tells whether the connection survived it (ConnectedState) or not: see
+    "Errors" in the class description.
 */
 /*!
     \fn void Fizyr::RpcPeer::errorChanged()
-    Emitted whenever error() or errorString() changes, also when they are
-    reset by connectToServer().
+    Emitted whenever error() or errorString() changes: on errors, on local
+    send failures of sendStream(), and when a new connection
+    (connectToServer(), setDevice(), setSocketDescriptor()) resets them.
 */
 /*!
     \fn void Fizyr::RpcPeer::requestReceived(Fizyr::RpcRequest *request)
@@ -158,7 +196,7 @@ RpcPeer::~RpcPeer()
             RpcRequestPrivate::get(request)->finish(RpcError::ConnectionLost, QString(),
                                                     RpcMessage());
     }
-    RpcTransport::dispose(std::exchange(d->transport, nullptr));
+    d->disposeTransport(std::exchange(d->transport, nullptr));
 }
 
 /*!
@@ -200,11 +238,12 @@ bool RpcPeer::autoDeleteRequests() const
 
 /*!
     If \a enable is \c true, every request of this peer, sent or received, is
-    deleted with deleteLater() after it emitted finished() (requests that
-    finish while one batch of incoming messages is handled are first moved
-    under one object that is deleted later, which costs one posted event per
-    batch rather than one per request). Do not keep pointers to requests
-    past finished() then.
+    deleted after it emitted finished(), like with deleteLater(): when
+    control returns to the event loop. Requests that finish while one batch
+    of incoming messages is handled are deleted together (one posted event
+    per batch rather than one per request); their parent() stays the peer
+    until then. Do not keep pointers to requests past finished() then, or
+    keep them in a QPointer.
 */
 void RpcPeer::setAutoDeleteRequests(bool enable)
 {
@@ -217,6 +256,7 @@ void RpcPeer::setAutoDeleteRequests(bool enable)
     other open sequential QIODevice, using length-prefixed framing. The peer
     does not take ownership of \a device, which must outlive the connection.
     Returns \c false if the peer is not unconnected or \a device is not open.
+    On success, error() is reset and the peer is in ConnectedState.
 */
 bool RpcPeer::setDevice(QIODevice *device)
 {
@@ -229,10 +269,8 @@ bool RpcPeer::setDevice(QIODevice *device)
         qCWarning(lcRpcPeer, "RpcPeer::setDevice: the device is not open");
         return false;
     }
-    if (!d->configSet)
-        d->config = RpcConfig::defaultsFor(RpcAddress::Tcp);
-    d->installTransport(RpcTransport::createForDevice(device, false, d->config, this));
-    d->setState(ConnectedState);
+    const RpcConfig config = d->configSet ? d->config : RpcConfig::defaultsFor(RpcAddress::Tcp);
+    d->adoptTransport(RpcTransport::createForDevice(device, false, config, this), ConnectedState);
     return true;
 }
 
@@ -241,7 +279,10 @@ bool RpcPeer::setDevice(QIODevice *device)
     socket (for example one end of \c socketpair()). The peer takes
     ownership of the descriptor and closes it when the connection ends.
     Returns \c false if the peer is not unconnected, the descriptor is not a
-    seqpacket socket, or the seqpacket transport is not available.
+    seqpacket socket, or the seqpacket transport is not available; in the
+    last two cases error() and errorString() tell why (errorChanged()) and
+    the descriptor stays open, owned by the caller. On success, error() is
+    reset and the peer is in ConnectedState.
 */
 bool RpcPeer::setSocketDescriptor(qintptr socketDescriptor)
 {
@@ -260,9 +301,7 @@ bool RpcPeer::setSocketDescriptor(qintptr socketDescriptor)
         d->setError(createError, text);
         return false;
     }
-    d->config = config;
-    d->installTransport(transport);
-    d->setState(ConnectedState);
+    d->adoptTransport(transport, ConnectedState);
     return true;
 }
 
@@ -329,7 +368,8 @@ int RpcPeer::openRequestCount() const
 /*!
     Connects to \a address (\c{tcp://host:port}, \c{unix:/path} or
     \c{seqpacket:/path}). Returns at once; connected() or errorOccurred()
-    follows. An invalid address is reported through errorOccurred() with
+    follows. The error of an earlier connection is reset first. An invalid
+    address is reported through errorOccurred() with
     RpcError::InvalidAddress, from the event loop.
 */
 void RpcPeer::connectToServer(const QString &address)
@@ -358,18 +398,23 @@ void RpcPeerPrivate::connectTo(const RpcAddress &parsed, const QString &parseErr
                   "RpcPeer::connectToServer: the peer is already connected or connecting");
         return;
     }
+    const quint64 attempt = ++connectAttempt;
     RpcError createError = RpcError::InvalidAddress;
     RpcTransport *newTransport = parsed.isValid()
             ? RpcTransport::create(parsed.transport(), q, &createError)
             : nullptr;
     if (!newTransport) {
         const QString text = parsed.isValid()
-                ? QStringLiteral("the seqpacket transport is not available in this build")
+                ? RpcPeer::tr("the seqpacket transport is not available in this build")
                 : (parseError.isEmpty() ? rpcErrorString(RpcError::InvalidAddress) : parseError);
-        const quint64 attempt = ++connectAttempt;
-        RpcPeer *self = q;
+        // A new attempt starts without the error of the last one; the
+        // failure follows from the event loop, like every other outcome.
+        QPointer<RpcPeer> guard(q);
+        setError(RpcError::NoError, QString());
+        if (!guard)
+            return;
         QMetaObject::invokeMethod(
-                self,
+                q,
                 [this, createError, text, attempt] {
                     if (connectAttempt == attempt && state == RpcPeer::UnconnectedState)
                         reportError(createError, text);
@@ -377,14 +422,9 @@ void RpcPeerPrivate::connectTo(const RpcAddress &parsed, const QString &parseErr
                 Qt::QueuedConnection);
         return;
     }
-    ++connectAttempt;
-    setError(RpcError::NoError, QString());
-    if (!configSet)
-        config = RpcConfig::defaultsFor(parsed.transport());
-    newTransport->setConfig(config);
-    installTransport(newTransport);
-    setState(RpcPeer::ConnectingState);
-    newTransport->connectToAddress(parsed);
+    newTransport->setConfig(configSet ? config : RpcConfig::defaultsFor(parsed.transport()));
+    if (adoptTransport(newTransport, RpcPeer::ConnectingState))
+        newTransport->connectToAddress(parsed);
 }
 
 /*!
@@ -397,8 +437,12 @@ void RpcPeer::disconnectFromServer()
     Q_D(RpcPeer);
     if (!d->transport || d->state == UnconnectedState || d->state == ClosingState)
         return;
-    if (d->state == ConnectedState)
+    if (d->state == ConnectedState) {
+        QPointer<RpcPeer> guard(this);
         d->setState(ClosingState);
+        if (!guard || !d->transport)
+            return;
+    }
     d->transport->disconnectFromPeer();
 }
 
@@ -499,26 +543,31 @@ bool RpcPeer::sendStream(qint32 serviceId, const QByteArray &body,
     return true;
 }
 
-static bool waitFor(int msecs, const std::function<bool()> &done,
-                    const QList<QMetaObject::Connection> &connections, QEventLoop &loop)
+// Runs loop until done() or msecs passed. Returns false if peer was deleted
+// meanwhile (by a slot run from the loop).
+static bool waitFor(RpcPeer *peer, int msecs, const std::function<bool()> &done, QEventLoop &loop)
 {
     if (done())
         return true;
+    const QPointer<RpcPeer> guard(peer);
+    QObject::connect(peer, &QObject::destroyed, &loop, &QEventLoop::quit);
     QTimer timer;
     timer.setSingleShot(true);
     QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
     if (msecs >= 0)
         timer.start(msecs);
     loop.exec(QEventLoop::ExcludeUserInputEvents);
-    for (const QMetaObject::Connection &connection : connections)
-        QObject::disconnect(connection);
+    if (!guard)
+        return false;
+    QObject::disconnect(peer, nullptr, &loop, nullptr);
     return done();
 }
 
 /*!
     Blocks until the peer is connected, the connection failed, or \a msecs
     milliseconds passed (-1: no limit), running a local event loop. Returns
-    \c true if connected. Meant for tests and command-line programs; do not
+    \c true if connected; \c false also if the peer was deleted meanwhile (by
+    a slot run from the loop: do not touch it then). Meant for tests and command-line programs; do not
     use it in a GUI thread.
 */
 bool RpcPeer::waitForConnected(int msecs)
@@ -529,57 +578,70 @@ bool RpcPeer::waitForConnected(int msecs)
     if (d->state != ConnectingState)
         return false;
     QEventLoop loop;
-    QList<QMetaObject::Connection> connections{
-            connect(this, &RpcPeer::stateChanged, &loop,
-                    [&loop](State s) {
-                        if (s != ConnectingState)
-                            loop.quit();
-                    }),
-    };
+    connect(this, &RpcPeer::stateChanged, &loop, [&loop](State s) {
+        if (s != ConnectingState)
+            loop.quit();
+    });
     return waitFor(
-            msecs, [d] { return d->state == ConnectedState; }, connections, loop);
+            this, msecs, [d] { return d->state == ConnectedState; }, loop);
 }
 
 /*!
     Blocks until the peer is unconnected or \a msecs milliseconds passed
     (-1: no limit), running a local event loop. Returns \c true if the peer
-    is unconnected. Meant for tests and command-line programs.
+    is unconnected; \c false on timeout or if the peer was deleted meanwhile. Meant for tests and command-line programs.
 */
 bool RpcPeer::waitForDisconnected(int msecs)
 {
     Q_D(RpcPeer);
     QEventLoop loop;
-    QList<QMetaObject::Connection> connections{
-            connect(this, &RpcPeer::stateChanged, &loop,
-                    [&loop](State s) {
-                        if (s == UnconnectedState)
-                            loop.quit();
-                    }),
-    };
+    connect(this, &RpcPeer::stateChanged, &loop, [&loop](State s) {
+        if (s == UnconnectedState)
+            loop.quit();
+    });
     return waitFor(
-            msecs, [d] { return d->state == UnconnectedState; }, connections, loop);
+            this, msecs, [d] { return d->state == UnconnectedState; }, loop);
 }
 
 // ---------------------------------------------------------------------------
 
-void RpcPeerPrivate::installTransport(RpcTransport *newTransport)
+bool RpcPeerPrivate::adoptTransport(RpcTransport *newTransport, RpcPeer::State newState)
 {
     Q_Q(RpcPeer);
     releaseTransport();
     transport = newTransport;
     transport->setParent(q);
     config = transport->config();
-    QObject::connect(transport, &RpcTransport::connected, q, [this] { onConnected(); });
+    // Each slot counts itself in callbackDepth while it runs, through its own
+    // reference (a running slot's functor outlives the call): a handler may
+    // delete the peer meanwhile.
+    const auto counted = [depth = callbackDepth](auto &&call) {
+        ++*depth;
+        call();
+        --*depth;
+    };
+    QObject::connect(transport, &RpcTransport::connected, q,
+                     [this, counted] { counted([this] { onConnected(); }); });
     QObject::connect(transport, &RpcTransport::messageReceived, q,
-                     [this](const RpcMessage &message) { onMessage(message); });
-    QObject::connect(transport, &RpcTransport::errorOccurred, q,
-                     [this](RpcError e, const QString &text, bool fatal) {
-                         onTransportError(e, text, fatal);
+                     [this, counted](const RpcMessage &message) {
+                         counted([this, &message] { onMessage(message); });
                      });
-    QObject::connect(transport, &RpcTransport::disconnected, q, [this] { onDisconnected(); });
+    QObject::connect(transport, &RpcTransport::errorOccurred, q,
+                     [this, counted](RpcError e, const QString &text, bool fatal) {
+                         counted([&] { onTransportError(e, text, fatal); });
+                     });
+    QObject::connect(transport, &RpcTransport::disconnected, q,
+                     [this, counted] { counted([this] { onDisconnected(); }); });
     QObject::connect(transport, &RpcTransport::incomingBatchFinished, q,
                      [this] { disposePending(); });
     transport->setReadingPaused(readingPaused);
+    // A new connection starts without the error of the last one.
+    QPointer<RpcPeer> guard(q);
+    setError(RpcError::NoError, QString());
+    if (!guard)
+        return false;
+    setState(newState);
+    return !guard.isNull();
 }
 
 void RpcPeerPrivate::releaseTransport()
@@ -590,7 +652,24 @@ void RpcPeerPrivate::releaseTransport()
     QObject::disconnect(transport, nullptr, q, nullptr);
     // Its end-of-batch signal will not come any more.
     disposePending();
-    RpcTransport::dispose(std::exchange(transport, nullptr));
+    disposeTransport(std::exchange(transport, nullptr));
+}
+
+void RpcPeerPrivate::disposeTransport(RpcTransport *oldTransport)
+{
+    if (!oldTransport)
+        return;
+    if (*callbackDepth > 0 && !oldTransport->isBusy()) {
+        // Deleted from a handler run by one of the transport's signals: its
+        // socket is still emitting further up the stack. What dispose()
+        // does for a busy transport.
+        oldTransport->disconnect();
+        oldTransport->abort();
+        oldTransport->setParent(nullptr);
+        oldTransport->deleteLater();
+        return;
+    }
+    RpcTransport::dispose(oldTransport);
 }
 
 void RpcPeerPrivate::setState(RpcPeer::State newState)
@@ -618,25 +697,40 @@ void RpcPeerPrivate::setError(RpcError newError, const QString &text)
 void RpcPeerPrivate::reportError(RpcError newError, const QString &text)
 {
     Q_Q(RpcPeer);
+    QPointer<RpcPeer> guard(q);
     setError(newError, text);
-    Q_EMIT q->errorOccurred(newError);
+    if (guard)
+        Q_EMIT q->errorOccurred(newError);
 }
 
 void RpcPeerPrivate::onConnected()
 {
     Q_Q(RpcPeer);
     qCDebug(lcRpcPeer) << "connected to" << transport->peerAddress();
+    QPointer<RpcPeer> guard(q);
     setState(RpcPeer::ConnectedState);
-    Q_EMIT q->connected();
+    if (guard)
+        Q_EMIT q->connected();
 }
 
 void RpcPeerPrivate::onTransportError(RpcError transportError, const QString &text, bool fatal)
 {
+    Q_Q(RpcPeer);
     qCDebug(lcRpcPeer) << (fatal ? "fatal error:" : "error:") << transportError << text;
-    // A failed connection attempt is over at once: errorOccurred() already
-    // sees UnconnectedState, as with QAbstractSocket.
-    if (fatal && state == RpcPeer::ConnectingState)
-        setState(RpcPeer::UnconnectedState);
+    // In a slot connected to errorOccurred(), state() tells what the error
+    // did: ConnectedState means the connection survived it. A failed
+    // connection attempt is over at once (UnconnectedState, as with
+    // QAbstractSocket); an established connection is closing
+    // (ClosingState) and disconnected() follows.
+    if (fatal) {
+        QPointer<RpcPeer> guard(q);
+        if (state == RpcPeer::ConnectingState)
+            setState(RpcPeer::UnconnectedState);
+        else if (state == RpcPeer::ConnectedState)
+            setState(RpcPeer::ClosingState);
+        if (!guard)
+            return;
+    }
     reportError(transportError, text);
 }
 
@@ -654,27 +748,47 @@ void RpcPeerPrivate::onDisconnected()
         Q_EMIT q->disconnected();
 }
 
+namespace {
+
+// Deletes the requests of one batch when it is deleted itself: one
+// deleteLater() per batch, without reparenting the requests.
+class RpcFinishedRequests : public QObject
+{
+public:
+    RpcFinishedRequests(QList<QPointer<RpcRequest>> requests, QObject *parent)
+        : QObject(parent), m_requests(std::move(requests))
+    { }
+    ~RpcFinishedRequests() override
+    {
+        for (const QPointer<RpcRequest> &request : std::as_const(m_requests))
+            delete request.data();
+    }
+
+private:
+    QList<QPointer<RpcRequest>> m_requests;
+};
+
+} // namespace
+
 void RpcPeerPrivate::disposeFinished(RpcRequest *request)
 {
-    Q_Q(RpcPeer);
     if (!inIncomingBatch) {
         request->deleteLater();
         return;
     }
-    if (!finishedInBatch)
-        finishedInBatch = new QObject(q);
-    request->setParent(finishedInBatch);
+    finishedInBatch.append(request);
 }
 
 void RpcPeerPrivate::disposePending()
 {
+    Q_Q(RpcPeer);
     inIncomingBatch = false;
-    if (finishedInBatch) {
-        // Deferred like deleteLater() of each: safe for code that still
-        // holds them in this pass of the event loop (or a nested one).
-        finishedInBatch->deleteLater();
-        finishedInBatch = nullptr;
-    }
+    if (finishedInBatch.isEmpty())
+        return;
+    // Deferred like deleteLater() of each: safe for code that still holds
+    // them in this pass of the event loop. A child of the peer, so that the
+    // requests go with the peer if it goes first.
+    (new RpcFinishedRequests(std::exchange(finishedInBatch, {}), q))->deleteLater();
 }
 
 void RpcPeerPrivate::finishAll(RpcError reason, const QString &text)
@@ -724,7 +838,15 @@ void RpcPeerPrivate::handleRequest(const RpcMessage &message)
     if (incoming.contains(id)) {
         qCDebug(lcRpcProtocol) << "request with duplicate id" << id;
         reportError(RpcError::DuplicateRequestId,
-                    QStringLiteral("received a request with id %1, which is still open").arg(id));
+                    RpcPeer::tr("received a request with id %1, which is still open").arg(id));
+        return;
+    }
+    const int limit = config.maxOpenIncomingRequests();
+    if (limit > 0 && incoming.size() >= limit) {
+        qCDebug(lcRpcProtocol) << "refused request" << id << ": too many open requests";
+        // Error responses go to the other side as they are, untranslated.
+        send(RpcMessage::errorResponse(
+                id, QStringLiteral("too many open requests (limit %1)").arg(limit)));
         return;
     }
     static const QMetaMethod requestReceivedSignal
@@ -752,7 +874,7 @@ void RpcPeerPrivate::handleResponse(const RpcMessage &message)
             return;
         }
         reportError(RpcError::UnknownRequestId,
-                    QStringLiteral("received a response for unknown request id %1").arg(id));
+                    RpcPeer::tr("received a response for unknown request id %1").arg(id));
         return;
     }
     if (message.isError())
@@ -772,7 +894,7 @@ void RpcPeerPrivate::handleUpdate(const RpcMessage &message, bool forOutgoing)
             return;
         }
         reportError(RpcError::UnknownRequestId,
-                    QStringLiteral("received an update for unknown request id %1").arg(id));
+                    RpcPeer::tr("received an update for unknown request id %1").arg(id));
         return;
     }
     Q_EMIT request->updateReceived(message);
@@ -818,6 +940,7 @@ void RpcPeerPrivate::requestDestroyed(RpcRequest *request)
     if (rd->direction == RpcRequest::Incoming) {
         qCDebug(lcRpcPeer) << "request" << rd->request.requestId()
                            << "destroyed without a response";
+        // Protocol text for the other side: not translated.
         send(RpcMessage::errorResponse(
                 rd->request.requestId(),
                 QStringLiteral("request for service %1 was dropped without a response")

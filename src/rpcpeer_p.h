@@ -21,6 +21,7 @@
 #include <QtCore/qpointer.h>
 #include <QtCore/qset.h>
 
+#include <memory>
 #include <optional>
 
 namespace Fizyr {
@@ -36,13 +37,24 @@ public:
 
     static RpcPeerPrivate *get(RpcPeer *peer) { return peer->d_func(); }
 
-    // Takes ownership of a transport that is connecting or connected.
-    void installTransport(RpcTransport *newTransport);
+    // The one way a peer takes a transport (connectToServer(), setDevice(),
+    // setSocketDescriptor(), RpcServer): releases the old one, resets the
+    // error, takes ownership of newTransport (connecting or connected), uses
+    // its configuration, connects its signals, applies the reading pause and
+    // moves to newState. Returns false if the peer was deleted by a slot
+    // connected to errorChanged() or stateChanged() meanwhile.
+    bool adoptTransport(RpcTransport *newTransport, RpcPeer::State newState);
     void releaseTransport();
+    // RpcTransport::dispose(), deferred also while the peer is inside one of
+    // the transport's signals (callbackDepth).
+    void disposeTransport(RpcTransport *oldTransport);
 
     void connectTo(const RpcAddress &address, const QString &parseError);
+    // These emit a signal when something changed; the peer may be deleted by
+    // a slot connected to it, so callers check a QPointer afterwards.
     void setState(RpcPeer::State newState);
     void setError(RpcError newError, const QString &text);
+    // setError(), then errorOccurred() (unless the peer was deleted).
     void reportError(RpcError newError, const QString &text);
 
     void onConnected();
@@ -51,7 +63,8 @@ public:
     void onDisconnected();
     // Deletes a finished request of an auto-deleting peer with deleteLater();
     // those that finish during one batch of incoming messages share a single
-    // deleteLater() (one posted event per batch, not per request).
+    // deferred deletion (one posted event per batch, not per request). The
+    // request keeps its parent until it is deleted.
     void disposeFinished(RpcRequest *request);
     // At the end of a batch (and when the transport goes): deletes, later,
     // the requests that finished in it.
@@ -75,6 +88,9 @@ public:
 
     RpcPeer *q_ptr;
     RpcTransport *transport = nullptr;
+    // Slots connected to the transport's signals on the stack. Shared with
+    // those slots, which may outlive the peer while they run.
+    std::shared_ptr<int> callbackDepth = std::make_shared<int>(0);
     RpcConfig config;
     bool configSet = false;
     RpcPeer::State state = RpcPeer::UnconnectedState;
@@ -82,8 +98,9 @@ public:
     QString errorString;
     bool autoDelete = false;
     bool inIncomingBatch = false;
-    // Parent of the requests that finished in the current batch.
-    QObject *finishedInBatch = nullptr;
+    // The requests that finished in the current batch, deleted together
+    // after it (see disposePending()).
+    QList<QPointer<RpcRequest>> finishedInBatch;
     bool readingPaused = false;
 
     // Counts connectToServer() calls: a queued failure of an older attempt is dropped.

@@ -44,11 +44,13 @@ namespace Fizyr {
 
     \section1 Ownership
 
-    Requests are children of their RpcPeer. Delete a request with
-    deleteLater() when done with it, for example in a slot connected to
-    finished() (never delete it inside its own signal with \c delete), or
-    enable RpcPeer::setAutoDeleteRequests(). Requests still alive when the
-    peer is destroyed are destroyed with it.
+    Requests are children of their RpcPeer. Delete a request when done with
+    it, for example in a slot connected to finished(), or enable
+    RpcPeer::setAutoDeleteRequests(). Both \c delete and deleteLater() are
+    safe inside any of the request's own signals (updateReceived(),
+    errorOccurred(), errorChanged(), finished()), and so is deleting its
+    peer there. Requests still alive when the peer is destroyed are
+    destroyed with it.
 */
 
 /*!
@@ -88,8 +90,10 @@ void RpcRequestPrivate::finish(RpcError finishError, const QString &text, const 
     Q_Q(RpcRequest);
     if (finished)
         return;
+    // Everything is recorded before the first signal: a slot may delete the
+    // request (or its peer), so nothing is touched after one without a guard.
     finished = true;
-    setError(finishError, text);
+    const bool errorChanged = assignError(finishError, text);
     response = message;
     if (timer)
         timer->stop();
@@ -100,6 +104,10 @@ void RpcRequestPrivate::finish(RpcError finishError, const QString &text, const 
     reportToPromise();
 
     QPointer<RpcRequest> guard(q);
+    if (errorChanged)
+        Q_EMIT q->errorChanged();
+    if (!guard)
+        return;
     if (finishError != RpcError::NoError)
         Q_EMIT q->errorOccurred(finishError);
     if (!guard)
@@ -140,7 +148,7 @@ void RpcRequestPrivate::startTimer()
         timer = new QTimer(q);
         timer->setSingleShot(true);
         QObject::connect(timer, &QTimer::timeout, q, [this] {
-            finish(RpcError::Timeout, QStringLiteral("no response within %1 ms").arg(timeoutMsecs),
+            finish(RpcError::Timeout, RpcRequest::tr("no response within %1 ms").arg(timeoutMsecs),
                    RpcMessage());
         });
     }
@@ -155,17 +163,23 @@ bool RpcRequestPrivate::failSend(RpcError sendError)
     return false;
 }
 
-void RpcRequestPrivate::setError(RpcError newError, const QString &text)
+bool RpcRequestPrivate::assignError(RpcError newError, const QString &text)
 {
-    Q_Q(RpcRequest);
     const QString newString = newError == RpcError::NoError
             ? QString()
             : (text.isEmpty() ? rpcErrorString(newError) : text);
     if (error == newError && errorString == newString)
-        return;
+        return false;
     error = newError;
     errorString = newString;
-    Q_EMIT q->errorChanged();
+    return true;
+}
+
+void RpcRequestPrivate::setError(RpcError newError, const QString &text)
+{
+    Q_Q(RpcRequest);
+    if (assignError(newError, text))
+        Q_EMIT q->errorChanged();
 }
 
 RpcRequest::RpcRequest(RpcPeer *peer, Direction direction, const RpcMessage &request)
@@ -396,21 +410,28 @@ bool RpcRequest::sendErrorResponse(const QString &text)
 /*!
     Blocks until the request finished or \a msecs milliseconds passed
     (-1: no limit), running a local event loop. Returns \c true if the
-    request finished. Meant for tests and command-line programs.
+    request finished; \c false on timeout, or if the request was deleted
+    meanwhile (by a slot run from the loop; do not touch it then). Meant
+    for tests and command-line programs.
 */
 bool RpcRequest::waitForFinished(int msecs)
 {
     Q_D(RpcRequest);
     if (d->finished)
         return true;
+    const QPointer<RpcRequest> guard(this);
     QEventLoop loop;
     connect(this, &RpcRequest::finished, &loop, &QEventLoop::quit);
+    connect(this, &QObject::destroyed, &loop, &QEventLoop::quit);
     QTimer timer;
     timer.setSingleShot(true);
     connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
     if (msecs >= 0)
         timer.start(msecs);
     loop.exec(QEventLoop::ExcludeUserInputEvents);
+    if (!guard)
+        return false;
+    disconnect(this, nullptr, &loop, nullptr);
     return d->finished;
 }
 
@@ -426,6 +447,7 @@ void RpcRequest::abort()
     if (d->finished)
         return;
     if (d->direction == Incoming && isOpen()) {
+        // Protocol text for the other side: not translated.
         sendErrorResponse(QStringLiteral("request canceled"));
         return;
     }

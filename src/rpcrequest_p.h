@@ -46,6 +46,9 @@ public:
     bool failSend(RpcError error);
     // Sets error() and errorString(); emits errorChanged() if they changed.
     void setError(RpcError error, const QString &text);
+    // The same without the signal: returns true if they changed, and the
+    // caller emits errorChanged() (finish() records everything first).
+    bool assignError(RpcError error, const QString &text);
 
     RpcRequest *q_ptr;
     // Null once the peer is gone (also when the request was reparented away

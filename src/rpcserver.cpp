@@ -19,6 +19,9 @@
 #include <QtNetwork/qtcpserver.h>
 #include <QtNetwork/qtcpsocket.h>
 
+#include <limits>
+#include <utility>
+
 #ifdef Q_OS_UNIX
 #    include <cerrno>
 #    include <sys/socket.h>
@@ -84,12 +87,16 @@ namespace Fizyr {
 RpcServer::RpcServer(QObject *parent) : QObject(parent), d_ptr(new RpcServerPrivate(this)) { }
 
 /*!
-    Destroys the server: stops listening, removes its socket file and
-    deletes the peers that are still its children.
+    Destroys the server: stops listening (without emitting
+    listeningChanged()), removes its socket file and deletes the peers that
+    are still its children. Deleting the server, with \c delete or
+    deleteLater(), is safe inside a slot connected to one of its signals,
+    newConnection() included.
 */
 RpcServer::~RpcServer()
 {
-    close();
+    Q_D(RpcServer);
+    d->stopListening();
 }
 
 #ifdef Q_OS_UNIX
@@ -121,11 +128,11 @@ static bool removeStaleSocket(const QString &path, int type, QString *errorStrin
     if (::lstat(encoded.constData(), &info) != 0)
         return true; // nothing there
     if (!S_ISSOCK(info.st_mode)) {
-        *errorString = QStringLiteral("%1 exists and is not a socket").arg(path);
+        *errorString = RpcServer::tr("%1 exists and is not a socket").arg(path);
         return false;
     }
     if (unixSocketIsLive(path, type)) {
-        *errorString = QStringLiteral("another server is listening on %1").arg(path);
+        *errorString = RpcServer::tr("another server is listening on %1").arg(path);
         return false;
     }
     qCDebug(lcRpcServer) << "removing stale socket" << path;
@@ -138,6 +145,8 @@ static bool removeStaleSocket(const QString &path, int type, QString *errorStrin
     Starts listening on \a address: \c{tcp://host:port} (port 0 picks a free
     port, see serverAddress()), \c{unix:/path} or \c{seqpacket:/path}.
     Returns \c true on success; otherwise error() and errorString() tell why.
+    Each call sets error() once: to the reason of the failure, or back to
+    RpcError::NoError on success (errorChanged() when that changes it).
 */
 bool RpcServer::listen(const QString &address)
 {
@@ -162,153 +171,173 @@ bool RpcServer::listen(const RpcAddress &parsed)
     Q_D(RpcServer);
     if (isListening()) {
         qCWarning(lcRpcServer, "RpcServer::listen: already listening");
-        d->setError(RpcError::InvalidOperation, QStringLiteral("the server is already listening"));
+        d->setError(RpcError::InvalidOperation, tr("the server is already listening"));
         return false;
     }
-    if (!parsed.isValid()) {
-        d->setError(RpcError::InvalidAddress, QString());
+    RpcError listenError = RpcError::NoError;
+    QString text;
+    if (!parsed.isValid())
+        listenError = RpcError::InvalidAddress;
+    else
+        d->startListening(parsed, &listenError, &text);
+    // Set once, after the work: a slot connected to errorChanged() sees
+    // the outcome.
+    d->setError(listenError, text);
+    if (listenError != RpcError::NoError)
         return false;
-    }
-    d->setError(RpcError::NoError, QString());
+    qCDebug(lcRpcServer) << "listening on" << d->address;
+    Q_EMIT listeningChanged(true);
+    return true;
+}
 
+static RpcError fromServerError(QAbstractSocket::SocketError error)
+{
+    switch (error) {
+    case QAbstractSocket::AddressInUseError:
+        return RpcError::AddressInUse;
+    case QAbstractSocket::SocketAccessError:
+        return RpcError::SocketAccess;
+    default:
+        return RpcError::NetworkFailure;
+    }
+}
+
+void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listenError,
+                                      QString *text)
+{
+    Q_Q(RpcServer);
     switch (parsed.transport()) {
     case RpcAddress::Tcp: {
-        auto *server = new QTcpServer(this);
         QHostAddress host;
         if (parsed.host() == QLatin1String("localhost"))
             host = QHostAddress::LocalHost;
         else if (parsed.host() == QLatin1String("*"))
             host = QHostAddress::Any;
         else if (!host.setAddress(parsed.host())) {
-            delete server;
-            d->setError(RpcError::InvalidAddress,
-                        QStringLiteral("cannot listen on \"%1\": not an IP address")
-                                .arg(parsed.host()));
-            return false;
+            *listenError = RpcError::InvalidAddress;
+            *text = RpcServer::tr("cannot listen on \"%1\": not an IP address").arg(parsed.host());
+            return;
         }
+        auto *server = new QTcpServer(q);
         if (!server->listen(host, parsed.port())) {
-            const RpcError e = server->serverError() == QAbstractSocket::AddressInUseError
-                    ? RpcError::AddressInUse
-                    : server->serverError() == QAbstractSocket::SocketAccessError
-                    ? RpcError::SocketAccess
-                    : RpcError::NetworkFailure;
-            d->setError(e, server->errorString());
+            *listenError = fromServerError(server->serverError());
+            *text = server->errorString();
             delete server;
-            return false;
+            return;
         }
         server->setMaxPendingConnections(std::numeric_limits<int>::max());
-        connect(server, &QTcpServer::newConnection, this, [d] { d->acceptTcp(); });
-        connect(server, &QTcpServer::acceptError, this, [d, server](QAbstractSocket::SocketError) {
-            d->setError(RpcError::SocketResource, server->errorString());
-            Q_EMIT d->q_func()->errorOccurred(d->error);
-        });
-        d->tcpServer = server;
-        d->address = RpcAddress::tcp(parsed.host(), server->serverPort());
-        break;
+        QObject::connect(server, &QTcpServer::newConnection, q, [this] { acceptTcp(); });
+        QObject::connect(server, &QTcpServer::acceptError, q,
+                         [this, server](QAbstractSocket::SocketError) {
+                             reportError(RpcError::SocketResource, server->errorString());
+                         });
+        tcpServer = server;
+        address = RpcAddress::tcp(parsed.host(), server->serverPort());
+        return;
     }
     case RpcAddress::UnixStream: {
         QString path = parsed.path();
         if (!path.startsWith(QLatin1Char('/')))
             path = QDir::tempPath() + QLatin1Char('/') + path;
 #ifdef Q_OS_UNIX
-        QString why;
-        if (!removeStaleSocket(path, SOCK_STREAM, &why)) {
-            d->setError(RpcError::AddressInUse, why);
-            return false;
+        if (!removeStaleSocket(path, SOCK_STREAM, text)) {
+            *listenError = RpcError::AddressInUse;
+            return;
         }
 #endif
-        auto *server = new QLocalServer(this);
+        auto *server = new QLocalServer(q);
         if (!server->listen(path)) {
-            const RpcError e = server->serverError() == QAbstractSocket::AddressInUseError
-                    ? RpcError::AddressInUse
-                    : server->serverError() == QAbstractSocket::SocketAccessError
-                    ? RpcError::SocketAccess
-                    : RpcError::NetworkFailure;
-            d->setError(e, server->errorString());
+            *listenError = fromServerError(server->serverError());
+            *text = server->errorString();
             delete server;
-            return false;
+            return;
         }
         server->setMaxPendingConnections(std::numeric_limits<int>::max());
-        connect(server, &QLocalServer::newConnection, this, [d] { d->acceptLocal(); });
-        d->localServer = server;
-        d->address = RpcAddress::unixStream(parsed.path());
-        break;
+        QObject::connect(server, &QLocalServer::newConnection, q, [this] { acceptLocal(); });
+        localServer = server;
+        address = RpcAddress::unixStream(parsed.path());
+        return;
     }
     case RpcAddress::UnixSeqpacket: {
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
         const QString path = QFileInfo(parsed.path()).absoluteFilePath();
-        QString why;
-        if (!removeStaleSocket(path, SOCK_SEQPACKET, &why)) {
-            d->setError(RpcError::AddressInUse, why);
-            return false;
+        if (!removeStaleSocket(path, SOCK_SEQPACKET, text)) {
+            *listenError = RpcError::AddressInUse;
+            return;
         }
-        auto *listener = new RpcSeqpacketListener(this);
-        RpcError listenError = RpcError::NoError;
-        if (!listener->listen(path, &listenError, &why)) {
-            d->setError(listenError, why);
+        auto *listener = new RpcSeqpacketListener(q);
+        if (!listener->listen(path, listenError, text)) {
             delete listener;
-            return false;
+            return;
         }
-        connect(listener, &RpcSeqpacketListener::newConnection, this, [d](int fd) {
-            RpcError createError = RpcError::NoError;
-            QString text;
-            RpcTransport *transport = RpcTransport::createForSeqpacketDescriptor(
-                    fd, d->peerConfig(), nullptr, &createError, &text);
-            if (!transport)
-                return;
-            d->addPeer(transport);
+        QObject::connect(listener, &RpcSeqpacketListener::newConnection, q, [this](int fd) {
+            ++acceptDepth;
+            if (adoptSeqpacketDescriptor(fd))
+                --acceptDepth;
         });
-        connect(listener, &RpcSeqpacketListener::acceptError, this,
-                [d](RpcError e, const QString &text) {
-                    d->setError(e, text);
-                    Q_EMIT d->q_func()->errorOccurred(e);
-                });
-        d->seqpacketListener = listener;
-        d->address = parsed;
-        break;
+        QObject::connect(listener, &RpcSeqpacketListener::acceptError, q,
+                         [this](RpcError e, const QString &why) { reportError(e, why); });
+        seqpacketListener = listener;
+        address = parsed;
+        return;
 #else
-        d->setError(RpcError::UnsupportedTransport,
-                    QStringLiteral("the seqpacket transport is not available in this build"));
-        return false;
+        *listenError = RpcError::UnsupportedTransport;
+        *text = RpcServer::tr("the seqpacket transport is not available in this build");
+        return;
 #endif
     }
     case RpcAddress::Invalid:
-        return false;
+        break;
     }
-    qCDebug(lcRpcServer) << "listening on" << d->address;
-    Q_EMIT listeningChanged(true);
-    return true;
+    *listenError = RpcError::InvalidAddress;
 }
 
 /*!
     Stops listening and removes the server's Unix socket file. Peers already
-    accepted stay connected; pending ones stay pending.
+    accepted stay connected; pending ones stay pending. Safe to call from a
+    slot connected to newConnection().
 */
 void RpcServer::close()
 {
     Q_D(RpcServer);
-    if (!isListening())
+    if (!d->stopListening())
         return;
-    if (d->tcpServer) {
-        d->tcpServer->close();
-        delete d->tcpServer;
-        d->tcpServer = nullptr;
+    Q_EMIT listeningChanged(false);
+}
+
+bool RpcServerPrivate::stopListening()
+{
+    if (!tcpServer && !localServer && !seqpacketListener)
+        return false;
+    if (tcpServer) {
+        tcpServer->close();
+        disposeListener(std::exchange(tcpServer, nullptr));
     }
-    if (d->localServer) {
-        d->localServer->close(); // removes the socket file
-        delete d->localServer;
-        d->localServer = nullptr;
+    if (localServer) {
+        localServer->close(); // removes the socket file
+        disposeListener(std::exchange(localServer, nullptr));
     }
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
-    if (d->seqpacketListener) {
-        d->seqpacketListener->close(); // removes the socket file
-        delete d->seqpacketListener;
-        d->seqpacketListener = nullptr;
+    if (seqpacketListener) {
+        seqpacketListener->close(); // removes the socket file
+        disposeListener(std::exchange(seqpacketListener, nullptr));
     }
 #endif
-    qCDebug(lcRpcServer) << "closed" << d->address;
-    d->address = RpcAddress();
-    Q_EMIT listeningChanged(false);
+    qCDebug(lcRpcServer) << "closed" << address;
+    address = RpcAddress();
+    return true;
+}
+
+void RpcServerPrivate::disposeListener(QObject *listener)
+{
+    QObject::disconnect(listener, nullptr, q_func(), nullptr);
+    if (acceptDepth > 0) {
+        // Inside its own signal: it goes when the event loop gets control.
+        listener->setParent(nullptr);
+        listener->deleteLater();
+    } else {
+        delete listener;
+    }
 }
 
 /*! Returns \c true while the server is listening. */
@@ -423,40 +452,79 @@ RpcConfig RpcServerPrivate::peerConfig() const
     return RpcConfig::defaultsFor(address.isValid() ? address.transport() : RpcAddress::Tcp);
 }
 
-void RpcServerPrivate::addPeer(RpcTransport *transport)
+void RpcServerPrivate::reportError(RpcError newError, const QString &text)
+{
+    Q_Q(RpcServer);
+    QPointer<RpcServer> guard(q);
+    setError(newError, text);
+    if (guard)
+        Q_EMIT q->errorOccurred(newError);
+}
+
+bool RpcServerPrivate::addPeer(RpcTransport *transport)
 {
     Q_Q(RpcServer);
     auto *peer = new RpcPeer(q);
     RpcPeerPrivate *pd = RpcPeerPrivate::get(peer);
-    pd->config = transport->config();
     pd->configSet = true;
     pd->readingPaused = true;
-    pd->installTransport(transport);
-    pd->setState(RpcPeer::ConnectedState);
+    // Nothing is connected to the new peer yet: its signals reach nobody.
+    pd->adoptTransport(transport, RpcPeer::ConnectedState);
     pending.append(peer);
     qCDebug(lcRpcServer) << "new connection from" << transport->peerAddress();
+    QPointer<RpcServer> guard(q);
     Q_EMIT q->newConnection();
+    return !guard.isNull();
 }
 
-void RpcServerPrivate::adoptSocket(QIODevice *socket)
+bool RpcServerPrivate::adoptSocket(QIODevice *socket)
 {
+    if (!socket)
+        return true;
     RpcTransport *transport = RpcTransport::createForDevice(socket, true, peerConfig(), nullptr);
     socket->setParent(transport);
-    addPeer(transport);
+    return addPeer(transport);
 }
 
+bool RpcServerPrivate::adoptSeqpacketDescriptor(int fd)
+{
+    RpcError createError = RpcError::NoError;
+    QString text;
+    RpcTransport *transport = RpcTransport::createForSeqpacketDescriptor(fd, peerConfig(), nullptr,
+                                                                         &createError, &text);
+    if (transport)
+        return addPeer(transport);
+        // The descriptor is still ours: close it, or it leaks.
+#ifdef Q_OS_UNIX
+    ::close(fd);
+#endif
+    qCDebug(lcRpcServer) << "dropped an accepted connection:" << text;
+    Q_Q(RpcServer);
+    QPointer<RpcServer> guard(q);
+    reportError(createError, text);
+    return !guard.isNull();
+}
+
+// The accept loops run inside a signal of the QTcpServer or QLocalServer: a
+// slot connected to newConnection() may close or delete the server.
 void RpcServerPrivate::acceptTcp()
 {
+    ++acceptDepth;
     while (tcpServer && tcpServer->hasPendingConnections()) {
-        adoptSocket(tcpServer->nextPendingConnection());
+        if (!adoptSocket(tcpServer->nextPendingConnection()))
+            return; // the server is gone
     }
+    --acceptDepth;
 }
 
 void RpcServerPrivate::acceptLocal()
 {
+    ++acceptDepth;
     while (localServer && localServer->hasPendingConnections()) {
-        adoptSocket(localServer->nextPendingConnection());
+        if (!adoptSocket(localServer->nextPendingConnection()))
+            return; // the server is gone
     }
+    --acceptDepth;
 }
 
 } // namespace Fizyr

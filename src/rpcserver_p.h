@@ -31,18 +31,36 @@ class RpcPeer;
 class RpcTransport;
 class RpcSeqpacketListener;
 
-class RpcServerPrivate
+class FIZYRRPCQT_AUTOTEST_EXPORT RpcServerPrivate
 {
     Q_DECLARE_PUBLIC(RpcServer)
 
 public:
     explicit RpcServerPrivate(RpcServer *q) : q_ptr(q) { }
 
+    static RpcServerPrivate *get(RpcServer *server) { return server->d_func(); }
+
+    // Emits errorChanged() if error or text differ from the current ones.
     void setError(RpcError newError, const QString &text);
-    void addPeer(RpcTransport *transport);
-    void adoptSocket(QIODevice *socket);
+    // setError(), then errorOccurred() (unless the server was deleted).
+    void reportError(RpcError newError, const QString &text);
+    // Hands transport to a new pending peer and emits newConnection().
+    // Returns false if the server was deleted by a slot meanwhile.
+    bool addPeer(RpcTransport *transport);
+    bool adoptSocket(QIODevice *socket);
+    // Adopts fd, a descriptor the seqpacket listener accepted. If the
+    // transport refuses it, fd is closed and the failure reported. Returns
+    // false if the server was deleted by a slot meanwhile.
+    bool adoptSeqpacketDescriptor(int fd);
     void acceptTcp();
     void acceptLocal();
+    // listen() without touching error: sets listenError and text on failure.
+    void startListening(const RpcAddress &address, RpcError *listenError, QString *text);
+    // close() without the signal; returns false if not listening.
+    bool stopListening();
+    // Stops and deletes the listening object: at once, or with deleteLater()
+    // while one of its signals is being delivered (acceptDepth > 0).
+    void disposeListener(QObject *listener);
     RpcConfig peerConfig() const;
 
     RpcServer *q_ptr;
@@ -55,6 +73,8 @@ public:
     QLocalServer *localServer = nullptr;
     RpcSeqpacketListener *seqpacketListener = nullptr;
     QList<QPointer<RpcPeer>> pending;
+    // Accept callbacks of the listening objects on the stack.
+    int acceptDepth = 0;
 };
 
 } // namespace Fizyr

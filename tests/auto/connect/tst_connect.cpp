@@ -5,15 +5,22 @@
 // inside the call that started them.
 
 #include <FizyrRpcQt/RpcPeer>
+#include <FizyrRpcQt/RpcRequest>
 #include <FizyrRpcQt/RpcServer>
 
+#include "rpcserver_p.h"
+
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
 #include <QtNetwork/QLocalServer>
 #include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <cerrno>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -41,6 +48,9 @@ private Q_SLOTS:
     void closeRemovesSocketFile();
     void serverAddressHasRealPort();
     void staleFailureOfAnEarlierAttempt();
+    void peerErrorChangedOnEveryPath();
+    void serverErrorChangedOnEveryPath();
+    void refusedAcceptedDescriptorIsClosed();
 
 private:
     QTemporaryDir m_dir;
@@ -299,6 +309,154 @@ void tst_Connect::staleFailureOfAnEarlierAttempt()
     QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
     QCOMPARE(errors.size(), 0);
     QCOMPARE(peer.error(), RpcError::NoError);
+}
+
+void tst_Connect::peerErrorChangedOnEveryPath()
+{
+    // error()/errorString() change only with errorChanged(), once per
+    // change, on local failures (no errorOccurred() for those) and resets.
+    RpcServer server;
+    QVERIFY(server.listen(QStringLiteral("tcp://127.0.0.1:0")));
+    RpcPeer peer;
+    QSignalSpy changed(&peer, &RpcPeer::errorChanged);
+    QSignalSpy occurred(&peer, &RpcPeer::errorOccurred);
+
+    // A send on an unconnected peer.
+    QVERIFY(!peer.sendStream(1, "x"));
+    QCOMPARE(peer.error(), RpcError::NotConnected);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(occurred.size(), 0);
+    QVERIFY(!peer.sendStream(1, "x")); // the same error again: no change
+    QCOMPARE(changed.size(), 1);
+
+    // setSocketDescriptor() with a descriptor that is no seqpacket socket.
+    int pair[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+    QVERIFY(!peer.setSocketDescriptor(pair[0]));
+    QVERIFY(peer.error() != RpcError::NotConnected);
+    QVERIFY(peer.error() != RpcError::NoError);
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(occurred.size(), 0);
+    QCOMPARE(::fcntl(pair[0], F_GETFD) >= 0, true); // left to the caller
+    ::close(pair[0]);
+    ::close(pair[1]);
+
+    // connectToServer() resets it at once, the failure comes later.
+    peer.connectToServer(QStringLiteral("tcp://no-port"));
+    QCOMPARE(peer.error(), RpcError::NoError);
+    QCOMPARE(changed.size(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(occurred.size(), 1, Timeout);
+    QCOMPARE(peer.error(), RpcError::InvalidAddress);
+    QCOMPARE(changed.size(), 4);
+    peer.connectToServer(server.serverAddress());
+    QCOMPARE(peer.error(), RpcError::NoError);
+    QCOMPARE(changed.size(), 5);
+    QVERIFY(peer.waitForConnected(Timeout));
+
+    // A local send failure on a connected peer.
+    QVERIFY(!peer.sendStream(1, QByteArray(int(peer.config().maxBodyWriteSize()) + 1, 'x')));
+    QCOMPARE(peer.error(), RpcError::PayloadTooLarge);
+    QCOMPARE(changed.size(), 6);
+    QCOMPARE(occurred.size(), 1);
+    QCOMPARE(peer.state(), RpcPeer::ConnectedState);
+    peer.abort();
+    QCOMPARE(peer.state(), RpcPeer::UnconnectedState);
+
+    // setDevice() resets it too.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.serverPort());
+    QVERIFY(socket.waitForConnected(Timeout));
+    QVERIFY(peer.setDevice(&socket));
+    QCOMPARE(peer.error(), RpcError::NoError);
+    QCOMPARE(changed.size(), 7);
+    peer.abort();
+
+    // A request's send failure, and its end: once each.
+    peer.connectToServer(server.serverAddress());
+    QVERIFY(peer.waitForConnected(Timeout));
+    // Take the connections, so that the server's peers read (they have no
+    // handler, so they answer requests with an error response).
+    QTRY_VERIFY_WITH_TIMEOUT(server.hasPendingConnections(), Timeout);
+    while (server.nextPendingConnection()) { }
+    std::unique_ptr<RpcRequest> request(peer.sendRequest(1));
+    QVERIFY(request->isOpen());
+    QSignalSpy requestChanged(request.get(), &RpcRequest::errorChanged);
+    QVERIFY(!request->sendUpdate(1, QByteArray(int(peer.config().maxBodyWriteSize()) + 1, 'x')));
+    QCOMPARE(request->error(), RpcError::PayloadTooLarge);
+    QCOMPARE(requestChanged.size(), 1);
+    // Nobody handles requests on the server: an error response.
+    QVERIFY(request->waitForFinished(Timeout));
+    QCOMPARE(request->error(), RpcError::RemoteError);
+    QCOMPARE(requestChanged.size(), 2);
+    // A finished request keeps its outcome.
+    QVERIFY(!request->sendUpdate(1));
+    QCOMPARE(request->error(), RpcError::RemoteError);
+    QCOMPARE(requestChanged.size(), 2);
+}
+
+void tst_Connect::serverErrorChangedOnEveryPath()
+{
+    RpcServer server;
+    QSignalSpy changed(&server, &RpcServer::errorChanged);
+    QSignalSpy occurred(&server, &RpcServer::errorOccurred);
+    QVERIFY(!server.listen(QStringLiteral("tcp://no-port")));
+    QCOMPARE(server.error(), RpcError::InvalidAddress);
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(!server.listen(QStringLiteral("tcp://not-an-ip:1")));
+    QCOMPARE(server.error(), RpcError::InvalidAddress);
+    QCOMPARE(changed.size(), 2); // another text
+    QVERIFY(!server.listen(QStringLiteral("tcp://not-an-ip:1")));
+    QCOMPARE(changed.size(), 2); // the same error again: no change
+
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+    QVERIFY(!server.listen(QStringLiteral("tcp://127.0.0.1:%1").arg(taken.serverPort())));
+    QCOMPARE(server.error(), RpcError::AddressInUse);
+    QCOMPARE(changed.size(), 3); // set once, not reset first
+
+    QVERIFY(server.listen(QStringLiteral("tcp://127.0.0.1:0")));
+    QCOMPARE(server.error(), RpcError::NoError);
+    QVERIFY(server.errorString().isEmpty());
+    QCOMPARE(changed.size(), 4);
+    QTest::ignoreMessage(QtWarningMsg, "RpcServer::listen: already listening");
+    QVERIFY(!server.listen(QStringLiteral("tcp://127.0.0.1:0")));
+    QCOMPARE(server.error(), RpcError::InvalidOperation);
+    QCOMPARE(changed.size(), 5);
+    QCOMPARE(occurred.size(), 0); // failures of a call are its return value
+    QVERIFY(server.isListening());
+}
+
+void tst_Connect::refusedAcceptedDescriptorIsClosed()
+{
+    // When the transport refuses a descriptor the seqpacket listener
+    // accepted, the server closes it and reports the failure. The listener
+    // only hands out seqpacket sockets, so the adoption is called directly
+    // with another kind of socket.
+    RpcServer server;
+    QVERIFY(server.listen(QStringLiteral("seqpacket:")
+                          + m_dir.filePath(QStringLiteral("refused.sock"))));
+    QSignalSpy changed(&server, &RpcServer::errorChanged);
+    QSignalSpy occurred(&server, &RpcServer::errorOccurred);
+    QSignalSpy newConnections(&server, &RpcServer::newConnection);
+    int pair[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+    const int before = int(
+            QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+    QVERIFY(RpcServerPrivate::get(&server)->adoptSeqpacketDescriptor(pair[0]));
+    const int after = int(
+            QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+    QCOMPARE(after, before - 1);
+    errno = 0;
+    QCOMPARE(::fcntl(pair[0], F_GETFD), -1);
+    QCOMPARE(errno, EBADF);
+    ::close(pair[1]);
+    QCOMPARE(occurred.size(), 1);
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(server.error() != RpcError::NoError);
+    QVERIFY(!server.errorString().isEmpty());
+    QCOMPARE(newConnections.size(), 0);
+    QVERIFY(!server.hasPendingConnections());
+    QVERIFY(server.isListening());
 }
 
 QTEST_GUILESS_MAIN(tst_Connect)

@@ -13,6 +13,8 @@
 
 #include "wire/rpcwire_p.h"
 
+#include <QtCore/QMetaEnum>
+
 using namespace Fizyr;
 using RpcTestUtils::Timeout;
 
@@ -31,6 +33,12 @@ private Q_SLOTS:
     void serverOwnsPeersUntilDeleted();
     void requestsOutliveTheirPeer();
     void sendRequestWithId();
+    void errorContractNonFatal();
+    void errorContractFatal();
+    void errorContractRemoteAbort();
+    void autoDeleteKeepsParent();
+    void openIncomingRequestLimit();
+    void openIncomingRequestNoLimit();
 
 private:
     // Records the order of errorOccurred() and finished() of request.
@@ -269,6 +277,230 @@ void tst_RpcPeer::sendRequestWithId()
     QVERIFY(chosen->waitForFinished(Timeout));
     std::unique_ptr<RpcRequest> again(m_pair.client->sendRequestWithId(1, 5, "again"));
     QVERIFY(again->isOpen());
+}
+
+// Records the signals of a peer that tell about errors and the connection
+// state, each with the state() the peer is in at that moment.
+class SignalLog : public QObject
+{
+public:
+    explicit SignalLog(RpcPeer *peer) : m_peer(peer)
+    {
+        connect(peer, &RpcPeer::errorOccurred, this, [this] { record("error"); });
+        connect(peer, &RpcPeer::stateChanged, this, [this] { record("state"); });
+        connect(peer, &RpcPeer::disconnected, this, [this] { record("disconnected"); });
+        connect(peer, &RpcPeer::streamReceived, this, [this] { record("stream"); });
+    }
+    QStringList events;
+
+private:
+    void record(const char *what)
+    {
+        events.append(
+                QLatin1String(what) + QLatin1Char('@')
+                + QLatin1String(QMetaEnum::fromType<RpcPeer::State>().valueToKey(m_peer->state())));
+    }
+    RpcPeer *m_peer;
+};
+
+void tst_RpcPeer::errorContractNonFatal()
+{
+    // An update for an unknown request id: errorOccurred() sees
+    // ConnectedState, and the connection goes on.
+    RpcTestSupport::RawConnection raw;
+    QVERIFY(raw.open(m_pair.server->serverAddress().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_pair.server->hasPendingConnections(), Timeout);
+    std::unique_ptr<RpcPeer> peer(m_pair.server->nextPendingConnection());
+    SignalLog log(peer.get());
+    const RpcConfig::ByteOrder order = peer->config().byteOrder();
+    const RpcMessage update(RpcMessage::RequesterUpdate, 42, 1, "who?");
+    const RpcMessage stream(RpcMessage::Stream, 0, 1, "after");
+    if (raw.isSeqpacket()) {
+        QVERIFY(raw.write(RpcWire::encodeDatagram(update, order)));
+        QVERIFY(raw.write(RpcWire::encodeDatagram(stream, order)));
+    } else {
+        QVERIFY(raw.write(RpcWire::encodeStreamFrame(update, order)
+                          + RpcWire::encodeStreamFrame(stream, order)));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(log.events.size(), 2, Timeout);
+    QCOMPARE(log.events,
+             QStringList({QStringLiteral("error@ConnectedState"),
+                          QStringLiteral("stream@ConnectedState")}));
+    QCOMPARE(peer->error(), RpcError::UnknownRequestId);
+    QCOMPARE(peer->state(), RpcPeer::ConnectedState);
+}
+
+void tst_RpcPeer::errorContractFatal()
+{
+    // A malformed frame on a stream connection (fatal) or a datagram too
+    // short for a header on seqpacket (not fatal: boundaries are known).
+    // Fatal: the peer is in ClosingState when errorOccurred() is emitted,
+    // stateChanged() came first, disconnected() follows.
+    RpcTestSupport::RawConnection raw;
+    QVERIFY(raw.open(m_pair.server->serverAddress().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_pair.server->hasPendingConnections(), Timeout);
+    std::unique_ptr<RpcPeer> peer(m_pair.server->nextPendingConnection());
+    SignalLog log(peer.get());
+    const RpcConfig::ByteOrder order = peer->config().byteOrder();
+    if (raw.isSeqpacket()) {
+        QVERIFY(raw.write(QByteArray(11, '\0')));
+        QVERIFY(raw.write(
+                RpcWire::encodeDatagram(RpcMessage(RpcMessage::Stream, 0, 1, "after"), order)));
+        QTRY_COMPARE_WITH_TIMEOUT(log.events.size(), 2, Timeout);
+        QCOMPARE(log.events,
+                 QStringList({QStringLiteral("error@ConnectedState"),
+                              QStringLiteral("stream@ConnectedState")}));
+        return;
+    }
+    QByteArray bytes(12, '\0');
+    RpcWire::writeU32(bytes.data(), 8, order);
+    QVERIFY(raw.write(bytes));
+    QTRY_COMPARE_WITH_TIMEOUT(peer->state(), RpcPeer::UnconnectedState, Timeout);
+    QCOMPARE(
+            log.events,
+            QStringList({QStringLiteral("state@ClosingState"), QStringLiteral("error@ClosingState"),
+                         QStringLiteral("state@UnconnectedState"),
+                         QStringLiteral("disconnected@UnconnectedState")}));
+    QCOMPARE(peer->error(), RpcError::FrameTooShort);
+}
+
+void tst_RpcPeer::errorContractRemoteAbort()
+{
+    // The other side aborts with data in flight both ways: whatever the
+    // transport reports, an errorOccurred() never sees ConnectedState, and
+    // disconnected() ends it.
+    SignalLog log(m_pair.serverPeer);
+    QVERIFY(m_pair.serverPeer->sendStream(1, QByteArray(1000, 'x')));
+    QVERIFY(m_pair.client->sendStream(1, QByteArray(1000, 'y')));
+    m_pair.client->abort();
+    QTRY_COMPARE_WITH_TIMEOUT(m_pair.serverPeer->state(), RpcPeer::UnconnectedState, Timeout);
+    const QStringList events = log.events;
+    QVERIFY(!events.isEmpty());
+    QCOMPARE(events.last(), QStringLiteral("disconnected@UnconnectedState"));
+    for (const QString &event : events) {
+        if (event.startsWith(QLatin1String("error@")))
+            QVERIFY2(event != QLatin1String("error@ConnectedState"), qPrintable(event));
+    }
+}
+
+void tst_RpcPeer::autoDeleteKeepsParent()
+{
+    // Requests that finish in one batch are deleted together afterwards;
+    // until then (and while they are destroyed) their parent is the peer.
+    m_pair.client->setAutoDeleteRequests(true);
+    m_pair.serverPeer->setAutoDeleteRequests(true);
+    QList<QPointer<RpcRequest>> incoming;
+    QHash<QString, QObject *> parentAtDestruction;
+    QStringList wrongParentInFinished;
+    const auto watch = [&](RpcRequest *request, const QString &name, RpcPeer *peer) {
+        connect(request, &RpcRequest::finished, this, [&, request, peer, name] {
+            if (request->parent() != peer)
+                wrongParentInFinished.append(name);
+        });
+        connect(request, &QObject::destroyed, this,
+                [&, name](QObject *object) { parentAtDestruction.insert(name, object->parent()); });
+    };
+    connect(m_pair.serverPeer, &RpcPeer::requestReceived, this, [&](RpcRequest *request) {
+        watch(request, QStringLiteral("in%1").arg(request->requestId()), m_pair.serverPeer);
+        incoming.append(request);
+        request->sendResponse(0, request->body());
+    });
+    constexpr int Count = 5;
+    QList<QPointer<RpcRequest>> outgoing;
+    for (int i = 0; i < Count; ++i) {
+        RpcRequest *request = m_pair.client->sendRequest(1, "x");
+        watch(request, QStringLiteral("out%1").arg(request->requestId()), m_pair.client.get());
+        outgoing.append(request);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(parentAtDestruction.size(), 2 * Count, Timeout);
+    for (auto it = parentAtDestruction.cbegin(); it != parentAtDestruction.cend(); ++it) {
+        QObject *expected = it.key().startsWith(QLatin1String("in"))
+                ? static_cast<QObject *>(m_pair.serverPeer.data())
+                : static_cast<QObject *>(m_pair.client.get());
+        QVERIFY2(it.value() == expected, qPrintable(it.key()));
+    }
+    QVERIFY2(wrongParentInFinished.isEmpty(), qPrintable(wrongParentInFinished.join(u' ')));
+    for (const QPointer<RpcRequest> &request : std::as_const(outgoing))
+        QVERIFY(request.isNull());
+    for (const QPointer<RpcRequest> &request : std::as_const(incoming))
+        QVERIFY(request.isNull());
+    // The peers hold nothing else any more.
+    QTRY_VERIFY_WITH_TIMEOUT(m_pair.client->children().size() <= 1, Timeout);
+}
+
+void tst_RpcPeer::openIncomingRequestLimit()
+{
+    // A server peer with a limit of 3 open incoming requests: the 4th and
+    // 5th are answered at once with an error, not delivered; once one is
+    // answered, the next one is delivered again.
+    QFETCH_GLOBAL(QString, scheme);
+    RpcConfig config = RpcConfig::defaultsFor(m_pair.server->serverAddress().transport());
+    config.setMaxOpenIncomingRequests(3);
+    m_pair.server->setConfig(config);
+    RpcPeer client;
+    client.connectToServer(m_pair.server->serverAddress());
+    QVERIFY(client.waitForConnected(Timeout));
+    QTRY_VERIFY_WITH_TIMEOUT(m_pair.server->hasPendingConnections(), Timeout);
+    std::unique_ptr<RpcPeer> peer(m_pair.server->nextPendingConnection());
+    QCOMPARE(peer->config().maxOpenIncomingRequests(), 3);
+    QList<QPointer<RpcRequest>> received;
+    connect(peer.get(), &RpcPeer::requestReceived, this,
+            [&received](RpcRequest *request) { received.append(request); });
+
+    std::vector<std::unique_ptr<RpcRequest>> requests;
+    for (int i = 0; i < 5; ++i)
+        requests.emplace_back(client.sendRequest(1, QByteArray::number(i)));
+    QVERIFY(requests.at(3)->waitForFinished(Timeout));
+    QVERIFY(requests.at(4)->waitForFinished(Timeout));
+    for (int i = 3; i < 5; ++i) {
+        QCOMPARE(requests.at(i)->error(), RpcError::RemoteError);
+        QCOMPARE(requests.at(i)->errorString(), QStringLiteral("too many open requests (limit 3)"));
+    }
+    QCOMPARE(received.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(requests.at(i)->isOpen());
+        QCOMPARE(received.at(i)->body(), QByteArray::number(i));
+    }
+    QCOMPARE(peer->state(), RpcPeer::ConnectedState);
+
+    // Answered requests no longer count; deleted ones neither.
+    QVERIFY(received.at(0)->sendResponse(0, "done"));
+    delete received.at(1).data();
+    std::unique_ptr<RpcRequest> next(client.sendRequest(1, "next"));
+    std::unique_ptr<RpcRequest> another(client.sendRequest(1, "another"));
+    std::unique_ptr<RpcRequest> over(client.sendRequest(1, "over"));
+    QVERIFY(over->waitForFinished(Timeout));
+    QCOMPARE(over->errorString(), QStringLiteral("too many open requests (limit 3)"));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 5, Timeout);
+    QCOMPARE(received.at(3)->body(), QByteArray("next"));
+    QCOMPARE(received.at(4)->body(), QByteArray("another"));
+    QVERIFY(next->isOpen());
+    QVERIFY(another->isOpen());
+}
+
+void tst_RpcPeer::openIncomingRequestNoLimit()
+{
+    // 0 means no limit: more requests than the default limit are delivered.
+    RpcConfig config = RpcConfig::defaultsFor(m_pair.server->serverAddress().transport());
+    config.setMaxOpenIncomingRequests(0);
+    const int count = RpcConfig::DefaultMaxOpenIncomingRequests + 10;
+    m_pair.server->setConfig(config);
+    RpcPeer client;
+    client.setAutoDeleteRequests(true);
+    client.connectToServer(m_pair.server->serverAddress());
+    QVERIFY(client.waitForConnected(Timeout));
+    QTRY_VERIFY_WITH_TIMEOUT(m_pair.server->hasPendingConnections(), Timeout);
+    std::unique_ptr<RpcPeer> peer(m_pair.server->nextPendingConnection());
+    int received = 0;
+    connect(peer.get(), &RpcPeer::requestReceived, this, [&received] { ++received; });
+    int failed = 0;
+    for (int i = 0; i < count; ++i) {
+        RpcRequest *request = client.sendRequest(1);
+        connect(request, &RpcRequest::errorOccurred, this, [&failed] { ++failed; });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(received, count, Timeout);
+    QCOMPARE(failed, 0);
+    QCOMPARE(peer->openRequestCount(), count);
 }
 
 QTEST_GUILESS_MAIN(tst_RpcPeer)
