@@ -238,11 +238,7 @@ RpcError QmlRpcPeer::error() const
 
 QString QmlRpcPeer::errorString() const
 {
-    // Empty without an error, as on RpcRequest and RpcServer (the C++
-    // RpcPeer::errorString() says "No error" then).
-    if (!m_peer || m_peer->error() == RpcError::NoError)
-        return QString();
-    return m_peer->errorString();
+    return m_peer ? m_peer->errorString() : QString();
 }
 
 /*!

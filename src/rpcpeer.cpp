@@ -319,11 +319,15 @@ RpcError RpcPeer::error() const
     return d->error;
 }
 
-/*! Returns a description of the last error. */
+/*!
+    Returns a description of the last error; empty when error() is
+    RpcError::NoError (like RpcRequest::errorString() and
+    RpcServer::errorString()).
+*/
 QString RpcPeer::errorString() const
 {
     Q_D(const RpcPeer);
-    return d->errorString.isEmpty() ? rpcErrorString(d->error) : d->errorString;
+    return d->errorString;
 }
 
 /*!

@@ -350,6 +350,8 @@ void tst_Connect::peerErrorChangedOnEveryPath()
     QCOMPARE(changed.size(), 4);
     peer.connectToServer(server.serverAddress());
     QCOMPARE(peer.error(), RpcError::NoError);
+    // Empty without an error, as on RpcRequest and RpcServer.
+    QCOMPARE(peer.errorString(), QString());
     QCOMPARE(changed.size(), 5);
     QVERIFY(peer.waitForConnected(Timeout));
 
