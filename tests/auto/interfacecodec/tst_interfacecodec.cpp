@@ -558,6 +558,7 @@ private Q_SLOTS:
     void randomRoundTrips_data();
     void randomRoundTrips();
     void defaultValues();
+    void hostileInput();
 
 private:
     QJsonObject m_vectors;
@@ -1080,6 +1081,71 @@ void tst_InterfaceCodec::defaultValues()
              QByteArray(R"({"name":"","shapes":[],"tags":{},"note":null,"weight":0.0,"kind":0})"));
     QCOMPARE(RpcBodyCodec::defaultValue(file.type(QStringLiteral("Shape"))),
              QVariant(QStringLiteral("Dot")));
+}
+
+void tst_InterfaceCodec::hostileInput()
+{
+    const RpcInterfaceFile file = RpcInterfaceFile::parse(QStringLiteral(
+            "struct T { c: Vec<T> }\nstruct U { a: u8 }\n"
+            "enum E { A, B(Vec<E>), C { e: Option<Box2> } }\nstruct Box2 { e: Vec<E> }"));
+    QVERIFY2(file.isValid(), qPrintable(file.errorString()));
+    const RpcTypeSchema t = file.type(QStringLiteral("T"));
+    QVariant value;
+    QString error;
+
+    // serde's recursion limit: 127 nested containers (two per level here).
+    auto nested = [](int levels) {
+        QByteArray json;
+        for (int i = 0; i < levels; ++i)
+            json += R"({"c":[)";
+        for (int i = 0; i < levels; ++i)
+            json += "]}";
+        return json;
+    };
+    QVERIFY2(RpcBodyCodec::decode(t, nested(63), RpcBodyCodec::Json, &value, &error),
+             qPrintable(error));
+    QVERIFY(!RpcBodyCodec::decode(t, nested(64), RpcBodyCodec::Json, &value, &error));
+    QVERIFY2(error.contains(QLatin1String("recursion limit exceeded")), qPrintable(error));
+    QVERIFY(!RpcBodyCodec::decode(t, nested(100000), RpcBodyCodec::Json, &value, &error));
+
+    // Skipped unknown fields have no depth limit in serde_json (and no recursion here).
+    const QByteArray deep
+            = R"({"a":1,"x":)" + QByteArray(100000, '[') + QByteArray(100000, ']') + "}";
+    QVERIFY2(RpcBodyCodec::decode(file.type(QStringLiteral("U")), deep, RpcBodyCodec::Json, &value,
+                                  &error),
+             qPrintable(error));
+
+    // CBOR: the same limit, and deep tags or arrays never overflow the stack.
+    QByteArray cbor;
+    for (int i = 0; i < 100000; ++i)
+        cbor += "\xa1\x61\x63\x81"; // {"c": [
+    QVERIFY(!RpcBodyCodec::decode(t, cbor, RpcBodyCodec::Cbor, &value, &error));
+    QVERIFY(!RpcBodyCodec::decode(file.type(QStringLiteral("U")),
+                                  "\xa2\x61\x61\x01\x61\x78" + QByteArray(100000, '\x81') + '\x01',
+                                  RpcBodyCodec::Cbor, &value, &error));
+    QVERIFY(RpcBodyCodec::decode(file.typeSchema(QStringLiteral("u8")),
+                                 QByteArray(100000, '\xc1') + '\x01', RpcBodyCodec::Cbor, &value,
+                                 &error));
+
+    // Random bytes and mutated valid bodies never crash.
+    const QList<RpcTypeSchema> types
+            = {t, file.type(QStringLiteral("E")), file.type(QStringLiteral("U")),
+               file.typeSchema(QStringLiteral("BTreeMap<String, Vec<f64>>"))};
+    QRandomGenerator rng(7);
+    for (int i = 0; i < 4000; ++i) {
+        const RpcTypeSchema &type = types.at(i % types.size());
+        QByteArray bytes(rng.bounded(24), Qt::Uninitialized);
+        for (char &c : bytes)
+            c = char(rng.bounded(256));
+        if (i % 2 == 0) {
+            QByteArray body;
+            RpcBodyCodec::encode(type, RpcBodyCodec::defaultValue(type), RpcBodyCodec::Json, &body);
+            body.insert(rng.bounded(qint32(body.size() + 1)), bytes.left(3));
+            bytes = body;
+        }
+        RpcBodyCodec::decode(type, bytes, RpcBodyCodec::Json, &value, &error);
+        RpcBodyCodec::decode(type, bytes, RpcBodyCodec::Cbor, &value, &error);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_InterfaceCodec)
