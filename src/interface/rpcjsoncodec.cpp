@@ -1,0 +1,1440 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+// JSON bodies exactly as serde_json 1.0.87 (default features) writes and
+// reads them: the writer follows its Serializer (compact, ryu floats, its
+// string escapes), the reader follows its Deserializer (number parsing
+// without float_roundtrip, string validation, struct and enum forms).
+
+#include "rpccodec_p.h"
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qlist.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+namespace Fizyr {
+namespace RpcCodec {
+
+using RpcInterfaceModel::FieldDef;
+using RpcInterfaceModel::TypeDef;
+using RpcInterfaceModel::VariantDef;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Fizyr::RpcBodyCodec", text);
+}
+
+// ryu's pretty printer (format64 / format32) over the shortest digits of
+// std::to_chars (libstdc++ computes them with Ryu as well).
+template<typename F>
+void appendShortest(QByteArray *out, F value, int maxIntegerDigits, int minExponent)
+{
+    if (value == 0) {
+        out->append(std::signbit(value) ? "-0.0" : "0.0");
+        return;
+    }
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+    const char *p = buf;
+    if (*p == '-') {
+        out->append('-');
+        ++p;
+    }
+    char digits[32];
+    int length = 0;
+    while (p < res.ptr && *p != 'e') {
+        if (*p != '.')
+            digits[length++] = *p;
+        ++p;
+    }
+    ++p; // 'e'
+    int exp10 = 0;
+    std::from_chars(*p == '+' ? p + 1 : p, res.ptr, exp10);
+    const int kk = exp10 + 1; // 10^(kk-1) <= v < 10^kk
+    const int k = kk - length;
+    if (0 <= k && kk <= maxIntegerDigits) {
+        out->append(digits, length);
+        out->append(QByteArray(k, '0'));
+        out->append(".0");
+    } else if (0 < kk && kk <= maxIntegerDigits) {
+        out->append(digits, kk);
+        out->append('.');
+        out->append(digits + kk, length - kk);
+    } else if (minExponent < kk && kk <= 0) {
+        out->append("0.");
+        out->append(QByteArray(-kk, '0'));
+        out->append(digits, length);
+    } else {
+        out->append(digits[0]);
+        if (length > 1) {
+            out->append('.');
+            out->append(digits + 1, length - 1);
+        }
+        out->append('e');
+        out->append(QByteArray::number(kk - 1));
+    }
+}
+
+class JsonWriter final : public Writer
+{
+public:
+    void null() override
+    {
+        separate();
+        m_out.append("null");
+    }
+    void boolean(bool value) override
+    {
+        separate();
+        m_out.append(value ? "true" : "false");
+    }
+    void i64(qint64 value) override
+    {
+        separate();
+        m_out.append(QByteArray::number(value));
+    }
+    void u64(quint64 value) override
+    {
+        separate();
+        m_out.append(QByteArray::number(value));
+    }
+    void f32(float value) override
+    {
+        separate();
+        if (!std::isfinite(value))
+            m_out.append("null");
+        else
+            appendShortestFloat(&m_out, value);
+    }
+    void f64(double value) override
+    {
+        separate();
+        if (!std::isfinite(value))
+            m_out.append("null");
+        else
+            appendShortestDouble(&m_out, value);
+    }
+    void string(const QByteArray &utf8) override
+    {
+        separate();
+        writeString(utf8);
+    }
+    void beginArray(qsizetype) override
+    {
+        separate();
+        m_out.append('[');
+        m_first.append(true);
+    }
+    void endArray() override
+    {
+        m_first.removeLast();
+        m_out.append(']');
+    }
+    void beginMap(qsizetype) override
+    {
+        separate();
+        m_out.append('{');
+        m_first.append(true);
+    }
+    void key(const QByteArray &utf8) override
+    {
+        separate();
+        writeString(utf8);
+        m_out.append(':');
+        m_afterKey = true;
+    }
+    void endMap() override
+    {
+        m_first.removeLast();
+        m_out.append('}');
+    }
+    QByteArray result() override { return m_out; }
+
+private:
+    void separate()
+    {
+        if (m_afterKey) {
+            m_afterKey = false;
+            return;
+        }
+        if (!m_first.isEmpty()) {
+            if (m_first.last())
+                m_first.last() = false;
+            else
+                m_out.append(',');
+        }
+    }
+
+    void writeString(const QByteArray &utf8)
+    {
+        static const char hex[] = "0123456789abcdef";
+        m_out.append('"');
+        for (const char ch : utf8) {
+            const auto c = static_cast<unsigned char>(ch);
+            switch (c) {
+            case '"':
+                m_out.append("\\\"");
+                break;
+            case '\\':
+                m_out.append("\\\\");
+                break;
+            case '\b':
+                m_out.append("\\b");
+                break;
+            case '\f':
+                m_out.append("\\f");
+                break;
+            case '\n':
+                m_out.append("\\n");
+                break;
+            case '\r':
+                m_out.append("\\r");
+                break;
+            case '\t':
+                m_out.append("\\t");
+                break;
+            default:
+                if (c < 0x20) {
+                    m_out.append("\\u00");
+                    m_out.append(hex[c >> 4]);
+                    m_out.append(hex[c & 0xf]);
+                } else {
+                    m_out.append(ch);
+                }
+            }
+        }
+        m_out.append('"');
+    }
+
+    QByteArray m_out;
+    QList<bool> m_first;
+    bool m_afterKey = false;
+};
+
+// ---------------------------------------------------------------------------
+// Reader
+
+struct Number
+{
+    enum Kind { U64, I64, F64 } kind = U64;
+    quint64 u = 0;
+    qint64 i = 0;
+    double f = 0;
+};
+
+const double *pow10Table()
+{
+    static const auto table = [] {
+        auto *t = new double[309];
+        for (int i = 0; i <= 308; ++i) {
+            const QByteArray text = "1e" + QByteArray::number(i);
+            t[i] = std::strtod(text.constData(), nullptr);
+        }
+        return t;
+    }();
+    return table;
+}
+
+class JsonReader
+{
+public:
+    JsonReader(const QByteArray &body)
+        : m_start(reinterpret_cast<const uchar *>(body.constData())), m_p(m_start),
+          m_end(m_p + body.size())
+    { }
+
+    bool run(const TypeNode *type, QVariant *value, QString *error)
+    {
+        if (!decode(type, value) || !end()) {
+            *error = m_error;
+            return false;
+        }
+        return true;
+    }
+
+private:
+    // --- error helpers
+    bool fail(const QString &message)
+    {
+        if (m_error.isEmpty()) {
+            const auto [line, column] = lineColumn();
+            m_error = m_path.describe(message) + tr(" (line %1, column %2)").arg(line).arg(column);
+        }
+        return false;
+    }
+
+    QPair<int, int> lineColumn() const
+    {
+        int line = 1, column = 0;
+        for (const uchar *q = m_start; q < m_p && q < m_end; ++q) {
+            if (*q == '\n') {
+                ++line;
+                column = 0;
+            } else {
+                ++column;
+            }
+        }
+        return {line, column + 1};
+    }
+
+    bool invalidType(const char *expected)
+    {
+        return fail(
+                tr("invalid type: %1, expected %2").arg(describeNext(), QLatin1String(expected)));
+    }
+
+    QString describeNext()
+    {
+        skipWs();
+        if (m_p >= m_end)
+            return tr("end of input");
+        switch (*m_p) {
+        case 'n':
+            return QStringLiteral("null");
+        case 't':
+        case 'f':
+            return tr("boolean");
+        case '"':
+            return tr("string");
+        case '[':
+            return tr("sequence");
+        case '{':
+            return tr("map");
+        default:
+            if (*m_p == '-' || (*m_p >= '0' && *m_p <= '9'))
+                return tr("number");
+            return tr("character `%1`").arg(QLatin1Char(char(*m_p)));
+        }
+    }
+
+    // --- lexical
+    void skipWs()
+    {
+        while (m_p < m_end && (*m_p == ' ' || *m_p == '\n' || *m_p == '\t' || *m_p == '\r'))
+            ++m_p;
+    }
+    int peek()
+    {
+        skipWs();
+        return m_p < m_end ? *m_p : -1;
+    }
+    bool end()
+    {
+        if (peek() != -1)
+            return fail(tr("trailing characters"));
+        return true;
+    }
+    bool ident(const char *word)
+    {
+        const size_t n = strlen(word);
+        for (size_t i = 0; i < n; ++i) {
+            if (m_p >= m_end)
+                return fail(tr("EOF while parsing a value"));
+            if (*m_p != uchar(word[i]))
+                return fail(tr("expected ident"));
+            ++m_p;
+        }
+        return true;
+    }
+    bool enter()
+    {
+        if (--m_depth == 0)
+            return fail(tr("recursion limit exceeded"));
+        return true;
+    }
+    void leave() { ++m_depth; }
+
+    static bool overflowU64(quint64 a, quint64 digit)
+    {
+        const quint64 max = std::numeric_limits<quint64>::max();
+        return a >= max / 10 && (a > max / 10 || digit > max % 10);
+    }
+
+    bool isDigit() const { return m_p < m_end && *m_p >= '0' && *m_p <= '9'; }
+
+    // serde_json's parse_integer and friends (no float_roundtrip).
+    bool parseNumber(Number *n)
+    {
+        const int c = peek();
+        bool positive = true;
+        if (c == '-') {
+            positive = false;
+            ++m_p;
+        }
+        if (m_p >= m_end)
+            return fail(tr("EOF while parsing a value"));
+        const uchar first = *m_p++;
+        if (first == '0') {
+            if (isDigit())
+                return fail(tr("invalid number"));
+            return parseNumberTail(positive, 0, n);
+        }
+        if (first < '1' || first > '9')
+            return fail(tr("invalid number"));
+        quint64 significand = first - '0';
+        while (isDigit()) {
+            const quint64 digit = *m_p - '0';
+            if (overflowU64(significand, digit)) {
+                // parse_long_integer
+                int exponent = 0;
+                while (isDigit()) {
+                    ++m_p;
+                    ++exponent;
+                }
+                n->kind = Number::F64;
+                if (m_p < m_end && *m_p == '.')
+                    return parseDecimal(positive, significand, exponent, &n->f);
+                if (m_p < m_end && (*m_p == 'e' || *m_p == 'E'))
+                    return parseExponent(positive, significand, exponent, &n->f);
+                return fromParts(positive, significand, exponent, &n->f);
+            }
+            ++m_p;
+            significand = significand * 10 + digit;
+        }
+        return parseNumberTail(positive, significand, n);
+    }
+
+    bool parseNumberTail(bool positive, quint64 significand, Number *n)
+    {
+        if (m_p < m_end && *m_p == '.') {
+            n->kind = Number::F64;
+            return parseDecimal(positive, significand, 0, &n->f);
+        }
+        if (m_p < m_end && (*m_p == 'e' || *m_p == 'E')) {
+            n->kind = Number::F64;
+            return parseExponent(positive, significand, 0, &n->f);
+        }
+        if (positive) {
+            n->kind = Number::U64;
+            n->u = significand;
+            return true;
+        }
+        const qint64 neg = qint64(quint64(0) - significand);
+        if (neg >= 0) {
+            n->kind = Number::F64;
+            n->f = -double(significand);
+        } else {
+            n->kind = Number::I64;
+            n->i = neg;
+        }
+        return true;
+    }
+
+    bool parseDecimal(bool positive, quint64 significand, int exponentBefore, double *out)
+    {
+        ++m_p; // '.'
+        int exponentAfter = 0;
+        while (isDigit()) {
+            const quint64 digit = *m_p - '0';
+            if (overflowU64(significand, digit)) {
+                // parse_decimal_overflow: ignore the remaining digits
+                while (isDigit())
+                    ++m_p;
+                const int exponent = exponentBefore + exponentAfter;
+                if (m_p < m_end && (*m_p == 'e' || *m_p == 'E'))
+                    return parseExponent(positive, significand, exponent, out);
+                return fromParts(positive, significand, exponent, out);
+            }
+            ++m_p;
+            significand = significand * 10 + digit;
+            --exponentAfter;
+        }
+        if (exponentAfter == 0)
+            return fail(m_p < m_end ? tr("invalid number") : tr("EOF while parsing a value"));
+        const int exponent = exponentBefore + exponentAfter;
+        if (m_p < m_end && (*m_p == 'e' || *m_p == 'E'))
+            return parseExponent(positive, significand, exponent, out);
+        return fromParts(positive, significand, exponent, out);
+    }
+
+    bool parseExponent(bool positive, quint64 significand, int startingExp, double *out)
+    {
+        ++m_p; // 'e'
+        bool positiveExp = true;
+        if (m_p < m_end && *m_p == '+') {
+            ++m_p;
+        } else if (m_p < m_end && *m_p == '-') {
+            positiveExp = false;
+            ++m_p;
+        }
+        if (m_p >= m_end)
+            return fail(tr("EOF while parsing a value"));
+        const uchar first = *m_p++;
+        if (first < '0' || first > '9')
+            return fail(tr("invalid number"));
+        qint32 exp = first - '0';
+        while (isDigit()) {
+            const qint32 digit = *m_p - '0';
+            ++m_p;
+            const qint32 max = std::numeric_limits<qint32>::max();
+            if (exp >= max / 10 && (exp > max / 10 || digit > max % 10)) {
+                // parse_exponent_overflow
+                if (significand != 0 && positiveExp)
+                    return fail(tr("number out of range"));
+                while (isDigit())
+                    ++m_p;
+                *out = positive ? 0.0 : -0.0;
+                return true;
+            }
+            exp = exp * 10 + digit;
+        }
+        qint64 finalExp = positiveExp ? qint64(startingExp) + exp : qint64(startingExp) - exp;
+        finalExp = qBound(qint64(std::numeric_limits<qint32>::min()), finalExp,
+                          qint64(std::numeric_limits<qint32>::max()));
+        return fromParts(positive, significand, int(finalExp), out);
+    }
+
+    bool fromParts(bool positive, quint64 significand, int exponent, double *out)
+    {
+        const double *pow10 = pow10Table();
+        double f = double(significand);
+        for (;;) {
+            const qint64 absExp = exponent < 0 ? -qint64(exponent) : qint64(exponent);
+            if (absExp <= 308) {
+                if (exponent >= 0) {
+                    f *= pow10[absExp];
+                    if (std::isinf(f))
+                        return fail(tr("number out of range"));
+                } else {
+                    f /= pow10[absExp];
+                }
+                break;
+            }
+            if (f == 0.0)
+                break;
+            if (exponent >= 0)
+                return fail(tr("number out of range"));
+            f /= 1e308;
+            exponent += 308;
+        }
+        *out = positive ? f : -f;
+        return true;
+    }
+
+    bool hexEscape(quint16 *out)
+    {
+        quint16 n = 0;
+        for (int i = 0; i < 4; ++i) {
+            if (m_p >= m_end)
+                return fail(tr("EOF while parsing a string"));
+            const uchar c = *m_p++;
+            int v;
+            if (c >= '0' && c <= '9')
+                v = c - '0';
+            else if (c >= 'a' && c <= 'f')
+                v = c - 'a' + 10;
+            else if (c >= 'A' && c <= 'F')
+                v = c - 'A' + 10;
+            else
+                return fail(tr("invalid escape"));
+            n = quint16(n * 16 + v);
+        }
+        *out = n;
+        return true;
+    }
+
+    static void appendUtf8(QByteArray *out, char32_t cp)
+    {
+        if (cp < 0x80) {
+            out->append(char(cp));
+        } else if (cp < 0x800) {
+            out->append(char(0xc0 | (cp >> 6)));
+            out->append(char(0x80 | (cp & 0x3f)));
+        } else if (cp < 0x10000) {
+            out->append(char(0xe0 | (cp >> 12)));
+            out->append(char(0x80 | ((cp >> 6) & 0x3f)));
+            out->append(char(0x80 | (cp & 0x3f)));
+        } else {
+            out->append(char(0xf0 | (cp >> 18)));
+            out->append(char(0x80 | ((cp >> 12) & 0x3f)));
+            out->append(char(0x80 | ((cp >> 6) & 0x3f)));
+            out->append(char(0x80 | (cp & 0x3f)));
+        }
+    }
+
+    // parse_str: m_p at the opening quote. Strict: valid UTF-8, valid escapes.
+    bool parseString(QByteArray *utf8)
+    {
+        ++m_p;
+        utf8->clear();
+        const uchar *segment = m_p;
+        for (;;) {
+            while (m_p < m_end && *m_p != '"' && *m_p != '\\' && *m_p >= 0x20)
+                ++m_p;
+            if (m_p >= m_end)
+                return fail(tr("EOF while parsing a string"));
+            utf8->append(reinterpret_cast<const char *>(segment), m_p - segment);
+            if (*m_p == '"') {
+                ++m_p;
+                if (!isValidUtf8(utf8->constData(), utf8->size()))
+                    return fail(tr("invalid unicode code point"));
+                return true;
+            }
+            if (*m_p < 0x20)
+                return fail(tr("control character (\\u0000-\\u001F) found while parsing a string"));
+            ++m_p; // backslash
+            if (m_p >= m_end)
+                return fail(tr("EOF while parsing a string"));
+            const uchar e = *m_p++;
+            switch (e) {
+            case '"':
+                utf8->append('"');
+                break;
+            case '\\':
+                utf8->append('\\');
+                break;
+            case '/':
+                utf8->append('/');
+                break;
+            case 'b':
+                utf8->append('\b');
+                break;
+            case 'f':
+                utf8->append('\f');
+                break;
+            case 'n':
+                utf8->append('\n');
+                break;
+            case 'r':
+                utf8->append('\r');
+                break;
+            case 't':
+                utf8->append('\t');
+                break;
+            case 'u': {
+                quint16 n1 = 0;
+                if (!hexEscape(&n1))
+                    return false;
+                if (n1 >= 0xdc00 && n1 <= 0xdfff)
+                    return fail(tr("lone leading surrogate in hex escape"));
+                if (n1 >= 0xd800 && n1 <= 0xdbff) {
+                    if (m_p >= m_end || *m_p != '\\')
+                        return fail(tr("unexpected end of hex escape"));
+                    ++m_p;
+                    if (m_p >= m_end || *m_p != 'u')
+                        return fail(tr("unexpected end of hex escape"));
+                    ++m_p;
+                    quint16 n2 = 0;
+                    if (!hexEscape(&n2))
+                        return false;
+                    if (n2 < 0xdc00 || n2 > 0xdfff)
+                        return fail(tr("lone leading surrogate in hex escape"));
+                    appendUtf8(utf8, ((char32_t(n1 - 0xd800) << 10) | (n2 - 0xdc00)) + 0x10000);
+                } else {
+                    appendUtf8(utf8, n1);
+                }
+                break;
+            }
+            default:
+                return fail(tr("invalid escape"));
+            }
+            segment = m_p;
+        }
+    }
+
+    // ignore_str: control characters and escapes are checked, UTF-8 and
+    // surrogates are not.
+    bool ignoreString()
+    {
+        ++m_p;
+        for (;;) {
+            while (m_p < m_end && *m_p != '"' && *m_p != '\\' && *m_p >= 0x20)
+                ++m_p;
+            if (m_p >= m_end)
+                return fail(tr("EOF while parsing a string"));
+            if (*m_p == '"') {
+                ++m_p;
+                return true;
+            }
+            if (*m_p < 0x20)
+                return fail(tr("control character (\\u0000-\\u001F) found while parsing a string"));
+            ++m_p;
+            if (m_p >= m_end)
+                return fail(tr("EOF while parsing a string"));
+            const uchar e = *m_p++;
+            if (e == 'u') {
+                quint16 ignored = 0;
+                if (!hexEscape(&ignored))
+                    return false;
+            } else if (!strchr("\"\\/bfnrt", e) || e == 0) {
+                return fail(tr("invalid escape"));
+            }
+        }
+    }
+
+    bool ignoreNumber()
+    {
+        if (*m_p == '-')
+            ++m_p;
+        if (m_p >= m_end)
+            return fail(tr("EOF while parsing a value"));
+        const uchar first = *m_p++;
+        if (first == '0') {
+            if (isDigit())
+                return fail(tr("invalid number"));
+        } else if (first >= '1' && first <= '9') {
+            while (isDigit())
+                ++m_p;
+        } else {
+            return fail(tr("invalid number"));
+        }
+        if (m_p < m_end && *m_p == '.') {
+            ++m_p;
+            if (!isDigit())
+                return fail(m_p < m_end ? tr("invalid number") : tr("EOF while parsing a value"));
+            while (isDigit())
+                ++m_p;
+        }
+        if (m_p < m_end && (*m_p == 'e' || *m_p == 'E')) {
+            ++m_p;
+            if (m_p < m_end && (*m_p == '+' || *m_p == '-'))
+                ++m_p;
+            if (!isDigit())
+                return fail(m_p < m_end ? tr("invalid number") : tr("EOF while parsing a value"));
+            while (isDigit())
+                ++m_p;
+        }
+        return true;
+    }
+
+    // ignore_value: any well-formed JSON value, with an explicit stack (no
+    // recursion limit, as serde_json).
+    bool ignoreValue()
+    {
+        QByteArray stack;
+        for (;;) {
+            const int c = peek();
+            if (c == -1)
+                return fail(tr("EOF while parsing a value"));
+            bool opened = false;
+            switch (c) {
+            case 'n':
+                if (!ident("null"))
+                    return false;
+                break;
+            case 't':
+                if (!ident("true"))
+                    return false;
+                break;
+            case 'f':
+                if (!ident("false"))
+                    return false;
+                break;
+            case '"':
+                if (!ignoreString())
+                    return false;
+                break;
+            case '[':
+            case '{':
+                ++m_p;
+                stack.append(char(c));
+                opened = true;
+                break;
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    if (!ignoreNumber())
+                        return false;
+                    break;
+                }
+                return fail(tr("expected value"));
+            }
+            bool acceptComma = !opened;
+            if (!opened && stack.isEmpty())
+                return true;
+            for (;;) {
+                const int d = peek();
+                const char frame = stack.back();
+                if (d == ',' && acceptComma) {
+                    ++m_p;
+                    break;
+                }
+                if ((d == ']' && frame == '[') || (d == '}' && frame == '{')) {
+                    ++m_p;
+                    stack.chop(1);
+                    if (stack.isEmpty())
+                        return true;
+                    acceptComma = true;
+                    continue;
+                }
+                if (d == -1)
+                    return fail(tr("EOF while parsing a list or object"));
+                if (acceptComma)
+                    return fail(frame == '[' ? tr("expected `,` or `]`")
+                                             : tr("expected `,` or `}`"));
+                break;
+            }
+            if (stack.back() == '{') {
+                if (peek() != '"')
+                    return fail(peek() == -1 ? tr("EOF while parsing an object")
+                                             : tr("key must be a string"));
+                if (!ignoreString())
+                    return false;
+                if (peek() != ':')
+                    return fail(tr("expected `:`"));
+                ++m_p;
+            }
+        }
+    }
+
+    // --- sequences and maps (serde_json's SeqAccess and MapAccess)
+    // Returns 1 for an element, 0 for the end, -1 for an error.
+    int nextElement(bool *first)
+    {
+        int c = peek();
+        if (c == ']')
+            return 0;
+        if (c == ',' && !*first) {
+            ++m_p;
+            c = peek();
+        } else if (c != -1) {
+            if (!*first) {
+                fail(tr("expected `,` or `]`"));
+                return -1;
+            }
+            *first = false;
+        } else {
+            fail(tr("EOF while parsing a list"));
+            return -1;
+        }
+        if (c == ']') {
+            fail(tr("trailing comma"));
+            return -1;
+        }
+        if (c == -1) {
+            fail(tr("EOF while parsing a value"));
+            return -1;
+        }
+        return 1;
+    }
+
+    bool endSeq()
+    {
+        const int c = peek();
+        if (c == ']') {
+            ++m_p;
+            return true;
+        }
+        if (c == ',') {
+            ++m_p;
+            return fail(peek() == ']' ? tr("trailing comma") : tr("trailing characters"));
+        }
+        return fail(c == -1 ? tr("EOF while parsing a list") : tr("expected `,` or `]`"));
+    }
+
+    // Returns 1 with the key in *key, 0 at the end, -1 on error.
+    int nextKey(bool *first, QByteArray *key)
+    {
+        int c = peek();
+        if (c == '}')
+            return 0;
+        if (c == ',' && !*first) {
+            ++m_p;
+            c = peek();
+        } else if (c != -1) {
+            if (!*first) {
+                fail(tr("expected `,` or `}`"));
+                return -1;
+            }
+            *first = false;
+        } else {
+            fail(tr("EOF while parsing an object"));
+            return -1;
+        }
+        if (c == '"')
+            return parseString(key) ? 1 : -1;
+        if (c == '}')
+            fail(tr("trailing comma"));
+        else if (c == -1)
+            fail(tr("EOF while parsing a value"));
+        else
+            fail(tr("key must be a string"));
+        return -1;
+    }
+
+    bool colon()
+    {
+        const int c = peek();
+        if (c != ':')
+            return fail(c == -1 ? tr("EOF while parsing an object") : tr("expected `:`"));
+        ++m_p;
+        return true;
+    }
+
+    bool endMap()
+    {
+        // The visitors read every key, so only `}` can follow here.
+        if (peek() != '}')
+            return fail(tr("expected `}`"));
+        ++m_p;
+        return true;
+    }
+
+    // --- typed decoding
+    bool decodeInteger(const TypeNode *type, QVariant *out)
+    {
+        const int c = peek();
+        if (c != '-' && !(c >= '0' && c <= '9'))
+            return invalidType(kindName(type));
+        Number n;
+        if (!parseNumber(&n))
+            return false;
+        return integerFromNumber(type, n, out);
+    }
+
+    static const char *kindName(const TypeNode *type)
+    {
+        switch (type->kind) {
+        case RpcTypeSchema::I8:
+            return "i8";
+        case RpcTypeSchema::I16:
+            return "i16";
+        case RpcTypeSchema::I32:
+            return "i32";
+        case RpcTypeSchema::I64:
+            return "i64";
+        case RpcTypeSchema::U8:
+            return "u8";
+        case RpcTypeSchema::U16:
+            return "u16";
+        case RpcTypeSchema::U32:
+            return "u32";
+        case RpcTypeSchema::U64:
+            return "u64";
+        case RpcTypeSchema::F32:
+            return "f32";
+        case RpcTypeSchema::F64:
+            return "f64";
+        default:
+            return "a value";
+        }
+    }
+
+    bool integerFromNumber(const TypeNode *type, const Number &n, QVariant *out)
+    {
+        if (n.kind == Number::F64)
+            return fail(tr("invalid type: floating point `%1`, expected %2")
+                                .arg(n.f)
+                                .arg(QLatin1String(kindName(type))));
+        qint64 min = 0;
+        quint64 max = 0;
+        const bool isSigned = type->kind <= RpcTypeSchema::I64;
+        switch (type->kind) {
+        case RpcTypeSchema::I8:
+            min = -128, max = 127;
+            break;
+        case RpcTypeSchema::I16:
+            min = -32768, max = 32767;
+            break;
+        case RpcTypeSchema::I32:
+            min = std::numeric_limits<qint32>::min(), max = std::numeric_limits<qint32>::max();
+            break;
+        case RpcTypeSchema::I64:
+            min = std::numeric_limits<qint64>::min(), max = std::numeric_limits<qint64>::max();
+            break;
+        case RpcTypeSchema::U8:
+            max = 255;
+            break;
+        case RpcTypeSchema::U16:
+            max = 65535;
+            break;
+        case RpcTypeSchema::U32:
+            max = std::numeric_limits<quint32>::max();
+            break;
+        default:
+            max = std::numeric_limits<quint64>::max();
+            break;
+        }
+        if (n.kind == Number::U64) {
+            if (n.u > max)
+                return fail(tr("invalid value: integer `%1`, expected %2")
+                                    .arg(n.u)
+                                    .arg(QLatin1String(kindName(type))));
+            *out = isSigned ? QVariant(qint64(n.u)) : QVariant(quint64(n.u));
+            return true;
+        }
+        if (n.i < min)
+            return fail(tr("invalid value: integer `%1`, expected %2")
+                                .arg(n.i)
+                                .arg(QLatin1String(kindName(type))));
+        *out = QVariant(qint64(n.i));
+        return true;
+    }
+
+    bool decodeFloat(const TypeNode *type, QVariant *out)
+    {
+        const int c = peek();
+        if (c != '-' && !(c >= '0' && c <= '9'))
+            return invalidType(kindName(type));
+        Number n;
+        if (!parseNumber(&n))
+            return false;
+        double v = n.kind == Number::U64 ? double(n.u) : n.kind == Number::I64 ? double(n.i) : n.f;
+        if (type->kind == RpcTypeSchema::F32)
+            v = double(doubleToFloat(v));
+        *out = QVariant(v);
+        return true;
+    }
+
+    bool decodeString(QVariant *out)
+    {
+        if (peek() != '"')
+            return invalidType("a string");
+        QByteArray utf8;
+        if (!parseString(&utf8))
+            return false;
+        *out = QVariant(QString::fromUtf8(utf8));
+        return true;
+    }
+
+    bool decodeSeq(const TypeNode *type, QVariant *out)
+    {
+        if (peek() != '[')
+            return invalidType("a sequence");
+        ++m_p;
+        if (!enter())
+            return false;
+        const bool bytes = type->element->kind == RpcTypeSchema::U8;
+        QVariantList list;
+        QByteArray byteArray;
+        bool first = true;
+        for (qsizetype index = 0;; ++index) {
+            const int r = nextElement(&first);
+            if (r < 0)
+                return false;
+            if (r == 0)
+                break;
+            m_path.pushIndex(index);
+            QVariant element;
+            if (!decode(type->element, &element))
+                return false;
+            m_path.pop();
+            if (bytes)
+                byteArray.append(char(element.toULongLong()));
+            else
+                list.append(element);
+        }
+        leave();
+        if (!endSeq())
+            return false;
+        *out = bytes ? QVariant(byteArray) : QVariant(list);
+        return true;
+    }
+
+    bool decodeMap(const TypeNode *type, QVariant *out)
+    {
+        if (peek() != '{')
+            return invalidType("a map");
+        ++m_p;
+        if (!enter())
+            return false;
+        QVariantMap map;
+        bool first = true;
+        for (;;) {
+            QByteArray key;
+            const int r = nextKey(&first, &key);
+            if (r < 0)
+                return false;
+            if (r == 0)
+                break;
+            if (!colon())
+                return false;
+            const QString k = QString::fromUtf8(key);
+            m_path.pushKey(k);
+            QVariant element;
+            if (!decode(type->element, &element))
+                return false;
+            m_path.pop();
+            map.insert(k, element);
+        }
+        leave();
+        if (!endMap())
+            return false;
+        *out = map;
+        return true;
+    }
+
+    // A struct's fields from a JSON array or object (serde_derive's
+    // visit_seq / visit_map).
+    bool decodeFields(const QList<FieldDef> &fields, bool containerDefault, QVariant *out)
+    {
+        const int c = peek();
+        QVariantMap result;
+        if (c == '[') {
+            ++m_p;
+            if (!enter())
+                return false;
+            bool first = true;
+            for (const FieldDef &f : fields) {
+                const int r = nextElement(&first);
+                if (r < 0)
+                    return false;
+                if (r == 0) {
+                    if (f.hasDefault || containerDefault) {
+                        result.insert(f.wireName, defaultFor(f.type));
+                        continue;
+                    }
+                    return fail(tr("invalid length %1, expected a struct with %2 elements")
+                                        .arg(result.size())
+                                        .arg(fields.size()));
+                }
+                m_path.pushField(f.wireName);
+                QVariant v;
+                if (!decode(f.type, &v))
+                    return false;
+                m_path.pop();
+                result.insert(f.wireName, v);
+            }
+            leave();
+            if (!endSeq())
+                return false;
+            *out = result;
+            return true;
+        }
+        if (c != '{')
+            return invalidType("a struct");
+        ++m_p;
+        if (!enter())
+            return false;
+        bool first = true;
+        for (;;) {
+            QByteArray key;
+            const int r = nextKey(&first, &key);
+            if (r < 0)
+                return false;
+            if (r == 0)
+                break;
+            const QString k = QString::fromUtf8(key);
+            const FieldDef *field = nullptr;
+            for (const FieldDef &f : fields) {
+                if (f.wireName == k) {
+                    field = &f;
+                    break;
+                }
+            }
+            if (field && result.contains(k))
+                return fail(tr("duplicate field `%1`").arg(k));
+            if (!colon())
+                return false;
+            if (!field) {
+                if (!ignoreValue())
+                    return false;
+                continue;
+            }
+            m_path.pushField(k);
+            QVariant v;
+            if (!decode(field->type, &v))
+                return false;
+            m_path.pop();
+            result.insert(k, v);
+        }
+        leave();
+        if (!endMap())
+            return false;
+        for (const FieldDef &f : fields) {
+            if (result.contains(f.wireName))
+                continue;
+            if (f.hasDefault || containerDefault)
+                result.insert(f.wireName, defaultFor(f.type));
+            else if (f.type->kind == RpcTypeSchema::Option)
+                result.insert(f.wireName, nullValue());
+            else
+                return fail(tr("missing field `%1`").arg(f.wireName));
+        }
+        *out = result;
+        return true;
+    }
+
+    static QVariant defaultFor(const TypeNode *type);
+
+    bool decodeStruct(const TypeNode *type, QVariant *out)
+    {
+        const TypeDef *def = type->def;
+        if (def->unitStruct) {
+            if (peek() != 'n')
+                return invalidType("unit struct");
+            ++m_p;
+            if (!ident("ull"))
+                return false;
+            *out = nullValue();
+            return true;
+        }
+        return decodeFields(def->fields, def->containerDefault, out);
+    }
+
+    bool decodeVariantData(const VariantDef &v, QVariant *data)
+    {
+        switch (v.kind) {
+        case RpcVariant::Unit:
+            if (peek() != 'n')
+                return invalidType("unit variant");
+            ++m_p;
+            return ident("ull");
+        case RpcVariant::Newtype:
+            return decode(v.types.first(), data);
+        case RpcVariant::Tuple: {
+            if (peek() != '[')
+                return invalidType("tuple variant");
+            ++m_p;
+            if (!enter())
+                return false;
+            QVariantList list;
+            bool first = true;
+            for (qsizetype i = 0; i < v.types.size(); ++i) {
+                const int r = nextElement(&first);
+                if (r < 0)
+                    return false;
+                if (r == 0)
+                    return fail(tr("invalid length %1, expected tuple variant %2 with %3 elements")
+                                        .arg(i)
+                                        .arg(v.name)
+                                        .arg(v.types.size()));
+                m_path.pushIndex(i);
+                QVariant e;
+                if (!decode(v.types.at(i), &e))
+                    return false;
+                m_path.pop();
+                list.append(e);
+            }
+            leave();
+            if (!endSeq())
+                return false;
+            *data = list;
+            return true;
+        }
+        case RpcVariant::Struct:
+            return decodeFields(v.fields, false, data);
+        }
+        return false;
+    }
+
+    const VariantDef *findVariant(const TypeDef *def, const QByteArray &name)
+    {
+        const QString n = QString::fromUtf8(name);
+        for (const VariantDef &v : def->variants) {
+            if (v.wireName == n)
+                return &v;
+        }
+        QStringList names;
+        for (const VariantDef &v : def->variants)
+            names.append(QLatin1Char('`') + v.wireName + QLatin1Char('`'));
+        fail(tr("unknown variant `%1`, expected one of %2")
+                     .arg(n, names.join(QLatin1String(", "))));
+        return nullptr;
+    }
+
+    bool decodeEnum(const TypeNode *type, QVariant *out)
+    {
+        const TypeDef *def = type->def;
+        const int c = peek();
+        if (c == '"') {
+            QByteArray name;
+            if (!parseString(&name))
+                return false;
+            const VariantDef *v = findVariant(def, name);
+            if (!v)
+                return false;
+            if (v->kind != RpcVariant::Unit)
+                return fail(tr("invalid type: unit variant, expected %1 variant `%2`")
+                                    .arg(v->kind == RpcVariant::Newtype         ? tr("newtype")
+                                                 : v->kind == RpcVariant::Tuple ? tr("tuple")
+                                                                                : tr("struct"),
+                                         v->wireName));
+            *out = QVariant(v->wireName);
+            return true;
+        }
+        if (c != '{')
+            return fail(c == -1 ? tr("EOF while parsing a value") : tr("expected value"));
+        ++m_p;
+        if (!enter())
+            return false;
+        if (peek() != '"')
+            return invalidType("variant identifier");
+        QByteArray name;
+        if (!parseString(&name))
+            return false;
+        const VariantDef *v = findVariant(def, name);
+        if (!v)
+            return false;
+        if (!colon())
+            return false;
+        m_path.pushField(v->wireName);
+        QVariant data = nullValue();
+        if (!decodeVariantData(*v, &data))
+            return false;
+        m_path.pop();
+        leave();
+        const int d = peek();
+        if (d != '}')
+            return fail(d == -1 ? tr("EOF while parsing an object") : tr("expected value"));
+        ++m_p;
+        if (v->kind == RpcVariant::Unit) {
+            *out = QVariant(v->wireName);
+        } else {
+            QVariantMap map;
+            map.insert(v->wireName, data);
+            *out = map;
+        }
+        return true;
+    }
+
+    bool decode(const TypeNode *type, QVariant *out)
+    {
+        switch (type->kind) {
+        case RpcTypeSchema::Invalid:
+            return fail(tr("invalid schema"));
+        case RpcTypeSchema::Unit:
+            if (peek() != 'n')
+                return invalidType("unit");
+            ++m_p;
+            if (!ident("ull"))
+                return false;
+            *out = nullValue();
+            return true;
+        case RpcTypeSchema::Bool: {
+            const int c = peek();
+            if (c == 't') {
+                ++m_p;
+                if (!ident("rue"))
+                    return false;
+                *out = QVariant(true);
+                return true;
+            }
+            if (c == 'f') {
+                ++m_p;
+                if (!ident("alse"))
+                    return false;
+                *out = QVariant(false);
+                return true;
+            }
+            return invalidType("a boolean");
+        }
+        case RpcTypeSchema::I8:
+        case RpcTypeSchema::I16:
+        case RpcTypeSchema::I32:
+        case RpcTypeSchema::I64:
+        case RpcTypeSchema::U8:
+        case RpcTypeSchema::U16:
+        case RpcTypeSchema::U32:
+        case RpcTypeSchema::U64:
+            return decodeInteger(type, out);
+        case RpcTypeSchema::F32:
+        case RpcTypeSchema::F64:
+            return decodeFloat(type, out);
+        case RpcTypeSchema::String:
+            return decodeString(out);
+        case RpcTypeSchema::Vec:
+            return decodeSeq(type, out);
+        case RpcTypeSchema::Option:
+            if (peek() == 'n') {
+                ++m_p;
+                if (!ident("ull"))
+                    return false;
+                *out = nullValue();
+                return true;
+            }
+            return decode(type->element, out);
+        case RpcTypeSchema::Map:
+            return decodeMap(type, out);
+        case RpcTypeSchema::Struct:
+            return decodeStruct(type, out);
+        case RpcTypeSchema::Enum:
+            return decodeEnum(type, out);
+        }
+        return false;
+    }
+
+    const uchar *m_start;
+    const uchar *m_p;
+    const uchar *m_end;
+    int m_depth = 128;
+    Path m_path;
+    QString m_error;
+};
+
+} // namespace
+
+QVariant JsonReader::defaultFor(const TypeNode *type)
+{
+    return defaultValueFor(type);
+}
+
+void appendShortestDouble(QByteArray *out, double value)
+{
+    appendShortest(out, value, 16, -5);
+}
+
+void appendShortestFloat(QByteArray *out, float value)
+{
+    appendShortest(out, value, 13, -6);
+}
+
+float doubleToFloat(double value)
+{
+    // Rust's `as f32`: round to nearest even, out of range to infinity.
+    // Values at or above FLT_MAX + half an ulp round to infinity.
+    constexpr double limit = 340282356779733661637539395458142568448.0; // 2^128 - 2^103
+    if (std::isnan(value))
+        return std::numeric_limits<float>::quiet_NaN();
+    if (value >= limit)
+        return std::numeric_limits<float>::infinity();
+    if (value <= -limit)
+        return -std::numeric_limits<float>::infinity();
+    return static_cast<float>(value);
+}
+
+bool isValidUtf8(const char *data, qsizetype size)
+{
+    const auto *p = reinterpret_cast<const uchar *>(data);
+    const uchar *end = p + size;
+    while (p < end) {
+        const uchar c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int extra;
+        char32_t cp;
+        char32_t min;
+        if (c >= 0xc2 && c <= 0xdf) {
+            extra = 1, cp = c & 0x1f, min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            extra = 2, cp = c & 0x0f, min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            extra = 3, cp = c & 0x07, min = 0x10000;
+        } else {
+            return false;
+        }
+        if (end - p <= extra)
+            return false;
+        for (int i = 1; i <= extra; ++i) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        p += extra + 1;
+    }
+    return true;
+}
+
+std::unique_ptr<Writer> makeJsonWriter()
+{
+    return std::make_unique<JsonWriter>();
+}
+
+bool decodeJson(const TypeNode *type, const QByteArray &body, QVariant *value, QString *error)
+{
+    JsonReader reader(body);
+    return reader.run(type, value, error);
+}
+
+} // namespace RpcCodec
+} // namespace Fizyr
