@@ -68,7 +68,7 @@ QString tooShortText(quint64 messageSize)
 
 QString invalidTypeText(quint32 type)
 {
-    return QCoreApplication::translate("RpcWire", "received a message of invalid type %1")
+    return QCoreApplication::translate("RpcWire", "received an invalid message type %1")
             .arg(type);
 }
 
