@@ -68,8 +68,7 @@ QString tooShortText(quint64 messageSize)
 
 QString invalidTypeText(quint32 type)
 {
-    return QCoreApplication::translate("RpcWire", "received an invalid message type %1")
-            .arg(type);
+    return QCoreApplication::translate("RpcWire", "received an invalid message type %1").arg(type);
 }
 
 QString tooLargeText(quint64 bodySize, quint32 maxBody)

@@ -157,7 +157,7 @@ void tst_FlowControl::neverReadingClient()
     } else {
         const QString name = scheme == QLatin1String("tcp") ? QStringLiteral("tcp-server")
                 : scheme == QLatin1String("unix")           ? QStringLiteral("unix-stream-server")
-                                                            : QStringLiteral("unix-seqpacket-server");
+                                                  : QStringLiteral("unix-seqpacket-server");
         server.start(QStringLiteral(EXAMPLES_BIN_DIR "/%1/%1").arg(name), {address});
     }
     QVERIFY2(server.waitForStarted(Timeout), qPrintable(server.errorString()));
@@ -165,8 +165,7 @@ void tst_FlowControl::neverReadingClient()
     while (!line.contains('\n') && server.waitForReadyRead(Timeout))
         line += server.readLine();
     QVERIFY2(line.startsWith("listening on "), line.constData());
-    const RpcAddress listening
-            = RpcAddress::fromString(QString::fromUtf8(line.mid(13).trimmed()));
+    const RpcAddress listening = RpcAddress::fromString(QString::fromUtf8(line.mid(13).trimmed()));
     QVERIFY2(listening.isValid(), line.constData());
     // The servers print what they receive: keep the pipe drained.
     connect(&server, &QProcess::readyReadStandardOutput, &server,
@@ -174,8 +173,8 @@ void tst_FlowControl::neverReadingClient()
 
     RawClient client;
     QVERIFY(client.open(listening));
-    const QByteArray body(qsizetype(RpcConfig::defaultsFor(listening.transport()).maxBodyReadSize()),
-                          'r');
+    const QByteArray body(
+            qsizetype(RpcConfig::defaultsFor(listening.transport()).maxBodyReadSize()), 'r');
     int sent = 0;
     for (; sent < Requests; ++sent) {
         const RpcMessage request(RpcMessage::Request, quint32(sent), 1, body);
