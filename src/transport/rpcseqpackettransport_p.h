@@ -78,16 +78,30 @@ public:
     void disconnectFromPeer() override;
     void abort() override;
     RpcError send(const RpcMessage &message) override;
-    void setReadingPaused(bool paused) override;
     qint64 bytesToWrite() const override { return m_queuedBytes; }
+    qint64 writeBufferUsage() const override { return m_queuedCost; }
     RpcAddress peerAddress() const override { return m_peerAddress; }
     RpcPeerCredentials peerCredentials() const override;
+
+    // The largest datagram this socket can send (SO_SNDBUF - 32 on Linux),
+    // and the largest body the read buffers take; both known once connected.
+    qint64 maxDatagramSize() const { return m_maxDatagram; }
+    qint64 readSlotSize() const { return m_readSlot; }
+    // The largest datagram any unprivileged sender can send on this system
+    // (twice net.core.wmem_max, less 32).
+    static qint64 systemMaxDatagramSize();
+
+protected:
+    void flushOutput() override;
+    void readNested() override;
+    void readingAllowedChanged() override;
 
 private:
     struct Outgoing
     {
         QByteArray datagram;
         QList<RpcFileDescriptor> fds;
+        qint64 cost = 0;
     };
 
     void setupNotifiers();
@@ -100,12 +114,11 @@ private:
     void onWritable();
     // Sends the queue with sendmmsg(), as much as the socket takes.
     void flushQueue();
-    void scheduleFlush();
+    void popFront();
     void tryConnect(int attempt);
     bool peerHungUp() const;
+    void onPeerClosed();
     void onConnectFinished();
-    // Returns false if the socket failed or would block.
-    bool trySend(const Outgoing &outgoing, int *savedErrno);
     void fail(RpcError error, const QString &text);
     void finishClose();
 
@@ -114,18 +127,20 @@ private:
     QSocketNotifier *m_writeNotifier = nullptr;
     std::deque<Outgoing> m_queue;
     qint64 m_queuedBytes = 0;
+    qint64 m_queuedCost = 0;
+    qint64 m_maxDatagram = 0;
     // Parsed datagrams of one recvmmsg() not delivered because reading was
     // paused meanwhile.
     std::deque<RpcSeqpacket::ParseResult> m_backlog;
-    int m_readDepth = 0;
-    bool m_flushQueued = false;
-    bool m_paused = false;
+    bool m_resumeQueued = false;
     RpcAddress m_peerAddress;
     // Room for a batch of datagrams (recvmmsg), and their control data.
     QByteArray m_readBuffer;
     QByteArray m_controlBuffer;
     qsizetype m_readSlot = 0;
     qsizetype m_controlSlot = 0;
+    quint32 m_readMaxBody = 0;
+    int m_readMaxFds = 0;
     int m_readBatch = 1;
 };
 

@@ -30,37 +30,8 @@ constexpr int MaxDatagramsPerWakeup = 256;
 // receive batch also stays within ReadBatchBytes of buffer.
 constexpr int MaxBatch = 32;
 constexpr qsizetype ReadBatchBytes = 256 * 1024;
-// Larger datagrams are sent at once, not batched, so that a datagram the
-// socket can never take is reported by send() itself.
-constexpr qsizetype MaxBatchedDatagram = 16 * 1024;
 constexpr int ConnectRetryIntervalMsecs = 5;
 constexpr int ConnectRetryLimit = 2000;
-
-RpcError errorFromErrno(int error)
-{
-    switch (error) {
-    case ENOENT:
-    case ENOTDIR:
-        return RpcError::HostNotFound;
-    case ECONNREFUSED:
-        return RpcError::ConnectionRefused;
-    case EACCES:
-    case EPERM:
-        return RpcError::SocketAccess;
-    case EMFILE:
-    case ENFILE:
-    case ENOBUFS:
-    case ENOMEM:
-        return RpcError::SocketResource;
-    case EADDRINUSE:
-        return RpcError::AddressInUse;
-    case EPIPE:
-    case ECONNRESET:
-        return RpcError::RemoteClosed;
-    default:
-        return RpcError::NetworkFailure;
-    }
-}
 
 size_t rightsSpace(qsizetype fdCount)
 {
@@ -96,7 +67,7 @@ bool fillAddress(const QString &path, sockaddr_un *addr, QString *errorString)
     *addr = {};
     addr->sun_family = AF_UNIX;
     if (size_t(encoded.size()) >= sizeof(addr->sun_path)) {
-        *errorString = QStringLiteral("socket path too long: %1").arg(path);
+        *errorString = RpcTransport::tr("socket path too long: %1").arg(path);
         return false;
     }
     std::memcpy(addr->sun_path, encoded.constData(), size_t(encoded.size()));
@@ -138,53 +109,32 @@ ParseResult parse(const ReceivedDatagram &datagram, RpcConfig::ByteOrder order, 
     ParseResult result;
     if (datagram.controlTruncated) {
         result.error = RpcError::TruncatedControlData;
-        result.errorString
-                = QStringLiteral(
-                          "dropped a message whose file descriptors did not fit (more than %1)")
-                          .arg(maxFds);
+        result.errorString = RpcTransport::tr("received a message whose file descriptors did not "
+                                              "fit (more than %1)")
+                                     .arg(maxFds);
         return result;
     }
     if (datagram.fileDescriptors.size() > maxFds) {
         result.error = RpcError::TooManyFileDescriptors;
-        result.errorString
-                = QStringLiteral("dropped a message with %1 file descriptors (maximum %2)")
-                          .arg(datagram.fileDescriptors.size())
-                          .arg(maxFds);
+        result.errorString = RpcTransport::tr("received a message with %1 file descriptors, over "
+                                              "the maximum of %2")
+                                     .arg(datagram.fileDescriptors.size())
+                                     .arg(maxFds);
         return result;
     }
     if (datagram.truncated) {
         result.error = RpcError::MessageTooLarge;
-        result.errorString = QStringLiteral("dropped a datagram of %1 bytes: the body exceeds the "
-                                            "maximum of %2 bytes")
-                                     .arg(datagram.size)
-                                     .arg(maxBody);
+        result.errorString = RpcWire::tooLargeText(
+                quint64(qMax<qsizetype>(datagram.size - RpcWire::HeaderSize, 0)), maxBody);
         return result;
     }
     RpcWire::DatagramResult decoded
             = RpcWire::parseDatagram(datagram.data, datagram.size, order, maxBody);
     result.error = decoded.error;
-    switch (decoded.error) {
-    case RpcError::NoError:
+    result.errorString = decoded.errorString;
+    if (decoded.error == RpcError::NoError) {
         result.message = decoded.message;
         result.message.setFileDescriptors(datagram.fileDescriptors);
-        break;
-    case RpcError::FrameTooShort:
-        result.errorString
-                = QStringLiteral("dropped a datagram of %1 bytes, shorter than the message header")
-                          .arg(datagram.size);
-        break;
-    case RpcError::InvalidMessageType:
-        result.errorString = QStringLiteral("dropped a datagram with an invalid message type");
-        break;
-    case RpcError::MessageTooLarge:
-        result.errorString = QStringLiteral("dropped a datagram of %1 bytes: the body exceeds the "
-                                            "maximum of %2 bytes")
-                                     .arg(datagram.size)
-                                     .arg(maxBody);
-        break;
-    default:
-        result.errorString = rpcErrorString(decoded.error);
-        break;
     }
     return result;
 }
@@ -196,6 +146,22 @@ RpcSeqpacketTransport::RpcSeqpacketTransport(QObject *parent) : RpcTransport(par
 RpcSeqpacketTransport::~RpcSeqpacketTransport()
 {
     closeSocket();
+}
+
+qint64 RpcSeqpacketTransport::systemMaxDatagramSize()
+{
+    // The kernel refuses a unix datagram over the sender's sk_sndbuf - 32;
+    // without privileges (SO_SNDBUFFORCE) that is at most twice wmem_max.
+    static const qint64 maximum = [] {
+        qint64 wmemMax = 0;
+        QFile file(QStringLiteral("/proc/sys/net/core/wmem_max"));
+        if (file.open(QIODevice::ReadOnly))
+            wmemMax = file.readAll().trimmed().toLongLong();
+        if (wmemMax <= 0)
+            wmemMax = 4 * 1024 * 1024;
+        return 2 * wmemMax - 32;
+    }();
+    return maximum;
 }
 
 bool RpcSeqpacketTransport::setSocketDescriptor(int fd)
@@ -223,20 +189,34 @@ bool RpcSeqpacketTransport::setSocketDescriptor(int fd)
 
 void RpcSeqpacketTransport::setupNotifiers()
 {
-    m_readSlot = RpcWire::HeaderSize + qsizetype(m_config.maxBodyReadSize());
-    m_readBatch = int(qBound(qsizetype(1), ReadBatchBytes / m_readSlot, qsizetype(MaxBatch)));
+    // Every size here comes from the configuration: computed in 64 bits and
+    // clamped to what the kernel can carry, whatever the values.
+    int sndbuf = 0;
+    socklen_t length = sizeof(sndbuf);
+    if (::getsockopt(m_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &length) != 0 || sndbuf <= 32)
+        sndbuf = 212992;
+    m_maxDatagram = qint64(sndbuf) - 32;
+
+    const qint64 maxBody = qMin<qint64>(qint64(m_config.maxBodyReadSize()),
+                                        systemMaxDatagramSize() - RpcWire::HeaderSize);
+    m_readMaxBody = quint32(qMax<qint64>(maxBody, 0));
+    m_readSlot = qsizetype(RpcWire::HeaderSize + qint64(m_readMaxBody));
+    m_readBatch = int(qBound(qint64(1), ReadBatchBytes / qint64(m_readSlot), qint64(MaxBatch)));
     m_readBuffer.resize(m_readSlot * m_readBatch);
     // Room for one more descriptor than allowed, so too many is detected
-    // rather than silently cut (MSG_CTRUNC covers the rest).
-    const int maxFds = qMax(0, m_config.maxFileDescriptorsRead());
-    m_controlSlot = qsizetype(CMSG_SPACE(sizeof(int) * size_t(maxFds + 1)));
+    // rather than silently cut (MSG_CTRUNC covers the rest). The kernel
+    // never passes more than SCM_MAX_FD in one message.
+    m_readMaxFds = qBound(0, m_config.maxFileDescriptorsRead(), MaxFileDescriptorsPerMessage);
+    m_controlSlot = qsizetype(CMSG_SPACE(sizeof(int) * size_t(m_readMaxFds + 1)));
     m_controlBuffer.resize(m_controlSlot * m_readBatch);
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &RpcSeqpacketTransport::onReadable);
-    m_readNotifier->setEnabled(!m_paused);
+    m_readNotifier->setEnabled(isReadingAllowed());
     m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
     connect(m_writeNotifier, &QSocketNotifier::activated, this, &RpcSeqpacketTransport::onWritable);
-    m_writeNotifier->setEnabled(!m_queue.empty());
+    m_writeNotifier->setEnabled(false);
+    if (!m_queue.empty())
+        outputQueued();
 }
 
 void RpcSeqpacketTransport::closeSocket()
@@ -250,7 +230,9 @@ void RpcSeqpacketTransport::closeSocket()
     m_fd = -1;
     m_queue.clear();
     m_queuedBytes = 0;
+    m_queuedCost = 0;
     m_backlog.clear();
+    stopCloseTimer();
 }
 
 void RpcSeqpacketTransport::connectToAddress(const RpcAddress &address)
@@ -262,14 +244,24 @@ void RpcSeqpacketTransport::connectToAddress(const RpcAddress &address)
     sockaddr_un addr;
     if (!fillAddress(address.path(), &addr, &why)) {
         QMetaObject::invokeMethod(
-                this, [this, why] { fail(RpcError::InvalidAddress, why); }, Qt::QueuedConnection);
+                this,
+                [this, why] {
+                    BusyScope busy(this);
+                    fail(RpcError::InvalidAddress, why);
+                },
+                Qt::QueuedConnection);
         return;
     }
     const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        const int e = errno;
+        const RpcError error = errorFromErrno(errno);
         QMetaObject::invokeMethod(
-                this, [this, e] { fail(errorFromErrno(e), errnoString(e)); }, Qt::QueuedConnection);
+                this,
+                [this, error] {
+                    BusyScope busy(this);
+                    fail(error, connectErrorText(m_peerAddress, error));
+                },
+                Qt::QueuedConnection);
         return;
     }
     m_fd = fd;
@@ -280,6 +272,7 @@ void RpcSeqpacketTransport::connectToAddress(const RpcAddress &address)
 
 void RpcSeqpacketTransport::tryConnect(int attempt)
 {
+    BusyScope busy(this);
     if (state() != Connecting || m_fd < 0)
         return;
     sockaddr_un addr;
@@ -299,8 +292,9 @@ void RpcSeqpacketTransport::tryConnect(int attempt)
                            [this, attempt] { tryConnect(attempt + 1); });
         return;
     }
-    fail(e == EAGAIN ? RpcError::SocketTimeout : errorFromErrno(e),
-         QStringLiteral("cannot connect to %1: %2").arg(m_peerAddress.path(), errnoString(e)));
+    qCDebug(lcRpcTransport) << "connect failed:" << errnoString(e);
+    const RpcError error = errorFromErrno(e);
+    fail(error, connectErrorText(m_peerAddress, error));
 }
 
 void RpcSeqpacketTransport::onConnectFinished()
@@ -315,16 +309,16 @@ void RpcSeqpacketTransport::fail(RpcError error, const QString &text)
     if (state() == Unconnected)
         return;
     qCDebug(lcRpcTransport) << "closing connection:" << error << text;
-    QPointer<RpcSeqpacketTransport> guard(this);
+    BusyScope busy(this);
     Q_EMIT errorOccurred(error, text, true);
-    if (guard)
-        finishClose();
+    finishClose();
 }
 
 void RpcSeqpacketTransport::finishClose()
 {
     if (state() == Unconnected)
         return;
+    BusyScope busy(this);
     closeSocket();
     setState(Unconnected);
     Q_EMIT disconnected();
@@ -338,42 +332,18 @@ void RpcSeqpacketTransport::disconnectFromPeer()
         finishClose();
         return;
     }
-    // Flush the queue first; flushQueue() closes when it is empty.
+    // Flush the queue first; flushQueue() closes when it is empty, the
+    // close timer if it does not empty in time.
     setState(Closing);
     if (m_readNotifier)
         m_readNotifier->setEnabled(false);
-    flushQueue();
+    startCloseTimer();
+    outputQueued();
 }
 
 void RpcSeqpacketTransport::abort()
 {
     finishClose();
-}
-
-bool RpcSeqpacketTransport::trySend(const Outgoing &outgoing, int *savedErrno)
-{
-    iovec iov;
-    iov.iov_base = const_cast<char *>(outgoing.datagram.constData());
-    iov.iov_len = size_t(outgoing.datagram.size());
-    msghdr msg = {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-
-    QVarLengthArray<char, CMSG_SPACE(sizeof(int) * 16)> control(
-            qsizetype(rightsSpace(outgoing.fds.size())));
-    if (!outgoing.fds.isEmpty()) {
-        std::memset(control.data(), 0, size_t(control.size()));
-        attachRights(&msg, control.data(), outgoing.fds);
-    }
-    for (;;) {
-        const ssize_t sent = ::sendmsg(m_fd, &msg, MSG_NOSIGNAL);
-        if (sent >= 0)
-            return true;
-        if (errno == EINTR)
-            continue;
-        *savedErrno = errno;
-        return false;
-    }
 }
 
 RpcError RpcSeqpacketTransport::send(const RpcMessage &message)
@@ -383,63 +353,58 @@ RpcError RpcSeqpacketTransport::send(const RpcMessage &message)
     const RpcError check = checkOutgoing(message, true);
     if (check != RpcError::NoError)
         return check;
-    for (const RpcFileDescriptor &fd : message.fileDescriptors()) {
+    const QList<RpcFileDescriptor> fds = message.fileDescriptors();
+    for (const RpcFileDescriptor &fd : fds) {
         if (!fd.isValid())
             return RpcError::InvalidOperation;
     }
     const qint64 size = RpcWire::HeaderSize + message.body().size();
-    const qint64 highWater = m_config.writeBufferHighWaterMark();
-    if (!m_queue.empty() && highWater > 0 && m_queuedBytes + size > highWater)
-        return RpcError::WriteBufferFull;
+    // One the socket can never take fails this send, not the connection,
+    // whatever the queue holds.
+    if (size > m_maxDatagram)
+        return RpcError::PayloadTooLarge;
+    const qint64 cost
+            = size + QueuedMessageOverhead + QueuedFileDescriptorOverhead * qint64(fds.size());
+    const RpcError room = checkWriteBuffer(cost);
+    if (room != RpcError::NoError)
+        return room;
 
-    Outgoing outgoing{RpcWire::encodeDatagram(message, m_config.byteOrder()),
-                      message.fileDescriptors()};
-    if (m_queue.empty() && size > MaxBatchedDatagram) {
-        // Large datagrams go at once, so that one the socket can never take
-        // fails this call rather than the connection.
-        int e = 0;
-        if (trySend(outgoing, &e))
-            return RpcError::NoError;
-        if (e == EMSGSIZE || e == ENOBUFS) {
-            qCWarning(lcRpcTransport)
-                    << "datagram of" << size << "bytes rejected:" << errnoString(e);
-            return RpcError::PayloadTooLarge;
-        }
-        if (e != EAGAIN && e != EWOULDBLOCK) {
-            QMetaObject::invokeMethod(
-                    this,
-                    [this, e] {
-                        fail(errorFromErrno(e),
-                             QStringLiteral("write failed: %1").arg(errnoString(e)));
-                    },
-                    Qt::QueuedConnection);
-            return RpcError::NoError;
-        }
-        if (highWater > 0 && size > highWater)
-            return RpcError::WriteBufferFull;
-    }
     // Everything sent in one pass of the event loop leaves with one
     // sendmmsg(): at the end of the current batch of incoming messages when
     // sent from a message handler (a response, the next request), else from
-    // one queued call.
+    // the event-loop hook.
     m_queuedBytes += size;
-    m_queue.push_back(std::move(outgoing));
-    if (m_readDepth == 0)
-        scheduleFlush();
+    m_queuedCost += cost;
+    m_queue.push_back(Outgoing{RpcWire::encodeDatagram(message, m_config.byteOrder()), fds, cost});
+    if (!m_writeNotifier || !m_writeNotifier->isEnabled())
+        outputQueued();
+    writeBufferChanged();
     return RpcError::NoError;
 }
 
-void RpcSeqpacketTransport::scheduleFlush()
+void RpcSeqpacketTransport::flushOutput()
 {
-    if (m_flushQueued || (m_writeNotifier && m_writeNotifier->isEnabled()))
+    if (m_queue.empty()) {
+        if (state() == Closing)
+            finishClose();
         return;
-    m_flushQueued = true;
-    QMetaObject::invokeMethod(this, &RpcSeqpacketTransport::flushQueue, Qt::QueuedConnection);
+    }
+    // While the write notifier is on, the socket is full: it calls back.
+    if (!m_writeNotifier || !m_writeNotifier->isEnabled())
+        flushQueue();
+}
+
+void RpcSeqpacketTransport::popFront()
+{
+    m_queuedBytes -= m_queue.front().datagram.size();
+    m_queuedCost -= m_queue.front().cost;
+    m_queue.pop_front();
 }
 
 void RpcSeqpacketTransport::flushQueue()
 {
-    m_flushQueued = false;
+    BusyScope busy(this);
+    bool sentAny = false;
     while (!m_queue.empty() && m_fd >= 0) {
         const int count = int(qMin(m_queue.size(), size_t(MaxBatch)));
         mmsghdr messages[MaxBatch] = {};
@@ -473,25 +438,41 @@ void RpcSeqpacketTransport::flushQueue()
                 // The rest goes when the socket is writable again.
                 if (m_writeNotifier)
                     m_writeNotifier->setEnabled(true);
-                return;
+                break;
             }
-            fail(errorFromErrno(e), QStringLiteral("write failed: %1").arg(errnoString(e)));
+            if (e == EMSGSIZE) {
+                // The socket's limit shrank since send() checked it: only
+                // this datagram is lost, the connection goes on.
+                const qint64 size = m_queue.front().datagram.size();
+                popFront();
+                sentAny = true;
+                qCWarning(lcRpcTransport) << "datagram of" << size << "bytes rejected";
+                Q_EMIT errorOccurred(
+                        RpcError::PayloadTooLarge,
+                        tr("a message of %1 bytes was too large for the socket").arg(size), false);
+                continue;
+            }
+            qCDebug(lcRpcTransport) << "write failed:" << errnoString(e);
+            const RpcError error = errorFromErrno(e);
+            fail(error, errorText(error));
             return;
         }
-        for (int i = 0; i < sent; ++i) {
-            m_queuedBytes -= m_queue.front().datagram.size();
-            m_queue.pop_front();
-        }
+        for (int i = 0; i < sent; ++i)
+            popFront();
+        sentAny = sentAny || sent > 0;
         // Fewer than asked: the next call sends more or reports why not.
     }
-    if (m_writeNotifier)
+    if (m_queue.empty() && m_writeNotifier)
         m_writeNotifier->setEnabled(false);
+    if (sentAny)
+        writeBufferChanged();
     if (state() == Closing && m_queue.empty())
         finishClose();
 }
 
 void RpcSeqpacketTransport::onWritable()
 {
+    BusyScope busy(this);
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(false);
     flushQueue();
@@ -499,26 +480,29 @@ void RpcSeqpacketTransport::onWritable()
 
 void RpcSeqpacketTransport::onReadable()
 {
-    QPointer<RpcSeqpacketTransport> guard(this);
-    ++m_readDepth;
+    BusyScope busy(this);
+    m_resumeQueued = false;
+    if (state() != Connected)
+        return;
+    const bool outermost = beginIncoming();
     if (deliverBacklog())
         readDatagrams();
-    if (!guard)
-        return;
-    if (--m_readDepth > 0)
-        return;
     // What the handlers sent leaves together, then the peer may clean up.
-    if (!m_queue.empty())
-        flushQueue();
-    if (guard)
-        Q_EMIT incomingBatchFinished();
+    endIncoming(outermost);
+}
+
+void RpcSeqpacketTransport::readNested()
+{
+    // The read notifier fires in nested loops too; this takes what a
+    // paused-then-resumed backlog or a missed wake-up left.
+    if (state() == Connected && isReadingAllowed())
+        onReadable();
 }
 
 bool RpcSeqpacketTransport::deliverBacklog()
 {
-    QPointer<RpcSeqpacketTransport> guard(this);
     while (!m_backlog.empty()) {
-        if (!guard || m_paused || state() != Connected)
+        if (!isReadingAllowed() || state() != Connected)
             return false;
         RpcSeqpacket::ParseResult result = std::move(m_backlog.front());
         m_backlog.pop_front();
@@ -529,17 +513,15 @@ bool RpcSeqpacketTransport::deliverBacklog()
         }
         Q_EMIT messageReceived(result.message);
     }
-    return guard;
+    return true;
 }
 
 void RpcSeqpacketTransport::readDatagrams()
 {
-    QPointer<RpcSeqpacketTransport> guard(this);
-    const int maxFds = qMax(0, m_config.maxFileDescriptorsRead());
     const int batch = m_readBatch;
 
     for (int total = 0; total < MaxDatagramsPerWakeup;) {
-        if (!guard || m_paused || state() != Connected || m_fd < 0)
+        if (!isReadingAllowed() || state() != Connected || m_fd < 0)
             return;
         mmsghdr messages[MaxBatch] = {};
         iovec iovs[MaxBatch];
@@ -560,7 +542,9 @@ void RpcSeqpacketTransport::readDatagrams()
                 continue;
             if (e == EAGAIN || e == EWOULDBLOCK)
                 return;
-            fail(errorFromErrno(e), QStringLiteral("read failed: %1").arg(errnoString(e)));
+            qCDebug(lcRpcTransport) << "read failed:" << errnoString(e);
+            const RpcError error = errorFromErrno(e);
+            fail(error, errorText(error));
             return;
         }
         total += qMax(received, 1);
@@ -588,20 +572,38 @@ void RpcSeqpacketTransport::readDatagrams()
             // With MSG_TRUNC, the real length (possibly more than the buffer holds).
             datagram.size = length;
             datagram.controlTruncated = msg.msg_flags & MSG_CTRUNC;
-            m_backlog.push_back(RpcSeqpacket::parse(datagram, m_config.byteOrder(),
-                                                    m_config.maxBodyReadSize(), maxFds));
+            m_backlog.push_back(RpcSeqpacket::parse(datagram, m_config.byteOrder(), m_readMaxBody,
+                                                    m_readMaxFds));
         }
         if (!deliverBacklog())
             return;
         if (hungUp) {
-            qCDebug(lcRpcTransport) << "peer closed the connection";
-            finishClose();
+            onPeerClosed();
             return;
         }
         if (received < batch)
             return; // drained: the next datagram wakes the notifier
     }
     // More may be waiting: the notifier fires again.
+}
+
+void RpcSeqpacketTransport::onPeerClosed()
+{
+    qCDebug(lcRpcTransport) << "peer closed the connection";
+    if (state() != Connected)
+        return;
+    if (m_queue.empty()) {
+        finishClose();
+        return;
+    }
+    // The other side may only have shut down its sending half: what the
+    // handlers sent in answer is written first (at the end of the batch, or
+    // as the socket takes it), for at most closeTimeout().
+    setState(Closing);
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+    startCloseTimer();
+    outputQueued();
 }
 
 bool RpcSeqpacketTransport::peerHungUp() const
@@ -612,16 +614,15 @@ bool RpcSeqpacketTransport::peerHungUp() const
     return ::poll(&pfd, 1, 0) < 0 || (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
-void RpcSeqpacketTransport::setReadingPaused(bool paused)
+void RpcSeqpacketTransport::readingAllowedChanged()
 {
-    if (m_paused == paused)
+    if (!m_readNotifier || state() != Connected)
         return;
-    m_paused = paused;
-    if (m_readNotifier && state() == Connected) {
-        m_readNotifier->setEnabled(!paused);
-        if (!paused)
-            QMetaObject::invokeMethod(this, &RpcSeqpacketTransport::onReadable,
-                                      Qt::QueuedConnection);
+    m_readNotifier->setEnabled(isReadingAllowed());
+    if (isReadingAllowed() && !m_resumeQueued) {
+        // The backlog of an interrupted batch goes first.
+        m_resumeQueued = true;
+        QMetaObject::invokeMethod(this, &RpcSeqpacketTransport::onReadable, Qt::QueuedConnection);
     }
 }
 
@@ -646,16 +647,18 @@ bool RpcSeqpacketListener::listen(const QString &path, RpcError *error, QString 
     }
     const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        *error = errorFromErrno(errno);
-        *errorString = errnoString(errno);
+        *error = RpcTransport::errorFromErrno(errno);
+        *errorString = RpcTransport::tr("cannot listen on %1: %2")
+                               .arg(path, RpcTransport::errorText(*error));
         return false;
     }
     if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0
         || ::listen(fd, SOMAXCONN) != 0) {
         const int e = errno;
         ::close(fd);
-        *error = errorFromErrno(e);
-        *errorString = QStringLiteral("cannot listen on %1: %2").arg(path, errnoString(e));
+        *error = RpcTransport::errorFromErrno(e);
+        *errorString = RpcTransport::tr("cannot listen on %1: %2")
+                               .arg(path, RpcTransport::errorText(*error));
         return false;
     }
     m_fd = fd;
@@ -698,8 +701,10 @@ void RpcSeqpacketListener::onReadable()
             if (m_notifier)
                 m_notifier->setEnabled(true);
         });
-        Q_EMIT acceptError(errorFromErrno(e),
-                           QStringLiteral("accept failed: %1").arg(errnoString(e)));
+        const RpcError error = RpcTransport::errorFromErrno(e);
+        Q_EMIT acceptError(error,
+                           RpcTransport::tr("cannot accept a connection: %1")
+                                   .arg(RpcTransport::errorText(error)));
         return;
     }
 }

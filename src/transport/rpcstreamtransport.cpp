@@ -19,7 +19,9 @@
 
 namespace Fizyr {
 
-static RpcError fromSocketError(QAbstractSocket::SocketError error)
+namespace {
+
+RpcError fromSocketError(QAbstractSocket::SocketError error)
 {
     switch (error) {
     case QAbstractSocket::ConnectionRefusedError:
@@ -43,7 +45,7 @@ static RpcError fromSocketError(QAbstractSocket::SocketError error)
     }
 }
 
-static RpcError fromLocalSocketError(QLocalSocket::LocalSocketError error)
+RpcError fromLocalSocketError(QLocalSocket::LocalSocketError error)
 {
     switch (error) {
     case QLocalSocket::ConnectionRefusedError:
@@ -64,6 +66,12 @@ static RpcError fromLocalSocketError(QLocalSocket::LocalSocketError error)
         return RpcError::UnknownSocketError;
     }
 }
+
+// What QAbstractSocket keeps in its read buffer while reading is paused: once
+// full, it stops reading and the kernel pushes back on the sender.
+constexpr qint64 PausedReadBufferSize = 64 * 1024;
+
+} // namespace
 
 RpcStreamTransport::RpcStreamTransport(QObject *parent) : RpcTransport(parent)
 {
@@ -99,7 +107,13 @@ void RpcStreamTransport::attach(QIODevice *device, bool owned)
                 &RpcStreamTransport::onDeviceDisconnected);
         connect(m_tcp, &QAbstractSocket::errorOccurred, this,
                 [this](QAbstractSocket::SocketError error) {
-                    onSocketError(fromSocketError(error), m_tcp->errorString());
+                    onSocketError(fromSocketError(error));
+                });
+        connect(m_tcp, &QAbstractSocket::bytesWritten, this, &RpcStreamTransport::onBytesWritten);
+        connect(m_tcp, &QAbstractSocket::stateChanged, this,
+                [this](QAbstractSocket::SocketState socketState) {
+                    if (socketState == QAbstractSocket::ClosingState)
+                        onSocketClosing();
                 });
     } else if (m_local) {
         connect(m_local, &QLocalSocket::connected, this, &RpcStreamTransport::onDeviceConnected);
@@ -107,16 +121,20 @@ void RpcStreamTransport::attach(QIODevice *device, bool owned)
                 &RpcStreamTransport::onDeviceDisconnected);
         connect(m_local, &QLocalSocket::errorOccurred, this,
                 [this](QLocalSocket::LocalSocketError error) {
-                    const QString text = error == QLocalSocket::ServerNotFoundError
-                            ? QStringLiteral("no socket at %1").arg(m_local->serverName())
-                            : m_local->errorString();
-                    onSocketError(fromLocalSocketError(error), text);
+                    onSocketError(fromLocalSocketError(error));
+                });
+        connect(m_local, &QLocalSocket::bytesWritten, this, &RpcStreamTransport::onBytesWritten);
+        connect(m_local, &QLocalSocket::stateChanged, this,
+                [this](QLocalSocket::LocalSocketState socketState) {
+                    if (socketState == QLocalSocket::ClosingState)
+                        onSocketClosing();
                 });
     } else {
         connect(device, &QIODevice::readChannelFinished, this,
                 &RpcStreamTransport::onDeviceDisconnected);
         connect(device, &QIODevice::aboutToClose, this, &RpcStreamTransport::onDeviceDisconnected);
     }
+    applyReadBufferLimit();
 }
 
 void RpcStreamTransport::detach()
@@ -129,10 +147,12 @@ void RpcStreamTransport::detach()
     m_tcp = nullptr;
     m_local = nullptr;
     if (m_owned) {
-        // Deferred: this may run inside one of the device's own signals.
+        // Deferred: this may run inside one of the device's own signals. If
+        // this transport goes first, the device (its child) goes with it.
         device->deleteLater();
     }
     m_owned = false;
+    stopCloseTimer();
 }
 
 void RpcStreamTransport::setDevice(QIODevice *device, bool owned)
@@ -150,6 +170,7 @@ void RpcStreamTransport::connectToAddress(const RpcAddress &address)
 {
     detach();
     setState(Connecting);
+    m_address = address;
     if (address.transport() == RpcAddress::Tcp) {
         auto *socket = new QTcpSocket(this);
         attach(socket, true);
@@ -165,6 +186,7 @@ void RpcStreamTransport::connectToAddress(const RpcAddress &address)
 
 void RpcStreamTransport::onDeviceConnected()
 {
+    BusyScope busy(this);
     if (state() != Connecting)
         return;
     if (m_tcp)
@@ -174,12 +196,12 @@ void RpcStreamTransport::onDeviceConnected()
     QMetaObject::invokeMethod(
             this,
             [this] {
+                BusyScope queuedBusy(this);
                 if (state() != Connecting)
                     return;
                 setState(Connected);
-                QPointer<RpcStreamTransport> guard(this);
                 Q_EMIT connected();
-                if (guard)
+                if (state() == Connected)
                     processIncoming(); // anything that arrived meanwhile
             },
             Qt::QueuedConnection);
@@ -187,24 +209,25 @@ void RpcStreamTransport::onDeviceConnected()
 
 void RpcStreamTransport::onDeviceDisconnected()
 {
+    BusyScope busy(this);
     if (state() == Unconnected)
         return;
-    if (m_paused && state() == Connected && m_device && m_device->bytesAvailable() > 0) {
+    if (!isReadingAllowed() && state() == Connected && m_device && m_device->bytesAvailable() > 0) {
         // Deliver what was received before the close once reading resumes.
         m_pendingDisconnect = true;
         return;
     }
-    QPointer<RpcStreamTransport> guard(this);
     processIncoming();
-    if (!guard || state() == Unconnected)
+    if (state() == Unconnected)
         return;
     detach();
     setState(Unconnected);
     Q_EMIT disconnected();
 }
 
-void RpcStreamTransport::onSocketError(RpcError error, const QString &text)
+void RpcStreamTransport::onSocketError(RpcError error)
 {
+    BusyScope busy(this);
     if (error == RpcError::RemoteClosed && state() != Connecting) {
         // disconnected() follows and reports this.
         return;
@@ -216,47 +239,75 @@ void RpcStreamTransport::onSocketError(RpcError error, const QString &text)
         // deliver them from the event loop, like every other outcome.
         QMetaObject::invokeMethod(
                 this,
-                [this, error, text] {
+                [this, error] {
+                    BusyScope queuedBusy(this);
                     if (state() == Connecting)
-                        fatal(error, text);
+                        fatal(error, connectErrorText(m_address, error));
                 },
                 Qt::QueuedConnection);
         return;
     }
-    fatal(error, text);
+    fatal(error, errorText(error));
+}
+
+void RpcStreamTransport::onBytesWritten()
+{
+    if (isReadingFlowControlled()) {
+        BusyScope busy(this);
+        writeBufferChanged();
+    }
+}
+
+void RpcStreamTransport::onSocketClosing()
+{
+    // Closing by our disconnectFromPeer(), or by the socket itself after the
+    // other side's end of input: what is buffered is still being written,
+    // for a bounded time.
+    startCloseTimer();
 }
 
 void RpcStreamTransport::fatal(RpcError error, const QString &text)
 {
+    BusyScope busy(this);
     qCDebug(lcRpcTransport) << "closing connection:" << error << text;
-    QPointer<RpcStreamTransport> guard(this);
     Q_EMIT errorOccurred(error, text, true);
-    if (!guard || state() == Unconnected)
+    if (state() == Unconnected)
         return;
     abort();
+}
+
+void RpcStreamTransport::fatalLater(RpcError error, const QString &text)
+{
+    setState(Closing);
+    QMetaObject::invokeMethod(
+            this,
+            [this, error, text] {
+                if (state() != Unconnected)
+                    fatal(error, text);
+            },
+            Qt::QueuedConnection);
 }
 
 void RpcStreamTransport::processIncoming()
 {
     // Messages sent while handling incoming ones (responses, the next request)
     // are written with one flush when the batch is done.
-    QPointer<RpcStreamTransport> guard(this);
-    const bool outermost = !m_inIncoming;
-    m_inIncoming = true;
+    BusyScope busy(this);
+    m_resumeQueued = false;
+    const bool outermost = beginIncoming();
     readIncoming();
-    if (!guard || !outermost)
-        return;
-    m_inIncoming = false;
-    if (m_needFlush)
-        flushWrites();
-    if (guard)
-        Q_EMIT incomingBatchFinished();
+    endIncoming(outermost);
+}
+
+void RpcStreamTransport::readNested()
+{
+    if (state() == Connected && isReadingAllowed() && m_device && m_device->bytesAvailable() > 0)
+        processIncoming();
 }
 
 void RpcStreamTransport::readIncoming()
 {
-    QPointer<RpcStreamTransport> guard(this);
-    while (!m_paused && state() == Connected && m_device) {
+    while (isReadingAllowed() && state() == Connected && m_device) {
         const qint64 available = m_device->bytesAvailable();
         if (available <= 0)
             break;
@@ -268,14 +319,12 @@ void RpcStreamTransport::readIncoming()
         if (decoded == RpcWire::RpcFrameDecoder::MessageReady) {
             const RpcMessage message = m_decoder.takeMessage();
             Q_EMIT messageReceived(message);
-            if (!guard)
-                return;
         } else if (decoded == RpcWire::RpcFrameDecoder::Failed) {
             fatal(m_decoder.error(), m_decoder.errorString());
             return;
         }
     }
-    if (m_pendingDisconnect && !m_paused && guard) {
+    if (m_pendingDisconnect && isReadingAllowed() && state() != Unconnected) {
         m_pendingDisconnect = false;
         onDeviceDisconnected();
     }
@@ -283,6 +332,7 @@ void RpcStreamTransport::readIncoming()
 
 void RpcStreamTransport::disconnectFromPeer()
 {
+    BusyScope busy(this);
     if (state() == Unconnected || state() == Closing)
         return;
     if (state() == Connecting) {
@@ -301,6 +351,7 @@ void RpcStreamTransport::disconnectFromPeer()
 
 void RpcStreamTransport::abort()
 {
+    BusyScope busy(this);
     if (state() == Unconnected)
         return;
     QIODevice *device = m_device;
@@ -328,48 +379,62 @@ RpcError RpcStreamTransport::send(const RpcMessage &message)
         return check;
     const QByteArray body = message.body();
     const qint64 frameSize = RpcWire::LengthPrefixSize + RpcWire::HeaderSize + body.size();
-    const qint64 highWater = m_config.writeBufferHighWaterMark();
-    if (highWater > 0 && m_device->bytesToWrite() + frameSize > highWater)
-        return RpcError::WriteBufferFull;
+    const RpcError room = checkWriteBuffer(frameSize);
+    if (room != RpcError::NoError)
+        return room;
 
     char prefix[RpcWire::LengthPrefixSize + RpcWire::HeaderSize];
     RpcWire::encodeStreamPrefix(prefix, message, m_config.byteOrder());
-    if (m_device->write(prefix, sizeof(prefix)) != qint64(sizeof(prefix))
-        || (!body.isEmpty() && m_device->write(body) != body.size())) {
+    const qint64 prefixWritten = m_device->write(prefix, sizeof(prefix));
+    if (prefixWritten <= 0) {
+        // Nothing of the frame was written: only this send fails.
         qCWarning(lcRpcTransport) << "write failed:" << m_device->errorString();
+        return RpcError::NetworkFailure;
+    }
+    if (prefixWritten != qint64(sizeof(prefix))
+        || (!body.isEmpty() && m_device->write(body) != body.size())) {
+        // Part of a frame is out: the stream can never be parsed again.
+        qCWarning(lcRpcTransport) << "write failed in the middle of a message:"
+                                  << m_device->errorString();
+        fatalLater(RpcError::NetworkFailure, tr("a message could only be written in part"));
         return RpcError::NetworkFailure;
     }
     // The socket would write its buffer only once the event loop polled it
     // writable: one extra poll round per message. Flush once instead, after
     // everything sent in this pass of the event loop was buffered, so several
-    // messages still share one write() call: at the end of processIncoming()
-    // when sent from a message handler, else from a queued call.
-    if (m_inIncoming) {
-        m_needFlush = true;
-    } else if (!m_flushQueued) {
-        m_flushQueued = true;
-        QMetaObject::invokeMethod(this, &RpcStreamTransport::flushWrites, Qt::QueuedConnection);
-    }
+    // messages still share one write() call.
+    outputQueued();
+    writeBufferChanged();
     return RpcError::NoError;
 }
 
-void RpcStreamTransport::flushWrites()
+void RpcStreamTransport::flushOutput()
 {
-    m_flushQueued = false;
-    m_needFlush = false;
     if (m_tcp)
         m_tcp->flush();
     else if (m_local)
         m_local->flush();
 }
 
-void RpcStreamTransport::setReadingPaused(bool paused)
+void RpcStreamTransport::applyReadBufferLimit()
 {
-    if (m_paused == paused)
-        return;
-    m_paused = paused;
-    if (!paused)
+    // Unlimited while reading; while paused, QAbstractSocket stops reading
+    // from the kernel once its buffer is full, so the sender is pushed back
+    // instead of this process buffering without bound.
+    const qint64 limit = isReadingAllowed() ? 0 : PausedReadBufferSize;
+    if (m_tcp)
+        m_tcp->setReadBufferSize(limit);
+    else if (m_local)
+        m_local->setReadBufferSize(limit);
+}
+
+void RpcStreamTransport::readingAllowedChanged()
+{
+    applyReadBufferLimit();
+    if (isReadingAllowed() && !m_resumeQueued && m_device) {
+        m_resumeQueued = true;
         QMetaObject::invokeMethod(this, &RpcStreamTransport::processIncoming, Qt::QueuedConnection);
+    }
 }
 
 qint64 RpcStreamTransport::bytesToWrite() const

@@ -48,31 +48,39 @@ public:
     void disconnectFromPeer() override;
     void abort() override;
     RpcError send(const RpcMessage &message) override;
-    void setReadingPaused(bool paused) override;
     qint64 bytesToWrite() const override;
+    qint64 writeBufferUsage() const override { return bytesToWrite(); }
     RpcAddress peerAddress() const override;
     RpcPeerCredentials peerCredentials() const override;
+
+protected:
+    void flushOutput() override;
+    void readNested() override;
+    void readingAllowedChanged() override;
 
 private:
     void attach(QIODevice *device, bool owned);
     void detach();
     void processIncoming();
     void readIncoming();
-    void flushWrites();
     void onDeviceConnected();
     void onDeviceDisconnected();
-    void onSocketError(RpcError error, const QString &text);
+    void onSocketError(RpcError error);
+    void onBytesWritten();
+    void onSocketClosing();
     void fatal(RpcError error, const QString &text);
+    // Closes the connection from the event loop (fatal error); sending
+    // stops at once.
+    void fatalLater(RpcError error, const QString &text);
+    void applyReadBufferLimit();
 
     QPointer<QIODevice> m_device;
     QTcpSocket *m_tcp = nullptr;
     QLocalSocket *m_local = nullptr;
+    RpcAddress m_address;
     bool m_owned = false;
-    bool m_paused = false;
     bool m_pendingDisconnect = false;
-    bool m_flushQueued = false;
-    bool m_inIncoming = false;
-    bool m_needFlush = false;
+    bool m_resumeQueued = false;
     RpcWire::RpcFrameDecoder m_decoder;
 };
 

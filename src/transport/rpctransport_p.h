@@ -21,12 +21,25 @@
 #include "rpcpeercredentials.h"
 
 #include <QtCore/qobject.h>
+#include <QtCore/qpointer.h>
+
+QT_BEGIN_NAMESPACE
+class QTimer;
+QT_END_NAMESPACE
 
 namespace Fizyr {
+
+class RpcEventLoopHook;
 
 // Moves whole messages over one connection. Implementations: the stream
 // transport (length-prefixed frames over a QIODevice) and the seqpacket
 // transport (one datagram per message, fds as SCM_RIGHTS).
+//
+// The base holds what both share: batching and flushing (with the
+// per-thread event-loop hook, so traffic keeps flowing during nested event
+// loops), write-buffer accounting and the high-water mark, read-side flow
+// control, the bounded graceful close, deletion safety (BusyScope) and the
+// mapping of system errors to RpcError and error strings.
 //
 // Signals are emitted from the event loop only, never from inside a call
 // made by the owner, except disconnected() from abort()/disconnectFromPeer()
@@ -43,7 +56,17 @@ public:
         Closing,
     };
 
-    explicit RpcTransport(QObject *parent = nullptr) : QObject(parent) { }
+    // What one queued message costs in the write buffer beyond its bytes on
+    // the wire, where the transport keeps a record per message (seqpacket:
+    // the queue entry and the datagram's allocation). See writeBufferUsage().
+    static constexpr qint64 QueuedMessageOverhead = 128;
+    static constexpr qint64 QueuedFileDescriptorOverhead = 32;
+    // How long a graceful close (disconnectFromPeer(), or the other side's
+    // end of input) waits for pending output to be written.
+    static constexpr int DefaultCloseTimeoutMsecs = 30000;
+
+    explicit RpcTransport(QObject *parent = nullptr);
+    ~RpcTransport() override;
 
     // The factory functions below are the only code outside src/transport/
     // that may create transports; nothing else knows the concrete classes.
@@ -76,26 +99,56 @@ public:
     virtual void setConfig(const RpcConfig &config) { m_config = config; }
 
     virtual void connectToAddress(const RpcAddress &address) = 0;
-    // Graceful: pending output is flushed, then the connection closes.
+    // Graceful: pending output is flushed (for at most closeTimeout()), then
+    // the connection closes.
     virtual void disconnectFromPeer() = 0;
     // Immediate: pending output is dropped.
     virtual void abort() = 0;
 
     // Queues message for sending. Returns NoError, or the reason nothing was
     // queued (PayloadTooLarge, TooManyFileDescriptors, WriteBufferFull,
-    // FileDescriptorsNotSupported, NotConnected).
+    // FileDescriptorsNotSupported, NotConnected, NetworkFailure).
     virtual RpcError send(const RpcMessage &message) = 0;
 
-    // Stops or resumes delivering received messages; data keeps arriving in
-    // the socket buffers meanwhile.
-    virtual void setReadingPaused(bool paused) = 0;
+    // The owner's pause (a server's pending connections): stops or resumes
+    // delivering received messages; the socket's buffers fill meanwhile and
+    // the kernel pushes back on the sender. Independent of the flow-control
+    // pause (see isReadingFlowControlled()): reading runs only when neither
+    // holds it.
+    void setReadingPaused(bool paused);
+    bool isReadingPaused() const { return m_ownerPaused; }
+    // True while reading stops because the write buffer holds more than half
+    // the high-water mark; it resumes once the buffer drains to the
+    // low-water mark.
+    bool isReadingFlowControlled() const { return m_flowPaused; }
 
+    // Bytes of queued messages as they go on the wire.
     virtual qint64 bytesToWrite() const = 0;
+    // Memory held by queued output, as the high-water mark counts it: the
+    // bytes of every queued message plus, where the transport keeps a record
+    // per queued message, QueuedMessageOverhead (and
+    // QueuedFileDescriptorOverhead per descriptor) for it. Streams keep no
+    // such record (the frames lie back to back in the socket's buffer);
+    // seqpacket keeps one per datagram.
+    virtual qint64 writeBufferUsage() const = 0;
+
     virtual RpcAddress peerAddress() const = 0;
     virtual RpcPeerCredentials peerCredentials() const { return RpcPeerCredentials(); }
 
+    int closeTimeout() const { return m_closeTimeoutMsecs; }
+    void setCloseTimeout(int msecs) { m_closeTimeoutMsecs = msecs; }
+
     // Checks a message against the configured write limits.
     RpcError checkOutgoing(const RpcMessage &message, bool fdsSupported) const;
+
+    // The system's limits, whatever the configuration says.
+    static constexpr int MaxFileDescriptorsPerMessage = 253; // SCM_MAX_FD
+
+    // System errors to RpcError, and the one phrasing of each for every
+    // transport (translatable).
+    static RpcError errorFromErrno(int error);
+    static QString errorText(RpcError error);
+    static QString connectErrorText(const RpcAddress &address, RpcError error);
 
 Q_SIGNALS:
     void connected();
@@ -111,8 +164,8 @@ protected:
     void setState(State state) { m_state = state; }
 
     // Counts the transport's own callbacks on the stack (see isBusy()):
-    // every entry point called by a socket, a notifier or a queued call
-    // holds one.
+    // every entry point called by a socket, a notifier, the event-loop hook
+    // or a queued call holds one.
     class BusyScope
     {
     public:
@@ -127,11 +180,67 @@ protected:
         RpcTransport *m_transport;
     };
 
+    // Incoming batches. Everything a transport delivers in one wake-up is one
+    // batch: beginIncoming() before the first message, endIncoming() after
+    // the last (pass what beginIncoming() returned). Messages sent meanwhile
+    // (responses, the next request) are written with one flush at the end of
+    // the outermost batch, which then emits incomingBatchFinished(). While a
+    // batch is open, a nested event loop started by a handler still flushes
+    // output and reads input (readNested()) through the event-loop hook.
+    bool beginIncoming();
+    void endIncoming(bool outermost);
+    bool isInIncomingBatch() const { return m_incomingDepth > 0; }
+
+    // Called by send() implementations once a message is queued: arranges
+    // for flushOutput() at the end of the current batch, or else at the next
+    // pass of the event loop (one flush for everything sent in that pass).
+    void outputQueued();
+    // Writes queued output, as much as the socket takes now.
+    virtual void flushOutput() = 0;
+    // Reads and delivers what arrived while a handler of the current batch
+    // runs a nested event loop. The socket signals do not always recurse
+    // (QAbstractSocket does not re-emit readyRead()).
+    virtual void readNested() { }
+
+    // WriteBufferFull if queuing cost more bytes would pass the high-water
+    // mark (see writeBufferUsage()).
+    RpcError checkWriteBuffer(qint64 cost) const;
+    // Re-evaluates flow control after the write buffer changed.
+    void writeBufferChanged();
+    bool isReadingAllowed() const { return !m_ownerPaused && !m_flowPaused; }
+    // Reading became allowed or not (isReadingAllowed()).
+    virtual void readingAllowedChanged() = 0;
+
+    // Bounded graceful close: the timer aborts the connection (reporting
+    // SocketTimeout) if pending output is not written within closeTimeout().
+    void startCloseTimer();
+    void stopCloseTimer();
+    virtual void closeTimedOut();
+
+    bool event(QEvent *event) override;
+
     RpcConfig m_config;
 
 private:
+    friend class RpcEventLoopHook;
+
+    void runQueuedFlush();
+
     State m_state = Unconnected;
     int m_busy = 0;
+    int m_incomingDepth = 0;
+    bool m_ownerPaused = false;
+    bool m_flowPaused = false;
+    // Output was queued during the current batch.
+    bool m_flushAtBatchEnd = false;
+    // In the hook's flush list (or a queued flush is posted).
+    bool m_flushRegistered = false;
+    int m_closeTimeoutMsecs = DefaultCloseTimeoutMsecs;
+    QTimer *m_closeTimer = nullptr;
+    QPointer<RpcEventLoopHook> m_hook;
+    // The hook's stack of transports inside an incoming batch.
+    RpcTransport *m_nextInBatch = nullptr;
+    bool m_inBatchStack = false;
 };
 
 } // namespace Fizyr

@@ -3,6 +3,7 @@
 
 #include "rpcwire_p.h"
 
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qendian.h>
 
 #include <cstring>
@@ -56,6 +57,30 @@ Header decodeHeader(const char *in, RpcConfig::ByteOrder order) noexcept
     return header;
 }
 
+QString tooShortText(quint64 messageSize)
+{
+    return QCoreApplication::translate("RpcWire",
+                                       "received a message of %1 bytes, shorter than the %2-byte "
+                                       "message header")
+            .arg(messageSize)
+            .arg(HeaderSize);
+}
+
+QString invalidTypeText(quint32 type)
+{
+    return QCoreApplication::translate("RpcWire", "received an invalid message type %1").arg(type);
+}
+
+QString tooLargeText(quint64 bodySize, quint32 maxBody)
+{
+    return QCoreApplication::translate("RpcWire",
+                                       "received a message of %1 bytes with a body of %2 bytes, "
+                                       "over the maximum of %3 bytes")
+            .arg(bodySize + quint64(HeaderSize))
+            .arg(bodySize)
+            .arg(maxBody);
+}
+
 static Header headerOf(const RpcMessage &message)
 {
     return Header{quint32(message.type()), message.requestId(), message.serviceId()};
@@ -94,16 +119,19 @@ DatagramResult parseDatagram(const char *data, qsizetype size, RpcConfig::ByteOr
     DatagramResult result;
     if (size < HeaderSize) {
         result.error = RpcError::FrameTooShort;
+        result.errorString = tooShortText(quint64(qMax<qsizetype>(size, 0)));
         return result;
     }
     const Header header = decodeHeader(data, order);
     if (header.type > MaxMessageType) {
         result.error = RpcError::InvalidMessageType;
+        result.errorString = invalidTypeText(header.type);
         return result;
     }
     const qsizetype bodySize = size - HeaderSize;
     if (quint64(bodySize) > maxBody) {
         result.error = RpcError::MessageTooLarge;
+        result.errorString = tooLargeText(quint64(bodySize), maxBody);
         return result;
     }
     result.message = RpcMessage(RpcMessage::Type(header.type), header.requestId, header.serviceId,
@@ -147,17 +175,11 @@ RpcFrameDecoder::State RpcFrameDecoder::checkLength()
 {
     const quint32 length = readU32(m_prefix, m_order);
     if (length < HeaderSize) {
-        return fail(RpcError::FrameTooShort,
-                    QStringLiteral("frame length %1 is shorter than the %2-byte message header")
-                            .arg(length)
-                            .arg(HeaderSize));
+        return fail(RpcError::FrameTooShort, tooShortText(length));
     }
     const quint32 bodySize = length - quint32(HeaderSize);
     if (bodySize > m_maxBody) {
-        return fail(RpcError::MessageTooLarge,
-                    QStringLiteral("message body of %1 bytes exceeds the maximum of %2 bytes")
-                            .arg(bodySize)
-                            .arg(m_maxBody));
+        return fail(RpcError::MessageTooLarge, tooLargeText(bodySize, m_maxBody));
     }
     return NeedMore;
 }
@@ -170,8 +192,7 @@ RpcFrameDecoder::State RpcFrameDecoder::headerComplete()
         return m_state;
     m_header = decodeHeader(m_prefix + LengthPrefixSize, m_order);
     if (m_header.type > MaxMessageType)
-        return fail(RpcError::InvalidMessageType,
-                    QStringLiteral("invalid message type %1").arg(m_header.type));
+        return fail(RpcError::InvalidMessageType, invalidTypeText(m_header.type));
     const quint32 bodySize = readU32(m_prefix, m_order) - quint32(HeaderSize);
     if (bodySize == 0) {
         m_message = RpcMessage(RpcMessage::Type(m_header.type), m_header.requestId,

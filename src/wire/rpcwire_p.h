@@ -54,9 +54,16 @@ FIZYRRPCQT_AUTOTEST_EXPORT QByteArray encodeStreamFrame(const RpcMessage &messag
 FIZYRRPCQT_AUTOTEST_EXPORT QByteArray encodeDatagram(const RpcMessage &message,
                                                      RpcConfig::ByteOrder order);
 
+// The error texts of received messages, one phrasing for every transport
+// (translatable, context "RpcWire").
+FIZYRRPCQT_AUTOTEST_EXPORT QString tooShortText(quint64 messageSize);
+FIZYRRPCQT_AUTOTEST_EXPORT QString invalidTypeText(quint32 type);
+FIZYRRPCQT_AUTOTEST_EXPORT QString tooLargeText(quint64 bodySize, quint32 maxBody);
+
 struct DatagramResult
 {
     RpcError error = RpcError::NoError;
+    QString errorString;
     RpcMessage message;
 };
 

@@ -102,6 +102,7 @@ private Q_SLOTS:
     void manyMessagesWithFdsLeakNothing();
     void tooManyFdsOnSend();
     void bodyTooLargeOnSend();
+    void oversizedDatagramWhileQueued();
     void oversizedDatagramDropped();
     void truncatedControlDataDropped();
     void tooManyFdsReceivedDropped();
@@ -296,6 +297,33 @@ void tst_Seqpacket::bodyTooLargeOnSend()
     QVERIFY(!m_a->sendStream(1, QByteArray(4097, 'x')));
     QCOMPARE(m_a->error(), RpcError::PayloadTooLarge);
     QVERIFY(m_a->sendStream(1, QByteArray(4096, 'x')));
+    QCOMPARE(m_a->state(), RpcPeer::ConnectedState);
+}
+
+// Issue 11 bug 1: a datagram over the socket's limit (SO_SNDBUF - 32) sent
+// while another message is queued fails that send with PayloadTooLarge; it
+// used to be queued and kill the connection ("Message too long").
+void tst_Seqpacket::oversizedDatagramWhileQueued()
+{
+    RpcConfig config = RpcConfig::defaultsFor(RpcAddress::UnixSeqpacket);
+    config.setMaxBodyWriteSize(4 * 1024 * 1024);
+    config.setWriteBufferHighWaterMark(4 * 1024 * 1024);
+    makePair(config);
+    auto *transport
+            = qobject_cast<RpcSeqpacketTransport *>(RpcPeerPrivate::get(m_a.get())->transport);
+    QVERIFY(transport);
+    const QByteArray big(1024 * 1024, 'x');
+    QVERIFY(RpcWire::HeaderSize + big.size() > transport->maxDatagramSize());
+    QSignalSpy errors(m_a.get(), &RpcPeer::errorOccurred);
+    QSignalSpy streams(m_b.get(), &RpcPeer::streamReceived);
+    QVERIFY(m_a->sendStream(1, "a"));
+    QVERIFY(!m_a->sendStream(2, big));
+    QCOMPARE(m_a->error(), RpcError::PayloadTooLarge);
+    QVERIFY(m_a->sendStream(3, "b"));
+    QTRY_COMPARE_WITH_TIMEOUT(streams.size(), 2, Timeout);
+    QCOMPARE(streams.at(0).at(0).value<RpcMessage>().body(), QByteArray("a"));
+    QCOMPARE(streams.at(1).at(0).value<RpcMessage>().body(), QByteArray("b"));
+    QCOMPARE(errors.size(), 0);
     QCOMPARE(m_a->state(), RpcPeer::ConnectedState);
 }
 
