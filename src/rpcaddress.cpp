@@ -36,6 +36,10 @@ namespace Fizyr {
     Constructs an invalid address.
 */
 /*!
+    \property Fizyr::RpcAddress::valid
+    \c true unless the address is Invalid.
+*/
+/*!
     \fn bool Fizyr::RpcAddress::isValid() const
     Returns \c true unless the address is Invalid.
 */

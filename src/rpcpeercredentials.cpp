@@ -32,6 +32,10 @@ namespace Fizyr {
     Constructs credentials of \a processId, \a userId and \a groupId.
 */
 /*!
+    \property Fizyr::RpcPeerCredentials::valid
+    \c true if the credentials are known.
+*/
+/*!
     \fn bool Fizyr::RpcPeerCredentials::isValid() const
     Returns \c true if the credentials are known.
 */

@@ -154,6 +154,7 @@ bool RpcServer::listen(const QString &address)
 }
 
 /*!
+    \fn bool Fizyr::RpcServer::listen(const Fizyr::RpcAddress &address)
     \overload
     Starts listening on \a address.
 */
@@ -311,6 +312,10 @@ void RpcServer::close()
     Q_EMIT listeningChanged(false);
 }
 
+/*!
+    \property Fizyr::RpcServer::listening
+    \c true while the server is listening.
+*/
 /*! Returns \c true while the server is listening. */
 bool RpcServer::isListening() const
 {
