@@ -12,6 +12,7 @@ packages=(
     qml-qt6 xvfb xauth
     libgl-dev
     clang libclang-rt-14-dev clang-format
+    binutils qt6-documentation-tools valgrind
 )
 
 missing=()

@@ -135,6 +135,10 @@ RpcFileDescriptor RpcFileDescriptor::fromOwned(int fileDescriptor)
 }
 
 /*!
+    \property Fizyr::RpcFileDescriptor::valid
+    \c true if the handle holds a descriptor.
+*/
+/*!
     Returns \c true if the handle holds a descriptor.
 */
 bool RpcFileDescriptor::isValid() const noexcept

@@ -5,15 +5,14 @@
 #define FIZYRRPCQT_RPCGLOBAL_H
 
 #include "fizyrrpcqt_export.h"
+#include "rpcversion.h"
 
 #include <QtCore/qobjectdefs.h>
 #include <QtCore/qstring.h>
 
-#ifdef FIZYRRPCQT_BUILD_AUTOTESTS
-#    define FIZYRRPCQT_AUTOTEST_EXPORT FIZYRRPCQT_EXPORT
-#else
-#    define FIZYRRPCQT_AUTOTEST_EXPORT
-#endif
+// Internals are never exported: tests reach them through the static
+// FizyrRpcQtInternal library (tests/CMakeLists.txt).
+#define FIZYRRPCQT_AUTOTEST_EXPORT
 
 namespace Fizyr {
 Q_NAMESPACE_EXPORT(FIZYRRPCQT_EXPORT)

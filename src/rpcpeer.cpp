@@ -210,8 +210,9 @@ RpcConfig RpcPeer::config() const
 }
 
 /*!
-    Sets the limits and byte order to use, replacing the transport's defaults
-    (RpcConfig::defaultsFor()). Only possible while unconnected; returns
+    Sets the limits and byte order to use to \a config, replacing the
+    transport's defaults (RpcConfig::defaultsFor()). Only possible while
+    unconnected; returns
     \c false otherwise.
 */
 bool RpcPeer::setConfig(const RpcConfig &config)
@@ -480,8 +481,9 @@ RpcRequest *RpcPeer::sendRequest(qint32 serviceId, const QByteArray &body,
 }
 
 /*!
-    Sends a request like sendRequest(), but with the request id
-    \a requestId instead of the next free one. For programs that relay
+    Sends a request of \a serviceId with \a body and \a fileDescriptors
+    like sendRequest(), but with the request id \a requestId instead of the
+    next free one. For programs that relay
     requests and must keep their ids, such as a proxy; others should let
     the peer choose.
 

@@ -249,6 +249,11 @@ QByteArray RpcRequest::body() const
 }
 
 /*!
+    \property Fizyr::RpcRequest::open
+    \c true while the transaction is open: updates may be sent and the
+    response is still to come.
+*/
+/*!
     Returns \c true while the transaction is open: updates may be sent and
     the response is still to come.
 */
@@ -399,7 +404,8 @@ bool RpcRequest::sendResponse(qint32 serviceId, const QByteArray &body,
 
 /*!
     Answers an incoming request with an error response: service id -1 and
-    \a text as UTF-8 body. See sendResponse().
+    \a text as UTF-8 body. Returns \c true if it was sent, as
+    sendResponse() does.
 */
 bool RpcRequest::sendErrorResponse(const QString &text)
 {

@@ -163,6 +163,7 @@ bool RpcServer::listen(const QString &address)
 }
 
 /*!
+    \fn bool Fizyr::RpcServer::listen(const Fizyr::RpcAddress &address)
     \overload
     Starts listening on \a address.
 */
@@ -340,6 +341,10 @@ void RpcServerPrivate::disposeListener(QObject *listener)
     }
 }
 
+/*!
+    \property Fizyr::RpcServer::listening
+    \c true while the server is listening.
+*/
 /*! Returns \c true while the server is listening. */
 bool RpcServer::isListening() const
 {

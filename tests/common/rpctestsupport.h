@@ -1,20 +1,29 @@
 // Copyright (C) 2026 The fizyr-rpc-qt authors
 // SPDX-License-Identifier: BSD-2-Clause
 
-// Helpers shared by the reliability tests: addresses per transport, raw
-// connections that bypass the library, and process-wide counters (open
+// The one helper header of the tests: the transport rows of data-driven
+// tests and an address per transport, a connected client/server peer pair,
+// raw connections that bypass the library, and process-wide counters (open
 // descriptors, memory).
+//
+// The seqpacket rows exist when the build has the seqpacket transport
+// (FIZYRRPCQT_SEQPACKET, which gives tests FIZYRRPCQT_TEST_SEQPACKET).
 
 #ifndef RPCTESTSUPPORT_H
 #define RPCTESTSUPPORT_H
+
+#include <FizyrRpcQt/RpcPeer>
+#include <FizyrRpcQt/RpcServer>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QPointer>
 #include <QtCore/QTemporaryDir>
 #include <QtNetwork/QLocalSocket>
 #include <QtNetwork/QTcpSocket>
+#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 #include <cerrno>
@@ -26,12 +35,27 @@
 
 namespace RpcTestSupport {
 
+// The generous timeout (ms) of the waits in the tests.
+constexpr int DefaultTimeout = 20000;
+
+// True when the build has the seqpacket transport.
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
+constexpr bool HaveSeqpacket = true;
+#else
+constexpr bool HaveSeqpacket = false;
+#endif
+
+// The column "scheme" and a row per transport: tcp, local (scheme "unix")
+// and, when built, seqpacket. Use in initTestCase_data() with
+// QFETCH_GLOBAL(QString, scheme), or in a test's _data function.
 inline void addTransportRows()
 {
     QTest::addColumn<QString>("scheme");
     QTest::newRow("tcp") << QStringLiteral("tcp");
     QTest::newRow("local") << QStringLiteral("unix");
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
     QTest::newRow("seqpacket") << QStringLiteral("seqpacket");
+#endif
 }
 
 // A fresh address for scheme ("tcp", "unix" or "seqpacket") in dir.
@@ -42,6 +66,49 @@ inline QString addressFor(const QString &scheme, const QTemporaryDir &dir, const
     return scheme + QLatin1Char(':')
             + dir.filePath(name + QLatin1Char('-') + scheme + QStringLiteral(".sock"));
 }
+
+// A connected client/server peer pair for one transport row.
+struct PeerPair
+{
+    std::unique_ptr<QTemporaryDir> dir;
+    std::unique_ptr<Fizyr::RpcServer> server;
+    std::unique_ptr<Fizyr::RpcPeer> client;
+    QPointer<Fizyr::RpcPeer> serverPeer; // child of server; deleted with it
+
+    // Starts a server for scheme on a fresh address. Returns false on failure.
+    bool listen(const QString &scheme)
+    {
+        dir.reset(new QTemporaryDir);
+        if (!dir->isValid())
+            return false;
+        server.reset(new Fizyr::RpcServer);
+        return server->listen(addressFor(scheme, *dir, QStringLiteral("s")));
+    }
+
+    // Connects a client and takes the server-side peer.
+    bool connectClient()
+    {
+        client.reset(new Fizyr::RpcPeer);
+        QSignalSpy connectedSpy(client.get(), &Fizyr::RpcPeer::connected);
+        client->connectToServer(server->serverAddress().toString());
+        if (!connectedSpy.wait(DefaultTimeout) && connectedSpy.isEmpty())
+            return false;
+        QDeadlineTimer deadline(DefaultTimeout);
+        while (!server->hasPendingConnections() && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        serverPeer = server->nextPendingConnection();
+        return serverPeer && client->state() == Fizyr::RpcPeer::ConnectedState;
+    }
+
+    bool start(const QString &scheme) { return listen(scheme) && connectClient(); }
+
+    void reset()
+    {
+        client.reset();
+        server.reset();
+        dir.reset();
+    }
+};
 
 // AddressSanitizer keeps freed memory in quarantine, so resident-memory
 // bounds only mean something without it.

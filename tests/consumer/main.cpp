@@ -3,9 +3,19 @@
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
 #include <FizyrRpcQt/RpcServer>
+#include <FizyrRpcQt/rpcversion.h>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTextStream>
+
+static_assert(FIZYRRPCQT_VERSION
+                      == FIZYRRPCQT_VERSION_CHECK(FIZYRRPCQT_VERSION_MAJOR,
+                                                  FIZYRRPCQT_VERSION_MINOR,
+                                                  FIZYRRPCQT_VERSION_PATCH),
+              "FIZYRRPCQT_VERSION and FIZYRRPCQT_VERSION_CHECK disagree");
+static_assert(FIZYRRPCQT_VERSION >= FIZYRRPCQT_VERSION_CHECK(0, 1, 0), "too old");
+static_assert(FIZYRRPCQT_VERSION_CHECK(1, 2, 3) > FIZYRRPCQT_VERSION_CHECK(1, 1, 255),
+              "FIZYRRPCQT_VERSION_CHECK does not order versions");
 
 int main(int argc, char **argv)
 {
@@ -29,6 +39,7 @@ int main(int argc, char **argv)
     Fizyr::RpcRequest *request = client.sendRequest(1, "Hello World!");
     if (!request->waitForFinished(10000) || request->response().body() != "Goodbye!")
         return 3;
-    QTextStream(stdout) << "consumer: " << request->response().body() << Qt::endl;
+    QTextStream(stdout) << "consumer (FizyrRpcQt " << FIZYRRPCQT_VERSION_STR
+                        << "): " << request->response().body() << Qt::endl;
     return 0;
 }

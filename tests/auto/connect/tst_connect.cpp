@@ -72,9 +72,15 @@ void tst_Connect::connectFailures_data()
     QTest::newRow("unix-missing") << QStringLiteral("unix:")
                     + m_dir.filePath(QStringLiteral("none.sock"))
                                   << int(RpcError::HostNotFound);
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
     QTest::newRow("seqpacket-missing")
             << QStringLiteral("seqpacket:") + m_dir.filePath(QStringLiteral("none.sock"))
             << int(RpcError::HostNotFound);
+#else
+    QTest::newRow("seqpacket-not-built")
+            << QStringLiteral("seqpacket:") + m_dir.filePath(QStringLiteral("none.sock"))
+            << int(RpcError::UnsupportedTransport);
+#endif
     QTest::newRow("invalid") << QStringLiteral("tcp://no-port") << int(RpcError::InvalidAddress);
     QTest::newRow("unknown-scheme")
             << QStringLiteral("udp://127.0.0.1:1") << int(RpcError::InvalidAddress);
@@ -109,8 +115,10 @@ void tst_Connect::connectAndDisconnect_data()
     QTest::addColumn<QString>("address");
     QTest::newRow("tcp") << QStringLiteral("tcp://127.0.0.1:0");
     QTest::newRow("unix") << QStringLiteral("unix:") + m_dir.filePath(QStringLiteral("cd.sock"));
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
     QTest::newRow("seqpacket") << QStringLiteral("seqpacket:")
                     + m_dir.filePath(QStringLiteral("cd-sp.sock"));
+#endif
 }
 
 void tst_Connect::connectAndDisconnect()
@@ -217,7 +225,9 @@ void tst_Connect::staleUnixSocketIsReplaced_data()
     QTest::addColumn<QString>("scheme");
     QTest::addColumn<int>("type");
     QTest::newRow("unix") << QStringLiteral("unix") << int(SOCK_STREAM);
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
     QTest::newRow("seqpacket") << QStringLiteral("seqpacket") << int(SOCK_SEQPACKET);
+#endif
 }
 
 void tst_Connect::staleUnixSocketIsReplaced()

@@ -254,8 +254,11 @@ QByteArray badFrame(RpcConfig::ByteOrder order)
     return bytes;
 }
 
-const QStringList transports
-        = {QStringLiteral("tcp"), QStringLiteral("unix"), QStringLiteral("seqpacket")};
+const QStringList transports = {QStringLiteral("tcp"), QStringLiteral("unix"),
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
+                                 QStringLiteral("seqpacket")
+#endif
+};
 
 } // namespace
 

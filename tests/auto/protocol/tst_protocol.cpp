@@ -2,16 +2,20 @@
 // SPDX-License-Identifier: BSD-2-Clause
 
 // Protocol flows and edge behaviours of RpcPeer, RpcRequest and RpcServer.
-// Every test runs on each transport (rows tcp, local, seqpacket) over real
-// sockets: TCP on loopback, Unix sockets in a temporary directory.
+// Every test runs on each transport (rows tcp, local, seqpacket, from
+// rpctestsupport.h) over real sockets: TCP on loopback, Unix sockets in a
+// temporary directory.
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
 #include <FizyrRpcQt/RpcServer>
 
 #include "rpcpeer_p.h"
+#include "rpctestsupport.h"
 #include "transport/rpcstreamtransport_p.h"
-#include "transport/rpcseqpackettransport_p.h"
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
+#    include "transport/rpcseqpackettransport_p.h"
+#endif
 #include "wire/rpcwire_p.h"
 
 #include <QtCore/QPointer>
@@ -29,10 +33,9 @@
 #include <memory>
 
 using namespace Fizyr;
+constexpr int Timeout = RpcTestSupport::DefaultTimeout;
 
 namespace {
-
-constexpr int Timeout = 20000;
 
 RpcTransport *transportOf(RpcPeer *peer)
 {
@@ -48,19 +51,25 @@ void writeRaw(RpcPeer *peer, const QByteArray &bytes)
         stream->device()->write(bytes);
         return;
     }
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
     auto *seqpacket = qobject_cast<RpcSeqpacketTransport *>(transport);
     QVERIFY(seqpacket);
     QCOMPARE(::send(seqpacket->socketDescriptor(), bytes.constData(), size_t(bytes.size()),
                     MSG_NOSIGNAL),
              ssize_t(bytes.size()));
+#else
+    QFAIL("not a stream transport");
+#endif
 }
 
 // Encodes a message as the peer's transport frames it.
 QByteArray frame(RpcPeer *peer, const RpcMessage &message)
 {
     const RpcConfig config = peer->config();
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
     if (qobject_cast<RpcSeqpacketTransport *>(transportOf(peer)))
         return RpcWire::encodeDatagram(message, config.byteOrder());
+#endif
     return RpcWire::encodeStreamFrame(message, config.byteOrder());
 }
 
@@ -125,18 +134,13 @@ private:
 
 void tst_Protocol::initTestCase_data()
 {
-    QTest::addColumn<QString>("scheme");
-    QTest::newRow("tcp") << QStringLiteral("tcp");
-    QTest::newRow("local") << QStringLiteral("unix");
-    QTest::newRow("seqpacket") << QStringLiteral("seqpacket");
+    RpcTestSupport::addTransportRows();
 }
 
 QString tst_Protocol::makeAddress() const
 {
     QFETCH_GLOBAL(QString, scheme);
-    if (scheme == QLatin1String("tcp"))
-        return QStringLiteral("tcp://127.0.0.1:0");
-    return scheme + QLatin1Char(':') + m_dir->filePath(QStringLiteral("rpc.sock"));
+    return RpcTestSupport::addressFor(scheme, *m_dir, QStringLiteral("rpc"));
 }
 
 void tst_Protocol::connectPair()

@@ -3,10 +3,10 @@
 
 // Signal order of RpcRequest on every finishing path, outgoing descriptor
 // limits, malformed input from a raw client and server ownership of peers, on
-// each transport row, using the shared PeerPair fixture of rpctestutils.h.
+// each transport row, using the shared PeerPair fixture of rpctestsupport.h.
 // The main protocol flows are in tst_protocol.
 
-#include "rpctestutils.h"
+#include "rpctestsupport.h"
 
 #include <FizyrRpcQt/RpcFileDescriptor>
 #include <FizyrRpcQt/RpcRequest>
@@ -16,14 +16,14 @@
 #include <QtCore/QMetaEnum>
 
 using namespace Fizyr;
-using RpcTestUtils::Timeout;
+constexpr int Timeout = RpcTestSupport::DefaultTimeout;
 
 class tst_RpcPeer : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase_data() { RpcTestUtils::addTransportRows(); }
+    void initTestCase_data() { RpcTestSupport::addTransportRows(); }
     void init();
     void cleanup() { m_pair.reset(); }
 
@@ -44,7 +44,7 @@ private:
     // Records the order of errorOccurred() and finished() of request.
     void track(RpcRequest *request);
 
-    RpcTestUtils::PeerPair m_pair;
+    RpcTestSupport::PeerPair m_pair;
     QHash<RpcRequest *, QStringList> m_events;
 };
 

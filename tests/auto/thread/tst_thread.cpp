@@ -8,14 +8,15 @@
 #include <FizyrRpcQt/RpcRequest>
 #include <FizyrRpcQt/RpcServer>
 
+#include "rpctestsupport.h"
+
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QThread>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 using namespace Fizyr;
-
-constexpr int Timeout = 20000;
+constexpr int Timeout = RpcTestSupport::DefaultTimeout;
 
 class tst_Thread : public QObject
 {
@@ -33,20 +34,14 @@ private:
 
 void tst_Thread::initTestCase_data()
 {
-    QTest::addColumn<QString>("scheme");
-    QTest::newRow("tcp") << QStringLiteral("tcp");
-    QTest::newRow("local") << QStringLiteral("unix");
-    QTest::newRow("seqpacket") << QStringLiteral("seqpacket");
+    RpcTestSupport::addTransportRows();
 }
 
 QString tst_Thread::address() const
 {
     QFETCH_GLOBAL(QString, scheme);
-    if (scheme == QLatin1String("tcp"))
-        return QStringLiteral("tcp://127.0.0.1:0");
-    return scheme + QLatin1Char(':')
-            + m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction())
-                             + QStringLiteral(".sock"));
+    return RpcTestSupport::addressFor(scheme, m_dir,
+                                      QString::fromLatin1(QTest::currentTestFunction()));
 }
 
 void tst_Thread::serverPeerInWorkerThread()
