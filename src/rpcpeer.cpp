@@ -196,7 +196,7 @@ RpcPeer::~RpcPeer()
             RpcRequestPrivate::get(request)->finish(RpcError::ConnectionLost, QString(),
                                                     RpcMessage());
     }
-    d->disposeTransport(std::exchange(d->transport, nullptr));
+    RpcTransport::dispose(std::exchange(d->transport, nullptr));
 }
 
 /*!
@@ -618,26 +618,16 @@ bool RpcPeerPrivate::adoptTransport(RpcTransport *newTransport, RpcPeer::State n
     transport = newTransport;
     transport->setParent(q);
     config = transport->config();
-    // Each slot counts itself in callbackDepth while it runs, through its own
-    // reference (a running slot's functor outlives the call): a handler may
-    // delete the peer meanwhile.
-    const auto counted = [depth = callbackDepth](auto &&call) {
-        ++*depth;
-        call();
-        --*depth;
-    };
-    QObject::connect(transport, &RpcTransport::connected, q,
-                     [this, counted] { counted([this] { onConnected(); }); });
+    // The transport counts its own callbacks (RpcTransport::isBusy()), so a
+    // handler may delete the peer from any of these: dispose() defers.
+    QObject::connect(transport, &RpcTransport::connected, q, [this] { onConnected(); });
     QObject::connect(transport, &RpcTransport::messageReceived, q,
-                     [this, counted](const RpcMessage &message) {
-                         counted([this, &message] { onMessage(message); });
-                     });
+                     [this](const RpcMessage &message) { onMessage(message); });
     QObject::connect(transport, &RpcTransport::errorOccurred, q,
-                     [this, counted](RpcError e, const QString &text, bool fatal) {
-                         counted([&] { onTransportError(e, text, fatal); });
+                     [this](RpcError e, const QString &text, bool fatal) {
+                         onTransportError(e, text, fatal);
                      });
-    QObject::connect(transport, &RpcTransport::disconnected, q,
-                     [this, counted] { counted([this] { onDisconnected(); }); });
+    QObject::connect(transport, &RpcTransport::disconnected, q, [this] { onDisconnected(); });
     QObject::connect(transport, &RpcTransport::incomingBatchFinished, q,
                      [this] { disposePending(); });
     transport->setReadingPaused(readingPaused);
@@ -658,24 +648,7 @@ void RpcPeerPrivate::releaseTransport()
     QObject::disconnect(transport, nullptr, q, nullptr);
     // Its end-of-batch signal will not come any more.
     disposePending();
-    disposeTransport(std::exchange(transport, nullptr));
-}
-
-void RpcPeerPrivate::disposeTransport(RpcTransport *oldTransport)
-{
-    if (!oldTransport)
-        return;
-    if (*callbackDepth > 0 && !oldTransport->isBusy()) {
-        // Deleted from a handler run by one of the transport's signals: its
-        // socket is still emitting further up the stack. What dispose()
-        // does for a busy transport.
-        oldTransport->disconnect();
-        oldTransport->abort();
-        oldTransport->setParent(nullptr);
-        oldTransport->deleteLater();
-        return;
-    }
-    RpcTransport::dispose(oldTransport);
+    RpcTransport::dispose(std::exchange(transport, nullptr));
 }
 
 void RpcPeerPrivate::setState(RpcPeer::State newState)

@@ -45,9 +45,6 @@ public:
     // connected to errorChanged() or stateChanged() meanwhile.
     bool adoptTransport(RpcTransport *newTransport, RpcPeer::State newState);
     void releaseTransport();
-    // RpcTransport::dispose(), deferred also while the peer is inside one of
-    // the transport's signals (callbackDepth).
-    void disposeTransport(RpcTransport *oldTransport);
 
     void connectTo(const RpcAddress &address, const QString &parseError);
     // These emit a signal when something changed; the peer may be deleted by
@@ -88,9 +85,6 @@ public:
 
     RpcPeer *q_ptr;
     RpcTransport *transport = nullptr;
-    // Slots connected to the transport's signals on the stack. Shared with
-    // those slots, which may outlive the peer while they run.
-    std::shared_ptr<int> callbackDepth = std::make_shared<int>(0);
     RpcConfig config;
     bool configSet = false;
     RpcPeer::State state = RpcPeer::UnconnectedState;

@@ -256,7 +256,7 @@ QByteArray badFrame(RpcConfig::ByteOrder order)
 
 const QStringList transports = {QStringLiteral("tcp"), QStringLiteral("unix"),
 #ifdef FIZYRRPCQT_TEST_SEQPACKET
-                                 QStringLiteral("seqpacket")
+                                QStringLiteral("seqpacket")
 #endif
 };
 
