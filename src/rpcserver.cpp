@@ -132,7 +132,7 @@ static bool removeStaleSocket(const QString &path, int type, QString *errorStrin
         return false;
     }
     if (unixSocketIsLive(path, type)) {
-        *errorString = RpcServer::tr("another server is listening on %1").arg(path);
+        *errorString = RpcServer::tr("another server is listening at %1").arg(path);
         return false;
     }
     qCDebug(lcRpcServer) << "removing stale socket" << path;
@@ -198,9 +198,20 @@ static RpcError fromServerError(QAbstractSocket::SocketError error)
         return RpcError::AddressInUse;
     case QAbstractSocket::SocketAccessError:
         return RpcError::SocketAccess;
+    case QAbstractSocket::HostNotFoundError:
+    case QAbstractSocket::SocketAddressNotAvailableError:
+        return RpcError::HostNotFound;
+    case QAbstractSocket::SocketResourceError:
+        return RpcError::SocketResource;
     default:
         return RpcError::NetworkFailure;
     }
+}
+
+// The text of a failed listen(), the same on every transport.
+static QString listenErrorText(const RpcAddress &address, const QString &reason)
+{
+    return RpcServer::tr("cannot listen on %1: %2").arg(address.toString(), reason);
 }
 
 void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listenError,
@@ -216,13 +227,14 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
             host = QHostAddress::Any;
         else if (!host.setAddress(parsed.host())) {
             *listenError = RpcError::InvalidAddress;
-            *text = RpcServer::tr("cannot listen on \"%1\": not an IP address").arg(parsed.host());
+            *text = listenErrorText(parsed, RpcServer::tr("\"%1\" is not an IP address")
+                                                    .arg(parsed.host()));
             return;
         }
         auto *server = new QTcpServer(q);
         if (!server->listen(host, parsed.port())) {
             *listenError = fromServerError(server->serverError());
-            *text = server->errorString();
+            *text = listenErrorText(parsed, RpcTransport::errorText(*listenError));
             delete server;
             return;
         }
@@ -243,13 +255,14 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
 #ifdef Q_OS_UNIX
         if (!removeStaleSocket(path, SOCK_STREAM, text)) {
             *listenError = RpcError::AddressInUse;
+            *text = listenErrorText(parsed, *text);
             return;
         }
 #endif
         auto *server = new QLocalServer(q);
         if (!server->listen(path)) {
             *listenError = fromServerError(server->serverError());
-            *text = server->errorString();
+            *text = listenErrorText(parsed, RpcTransport::errorText(*listenError));
             delete server;
             return;
         }
@@ -264,10 +277,12 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
         const QString path = QFileInfo(parsed.path()).absoluteFilePath();
         if (!removeStaleSocket(path, SOCK_SEQPACKET, text)) {
             *listenError = RpcError::AddressInUse;
+            *text = listenErrorText(parsed, *text);
             return;
         }
         auto *listener = new RpcSeqpacketListener(q);
         if (!listener->listen(path, listenError, text)) {
+            *text = listenErrorText(parsed, RpcTransport::errorText(*listenError));
             delete listener;
             return;
         }

@@ -31,13 +31,14 @@ QString connectErrorText(const RpcPeer &peer, const QString &address)
         return QStringLiteral("cannot connect to %1: the connection was closed right away")
                 .arg(address);
     }
-    return QStringLiteral("cannot connect to %1: %2").arg(address, peer.errorString());
+    // "cannot connect to ADDRESS: reason", as the library words it.
+    return peer.errorString();
 }
 
 QString listenErrorText(const RpcServer &server, const RpcAddress &address)
 {
-    QString text = QStringLiteral("cannot listen on %1: %2")
-                           .arg(address.toString(), server.errorString());
+    // "cannot listen on ADDRESS: reason", as the library words it.
+    QString text = server.errorString();
     if (address.transport() != RpcAddress::UnixStream
         && address.transport() != RpcAddress::UnixSeqpacket) {
         return text;

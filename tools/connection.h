@@ -26,12 +26,12 @@ Fizyr::RpcAddress parseAddress(const QString &text, QString *errorText);
 bool connectPeer(Fizyr::RpcPeer &peer, const Fizyr::RpcAddress &address, int msecs,
                  QString *errorText);
 
-// "cannot connect to ADDRESS: " and the peer's error string, as the library
-// wrote it.
+// The peer's error string, as the library wrote it ("cannot connect to
+// ADDRESS: reason").
 QString connectErrorText(const Fizyr::RpcPeer &peer, const QString &address);
 
-// "cannot listen on ADDRESS: " and the server's error string, as the
-// library wrote it, with a hint for the two usual causes on Unix sockets (a
+// The server's error string, as the library wrote it ("cannot listen on
+// ADDRESS: reason"), with a hint for the two usual causes on Unix sockets (a
 // missing directory, a path too long).
 QString listenErrorText(const Fizyr::RpcServer &server, const Fizyr::RpcAddress &address);
 
