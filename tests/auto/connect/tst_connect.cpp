@@ -40,6 +40,8 @@ private Q_SLOTS:
     void connectAndDisconnect();
     void reconnect();
     void listenErrors();
+    void listenErrorTexts_data();
+    void listenErrorTexts();
     void staleUnixSocketIsReplaced_data();
     void staleUnixSocketIsReplaced();
     void liveUnixSocketIsRefused_data();
@@ -204,6 +206,43 @@ void tst_Connect::listenErrors()
     QTest::ignoreMessage(QtWarningMsg, "RpcServer::listen: already listening");
     QVERIFY(!server.listen(QStringLiteral("tcp://127.0.0.1:0")));
     QCOMPARE(server.error(), RpcError::InvalidOperation);
+}
+
+// A failed listen() reads "cannot listen on ADDRESS: reason" on every
+// transport, in the library's own words (not Qt's "QLocalServer::listen:
+// Name error").
+void tst_Connect::listenErrorTexts_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<RpcError>("error");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("tcp, not a local address")
+            << QStringLiteral("tcp://192.0.2.1:1") << RpcError::HostNotFound
+            << QStringLiteral("no such host or socket");
+    QTest::newRow("tcp, not an IP address")
+            << QStringLiteral("tcp://not-an-ip:1") << RpcError::InvalidAddress
+            << QStringLiteral("\"not-an-ip\" is not an IP address");
+    QTest::newRow("unix, no such directory")
+            << QStringLiteral("unix:") + m_dir.filePath(QStringLiteral("missing/s.sock"))
+            << RpcError::HostNotFound << QStringLiteral("no such host or socket");
+#ifdef FIZYRRPCQT_TEST_SEQPACKET
+    QTest::newRow("seqpacket, no such directory")
+            << QStringLiteral("seqpacket:") + m_dir.filePath(QStringLiteral("missing/s.sock"))
+            << RpcError::HostNotFound << QStringLiteral("no such host or socket");
+#endif
+}
+
+void tst_Connect::listenErrorTexts()
+{
+    QFETCH(QString, address);
+    QFETCH(RpcError, error);
+    QFETCH(QString, reason);
+    RpcServer server;
+    QVERIFY(!server.listen(address));
+    QCOMPARE(server.error(), error);
+    QCOMPARE(server.errorString(),
+             QStringLiteral("cannot listen on %1: %2")
+                     .arg(RpcAddress::fromString(address).toString(), reason));
 }
 
 static int bindStaleSocket(const QString &path, int type)
