@@ -57,6 +57,7 @@ enum class RpcError {
     ConnectionLost,
     Timeout,
     Canceled,
+    InvalidBody,
 };
 Q_ENUM_NS(RpcError)
 

@@ -77,6 +77,7 @@ void tst_RpcError::stableValues_data()
             {"ConnectionLost", 301},
             {"Timeout", 302},
             {"Canceled", 303},
+            {"InvalidBody", 304},
     };
     for (const auto &[key, value] : values)
         QTest::newRow(key) << QByteArray(key) << value;
