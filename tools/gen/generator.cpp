@@ -121,6 +121,15 @@ QString upperFirst(const QString &name)
     return result;
 }
 
+// A C++ name without the underscore that a keyword got, for names that only
+// start with it (`class_` -> `classRequested`, `KitchenClassCall`).
+QString stem(const QString &cppName)
+{
+    if (cppName.endsWith(QLatin1Char('_')) && cppKeywords().contains(cppName.chopped(1)))
+        return cppName.chopped(1);
+    return cppName;
+}
+
 // A C++ string literal (UTF-8 source) for QStringLiteral().
 QString literal(const QString &text)
 {
@@ -336,19 +345,19 @@ private:
 
     QString callClass(const RpcInterface &iface, const RpcService &service) const
     {
-        return iface.name() + upperFirst(service.cppName()) + QStringLiteral("Call");
+        return iface.name() + upperFirst(stem(service.cppName())) + QStringLiteral("Call");
     }
     QString requestClass(const RpcInterface &iface, const RpcService &service) const
     {
-        return iface.name() + upperFirst(service.cppName()) + QStringLiteral("Request");
+        return iface.name() + upperFirst(stem(service.cppName())) + QStringLiteral("Request");
     }
     QString serviceFunction(const RpcInterface &iface, const RpcService &service) const
     {
-        return QStringLiteral("%1%2Service").arg(memberName(iface.name()), upperFirst(service.cppName()));
+        return QStringLiteral("%1%2Service").arg(memberName(iface.name()), upperFirst(stem(service.cppName())));
     }
     QString streamFunction(const RpcInterface &iface, const RpcStream &stream) const
     {
-        return QStringLiteral("%1%2Stream").arg(memberName(iface.name()), upperFirst(stream.cppName()));
+        return QStringLiteral("%1%2Stream").arg(memberName(iface.name()), upperFirst(stem(stream.cppName())));
     }
     static QString paramType(const RpcTypeSchema &type)
     {
@@ -520,11 +529,11 @@ void Generator::writeValueClassDecl(const ValueClass &vc)
         }
         h += QStringLiteral("    };\n    Q_ENUM(Kind)\n\n");
         const QString first = vc.variants.isEmpty() ? QStringLiteral("Kind(0)") : vc.variants.first().name;
-        h += QStringLiteral("    %1(Kind value = %2) : kind(value) { }\n").arg(vc.name, first);
+        h += QStringLiteral("    %1(Kind kind_ = %2) : kind(kind_) { }\n").arg(vc.name, first);
         for (const ValueClass::Variant &v : vc.variants) {
             if (v.kind == RpcVariant::Unit)
                 continue;
-            h += QStringLiteral("    static %1 from%2(const %3 &data);\n").arg(vc.name, v.name, v.dataType);
+            h += QStringLiteral("    static %1 from%2(const %3 &data_);\n").arg(vc.name, v.name, v.dataType);
         }
         h += QStringLiteral("\n    Kind kind;\n");
         for (const ValueClass::Variant &v : vc.variants) {
@@ -547,7 +556,7 @@ void Generator::writeValueClassDecl(const ValueClass &vc)
     }
     h += QStringLiteral("\n    // The value as RpcBodyCodec takes and returns it.\n");
     h += QStringLiteral("    QVariant toVariant() const;\n");
-    h += QStringLiteral("    static %1 fromVariant(const QVariant &value);\n\n").arg(vc.name);
+    h += QStringLiteral("    static %1 fromVariant(const QVariant &variant_);\n\n").arg(vc.name);
     h += QStringLiteral("    friend bool operator==(const %1 &lhs, const %1 &rhs);\n").arg(vc.name);
     h += QStringLiteral("    friend bool operator!=(const %1 &lhs, const %1 &rhs) { return !(lhs == rhs); }\n")
                  .arg(vc.name);
@@ -555,7 +564,7 @@ void Generator::writeValueClassDecl(const ValueClass &vc)
         h += QStringLiteral("\nprivate:\n");
         for (const QString &a : std::as_const(accessors)) {
             h += QStringLiteral("    QVariant %1Variant() const;\n").arg(a);
-            h += QStringLiteral("    void set%1Variant(const QVariant &value);\n").arg(upperFirst(a));
+            h += QStringLiteral("    void set%1Variant(const QVariant &variant_);\n").arg(upperFirst(a));
         }
     }
     h += QStringLiteral("};\n\n");
@@ -574,16 +583,16 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
         break;
     case ValueClass::Struct:
     case ValueClass::StructData:
-        s += QStringLiteral("    QVariantMap map;\n");
+        s += QStringLiteral("    QVariantMap map_;\n");
         for (const Member &m : vc.members)
-            s += QStringLiteral("    map.insert(%1, valueToVariant(%2));\n").arg(literal(m.wireName), m.name);
-        s += QStringLiteral("    return map;\n");
+            s += QStringLiteral("    map_.insert(%1, valueToVariant(%2));\n").arg(literal(m.wireName), m.name);
+        s += QStringLiteral("    return map_;\n");
         break;
     case ValueClass::TupleData:
-        s += QStringLiteral("    QVariantList list;\n");
+        s += QStringLiteral("    QVariantList list_;\n");
         for (const Member &m : vc.members)
-            s += QStringLiteral("    list.append(valueToVariant(%1));\n").arg(m.name);
-        s += QStringLiteral("    return list;\n");
+            s += QStringLiteral("    list_.append(valueToVariant(%1));\n").arg(m.name);
+        s += QStringLiteral("    return list_;\n");
         break;
     case ValueClass::Enum:
         s += QStringLiteral("    switch (kind) {\n");
@@ -600,61 +609,61 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
     }
     s += QStringLiteral("}\n\n");
     // fromVariant
-    s += QStringLiteral("%1 %1::fromVariant(const QVariant &value)\n{\n    %1 result;\n").arg(n);
+    s += QStringLiteral("%1 %1::fromVariant(const QVariant &variant_)\n{\n    %1 result_;\n").arg(n);
     switch (vc.shape) {
     case ValueClass::UnitStruct:
-        s += QStringLiteral("    Q_UNUSED(value);\n");
+        s += QStringLiteral("    Q_UNUSED(variant_);\n");
         break;
     case ValueClass::Struct:
     case ValueClass::StructData:
         if (vc.members.isEmpty()) {
-            s += QStringLiteral("    Q_UNUSED(value);\n");
+            s += QStringLiteral("    Q_UNUSED(variant_);\n");
             break;
         }
-        s += QStringLiteral("    const QVariantMap map = value.toMap();\n");
+        s += QStringLiteral("    const QVariantMap map_ = variant_.toMap();\n");
         for (const Member &m : vc.members)
-            s += QStringLiteral("    valueFromVariant(map.value(%1), &result.%2);\n").arg(literal(m.wireName), m.name);
+            s += QStringLiteral("    valueFromVariant(map_.value(%1), &result_.%2);\n").arg(literal(m.wireName), m.name);
         break;
     case ValueClass::TupleData:
         if (vc.members.isEmpty()) {
-            s += QStringLiteral("    Q_UNUSED(value);\n");
+            s += QStringLiteral("    Q_UNUSED(variant_);\n");
             break;
         }
-        s += QStringLiteral("    const QVariantList list = value.toList();\n");
+        s += QStringLiteral("    const QVariantList list_ = variant_.toList();\n");
         for (qsizetype i = 0; i < vc.members.size(); ++i)
-            s += QStringLiteral("    valueFromVariant(list.value(%1), &result.%2);\n").arg(i).arg(vc.members.at(i).name);
+            s += QStringLiteral("    valueFromVariant(list_.value(%1), &result_.%2);\n").arg(i).arg(vc.members.at(i).name);
         break;
     case ValueClass::Enum:
-        s += QStringLiteral("    QString tag;\n    QVariant data;\n");
-        s += QStringLiteral("    if (value.typeId() == QMetaType::QString) {\n        tag = value.toString();\n");
-        s += QStringLiteral("    } else {\n        const QVariantMap map = value.toMap();\n");
-        s += QStringLiteral("        if (!map.isEmpty()) {\n            tag = map.firstKey();\n"
-                            "            data = map.first();\n        }\n    }\n");
+        s += QStringLiteral("    QString tag_;\n    QVariant data_;\n");
+        s += QStringLiteral("    if (variant_.typeId() == QMetaType::QString) {\n        tag_ = variant_.toString();\n");
+        s += QStringLiteral("    } else {\n        const QVariantMap map_ = variant_.toMap();\n");
+        s += QStringLiteral("        if (!map_.isEmpty()) {\n            tag_ = map_.firstKey();\n"
+                            "            data_ = map_.first();\n        }\n    }\n");
         {
             bool first = true;
             for (const ValueClass::Variant &v : vc.variants) {
-                s += QStringLiteral("    %1if (tag == %2) {\n").arg(first ? QString() : QStringLiteral("} else "),
+                s += QStringLiteral("    %1if (tag_ == %2) {\n").arg(first ? QString() : QStringLiteral("} else "),
                                                                literal(v.wireName));
-                s += QStringLiteral("        result.kind = %1;\n").arg(v.name);
+                s += QStringLiteral("        result_.kind = %1;\n").arg(v.name);
                 if (v.kind != RpcVariant::Unit)
-                    s += QStringLiteral("        valueFromVariant(data, &result.%1);\n").arg(v.member);
+                    s += QStringLiteral("        valueFromVariant(data_, &result_.%1);\n").arg(v.member);
                 first = false;
             }
             if (!first)
                 s += QStringLiteral("    }\n");
             else
-                s += QStringLiteral("    Q_UNUSED(tag);\n    Q_UNUSED(data);\n");
+                s += QStringLiteral("    Q_UNUSED(tag_);\n    Q_UNUSED(data_);\n");
         }
         break;
     }
-    s += QStringLiteral("    return result;\n}\n\n");
+    s += QStringLiteral("    return result_;\n}\n\n");
     // factories
     if (vc.shape == ValueClass::Enum) {
         for (const ValueClass::Variant &v : vc.variants) {
             if (v.kind == RpcVariant::Unit)
                 continue;
-            s += QStringLiteral("%1 %1::from%2(const %3 &data)\n{\n    %1 result(%2);\n    result.%4 = data;\n"
-                                "    return result;\n}\n\n")
+            s += QStringLiteral("%1 %1::from%2(const %3 &data_)\n{\n    %1 result_(%2);\n    result_.%4 = data_;\n"
+                                "    return result_;\n}\n\n")
                          .arg(n, v.name, v.dataType, v.member);
         }
     }
@@ -681,8 +690,8 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
     s += QStringLiteral("}\n\n");
     // QVariant accessors
     auto accessor = [&](const QString &member) {
-        s += QStringLiteral("QVariant %1::%2Variant() const\n{\n    return valueToVariant(%2);\n}\n\n").arg(n, member);
-        s += QStringLiteral("void %1::set%2Variant(const QVariant &value)\n{\n    valueFromVariant(value, &%3);\n}\n\n")
+        s += QStringLiteral("QVariant %1::%2Variant() const\n{\n    return toProperty(%2);\n}\n\n").arg(n, member);
+        s += QStringLiteral("void %1::set%2Variant(const QVariant &variant_)\n{\n    fromProperty(variant_, &%3);\n}\n\n")
                      .arg(n, upperFirst(member), member);
     };
     if (vc.shape == ValueClass::Enum) {
@@ -749,9 +758,9 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
     for (const RpcUpdate &u : service.requestUpdates()) {
         h += docComment(u.doc(), QStringLiteral("    "));
         if (isUnit(u.bodyType()))
-            h += QStringLiteral("    bool send%1();\n").arg(upperFirst(u.cppName()));
+            h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stem(u.cppName())));
         else
-            h += QStringLiteral("    bool send%1(%2%3);\n").arg(upperFirst(u.cppName()), paramType(u.bodyType()), u.cppName());
+            h += QStringLiteral("    bool send%1(%2%3);\n").arg(upperFirst(stem(u.cppName())), paramType(u.bodyType()), u.cppName());
         if (u.name() == QLatin1String("cancel"))
             hasCancel = true;
     }
@@ -762,9 +771,9 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
     for (const RpcUpdate &u : service.responseUpdates()) {
         h += docComment(u.doc(), QStringLiteral("    "));
         if (isUnit(u.bodyType()))
-            h += QStringLiteral("    void %1Received();\n").arg(u.cppName());
+            h += QStringLiteral("    void %1Received();\n").arg(stem(u.cppName()));
         else
-            h += QStringLiteral("    void %1Received(%2%1);\n").arg(u.cppName(), paramType(u.bodyType()));
+            h += QStringLiteral("    void %1Received(%2%3);\n").arg(stem(u.cppName()), paramType(u.bodyType()), u.cppName());
     }
     h += QStringLiteral("    // Emitted once, when the response arrived or the call failed.\n    void finished();\n\n");
     h += QStringLiteral("private:\n    friend class %1Client;\n").arg(iface.name());
@@ -805,7 +814,7 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                  .arg(cls);
     for (const RpcUpdate &u : service.requestUpdates()) {
         const bool unit = isUnit(u.bodyType());
-        s += QStringLiteral("bool %1::send%2(%3)\n{\n").arg(cls, upperFirst(u.cppName()),
+        s += QStringLiteral("bool %1::send%2(%3)\n{\n").arg(cls, upperFirst(stem(u.cppName())),
                                                            unit ? QString() : paramType(u.bodyType()) + u.cppName());
         s += QStringLiteral("    if (!m_request || m_finished)\n        return false;\n"
                             "    const Fizyr::RpcUpdate update = %1.requestUpdate(%2);\n"
@@ -837,11 +846,11 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                          .arg(u.id())
                          .arg(literal(u.name()), u.name());
             if (unit)
-                s += QStringLiteral("        Q_EMIT %1Received();\n").arg(u.cppName());
+                s += QStringLiteral("        Q_EMIT %1Received();\n").arg(stem(u.cppName()));
             else
                 s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
                                     "        Q_EMIT %2Received(body);\n")
-                             .arg(cppType(u.bodyType()), u.cppName());
+                             .arg(cppType(u.bodyType()), stem(u.cppName()));
             s += QStringLiteral("        return;\n    }\n");
         }
         s += QStringLiteral("    default:\n        return; // an update this interface does not know: ignored\n    }\n");
@@ -890,9 +899,9 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
     for (const RpcUpdate &u : service.responseUpdates()) {
         h += docComment(u.doc(), QStringLiteral("    "));
         if (isUnit(u.bodyType()))
-            h += QStringLiteral("    bool send%1();\n").arg(upperFirst(u.cppName()));
+            h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stem(u.cppName())));
         else
-            h += QStringLiteral("    bool send%1(%2%3);\n").arg(upperFirst(u.cppName()), paramType(u.bodyType()), u.cppName());
+            h += QStringLiteral("    bool send%1(%2%3);\n").arg(upperFirst(stem(u.cppName())), paramType(u.bodyType()), u.cppName());
     }
     if (unitResponse)
         h += QStringLiteral("    bool respond();\n");
@@ -904,9 +913,9 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
         if (u.name() == QLatin1String("cancel"))
             h += QStringLiteral("    void cancelRequested();\n");
         else if (isUnit(u.bodyType()))
-            h += QStringLiteral("    void %1Received();\n").arg(u.cppName());
+            h += QStringLiteral("    void %1Received();\n").arg(stem(u.cppName()));
         else
-            h += QStringLiteral("    void %1Received(%2%1);\n").arg(u.cppName(), paramType(u.bodyType()));
+            h += QStringLiteral("    void %1Received(%2%3);\n").arg(stem(u.cppName()), paramType(u.bodyType()), u.cppName());
     }
     h += QStringLiteral("    // An update that did not decode; it is otherwise ignored.\n"
                         "    void invalidUpdateReceived(const QString &errorString);\n"
@@ -936,7 +945,7 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
                  .arg(cls);
     for (const RpcUpdate &u : service.responseUpdates()) {
         const bool unit = isUnit(u.bodyType());
-        s += QStringLiteral("bool %1::send%2(%3)\n{\n").arg(cls, upperFirst(u.cppName()),
+        s += QStringLiteral("bool %1::send%2(%3)\n{\n").arg(cls, upperFirst(stem(u.cppName())),
                                                            unit ? QString() : paramType(u.bodyType()) + u.cppName());
         s += QStringLiteral("    const Fizyr::RpcUpdate update = %1.responseUpdate(%2);\n"
                             "    QByteArray body;\n"
@@ -974,11 +983,11 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
             if (cancel)
                 s += QStringLiteral("        Q_EMIT cancelRequested();\n");
             else if (unit)
-                s += QStringLiteral("        Q_EMIT %1Received();\n").arg(u.cppName());
+                s += QStringLiteral("        Q_EMIT %1Received();\n").arg(stem(u.cppName()));
             else
                 s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
                                     "        Q_EMIT %2Received(body);\n")
-                             .arg(cppType(u.bodyType()), u.cppName());
+                             .arg(cppType(u.bodyType()), stem(u.cppName()));
             s += QStringLiteral("        return;\n    }\n");
         }
         s += QStringLiteral("    default:\n        return; // an update this interface does not know: ignored\n    }\n");
@@ -1016,9 +1025,9 @@ void Generator::writeInterfaceDecl(const RpcInterface &iface)
     for (const RpcStream &stream : iface.streams()) {
         h += docComment(stream.doc(), QStringLiteral("    "));
         if (isUnit(stream.bodyType()))
-            h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stream.cppName()));
+            h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stem(stream.cppName())));
         else
-            h += QStringLiteral("    bool send%1(%2%3);\n").arg(upperFirst(stream.cppName()), paramType(stream.bodyType()), stream.cppName());
+            h += QStringLiteral("    bool send%1(%2%3);\n").arg(upperFirst(stem(stream.cppName())), paramType(stream.bodyType()), stream.cppName());
     }
     h += QStringLiteral("\nprivate:\n    QPointer<Fizyr::RpcPeer> m_peer;\n"
                         "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n};\n\n");
@@ -1035,14 +1044,14 @@ void Generator::writeInterfaceDecl(const RpcInterface &iface)
                  .arg(server);
     for (const RpcService &service : iface.services()) {
         h += docComment(service.doc(), QStringLiteral("    "));
-        h += QStringLiteral("    void %1Requested(%2 *request);\n").arg(service.cppName(), requestClass(iface, service));
+        h += QStringLiteral("    void %1Requested(%2 *request);\n").arg(stem(service.cppName()), requestClass(iface, service));
     }
     for (const RpcStream &stream : iface.streams()) {
         h += docComment(stream.doc(), QStringLiteral("    "));
         if (isUnit(stream.bodyType()))
-            h += QStringLiteral("    void %1Received(Fizyr::RpcPeer *peer);\n").arg(stream.cppName());
+            h += QStringLiteral("    void %1Received(Fizyr::RpcPeer *peer);\n").arg(stem(stream.cppName()));
         else
-            h += QStringLiteral("    void %1Received(%2%1, Fizyr::RpcPeer *peer);\n").arg(stream.cppName(), paramType(stream.bodyType()));
+            h += QStringLiteral("    void %1Received(%2%3, Fizyr::RpcPeer *peer);\n").arg(stem(stream.cppName()), paramType(stream.bodyType()), stream.cppName());
     }
     h += QStringLiteral("    // A request or stream message whose body did not decode; requests got an error response.\n"
                         "    void invalidBodyReceived(const QString &errorString, Fizyr::RpcPeer *peer);\n\n"
@@ -1060,7 +1069,7 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
     const QString server = iface.name() + QStringLiteral("Server");
     const QString ifaceFunction = memberName(iface.name()) + QStringLiteral("Interface");
     s += QStringLiteral("// ---- interface %1\n\n").arg(iface.name());
-    s += QStringLiteral("namespace {\n\nconst Fizyr::RpcInterface &%1()\n{\n"
+    s += QStringLiteral("namespace {\n\ninline const Fizyr::RpcInterface &%1()\n{\n"
                         "    static const Fizyr::RpcInterface iface = interfaceFile().interfaceByName(%2);\n"
                         "    return iface;\n}\n\n")
                  .arg(ifaceFunction, literal(iface.name()));
@@ -1110,7 +1119,7 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                             "    if (!m_peer || !encodeBody(stream.bodyType(), %5, m_format, &body, nullptr))\n"
                             "        return false;\n"
                             "    return m_peer->sendStream(stream.id(), body);\n}\n\n")
-                     .arg(client, upperFirst(stream.cppName()), unit ? QString() : paramType(stream.bodyType()) + stream.cppName(),
+                     .arg(client, upperFirst(stem(stream.cppName())), unit ? QString() : paramType(stream.bodyType()) + stream.cppName(),
                           streamFunction(iface, stream), unit ? QStringLiteral("QVariant()") : QStringLiteral("valueToVariant(%1)").arg(stream.cppName()));
     }
 
@@ -1152,10 +1161,10 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                             "            break;\n"
                             "        auto *typed = new %6(request, m_format);\n")
                      .arg(service.id())
-                     .arg(serviceFunction(iface, service), service.name(), server, service.cppName(), cls);
+                     .arg(serviceFunction(iface, service), service.name(), server, stem(service.cppName()), cls);
         if (!isUnit(service.requestType()))
             s += QStringLiteral("        valueFromVariant(value, &typed->m_body);\n");
-        s += QStringLiteral("        Q_EMIT %1Requested(typed);\n        return;\n    }\n").arg(service.cppName());
+        s += QStringLiteral("        Q_EMIT %1Requested(typed);\n        return;\n    }\n").arg(stem(service.cppName()));
     }
     s += QStringLiteral("    default:\n        break;\n    }\n"
                         "    request->sendErrorResponse(QStringLiteral(\"unexpected request for service %1\").arg(request->serviceId()));\n}\n\n");
@@ -1172,11 +1181,11 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                          .arg(stream.id())
                          .arg(streamFunction(iface, stream), stream.name());
             if (isUnit(stream.bodyType()))
-                s += QStringLiteral("        Q_EMIT %1Received(peer);\n").arg(stream.cppName());
+                s += QStringLiteral("        Q_EMIT %1Received(peer);\n").arg(stem(stream.cppName()));
             else
                 s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
                                     "        Q_EMIT %2Received(body, peer);\n")
-                             .arg(cppType(stream.bodyType()), stream.cppName());
+                             .arg(cppType(stream.bodyType()), stem(stream.cppName()));
             s += QStringLiteral("        return;\n    }\n");
         }
         s += QStringLiteral("    default:\n        return; // a stream this interface does not know: ignored\n    }\n");
@@ -1261,6 +1270,8 @@ void valueFromVariant(const QVariant &variant, T *value)
         *value = T(variant.value<quint64>());
     else if constexpr (std::is_floating_point_v<T>)
         *value = T(variant.toDouble());
+    else if (variant.metaType() == QMetaType::fromType<T>())
+        *value = variant.value<T>();
     else
         *value = T::fromVariant(variant);
 }
@@ -1302,12 +1313,76 @@ void valueFromVariant(const QVariant &variant, QMap<QString, T> *map)
     }
 }
 
+// ---- QVariant properties of Option and `()` members: null or the value itself
+
+inline QVariant toProperty(const QVariant &value)
+{
+    return value;
+}
+
+inline void fromProperty(const QVariant &variant, QVariant *value)
+{
+    *value = variant;
+}
+
+template <typename T>
+QVariant toProperty(const std::optional<T> &value)
+{
+    return value ? QVariant::fromValue(*value) : QVariant();
+}
+
+template <typename T>
+void fromProperty(const QVariant &variant, std::optional<T> *value)
+{
+    if (variant.isNull())
+        value->reset();
+    else if (variant.metaType() == QMetaType::fromType<T>())
+        *value = variant.value<T>();
+    else
+        valueFromVariant(variant, value); // the codec's form (QVariantMap, QString, ...)
+}
+
 // ---- debug output of members
+
+template <typename T>
+void debugValue(QDebug &debug, const T &value);
+template <typename T>
+void debugValue(QDebug &debug, const std::optional<T> &value);
+template <typename T>
+void debugValue(QDebug &debug, const QList<T> &list);
+template <typename T>
+void debugValue(QDebug &debug, const QMap<QString, T> &map);
 
 template <typename T>
 void debugValue(QDebug &debug, const T &value)
 {
     debug << value;
+}
+
+template <typename T>
+void debugValue(QDebug &debug, const QList<T> &list)
+{
+    debug << "QList(";
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        if (i > 0)
+            debug << ", ";
+        debugValue(debug, list.at(i));
+    }
+    debug << ')';
+}
+
+template <typename T>
+void debugValue(QDebug &debug, const QMap<QString, T> &map)
+{
+    debug << "QMap(";
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        if (it != map.cbegin())
+            debug << ", ";
+        debug << '(' << it.key() << ", ";
+        debugValue(debug, it.value());
+        debug << ')';
+    }
+    debug << ')';
 }
 
 template <typename T>
@@ -1321,13 +1396,13 @@ void debugValue(QDebug &debug, const std::optional<T> &value)
 
 // ---- bodies: `()` is sent as JSON `null` (CBOR f6); an empty body is accepted for it
 
-bool encodeBody(const Fizyr::RpcTypeSchema &type, const QVariant &value, Fizyr::RpcBodyCodec::Format format,
+inline bool encodeBody(const Fizyr::RpcTypeSchema &type, const QVariant &value, Fizyr::RpcBodyCodec::Format format,
                 QByteArray *body, QString *errorString)
 {
     return Fizyr::RpcBodyCodec::encode(type, value, format, body, errorString);
 }
 
-bool decodeBody(const Fizyr::RpcTypeSchema &type, const QByteArray &body, Fizyr::RpcBodyCodec::Format format,
+inline bool decodeBody(const Fizyr::RpcTypeSchema &type, const QByteArray &body, Fizyr::RpcBodyCodec::Format format,
                 QVariant *value, QString *errorString)
 {
     if (body.isEmpty() && type.kind() == Fizyr::RpcTypeSchema::Unit) {
@@ -1345,12 +1420,12 @@ GeneratorResult Generator::run()
 {
     GeneratorResult result;
     buildValueClasses();
-    orderValueClasses();
     checkNames();
     if (!m_errors.isEmpty()) {
         result.errors = m_errors;
         return result;
     }
+    orderValueClasses();
     const QString inputName = QFileInfo(m_options.inputPath).fileName();
     QString guard = QStringLiteral("FIZYRRPCGEN_") + m_options.headerName.toUpper();
     for (QChar &c : guard) {
@@ -1431,7 +1506,7 @@ GeneratorResult Generator::run()
     if (!chunk.isEmpty())
         flush();
     s += QStringLiteral("        ), %1);\n    return file;\n}\n\n").arg(literal(inputName));
-    s += QStringLiteral("namespace {\n\nconst Fizyr::RpcInterfaceFile &interfaceFile()\n{\n"
+    s += QStringLiteral("namespace {\n\ninline const Fizyr::RpcInterfaceFile &interfaceFile()\n{\n"
                         "    static const Fizyr::RpcInterfaceFile file = %1();\n    return file;\n}\n\n} // namespace\n\n")
                  .arg(fileFunction);
     for (const ValueClass &vc : std::as_const(m_classes))
