@@ -50,9 +50,10 @@ int main(int argc, char **argv)
         request.name = QStringLiteral("Ada");
         request.times = 3;
         GreeterGreetCall *call = client.greet(request);
-        QObject::connect(call, &GreeterGreetCall::progressReceived, call, [](const Progress &progress) {
-            out() << "progress " << progress.done << "/" << progress.total << Qt::endl;
-        });
+        QObject::connect(
+                call, &GreeterGreetCall::progressReceived, call, [](const Progress &progress) {
+                    out() << "progress " << progress.done << "/" << progress.total << Qt::endl;
+                });
         QObject::connect(call, &GreeterGreetCall::finished, call, [call, &client, &peer] {
             call->deleteLater();
             if (call->error() != Fizyr::RpcError::NoError) {

@@ -88,8 +88,8 @@ int main(int argc, char **argv)
 
     Fizyr::RpcServer server;
     if (!server.listen(address)) {
-        QTextStream(stderr) << "greeter-server: cannot listen on " << address << ": " << server.errorString()
-                            << Qt::endl;
+        QTextStream(stderr) << "greeter-server: cannot listen on " << address << ": "
+                            << server.errorString() << Qt::endl;
         return 1;
     }
 
@@ -97,12 +97,15 @@ int main(int argc, char **argv)
     QObject::connect(&greeter, &GreeterServer::greetRequested, &greeter, &greet);
     QObject::connect(&greeter, &GreeterServer::pingRequested, &greeter,
                      [](GreeterPingRequest *request) { request->respond(); });
-    QObject::connect(&greeter, &GreeterServer::logReceived, &greeter, [](const LogLine &line, Fizyr::RpcPeer *) {
-        out() << "log " << QMetaEnum::fromType<Level::Kind>().valueToKey(line.level.kind) << ": " << line.text
-              << Qt::endl;
-    });
-    QObject::connect(&greeter, &GreeterServer::invalidBodyReceived, &greeter,
-                     [](const QString &errorString, Fizyr::RpcPeer *) { out() << errorString << Qt::endl; });
+    QObject::connect(&greeter, &GreeterServer::logReceived, &greeter,
+                     [](const LogLine &line, Fizyr::RpcPeer *) {
+                         out() << "log "
+                               << QMetaEnum::fromType<Level::Kind>().valueToKey(line.level.kind)
+                               << ": " << line.text << Qt::endl;
+                     });
+    QObject::connect(
+            &greeter, &GreeterServer::invalidBodyReceived, &greeter,
+            [](const QString &errorString, Fizyr::RpcPeer *) { out() << errorString << Qt::endl; });
 
     out() << "listening on " << server.serverAddress().toString() << Qt::endl;
     return app.exec();

@@ -38,8 +38,8 @@ bool flattenInto(const QString &path, QSet<QString> *seen, QStringList *dependen
     const QString text = QString::fromUtf8(file.readAll());
     // The parser has already accepted the file, so an import is exactly
     // `import "name";` (possibly with attributes, which are not allowed on it).
-    static const QRegularExpression importRe(
-            QStringLiteral("(^|[\\n;}])([ \\t]*)import[ \\t\\r\\n]+\"((?:[^\"\\\\]|\\\\.)*)\"[ \\t\\r\\n]*;"));
+    static const QRegularExpression importRe(QStringLiteral(
+            "(^|[\\n;}])([ \\t]*)import[ \\t\\r\\n]+\"((?:[^\"\\\\]|\\\\.)*)\"[ \\t\\r\\n]*;"));
     qsizetype last = 0;
     QRegularExpressionMatchIterator it = importRe.globalMatch(text);
     while (it.hasNext()) {
@@ -65,39 +65,103 @@ bool flattenInto(const QString &path, QSet<QString> *seen, QStringList *dependen
 const QSet<QString> &cppKeywords()
 {
     static const QSet<QString> keywords = {
-        QStringLiteral("alignas"), QStringLiteral("alignof"), QStringLiteral("and"),
-        QStringLiteral("and_eq"), QStringLiteral("asm"), QStringLiteral("auto"),
-        QStringLiteral("bitand"), QStringLiteral("bitor"), QStringLiteral("bool"),
-        QStringLiteral("break"), QStringLiteral("case"), QStringLiteral("catch"),
-        QStringLiteral("char"), QStringLiteral("char8_t"), QStringLiteral("char16_t"),
-        QStringLiteral("char32_t"), QStringLiteral("class"), QStringLiteral("compl"),
-        QStringLiteral("concept"), QStringLiteral("const"), QStringLiteral("consteval"),
-        QStringLiteral("constexpr"), QStringLiteral("constinit"), QStringLiteral("const_cast"),
-        QStringLiteral("continue"), QStringLiteral("co_await"), QStringLiteral("co_return"),
-        QStringLiteral("co_yield"), QStringLiteral("decltype"), QStringLiteral("default"),
-        QStringLiteral("delete"), QStringLiteral("do"), QStringLiteral("double"),
-        QStringLiteral("dynamic_cast"), QStringLiteral("else"), QStringLiteral("enum"),
-        QStringLiteral("explicit"), QStringLiteral("export"), QStringLiteral("extern"),
-        QStringLiteral("false"), QStringLiteral("float"), QStringLiteral("for"),
-        QStringLiteral("friend"), QStringLiteral("goto"), QStringLiteral("if"),
-        QStringLiteral("inline"), QStringLiteral("int"), QStringLiteral("long"),
-        QStringLiteral("mutable"), QStringLiteral("namespace"), QStringLiteral("new"),
-        QStringLiteral("noexcept"), QStringLiteral("not"), QStringLiteral("not_eq"),
-        QStringLiteral("nullptr"), QStringLiteral("operator"), QStringLiteral("or"),
-        QStringLiteral("or_eq"), QStringLiteral("private"), QStringLiteral("protected"),
-        QStringLiteral("public"), QStringLiteral("register"), QStringLiteral("reinterpret_cast"),
-        QStringLiteral("requires"), QStringLiteral("return"), QStringLiteral("short"),
-        QStringLiteral("signed"), QStringLiteral("sizeof"), QStringLiteral("static"),
-        QStringLiteral("static_assert"), QStringLiteral("static_cast"), QStringLiteral("struct"),
-        QStringLiteral("switch"), QStringLiteral("template"), QStringLiteral("this"),
-        QStringLiteral("thread_local"), QStringLiteral("throw"), QStringLiteral("true"),
-        QStringLiteral("try"), QStringLiteral("typedef"), QStringLiteral("typeid"),
-        QStringLiteral("typename"), QStringLiteral("union"), QStringLiteral("unsigned"),
-        QStringLiteral("using"), QStringLiteral("virtual"), QStringLiteral("void"),
-        QStringLiteral("volatile"), QStringLiteral("wchar_t"), QStringLiteral("while"),
-        QStringLiteral("xor"), QStringLiteral("xor_eq"), QStringLiteral("signals"),
-        QStringLiteral("slots"), QStringLiteral("emit"), QStringLiteral("foreach"),
-        QStringLiteral("forever"),
+            QStringLiteral("alignas"),
+            QStringLiteral("alignof"),
+            QStringLiteral("and"),
+            QStringLiteral("and_eq"),
+            QStringLiteral("asm"),
+            QStringLiteral("auto"),
+            QStringLiteral("bitand"),
+            QStringLiteral("bitor"),
+            QStringLiteral("bool"),
+            QStringLiteral("break"),
+            QStringLiteral("case"),
+            QStringLiteral("catch"),
+            QStringLiteral("char"),
+            QStringLiteral("char8_t"),
+            QStringLiteral("char16_t"),
+            QStringLiteral("char32_t"),
+            QStringLiteral("class"),
+            QStringLiteral("compl"),
+            QStringLiteral("concept"),
+            QStringLiteral("const"),
+            QStringLiteral("consteval"),
+            QStringLiteral("constexpr"),
+            QStringLiteral("constinit"),
+            QStringLiteral("const_cast"),
+            QStringLiteral("continue"),
+            QStringLiteral("co_await"),
+            QStringLiteral("co_return"),
+            QStringLiteral("co_yield"),
+            QStringLiteral("decltype"),
+            QStringLiteral("default"),
+            QStringLiteral("delete"),
+            QStringLiteral("do"),
+            QStringLiteral("double"),
+            QStringLiteral("dynamic_cast"),
+            QStringLiteral("else"),
+            QStringLiteral("enum"),
+            QStringLiteral("explicit"),
+            QStringLiteral("export"),
+            QStringLiteral("extern"),
+            QStringLiteral("false"),
+            QStringLiteral("float"),
+            QStringLiteral("for"),
+            QStringLiteral("friend"),
+            QStringLiteral("goto"),
+            QStringLiteral("if"),
+            QStringLiteral("inline"),
+            QStringLiteral("int"),
+            QStringLiteral("long"),
+            QStringLiteral("mutable"),
+            QStringLiteral("namespace"),
+            QStringLiteral("new"),
+            QStringLiteral("noexcept"),
+            QStringLiteral("not"),
+            QStringLiteral("not_eq"),
+            QStringLiteral("nullptr"),
+            QStringLiteral("operator"),
+            QStringLiteral("or"),
+            QStringLiteral("or_eq"),
+            QStringLiteral("private"),
+            QStringLiteral("protected"),
+            QStringLiteral("public"),
+            QStringLiteral("register"),
+            QStringLiteral("reinterpret_cast"),
+            QStringLiteral("requires"),
+            QStringLiteral("return"),
+            QStringLiteral("short"),
+            QStringLiteral("signed"),
+            QStringLiteral("sizeof"),
+            QStringLiteral("static"),
+            QStringLiteral("static_assert"),
+            QStringLiteral("static_cast"),
+            QStringLiteral("struct"),
+            QStringLiteral("switch"),
+            QStringLiteral("template"),
+            QStringLiteral("this"),
+            QStringLiteral("thread_local"),
+            QStringLiteral("throw"),
+            QStringLiteral("true"),
+            QStringLiteral("try"),
+            QStringLiteral("typedef"),
+            QStringLiteral("typeid"),
+            QStringLiteral("typename"),
+            QStringLiteral("union"),
+            QStringLiteral("unsigned"),
+            QStringLiteral("using"),
+            QStringLiteral("virtual"),
+            QStringLiteral("void"),
+            QStringLiteral("volatile"),
+            QStringLiteral("wchar_t"),
+            QStringLiteral("while"),
+            QStringLiteral("xor"),
+            QStringLiteral("xor_eq"),
+            QStringLiteral("signals"),
+            QStringLiteral("slots"),
+            QStringLiteral("emit"),
+            QStringLiteral("foreach"),
+            QStringLiteral("forever"),
     };
     return keywords;
 }
@@ -322,10 +386,10 @@ void collectDependencies(const RpcTypeSchema &type, QList<RpcTypeSchema> *out)
 class Generator
 {
 public:
-    Generator(const RpcInterfaceFile &file, const QString &embeddedText, const GeneratorOptions &options)
+    Generator(const RpcInterfaceFile &file, const QString &embeddedText,
+              const GeneratorOptions &options)
         : m_file(file), m_text(embeddedText), m_options(options)
-    {
-    }
+    { }
 
     GeneratorResult run();
 
@@ -353,11 +417,13 @@ private:
     }
     QString serviceFunction(const RpcInterface &iface, const RpcService &service) const
     {
-        return QStringLiteral("%1%2Service").arg(memberName(iface.name()), upperFirst(stem(service.cppName())));
+        return QStringLiteral("%1%2Service")
+                .arg(memberName(iface.name()), upperFirst(stem(service.cppName())));
     }
     QString streamFunction(const RpcInterface &iface, const RpcStream &stream) const
     {
-        return QStringLiteral("%1%2Stream").arg(memberName(iface.name()), upperFirst(stem(stream.cppName())));
+        return QStringLiteral("%1%2Stream")
+                .arg(memberName(iface.name()), upperFirst(stem(stream.cppName())));
     }
     static QString paramType(const RpcTypeSchema &type)
     {
@@ -404,12 +470,14 @@ void Generator::buildValueClasses()
             } else if (v.kind == RpcVariant::Tuple || v.kind == RpcVariant::Struct) {
                 ValueClass data;
                 data.name = type.name() + variant.name();
-                data.doc = QStringLiteral("The data of the variant %1::%2.").arg(type.name(), variant.name());
+                data.doc = QStringLiteral("The data of the variant %1::%2.")
+                                   .arg(type.name(), variant.name());
                 if (v.kind == RpcVariant::Tuple) {
                     data.shape = ValueClass::TupleData;
                     const QList<RpcTypeSchema> types = variant.types();
                     for (qsizetype i = 0; i < types.size(); ++i)
-                        data.members.append({QStringLiteral("value%1").arg(i), QString(), QString(), types.at(i)});
+                        data.members.append({QStringLiteral("value%1").arg(i), QString(), QString(),
+                                             types.at(i)});
                 } else {
                     data.shape = ValueClass::StructData;
                     data.members = membersOf(variant.fields());
@@ -482,8 +550,10 @@ void Generator::checkNames()
             claim(vc.name, QStringLiteral("type `%1`").arg(vc.name));
     }
     for (const RpcInterface &iface : m_file.interfaces()) {
-        claim(iface.name() + QStringLiteral("Client"), QStringLiteral("interface `%1`").arg(iface.name()));
-        claim(iface.name() + QStringLiteral("Server"), QStringLiteral("interface `%1`").arg(iface.name()));
+        claim(iface.name() + QStringLiteral("Client"),
+              QStringLiteral("interface `%1`").arg(iface.name()));
+        claim(iface.name() + QStringLiteral("Server"),
+              QStringLiteral("interface `%1`").arg(iface.name()));
         for (const RpcService &service : iface.services()) {
             claim(callClass(iface, service), QStringLiteral("service `%1`").arg(service.name()));
             claim(requestClass(iface, service), QStringLiteral("service `%1`").arg(service.name()));
@@ -505,7 +575,8 @@ void Generator::writeValueClassDecl(const ValueClass &vc)
             if (v.kind == RpcVariant::Unit)
                 continue;
             if (v.kind == RpcVariant::Newtype && variantProperty(v.newtype))
-                h += QStringLiteral("    Q_PROPERTY(QVariant %1 READ %1Variant WRITE set%2Variant)\n")
+                h += QStringLiteral(
+                             "    Q_PROPERTY(QVariant %1 READ %1Variant WRITE set%2Variant)\n")
                              .arg(v.member, upperFirst(v.member));
             else
                 h += QStringLiteral("    Q_PROPERTY(%1 %2 MEMBER %2)\n").arg(v.dataType, v.member);
@@ -513,10 +584,12 @@ void Generator::writeValueClassDecl(const ValueClass &vc)
     } else {
         for (const Member &m : vc.members) {
             if (variantProperty(m.type))
-                h += QStringLiteral("    Q_PROPERTY(QVariant %1 READ %1Variant WRITE set%2Variant)\n")
+                h += QStringLiteral(
+                             "    Q_PROPERTY(QVariant %1 READ %1Variant WRITE set%2Variant)\n")
                              .arg(m.name, upperFirst(m.name));
             else
-                h += QStringLiteral("    Q_PROPERTY(%1 %2 MEMBER %2)\n").arg(cppType(m.type), m.name);
+                h += QStringLiteral("    Q_PROPERTY(%1 %2 MEMBER %2)\n")
+                             .arg(cppType(m.type), m.name);
         }
     }
     h += QStringLiteral("\npublic:\n");
@@ -528,21 +601,23 @@ void Generator::writeValueClassDecl(const ValueClass &vc)
             h += QStringLiteral("        %1,\n").arg(v.name);
         }
         h += QStringLiteral("    };\n    Q_ENUM(Kind)\n\n");
-        const QString first = vc.variants.isEmpty() ? QStringLiteral("Kind(0)") : vc.variants.first().name;
+        const QString first
+                = vc.variants.isEmpty() ? QStringLiteral("Kind(0)") : vc.variants.first().name;
         h += QStringLiteral("    %1(Kind kind_ = %2) : kind(kind_) { }\n").arg(vc.name, first);
         for (const ValueClass::Variant &v : vc.variants) {
             if (v.kind == RpcVariant::Unit)
                 continue;
-            h += QStringLiteral("    static %1 from%2(const %3 &data_);\n").arg(vc.name, v.name, v.dataType);
+            h += QStringLiteral("    static %1 from%2(const %3 &data_);\n")
+                         .arg(vc.name, v.name, v.dataType);
         }
         h += QStringLiteral("\n    Kind kind;\n");
         for (const ValueClass::Variant &v : vc.variants) {
             if (v.kind == RpcVariant::Unit)
                 continue;
             h += QStringLiteral("    // The data of %1, when kind is %1.\n").arg(v.name);
-            h += QStringLiteral("    %1 %2%3;\n").arg(v.dataType, v.member,
-                                                       v.kind == RpcVariant::Newtype ? initializer(v.newtype)
-                                                                                     : QString());
+            h += QStringLiteral("    %1 %2%3;\n")
+                         .arg(v.dataType, v.member,
+                              v.kind == RpcVariant::Newtype ? initializer(v.newtype) : QString());
             if (v.kind == RpcVariant::Newtype && variantProperty(v.newtype))
                 accessors.append(v.member);
         }
@@ -558,13 +633,15 @@ void Generator::writeValueClassDecl(const ValueClass &vc)
     h += QStringLiteral("    QVariant toVariant() const;\n");
     h += QStringLiteral("    static %1 fromVariant(const QVariant &variant_);\n\n").arg(vc.name);
     h += QStringLiteral("    friend bool operator==(const %1 &lhs, const %1 &rhs);\n").arg(vc.name);
-    h += QStringLiteral("    friend bool operator!=(const %1 &lhs, const %1 &rhs) { return !(lhs == rhs); }\n")
+    h += QStringLiteral("    friend bool operator!=(const %1 &lhs, const %1 &rhs) { return !(lhs "
+                        "== rhs); }\n")
                  .arg(vc.name);
     if (!accessors.isEmpty()) {
         h += QStringLiteral("\nprivate:\n");
         for (const QString &a : std::as_const(accessors)) {
             h += QStringLiteral("    QVariant %1Variant() const;\n").arg(a);
-            h += QStringLiteral("    void set%1Variant(const QVariant &variant_);\n").arg(upperFirst(a));
+            h += QStringLiteral("    void set%1Variant(const QVariant &variant_);\n")
+                         .arg(upperFirst(a));
         }
     }
     h += QStringLiteral("};\n\n");
@@ -585,7 +662,8 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
     case ValueClass::StructData:
         s += QStringLiteral("    QVariantMap map_;\n");
         for (const Member &m : vc.members)
-            s += QStringLiteral("    map_.insert(%1, valueToVariant(%2));\n").arg(literal(m.wireName), m.name);
+            s += QStringLiteral("    map_.insert(%1, valueToVariant(%2));\n")
+                         .arg(literal(m.wireName), m.name);
         s += QStringLiteral("    return map_;\n");
         break;
     case ValueClass::TupleData:
@@ -609,7 +687,8 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
     }
     s += QStringLiteral("}\n\n");
     // fromVariant
-    s += QStringLiteral("%1 %1::fromVariant(const QVariant &variant_)\n{\n    %1 result_;\n").arg(n);
+    s += QStringLiteral("%1 %1::fromVariant(const QVariant &variant_)\n{\n    %1 result_;\n")
+                 .arg(n);
     switch (vc.shape) {
     case ValueClass::UnitStruct:
         s += QStringLiteral("    Q_UNUSED(variant_);\n");
@@ -622,7 +701,8 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
         }
         s += QStringLiteral("    const QVariantMap map_ = variant_.toMap();\n");
         for (const Member &m : vc.members)
-            s += QStringLiteral("    valueFromVariant(map_.value(%1), &result_.%2);\n").arg(literal(m.wireName), m.name);
+            s += QStringLiteral("    valueFromVariant(map_.value(%1), &result_.%2);\n")
+                         .arg(literal(m.wireName), m.name);
         break;
     case ValueClass::TupleData:
         if (vc.members.isEmpty()) {
@@ -631,22 +711,27 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
         }
         s += QStringLiteral("    const QVariantList list_ = variant_.toList();\n");
         for (qsizetype i = 0; i < vc.members.size(); ++i)
-            s += QStringLiteral("    valueFromVariant(list_.value(%1), &result_.%2);\n").arg(i).arg(vc.members.at(i).name);
+            s += QStringLiteral("    valueFromVariant(list_.value(%1), &result_.%2);\n")
+                         .arg(i)
+                         .arg(vc.members.at(i).name);
         break;
     case ValueClass::Enum:
         s += QStringLiteral("    QString tag_;\n    QVariant data_;\n");
-        s += QStringLiteral("    if (variant_.typeId() == QMetaType::QString) {\n        tag_ = variant_.toString();\n");
+        s += QStringLiteral("    if (variant_.typeId() == QMetaType::QString) {\n        tag_ = "
+                            "variant_.toString();\n");
         s += QStringLiteral("    } else {\n        const QVariantMap map_ = variant_.toMap();\n");
         s += QStringLiteral("        if (!map_.isEmpty()) {\n            tag_ = map_.firstKey();\n"
                             "            data_ = map_.first();\n        }\n    }\n");
         {
             bool first = true;
             for (const ValueClass::Variant &v : vc.variants) {
-                s += QStringLiteral("    %1if (tag_ == %2) {\n").arg(first ? QString() : QStringLiteral("} else "),
-                                                               literal(v.wireName));
+                s += QStringLiteral("    %1if (tag_ == %2) {\n")
+                             .arg(first ? QString() : QStringLiteral("} else "),
+                                  literal(v.wireName));
                 s += QStringLiteral("        result_.kind = %1;\n").arg(v.name);
                 if (v.kind != RpcVariant::Unit)
-                    s += QStringLiteral("        valueFromVariant(data_, &result_.%1);\n").arg(v.member);
+                    s += QStringLiteral("        valueFromVariant(data_, &result_.%1);\n")
+                                 .arg(v.member);
                 first = false;
             }
             if (!first)
@@ -662,7 +747,8 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
         for (const ValueClass::Variant &v : vc.variants) {
             if (v.kind == RpcVariant::Unit)
                 continue;
-            s += QStringLiteral("%1 %1::from%2(const %3 &data_)\n{\n    %1 result_(%2);\n    result_.%4 = data_;\n"
+            s += QStringLiteral("%1 %1::from%2(const %3 &data_)\n{\n    %1 result_(%2);\n    "
+                                "result_.%4 = data_;\n"
                                 "    return result_;\n}\n\n")
                          .arg(n, v.name, v.dataType, v.member);
         }
@@ -670,7 +756,8 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
     // operator==
     s += QStringLiteral("bool operator==(const %1 &lhs, const %1 &rhs)\n{\n").arg(n);
     if (vc.shape == ValueClass::Enum) {
-        s += QStringLiteral("    if (lhs.kind != rhs.kind)\n        return false;\n    switch (lhs.kind) {\n");
+        s += QStringLiteral(
+                "    if (lhs.kind != rhs.kind)\n        return false;\n    switch (lhs.kind) {\n");
         for (const ValueClass::Variant &v : vc.variants) {
             s += QStringLiteral("    case %1::%2:\n").arg(n, v.name);
             if (v.kind == RpcVariant::Unit)
@@ -685,13 +772,16 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
         QStringList parts;
         for (const Member &m : vc.members)
             parts.append(QStringLiteral("lhs.%1 == rhs.%1").arg(m.name));
-        s += QStringLiteral("    return %1;\n").arg(parts.join(QStringLiteral("\n            && ")));
+        s += QStringLiteral("    return %1;\n")
+                     .arg(parts.join(QStringLiteral("\n            && ")));
     }
     s += QStringLiteral("}\n\n");
     // QVariant accessors
     auto accessor = [&](const QString &member) {
-        s += QStringLiteral("QVariant %1::%2Variant() const\n{\n    return toProperty(%2);\n}\n\n").arg(n, member);
-        s += QStringLiteral("void %1::set%2Variant(const QVariant &variant_)\n{\n    fromProperty(variant_, &%3);\n}\n\n")
+        s += QStringLiteral("QVariant %1::%2Variant() const\n{\n    return toProperty(%2);\n}\n\n")
+                     .arg(n, member);
+        s += QStringLiteral("void %1::set%2Variant(const QVariant &variant_)\n{\n    "
+                            "fromProperty(variant_, &%3);\n}\n\n")
                      .arg(n, upperFirst(member), member);
     };
     if (vc.shape == ValueClass::Enum) {
@@ -714,7 +804,9 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
         for (const ValueClass::Variant &v : vc.variants) {
             s += QStringLiteral("    case %1::%2:\n        debug << \"%2\";\n").arg(n, v.name);
             if (v.kind != RpcVariant::Unit)
-                s += QStringLiteral("        debug << \", \";\n        debugValue(debug, value.%1);\n").arg(v.member);
+                s += QStringLiteral(
+                             "        debug << \", \";\n        debugValue(debug, value.%1);\n")
+                             .arg(v.member);
             s += QStringLiteral("        break;\n");
         }
         s += QStringLiteral("    }\n");
@@ -740,11 +832,14 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
     const QString cls = callClass(iface, service);
     const bool unitResponse = isUnit(service.responseType());
     const QString resp = unitResponse ? QStringLiteral("void") : cppType(service.responseType());
-    h += QStringLiteral("// A call of %1::%2() (service %3 `%4`): its updates, its response and its end.\n")
+    h += QStringLiteral("// A call of %1::%2() (service %3 `%4`): its updates, its response and "
+                        "its end.\n")
                  .arg(iface.name() + QStringLiteral("Client"), service.cppName())
                  .arg(service.id())
                  .arg(service.name());
-    h += QStringLiteral("class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n    ~%1() override;\n\n").arg(cls);
+    h += QStringLiteral(
+                 "class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n    ~%1() override;\n\n")
+                 .arg(cls);
     h += QStringLiteral("    Fizyr::RpcRequest *request() const { return m_request; }\n"
                         "    bool isFinished() const { return m_finished; }\n"
                         "    bool hasResponse() const { return m_hasResponse; }\n");
@@ -760,24 +855,29 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
         if (isUnit(u.bodyType()))
             h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stem(u.cppName())));
         else
-            h += QStringLiteral("    bool send%1(%2%3);\n").arg(upperFirst(stem(u.cppName())), paramType(u.bodyType()), u.cppName());
+            h += QStringLiteral("    bool send%1(%2%3);\n")
+                         .arg(upperFirst(stem(u.cppName())), paramType(u.bodyType()), u.cppName());
         if (u.name() == QLatin1String("cancel"))
             hasCancel = true;
     }
     if (hasCancel)
-        h += QStringLiteral("    // Sends `cancel` and finishes the call at once with RpcError::Canceled.\n"
-                            "    void cancel();\n");
+        h += QStringLiteral(
+                "    // Sends `cancel` and finishes the call at once with RpcError::Canceled.\n"
+                "    void cancel();\n");
     h += QStringLiteral("\nQ_SIGNALS:\n");
     for (const RpcUpdate &u : service.responseUpdates()) {
         h += docComment(u.doc(), QStringLiteral("    "));
         if (isUnit(u.bodyType()))
             h += QStringLiteral("    void %1Received();\n").arg(stem(u.cppName()));
         else
-            h += QStringLiteral("    void %1Received(%2%3);\n").arg(stem(u.cppName()), paramType(u.bodyType()), u.cppName());
+            h += QStringLiteral("    void %1Received(%2%3);\n")
+                         .arg(stem(u.cppName()), paramType(u.bodyType()), u.cppName());
     }
-    h += QStringLiteral("    // Emitted once, when the response arrived or the call failed.\n    void finished();\n\n");
+    h += QStringLiteral("    // Emitted once, when the response arrived or the call failed.\n    "
+                        "void finished();\n\n");
     h += QStringLiteral("private:\n    friend class %1Client;\n").arg(iface.name());
-    h += QStringLiteral("    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format, QObject *parent);\n"
+    h += QStringLiteral("    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format, "
+                        "QObject *parent);\n"
                         "    void handleUpdate(const Fizyr::RpcMessage &update);\n"
                         "    void handleFinished();\n"
                         "    void finish(Fizyr::RpcError error, const QString &errorString);\n\n")
@@ -800,12 +900,20 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
     const QString svc = serviceFunction(iface, service) + QStringLiteral("()");
     const bool unitResponse = isUnit(service.responseType());
     s += QStringLiteral("// ---- %1\n\n").arg(cls);
-    s += QStringLiteral("%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format, QObject *parent)\n"
+    s += QStringLiteral("%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format, "
+                        "QObject *parent)\n"
                         "    : QObject(parent), m_request(request), m_format(format)\n{\n"
                         "    m_promise.start();\n"
                         "    if (!request)\n        return;\n"
-                        "    connect(request, &Fizyr::RpcRequest::updateReceived, this, &%1::handleUpdate);\n"
-                        "    connect(request, &Fizyr::RpcRequest::finished, this, &%1::handleFinished);\n}\n\n")
+                        "    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
+                        "&%1::handleUpdate);\n"
+                        "    connect(request, &Fizyr::RpcRequest::finished, this, "
+                        "&%1::handleFinished);\n"
+                        "    // Deleted with its peer, without finished(): the call ends too.\n"
+                        "    connect(request, &QObject::destroyed, this, [this] {\n"
+                        "        finish(Fizyr::RpcError::ConnectionLost, QStringLiteral(\"the peer "
+                        "was deleted\"));\n"
+                        "    });\n}\n\n")
                  .arg(cls);
     s += QStringLiteral("%1::~%1()\n{\n"
                         "    // An unfinished request is given up: its response will be dropped.\n"
@@ -814,25 +922,31 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                  .arg(cls);
     for (const RpcUpdate &u : service.requestUpdates()) {
         const bool unit = isUnit(u.bodyType());
-        s += QStringLiteral("bool %1::send%2(%3)\n{\n").arg(cls, upperFirst(stem(u.cppName())),
-                                                           unit ? QString() : paramType(u.bodyType()) + u.cppName());
-        s += QStringLiteral("    if (!m_request || m_finished)\n        return false;\n"
-                            "    const Fizyr::RpcUpdate update = %1.requestUpdate(%2);\n"
-                            "    QByteArray body;\n"
-                            "    if (!encodeBody(update.bodyType(), %3, m_format, &body, nullptr))\n"
-                            "        return false;\n"
-                            "    return m_request->sendUpdate(update.id(), body);\n}\n\n")
-                     .arg(svc, literal(u.name()), unit ? QStringLiteral("QVariant()") : QStringLiteral("valueToVariant(%1)").arg(u.cppName()));
+        s += QStringLiteral("bool %1::send%2(%3)\n{\n")
+                     .arg(cls, upperFirst(stem(u.cppName())),
+                          unit ? QString() : paramType(u.bodyType()) + u.cppName());
+        s += QStringLiteral(
+                     "    if (!m_request || m_finished)\n        return false;\n"
+                     "    const Fizyr::RpcUpdate update = %1.requestUpdate(%2);\n"
+                     "    QByteArray body;\n"
+                     "    if (!encodeBody(update.bodyType(), %3, m_format, &body, nullptr))\n"
+                     "        return false;\n"
+                     "    return m_request->sendUpdate(update.id(), body);\n}\n\n")
+                     .arg(svc, literal(u.name()),
+                          unit ? QStringLiteral("QVariant()")
+                               : QStringLiteral("valueToVariant(%1)").arg(u.cppName()));
         if (u.name() == QLatin1String("cancel")) {
             s += QStringLiteral("void %1::cancel()\n{\n    if (m_finished)\n        return;\n"
                                 "    sendCancel();\n"
-                                "    finish(Fizyr::RpcError::Canceled, QStringLiteral(\"cancelled\"));\n}\n\n")
+                                "    finish(Fizyr::RpcError::Canceled, "
+                                "QStringLiteral(\"cancelled\"));\n}\n\n")
                          .arg(cls);
         }
     }
     s += QStringLiteral("void %1::handleUpdate(const Fizyr::RpcMessage &update)\n{\n").arg(cls);
     if (service.responseUpdates().isEmpty()) {
-        s += QStringLiteral("    Q_UNUSED(update); // %1 has no response updates\n").arg(service.name());
+        s += QStringLiteral("    Q_UNUSED(update); // %1 has no response updates\n")
+                     .arg(service.name());
     } else {
         s += QStringLiteral("    const Fizyr::RpcService &service = %1;\n    QString error;\n"
                             "    switch (update.serviceId()) {\n")
@@ -840,8 +954,10 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
         for (const RpcUpdate &u : service.responseUpdates()) {
             const bool unit = isUnit(u.bodyType());
             s += QStringLiteral("    case %1: {\n        QVariant value;\n"
-                                "        if (!decodeBody(service.responseUpdate(%2).bodyType(), update.body(), m_format, &value, &error)) {\n"
-                                "            finish(Fizyr::RpcError::InvalidBody, QStringLiteral(\"invalid body for %3: \") + error);\n"
+                                "        if (!decodeBody(service.responseUpdate(%2).bodyType(), "
+                                "update.body(), m_format, &value, &error)) {\n"
+                                "            finish(Fizyr::RpcError::InvalidBody, "
+                                "QStringLiteral(\"invalid body for %3: \") + error);\n"
                                 "            return;\n        }\n")
                          .arg(u.id())
                          .arg(literal(u.name()), u.name());
@@ -853,32 +969,40 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                              .arg(cppType(u.bodyType()), stem(u.cppName()));
             s += QStringLiteral("        return;\n    }\n");
         }
-        s += QStringLiteral("    default:\n        return; // an update this interface does not know: ignored\n    }\n");
+        s += QStringLiteral("    default:\n        return; // an update this interface does not "
+                            "know: ignored\n    }\n");
     }
     s += QStringLiteral("}\n\n");
-    s += QStringLiteral("void %1::handleFinished()\n{\n    if (m_finished || !m_request)\n        return;\n"
+    s += QStringLiteral("void %1::handleFinished()\n{\n    if (m_finished || !m_request)\n        "
+                        "return;\n"
                         "    if (!m_request->hasResponse() || m_request->response().isError()) {\n"
-                        "        finish(m_request->error(), m_request->errorString());\n        return;\n    }\n"
+                        "        finish(m_request->error(), m_request->errorString());\n        "
+                        "return;\n    }\n"
                         "    QVariant value;\n    QString error;\n"
-                        "    if (!decodeBody(%2.responseType(), m_request->response().body(), m_format, &value, &error)) {\n"
-                        "        finish(Fizyr::RpcError::InvalidBody, QStringLiteral(\"invalid body for the response of %3: \") + error);\n"
+                        "    if (!decodeBody(%2.responseType(), m_request->response().body(), "
+                        "m_format, &value, &error)) {\n"
+                        "        finish(Fizyr::RpcError::InvalidBody, QStringLiteral(\"invalid "
+                        "body for the response of %3: \") + error);\n"
                         "        return;\n    }\n")
                  .arg(cls, svc, service.name());
     if (!unitResponse)
         s += QStringLiteral("    valueFromVariant(value, &m_response);\n");
-    s += QStringLiteral("    m_hasResponse = true;\n    finish(Fizyr::RpcError::NoError, QString());\n}\n\n");
-    s += QStringLiteral("void %1::finish(Fizyr::RpcError error, const QString &errorString)\n{\n"
-                        "    if (m_finished)\n        return;\n"
-                        "    m_finished = true;\n    m_error = error;\n    m_errorString = errorString;\n"
-                        "    if (m_request) {\n        m_request->disconnect(this);\n"
-                        "        m_request->deleteLater();\n        m_request = nullptr;\n    }\n"
-                        "    if (error == Fizyr::RpcError::NoError) {\n")
+    s += QStringLiteral(
+            "    m_hasResponse = true;\n    finish(Fizyr::RpcError::NoError, QString());\n}\n\n");
+    s += QStringLiteral(
+                 "void %1::finish(Fizyr::RpcError error, const QString &errorString)\n{\n"
+                 "    if (m_finished)\n        return;\n"
+                 "    m_finished = true;\n    m_error = error;\n    m_errorString = errorString;\n"
+                 "    if (m_request) {\n        m_request->disconnect(this);\n"
+                 "        m_request->deleteLater();\n        m_request = nullptr;\n    }\n"
+                 "    if (error == Fizyr::RpcError::NoError) {\n")
                  .arg(cls);
     if (!unitResponse)
         s += QStringLiteral("        m_promise.addResult(m_response);\n");
-    s += QStringLiteral("    } else {\n"
-                        "        m_promise.setException(Fizyr::RpcException(error, errorString));\n    }\n"
-                        "    m_promise.finish();\n    Q_EMIT finished();\n}\n\n");
+    s += QStringLiteral(
+            "    } else {\n"
+            "        m_promise.setException(Fizyr::RpcException(error, errorString));\n    }\n"
+            "    m_promise.finish();\n    Q_EMIT finished();\n}\n\n");
 }
 
 void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &service)
@@ -886,7 +1010,8 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
     const QString cls = requestClass(iface, service);
     const bool unitRequest = isUnit(service.requestType());
     const bool unitResponse = isUnit(service.responseType());
-    h += QStringLiteral("// A received request for service %1 `%2`, from %3Server::%4Requested().\n")
+    h += QStringLiteral(
+                 "// A received request for service %1 `%2`, from %3Server::%4Requested().\n")
                  .arg(service.id())
                  .arg(service.name(), iface.name(), service.cppName());
     h += QStringLiteral("class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n").arg(cls);
@@ -894,19 +1019,22 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
                         "    Fizyr::RpcPeer *peer() const { return m_request->peer(); }\n"
                         "    bool isOpen() const { return m_request->isOpen(); }\n");
     if (!unitRequest)
-        h += QStringLiteral("    const %1 &body() const { return m_body; }\n").arg(cppType(service.requestType()));
+        h += QStringLiteral("    const %1 &body() const { return m_body; }\n")
+                     .arg(cppType(service.requestType()));
     h += QLatin1Char('\n');
     for (const RpcUpdate &u : service.responseUpdates()) {
         h += docComment(u.doc(), QStringLiteral("    "));
         if (isUnit(u.bodyType()))
             h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stem(u.cppName())));
         else
-            h += QStringLiteral("    bool send%1(%2%3);\n").arg(upperFirst(stem(u.cppName())), paramType(u.bodyType()), u.cppName());
+            h += QStringLiteral("    bool send%1(%2%3);\n")
+                         .arg(upperFirst(stem(u.cppName())), paramType(u.bodyType()), u.cppName());
     }
     if (unitResponse)
         h += QStringLiteral("    bool respond();\n");
     else
-        h += QStringLiteral("    bool respond(%1response);\n").arg(paramType(service.responseType()));
+        h += QStringLiteral("    bool respond(%1response);\n")
+                     .arg(paramType(service.responseType()));
     h += QStringLiteral("    bool respondError(const QString &message);\n\nQ_SIGNALS:\n");
     for (const RpcUpdate &u : service.requestUpdates()) {
         h += docComment(u.doc(), QStringLiteral("    "));
@@ -915,7 +1043,8 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
         else if (isUnit(u.bodyType()))
             h += QStringLiteral("    void %1Received();\n").arg(stem(u.cppName()));
         else
-            h += QStringLiteral("    void %1Received(%2%3);\n").arg(stem(u.cppName()), paramType(u.bodyType()), u.cppName());
+            h += QStringLiteral("    void %1Received(%2%3);\n")
+                         .arg(stem(u.cppName()), paramType(u.bodyType()), u.cppName());
     }
     h += QStringLiteral("    // An update that did not decode; it is otherwise ignored.\n"
                         "    void invalidUpdateReceived(const QString &errorString);\n"
@@ -938,35 +1067,48 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
     const QString svc = serviceFunction(iface, service) + QStringLiteral("()");
     const bool unitResponse = isUnit(service.responseType());
     s += QStringLiteral("// ---- %1\n\n").arg(cls);
-    s += QStringLiteral("%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format)\n"
-                        "    : QObject(request), m_request(request), m_format(format)\n{\n"
-                        "    connect(request, &Fizyr::RpcRequest::updateReceived, this, &%1::handleUpdate);\n"
-                        "    connect(request, &Fizyr::RpcRequest::finished, this, &%1::finished);\n}\n\n")
+    s += QStringLiteral(
+                 "%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format)\n"
+                 "    : QObject(request), m_request(request), m_format(format)\n{\n"
+                 "    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
+                 "&%1::handleUpdate);\n"
+                 "    connect(request, &Fizyr::RpcRequest::finished, this, &%1::finished);\n}\n\n")
                  .arg(cls);
     for (const RpcUpdate &u : service.responseUpdates()) {
         const bool unit = isUnit(u.bodyType());
-        s += QStringLiteral("bool %1::send%2(%3)\n{\n").arg(cls, upperFirst(stem(u.cppName())),
-                                                           unit ? QString() : paramType(u.bodyType()) + u.cppName());
-        s += QStringLiteral("    const Fizyr::RpcUpdate update = %1.responseUpdate(%2);\n"
-                            "    QByteArray body;\n"
-                            "    if (!encodeBody(update.bodyType(), %3, m_format, &body, nullptr))\n"
-                            "        return false;\n"
-                            "    return m_request->sendUpdate(update.id(), body);\n}\n\n")
-                     .arg(svc, literal(u.name()), unit ? QStringLiteral("QVariant()") : QStringLiteral("valueToVariant(%1)").arg(u.cppName()));
+        s += QStringLiteral("bool %1::send%2(%3)\n{\n")
+                     .arg(cls, upperFirst(stem(u.cppName())),
+                          unit ? QString() : paramType(u.bodyType()) + u.cppName());
+        s += QStringLiteral(
+                     "    const Fizyr::RpcUpdate update = %1.responseUpdate(%2);\n"
+                     "    QByteArray body;\n"
+                     "    if (!encodeBody(update.bodyType(), %3, m_format, &body, nullptr))\n"
+                     "        return false;\n"
+                     "    return m_request->sendUpdate(update.id(), body);\n}\n\n")
+                     .arg(svc, literal(u.name()),
+                          unit ? QStringLiteral("QVariant()")
+                               : QStringLiteral("valueToVariant(%1)").arg(u.cppName()));
     }
-    s += QStringLiteral("bool %1::respond(%2)\n{\n    const Fizyr::RpcService &service = %3;\n"
-                        "    QByteArray body;\n    QString error;\n"
-                        "    if (!encodeBody(service.responseType(), %4, m_format, &body, &error))\n"
-                        "        return m_request->sendErrorResponse(QStringLiteral(\"cannot encode the response: \") + error);\n"
-                        "    return m_request->sendResponse(service.id(), body);\n}\n\n")
-                 .arg(cls, unitResponse ? QString() : paramType(service.responseType()) + QStringLiteral("response"), svc,
-                      unitResponse ? QStringLiteral("QVariant()") : QStringLiteral("valueToVariant(response)"));
+    s += QStringLiteral(
+                 "bool %1::respond(%2)\n{\n    const Fizyr::RpcService &service = %3;\n"
+                 "    QByteArray body;\n    QString error;\n"
+                 "    if (!encodeBody(service.responseType(), %4, m_format, &body, &error))\n"
+                 "        return m_request->sendErrorResponse(QStringLiteral(\"cannot encode the "
+                 "response: \") + error);\n"
+                 "    return m_request->sendResponse(service.id(), body);\n}\n\n")
+                 .arg(cls,
+                      unitResponse ? QString()
+                                   : paramType(service.responseType()) + QStringLiteral("response"),
+                      svc,
+                      unitResponse ? QStringLiteral("QVariant()")
+                                   : QStringLiteral("valueToVariant(response)"));
     s += QStringLiteral("bool %1::respondError(const QString &message)\n{\n"
                         "    return m_request->sendErrorResponse(message);\n}\n\n")
                  .arg(cls);
     s += QStringLiteral("void %1::handleUpdate(const Fizyr::RpcMessage &update)\n{\n").arg(cls);
     if (service.requestUpdates().isEmpty()) {
-        s += QStringLiteral("    Q_UNUSED(update); // %1 has no request updates\n").arg(service.name());
+        s += QStringLiteral("    Q_UNUSED(update); // %1 has no request updates\n")
+                     .arg(service.name());
     } else {
         s += QStringLiteral("    const Fizyr::RpcService &service = %1;\n    QString error;\n"
                             "    switch (update.serviceId()) {\n")
@@ -975,8 +1117,10 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
             const bool unit = isUnit(u.bodyType());
             const bool cancel = u.name() == QLatin1String("cancel");
             s += QStringLiteral("    case %1: {\n        QVariant value;\n"
-                                "        if (!decodeBody(service.requestUpdate(%2).bodyType(), update.body(), m_format, &value, &error)) {\n"
-                                "            Q_EMIT invalidUpdateReceived(QStringLiteral(\"invalid body for %3: \") + error);\n"
+                                "        if (!decodeBody(service.requestUpdate(%2).bodyType(), "
+                                "update.body(), m_format, &value, &error)) {\n"
+                                "            Q_EMIT invalidUpdateReceived(QStringLiteral(\"invalid "
+                                "body for %3: \") + error);\n"
                                 "            return;\n        }\n")
                          .arg(u.id())
                          .arg(literal(u.name()), u.name());
@@ -990,7 +1134,8 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
                              .arg(cppType(u.bodyType()), stem(u.cppName()));
             s += QStringLiteral("        return;\n    }\n");
         }
-        s += QStringLiteral("    default:\n        return; // an update this interface does not know: ignored\n    }\n");
+        s += QStringLiteral("    default:\n        return; // an update this interface does not "
+                            "know: ignored\n    }\n");
     }
     s += QStringLiteral("}\n\n");
 }
@@ -1006,61 +1151,78 @@ void Generator::writeInterfaceDecl(const RpcInterface &iface)
 
     // Client
     h += docComment(iface.doc(), QString());
-    h += QStringLiteral("// The typed client of interface %1, on a connected (or connecting) RpcPeer.\n").arg(iface.name());
+    h += QStringLiteral(
+                 "// The typed client of interface %1, on a connected (or connecting) RpcPeer.\n")
+                 .arg(iface.name());
     h += QStringLiteral("class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n"
                         "    explicit %1(Fizyr::RpcPeer *peer, QObject *parent = nullptr);\n\n"
                         "    Fizyr::RpcPeer *peer() const { return m_peer; }\n"
                         "    Fizyr::RpcBodyCodec::Format bodyFormat() const { return m_format; }\n"
-                        "    void setBodyFormat(Fizyr::RpcBodyCodec::Format format) { m_format = format; }\n"
+                        "    void setBodyFormat(Fizyr::RpcBodyCodec::Format format) { m_format = "
+                        "format; }\n"
                         "    static Fizyr::RpcInterface rpcInterface();\n\n")
                  .arg(client);
     for (const RpcService &service : iface.services()) {
         h += docComment(service.doc(), QStringLiteral("    "));
         if (isUnit(service.requestType()))
-            h += QStringLiteral("    %1 *%2();\n").arg(callClass(iface, service), service.cppName());
+            h += QStringLiteral("    %1 *%2();\n")
+                         .arg(callClass(iface, service), service.cppName());
         else
             h += QStringLiteral("    %1 *%2(%3request);\n")
-                         .arg(callClass(iface, service), service.cppName(), paramType(service.requestType()));
+                         .arg(callClass(iface, service), service.cppName(),
+                              paramType(service.requestType()));
     }
     for (const RpcStream &stream : iface.streams()) {
         h += docComment(stream.doc(), QStringLiteral("    "));
         if (isUnit(stream.bodyType()))
             h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stem(stream.cppName())));
         else
-            h += QStringLiteral("    bool send%1(%2%3);\n").arg(upperFirst(stem(stream.cppName())), paramType(stream.bodyType()), stream.cppName());
+            h += QStringLiteral("    bool send%1(%2%3);\n")
+                         .arg(upperFirst(stem(stream.cppName())), paramType(stream.bodyType()),
+                              stream.cppName());
     }
-    h += QStringLiteral("\nprivate:\n    QPointer<Fizyr::RpcPeer> m_peer;\n"
-                        "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n};\n\n");
+    h += QStringLiteral(
+            "\nprivate:\n    QPointer<Fizyr::RpcPeer> m_peer;\n"
+            "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n};\n\n");
 
     // Server
-    h += QStringLiteral("// The typed server of interface %1, on one RpcPeer or on every connection of an RpcServer.\n").arg(iface.name());
+    h += QStringLiteral("// The typed server of interface %1, on one RpcPeer or on every "
+                        "connection of an RpcServer.\n")
+                 .arg(iface.name());
     h += QStringLiteral("class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n"
                         "    explicit %1(Fizyr::RpcPeer *peer, QObject *parent = nullptr);\n"
                         "    explicit %1(Fizyr::RpcServer *server, QObject *parent = nullptr);\n\n"
                         "    void addPeer(Fizyr::RpcPeer *peer);\n"
                         "    Fizyr::RpcBodyCodec::Format bodyFormat() const { return m_format; }\n"
-                        "    void setBodyFormat(Fizyr::RpcBodyCodec::Format format) { m_format = format; }\n"
+                        "    void setBodyFormat(Fizyr::RpcBodyCodec::Format format) { m_format = "
+                        "format; }\n"
                         "    static Fizyr::RpcInterface rpcInterface();\n\nQ_SIGNALS:\n")
                  .arg(server);
     for (const RpcService &service : iface.services()) {
         h += docComment(service.doc(), QStringLiteral("    "));
-        h += QStringLiteral("    void %1Requested(%2 *request);\n").arg(stem(service.cppName()), requestClass(iface, service));
+        h += QStringLiteral("    void %1Requested(%2 *request);\n")
+                     .arg(stem(service.cppName()), requestClass(iface, service));
     }
     for (const RpcStream &stream : iface.streams()) {
         h += docComment(stream.doc(), QStringLiteral("    "));
         if (isUnit(stream.bodyType()))
-            h += QStringLiteral("    void %1Received(Fizyr::RpcPeer *peer);\n").arg(stem(stream.cppName()));
+            h += QStringLiteral("    void %1Received(Fizyr::RpcPeer *peer);\n")
+                         .arg(stem(stream.cppName()));
         else
-            h += QStringLiteral("    void %1Received(%2%3, Fizyr::RpcPeer *peer);\n").arg(stem(stream.cppName()), paramType(stream.bodyType()), stream.cppName());
+            h += QStringLiteral("    void %1Received(%2%3, Fizyr::RpcPeer *peer);\n")
+                         .arg(stem(stream.cppName()), paramType(stream.bodyType()),
+                              stream.cppName());
     }
-    h += QStringLiteral("    // A request or stream message whose body did not decode; requests got an error response.\n"
-                        "    void invalidBodyReceived(const QString &errorString, Fizyr::RpcPeer *peer);\n\n"
-                        "private:\n"
-                        "    void handleRequest(Fizyr::RpcRequest *request);\n"
-                        "    void handleStream(Fizyr::RpcPeer *peer, const Fizyr::RpcMessage &message);\n"
-                        "    void takeConnections();\n\n"
-                        "    QPointer<Fizyr::RpcServer> m_server;\n"
-                        "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n};\n\n");
+    h += QStringLiteral(
+            "    // A request or stream message whose body did not decode; requests got an error "
+            "response.\n"
+            "    void invalidBodyReceived(const QString &errorString, Fizyr::RpcPeer *peer);\n\n"
+            "private:\n"
+            "    void handleRequest(Fizyr::RpcRequest *request);\n"
+            "    void handleStream(Fizyr::RpcPeer *peer, const Fizyr::RpcMessage &message);\n"
+            "    void takeConnections();\n\n"
+            "    QPointer<Fizyr::RpcServer> m_server;\n"
+            "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n};\n\n");
 }
 
 void Generator::writeInterfaceImpl(const RpcInterface &iface)
@@ -1070,7 +1232,8 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
     const QString ifaceFunction = memberName(iface.name()) + QStringLiteral("Interface");
     s += QStringLiteral("// ---- interface %1\n\n").arg(iface.name());
     s += QStringLiteral("namespace {\n\ninline const Fizyr::RpcInterface &%1()\n{\n"
-                        "    static const Fizyr::RpcInterface iface = interfaceFile().interfaceByName(%2);\n"
+                        "    static const Fizyr::RpcInterface iface = "
+                        "interfaceFile().interfaceByName(%2);\n"
                         "    return iface;\n}\n\n")
                  .arg(ifaceFunction, literal(iface.name()));
     for (const RpcService &service : iface.services())
@@ -1092,103 +1255,140 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
 
     // Client
     s += QStringLiteral("// ---- %1\n\n").arg(client);
-    s += QStringLiteral("%1::%1(Fizyr::RpcPeer *peer, QObject *parent)\n    : QObject(parent), m_peer(peer)\n{\n}\n\n"
+    s += QStringLiteral("%1::%1(Fizyr::RpcPeer *peer, QObject *parent)\n    : QObject(parent), "
+                        "m_peer(peer)\n{\n}\n\n"
                         "Fizyr::RpcInterface %1::rpcInterface()\n{\n    return %2();\n}\n\n")
                  .arg(client, ifaceFunction);
     for (const RpcService &service : iface.services()) {
         const QString cls = callClass(iface, service);
         const bool unit = isUnit(service.requestType());
-        s += QStringLiteral("%1 *%2::%3(%4)\n{\n    const Fizyr::RpcService &service = %5();\n"
-                            "    QByteArray body;\n    QString error;\n"
-                            "    if (!m_peer) {\n"
-                            "        auto *call = new %1(nullptr, m_format, this);\n"
-                            "        QMetaObject::invokeMethod(call, [call] { call->finish(Fizyr::RpcError::NotConnected, QStringLiteral(\"no peer\")); }, Qt::QueuedConnection);\n"
-                            "        return call;\n    }\n"
-                            "    if (!encodeBody(service.requestType(), %6, m_format, &body, &error)) {\n"
-                            "        auto *call = new %1(nullptr, m_format, this);\n"
-                            "        QMetaObject::invokeMethod(call, [call, error] { call->finish(Fizyr::RpcError::InvalidBody, error); }, Qt::QueuedConnection);\n"
-                            "        return call;\n    }\n"
-                            "    return new %1(m_peer->sendRequest(service.id(), body), m_format, this);\n}\n\n")
-                     .arg(cls, client, service.cppName(), unit ? QString() : paramType(service.requestType()) + QStringLiteral("request"),
-                          serviceFunction(iface, service), unit ? QStringLiteral("QVariant()") : QStringLiteral("valueToVariant(request)"));
+        s += QStringLiteral(
+                     "%1 *%2::%3(%4)\n{\n    const Fizyr::RpcService &service = %5();\n"
+                     "    QByteArray body;\n    QString error;\n"
+                     "    if (!m_peer) {\n"
+                     "        auto *call = new %1(nullptr, m_format, this);\n"
+                     "        QMetaObject::invokeMethod(call, [call] { "
+                     "call->finish(Fizyr::RpcError::NotConnected, QStringLiteral(\"no peer\")); }, "
+                     "Qt::QueuedConnection);\n"
+                     "        return call;\n    }\n"
+                     "    if (!encodeBody(service.requestType(), %6, m_format, &body, &error)) {\n"
+                     "        auto *call = new %1(nullptr, m_format, this);\n"
+                     "        QMetaObject::invokeMethod(call, [call, error] { "
+                     "call->finish(Fizyr::RpcError::InvalidBody, error); }, "
+                     "Qt::QueuedConnection);\n"
+                     "        return call;\n    }\n"
+                     "    return new %1(m_peer->sendRequest(service.id(), body), m_format, "
+                     "this);\n}\n\n")
+                     .arg(cls, client, service.cppName(),
+                          unit ? QString()
+                               : paramType(service.requestType()) + QStringLiteral("request"),
+                          serviceFunction(iface, service),
+                          unit ? QStringLiteral("QVariant()")
+                               : QStringLiteral("valueToVariant(request)"));
     }
     for (const RpcStream &stream : iface.streams()) {
         const bool unit = isUnit(stream.bodyType());
         s += QStringLiteral("bool %1::send%2(%3)\n{\n    const Fizyr::RpcStream &stream = %4();\n"
                             "    QByteArray body;\n"
-                            "    if (!m_peer || !encodeBody(stream.bodyType(), %5, m_format, &body, nullptr))\n"
+                            "    if (!m_peer || !encodeBody(stream.bodyType(), %5, m_format, "
+                            "&body, nullptr))\n"
                             "        return false;\n"
                             "    return m_peer->sendStream(stream.id(), body);\n}\n\n")
-                     .arg(client, upperFirst(stem(stream.cppName())), unit ? QString() : paramType(stream.bodyType()) + stream.cppName(),
-                          streamFunction(iface, stream), unit ? QStringLiteral("QVariant()") : QStringLiteral("valueToVariant(%1)").arg(stream.cppName()));
+                     .arg(client, upperFirst(stem(stream.cppName())),
+                          unit ? QString() : paramType(stream.bodyType()) + stream.cppName(),
+                          streamFunction(iface, stream),
+                          unit ? QStringLiteral("QVariant()")
+                               : QStringLiteral("valueToVariant(%1)").arg(stream.cppName()));
     }
 
     // Server
     s += QStringLiteral("// ---- %1\n\n").arg(server);
-    s += QStringLiteral("%1::%1(Fizyr::RpcPeer *peer, QObject *parent)\n    : QObject(parent)\n{\n    addPeer(peer);\n}\n\n"
-                        "%1::%1(Fizyr::RpcServer *server, QObject *parent)\n    : QObject(parent), m_server(server)\n{\n"
-                        "    connect(server, &Fizyr::RpcServer::newConnection, this, &%1::takeConnections);\n"
+    s += QStringLiteral("%1::%1(Fizyr::RpcPeer *peer, QObject *parent)\n    : QObject(parent)\n{\n "
+                        "   addPeer(peer);\n}\n\n"
+                        "%1::%1(Fizyr::RpcServer *server, QObject *parent)\n    : QObject(parent), "
+                        "m_server(server)\n{\n"
+                        "    connect(server, &Fizyr::RpcServer::newConnection, this, "
+                        "&%1::takeConnections);\n"
                         "    takeConnections();\n}\n\n"
                         "Fizyr::RpcInterface %1::rpcInterface()\n{\n    return %2();\n}\n\n")
                  .arg(server, ifaceFunction);
     s += QStringLiteral("void %1::takeConnections()\n{\n"
                         "    while (m_server && m_server->hasPendingConnections()) {\n"
                         "        Fizyr::RpcPeer *peer = m_server->nextPendingConnection();\n"
-                        "        // The peer stays a child of the server and is deleted once it disconnected.\n"
-                        "        connect(peer, &Fizyr::RpcPeer::disconnected, peer, &QObject::deleteLater);\n"
+                        "        // The peer stays a child of the server and is deleted once it "
+                        "disconnected.\n"
+                        "        connect(peer, &Fizyr::RpcPeer::disconnected, peer, "
+                        "&QObject::deleteLater);\n"
                         "        addPeer(peer);\n    }\n}\n\n")
                  .arg(server);
-    s += QStringLiteral("void %1::addPeer(Fizyr::RpcPeer *peer)\n{\n"
-                        "    connect(peer, &Fizyr::RpcPeer::requestReceived, this, &%1::handleRequest);\n"
-                        "    connect(peer, &Fizyr::RpcPeer::streamReceived, this,\n"
-                        "            [this, peer](const Fizyr::RpcMessage &message) { handleStream(peer, message); });\n}\n\n")
+    s += QStringLiteral(
+                 "void %1::addPeer(Fizyr::RpcPeer *peer)\n{\n"
+                 "    connect(peer, &Fizyr::RpcPeer::requestReceived, this, &%1::handleRequest);\n"
+                 "    connect(peer, &Fizyr::RpcPeer::streamReceived, this,\n"
+                 "            [this, peer](const Fizyr::RpcMessage &message) { handleStream(peer, "
+                 "message); });\n}\n\n")
                  .arg(server);
     s += QStringLiteral("void %1::handleRequest(Fizyr::RpcRequest *request)\n{\n"
-                        "    // The request (and the typed request, its child) is deleted once it finished.\n"
-                        "    connect(request, &Fizyr::RpcRequest::finished, request, &QObject::deleteLater);\n"
+                        "    // The request (and the typed request, its child) is deleted once it "
+                        "finished.\n"
+                        "    connect(request, &Fizyr::RpcRequest::finished, request, "
+                        "&QObject::deleteLater);\n"
                         "    QVariant value;\n    QString error;\n"
                         "    switch (request->serviceId()) {\n")
                  .arg(server);
     for (const RpcService &service : iface.services()) {
         const QString cls = requestClass(iface, service);
-        s += QStringLiteral("    case %1: {\n"
-                            "        if (!decodeBody(%2().requestType(), request->body(), m_format, &value, &error)) {\n"
-                            "            const QString message = QStringLiteral(\"invalid body for %3: \") + error;\n"
-                            "            request->sendErrorResponse(message);\n"
-                            "            Q_EMIT invalidBodyReceived(message, request->peer());\n"
-                            "            return;\n        }\n"
-                            "        if (!isSignalConnected(QMetaMethod::fromSignal(&%4::%5Requested)))\n"
-                            "            break;\n"
-                            "        auto *typed = new %6(request, m_format);\n")
+        s += QStringLiteral(
+                     "    case %1: {\n"
+                     "        if (!decodeBody(%2().requestType(), request->body(), m_format, "
+                     "&value, &error)) {\n"
+                     "            const QString message = QStringLiteral(\"invalid body for %3: "
+                     "\") + error;\n"
+                     "            request->sendErrorResponse(message);\n"
+                     "            Q_EMIT invalidBodyReceived(message, request->peer());\n"
+                     "            return;\n        }\n"
+                     "        if (!isSignalConnected(QMetaMethod::fromSignal(&%4::%5Requested)))\n"
+                     "            break;\n"
+                     "        auto *typed = new %6(request, m_format);\n")
                      .arg(service.id())
-                     .arg(serviceFunction(iface, service), service.name(), server, stem(service.cppName()), cls);
+                     .arg(serviceFunction(iface, service), service.name(), server,
+                          stem(service.cppName()), cls);
         if (!isUnit(service.requestType()))
             s += QStringLiteral("        valueFromVariant(value, &typed->m_body);\n");
-        s += QStringLiteral("        Q_EMIT %1Requested(typed);\n        return;\n    }\n").arg(stem(service.cppName()));
+        s += QStringLiteral("        Q_EMIT %1Requested(typed);\n        return;\n    }\n")
+                     .arg(stem(service.cppName()));
     }
     s += QStringLiteral("    default:\n        break;\n    }\n"
-                        "    request->sendErrorResponse(QStringLiteral(\"unexpected request for service %1\").arg(request->serviceId()));\n}\n\n");
-    s += QStringLiteral("void %1::handleStream(Fizyr::RpcPeer *peer, const Fizyr::RpcMessage &message)\n{\n").arg(server);
+                        "    request->sendErrorResponse(QStringLiteral(\"unexpected request for "
+                        "service %1\").arg(request->serviceId()));\n}\n\n");
+    s += QStringLiteral("void %1::handleStream(Fizyr::RpcPeer *peer, const Fizyr::RpcMessage "
+                        "&message)\n{\n")
+                 .arg(server);
     if (iface.streams().isEmpty()) {
         s += QStringLiteral("    Q_UNUSED(peer);\n    Q_UNUSED(message);\n");
     } else {
-        s += QStringLiteral("    QVariant value;\n    QString error;\n    switch (message.serviceId()) {\n");
+        s += QStringLiteral(
+                "    QVariant value;\n    QString error;\n    switch (message.serviceId()) {\n");
         for (const RpcStream &stream : iface.streams()) {
             s += QStringLiteral("    case %1: {\n"
-                                "        if (!decodeBody(%2().bodyType(), message.body(), m_format, &value, &error)) {\n"
-                                "            Q_EMIT invalidBodyReceived(QStringLiteral(\"invalid body for %3: \") + error, peer);\n"
+                                "        if (!decodeBody(%2().bodyType(), message.body(), "
+                                "m_format, &value, &error)) {\n"
+                                "            Q_EMIT invalidBodyReceived(QStringLiteral(\"invalid "
+                                "body for %3: \") + error, peer);\n"
                                 "            return;\n        }\n")
                          .arg(stream.id())
                          .arg(streamFunction(iface, stream), stream.name());
             if (isUnit(stream.bodyType()))
-                s += QStringLiteral("        Q_EMIT %1Received(peer);\n").arg(stem(stream.cppName()));
+                s += QStringLiteral("        Q_EMIT %1Received(peer);\n")
+                             .arg(stem(stream.cppName()));
             else
                 s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
                                     "        Q_EMIT %2Received(body, peer);\n")
                              .arg(cppType(stream.bodyType()), stem(stream.cppName()));
             s += QStringLiteral("        return;\n    }\n");
         }
-        s += QStringLiteral("    default:\n        return; // a stream this interface does not know: ignored\n    }\n");
+        s += QStringLiteral("    default:\n        return; // a stream this interface does not "
+                            "know: ignored\n    }\n");
     }
     s += QStringLiteral("}\n\n");
 }
@@ -1432,8 +1632,8 @@ GeneratorResult Generator::run()
         if (!c.isLetterOrNumber())
             c = QLatin1Char('_');
     }
-    const QString banner =
-            QStringLiteral("// Generated from %1 by fizyr-rpc-gen, do not edit.\n\n").arg(inputName);
+    const QString banner = QStringLiteral("// Generated from %1 by fizyr-rpc-gen, do not edit.\n\n")
+                                   .arg(inputName);
     const bool ns = !m_options.cppNamespace.isEmpty();
 
     h += banner;
@@ -1465,9 +1665,14 @@ GeneratorResult Generator::run()
         h += QStringLiteral("// ======== interface %1\n\n").arg(iface.name());
         writeInterfaceDecl(iface);
     }
-    h += QStringLiteral("// The model of %1 as parsed at run time (services, updates, streams, types).\n"
-                        "Fizyr::RpcInterfaceFile %2InterfaceFile();\n\n")
-                 .arg(inputName, memberName(QFileInfo(m_options.headerName).completeBaseName().remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9_]")))));
+    h += QStringLiteral(
+                 "// The model of %1 as parsed at run time (services, updates, streams, types).\n"
+                 "Fizyr::RpcInterfaceFile %2InterfaceFile();\n\n")
+                 .arg(inputName,
+                      memberName(QFileInfo(m_options.headerName)
+                                         .completeBaseName()
+                                         .remove(QRegularExpression(
+                                                 QStringLiteral("[^A-Za-z0-9_]")))));
     if (ns)
         h += QStringLiteral("} // namespace %1\n\n").arg(m_options.cppNamespace);
     h += QStringLiteral("#endif // %1\n").arg(guard);
@@ -1487,9 +1692,14 @@ GeneratorResult Generator::run()
     QString delimiter = QStringLiteral("rpc");
     while (m_text.contains(QStringLiteral(")%1\"").arg(delimiter)))
         delimiter += QLatin1Char('x');
-    const QString fileFunction = memberName(QFileInfo(m_options.headerName).completeBaseName().remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9_]")))) + QStringLiteral("InterfaceFile");
+    const QString fileFunction
+            = memberName(QFileInfo(m_options.headerName)
+                                 .completeBaseName()
+                                 .remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9_]"))))
+            + QStringLiteral("InterfaceFile");
     s += QStringLiteral("Fizyr::RpcInterfaceFile %1()\n{\n"
-                        "    static const Fizyr::RpcInterfaceFile file = Fizyr::RpcInterfaceFile::parse(QString::fromUtf8(\n")
+                        "    static const Fizyr::RpcInterfaceFile file = "
+                        "Fizyr::RpcInterfaceFile::parse(QString::fromUtf8(\n")
                  .arg(fileFunction);
     // Split into chunks so that no single literal gets too long for a compiler.
     const QStringList lines = m_text.split(QLatin1Char('\n'));
@@ -1507,7 +1717,8 @@ GeneratorResult Generator::run()
         flush();
     s += QStringLiteral("        ), %1);\n    return file;\n}\n\n").arg(literal(inputName));
     s += QStringLiteral("namespace {\n\ninline const Fizyr::RpcInterfaceFile &interfaceFile()\n{\n"
-                        "    static const Fizyr::RpcInterfaceFile file = %1();\n    return file;\n}\n\n} // namespace\n\n")
+                        "    static const Fizyr::RpcInterfaceFile file = %1();\n    return "
+                        "file;\n}\n\n} // namespace\n\n")
                  .arg(fileFunction);
     for (const ValueClass &vc : std::as_const(m_classes))
         writeValueClassImpl(vc);
@@ -1532,7 +1743,8 @@ QString flattenInterfaceText(const QString &path, QStringList *dependencies, QSt
     return out;
 }
 
-GeneratorResult generate(const RpcInterfaceFile &file, const QString &embeddedText, const GeneratorOptions &options)
+GeneratorResult generate(const RpcInterfaceFile &file, const QString &embeddedText,
+                         const GeneratorOptions &options)
 {
     Generator generator(file, embeddedText, options);
     return generator.run();

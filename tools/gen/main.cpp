@@ -28,7 +28,8 @@ void printError(const QString &text)
 bool writeFile(const QString &path, const QByteArray &content, QString *errorString)
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()
+        || !file.commit()) {
         *errorString = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
         return false;
     }
@@ -51,23 +52,28 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(FIZYRRPCQT_GEN_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-            "Generates typed C++ value types, clients and servers from a Fizyr RPC interface file."));
+    parser.setApplicationDescription(QStringLiteral("Generates typed C++ value types, clients and "
+                                                    "servers from a Fizyr RPC interface file."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The interface file (*.rpc)."));
-    const QCommandLineOption outputDir({QStringLiteral("o"), QStringLiteral("output-dir")},
-                                       QStringLiteral("Write <name>.h and <name>.cpp into <dir> (default: .)."),
-                                       QStringLiteral("dir"), QStringLiteral("."));
-    const QCommandLineOption baseName(QStringLiteral("name"),
-                                      QStringLiteral("Base name of the output files (default: the input's)."),
-                                      QStringLiteral("name"));
-    const QCommandLineOption nameSpace(QStringLiteral("namespace"),
-                                       QStringLiteral("Put the generated code into this C++ namespace."),
-                                       QStringLiteral("namespace"));
-    const QCommandLineOption depfile(QStringLiteral("depfile"),
-                                     QStringLiteral("Write a Makefile-style dependency file (imports) to <file>."),
-                                     QStringLiteral("file"));
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("The interface file (*.rpc)."));
+    const QCommandLineOption outputDir(
+            {QStringLiteral("o"), QStringLiteral("output-dir")},
+            QStringLiteral("Write <name>.h and <name>.cpp into <dir> (default: .)."),
+            QStringLiteral("dir"), QStringLiteral("."));
+    const QCommandLineOption baseName(
+            QStringLiteral("name"),
+            QStringLiteral("Base name of the output files (default: the input's)."),
+            QStringLiteral("name"));
+    const QCommandLineOption nameSpace(
+            QStringLiteral("namespace"),
+            QStringLiteral("Put the generated code into this C++ namespace."),
+            QStringLiteral("namespace"));
+    const QCommandLineOption depfile(
+            QStringLiteral("depfile"),
+            QStringLiteral("Write a Makefile-style dependency file (imports) to <file>."),
+            QStringLiteral("file"));
     parser.addOptions({outputDir, baseName, nameSpace, depfile});
     parser.process(app);
 
@@ -90,7 +96,8 @@ int main(int argc, char *argv[])
         return 1;
     }
 
-    const QString name = parser.isSet(baseName) ? parser.value(baseName) : QFileInfo(input).completeBaseName();
+    const QString name
+            = parser.isSet(baseName) ? parser.value(baseName) : QFileInfo(input).completeBaseName();
     GeneratorOptions options;
     options.inputPath = input;
     options.headerName = name + QStringLiteral(".h");

@@ -44,7 +44,8 @@ struct Connection
         if (!QTest::qWaitFor([this] { return server.hasPendingConnections(); }, Timeout))
             return false;
         serverPeer = server.nextPendingConnection();
-        return QTest::qWaitFor([this] { return client.state() == RpcPeer::ConnectedState; }, Timeout);
+        return QTest::qWaitFor([this] { return client.state() == RpcPeer::ConnectedState; },
+                               Timeout);
     }
 };
 
@@ -106,6 +107,7 @@ private Q_SLOTS:
     void unknownService();
     void noHandler();
     void serverOnRpcServer();
+    void peerDeleted();
 
     void valueTypes();
     void introspection();
@@ -146,7 +148,8 @@ void tst_Generated::greet()
     QCOMPARE(finished.size(), 1);
     QCOMPARE(call->error(), RpcError::NoError);
     QVERIFY(call->hasResponse());
-    QCOMPARE(call->response().greetings, QStringList({QStringLiteral("Hello, Ada!"), QStringLiteral("Hello, Ada!")}));
+    QCOMPARE(call->response().greetings,
+             QStringList({QStringLiteral("Hello, Ada!"), QStringLiteral("Hello, Ada!")}));
     QCOMPARE(progress.size(), 2);
     QCOMPARE(progress.at(0).at(0).value<Progress>(), (Progress{1, 2}));
     QCOMPARE(progress.at(1).at(0).value<Progress>(), (Progress{2, 2}));
@@ -241,7 +244,8 @@ void tst_Generated::streams()
     QVERIFY(client.sendLog(LogLine{Level::Warning, QStringLiteral("careful")}));
     QVERIFY(client.sendLog(LogLine{Level::Debug, QStringLiteral("noise")}));
     QTRY_COMPARE_WITH_TIMEOUT(logs.size(), 2, Timeout);
-    QCOMPARE(logs.at(0).at(0).value<LogLine>(), (LogLine{Level::Warning, QStringLiteral("careful")}));
+    QCOMPARE(logs.at(0).at(0).value<LogLine>(),
+             (LogLine{Level::Warning, QStringLiteral("careful")}));
     QCOMPARE(logs.at(0).at(1).value<RpcPeer *>(), c.serverPeer.data());
     QCOMPARE(logs.at(1).at(0).value<LogLine>().level, Level(Level::Debug));
 
@@ -256,8 +260,10 @@ void tst_Generated::streams()
     QVERIFY(kitchenClient.sendShape(Shape::fromRect(ShapeRect{Point{1, 2}, Point{3, 4}})));
     QTRY_COMPARE_WITH_TIMEOUT(shapes.size(), 1, Timeout);
     QCOMPARE(beats.size(), 1);
-    QCOMPARE(names.at(0).at(0).value<QList<QString>>(), QStringList({QStringLiteral("a"), QStringLiteral("b")}));
-    QCOMPARE(shapes.at(0).at(0).value<Shape>(), Shape::fromRect(ShapeRect{Point{1, 2}, Point{3, 4}}));
+    QCOMPARE(names.at(0).at(0).value<QList<QString>>(),
+             QStringList({QStringLiteral("a"), QStringLiteral("b")}));
+    QCOMPARE(shapes.at(0).at(0).value<Shape>(),
+             Shape::fromRect(ShapeRect{Point{1, 2}, Point{3, 4}}));
     // Our peer sent `()` as `null`.
     KitchenClient reverse(c.serverPeer);
     QSignalSpy raw(&c.client, &RpcPeer::streamReceived);
@@ -272,7 +278,8 @@ void tst_Generated::unitBodies()
     Connection c;
     QVERIFY(c.open(address("unit")));
     GreeterServer server(c.serverPeer);
-    connect(&server, &GreeterServer::pingRequested, this, [](GreeterPingRequest *request) { request->respond(); });
+    connect(&server, &GreeterServer::pingRequested, this,
+            [](GreeterPingRequest *request) { request->respond(); });
     QByteArray requestBody;
     connect(c.serverPeer.data(), &RpcPeer::requestReceived, this,
             [&](RpcRequest *request) { requestBody = request->body(); });
@@ -336,7 +343,8 @@ void tst_Generated::everythingRoundTrip()
     QFETCH_GLOBAL(QString, scheme);
     for (const RpcBodyCodec::Format format : {RpcBodyCodec::Json, RpcBodyCodec::Cbor}) {
         Connection c;
-        QVERIFY(c.open(address(format == RpcBodyCodec::Json ? "everything-json" : "everything-cbor")));
+        QVERIFY(c.open(
+                address(format == RpcBodyCodec::Json ? "everything-json" : "everything-cbor")));
         KitchenServer server(c.serverPeer);
         server.setBodyFormat(format);
         Everything seenByServer;
@@ -359,10 +367,13 @@ void tst_Generated::everythingRoundTrip()
     // The JSON body is what serde_json writes for the same Rust value.
     QByteArray body;
     QString error;
-    QVERIFY(RpcBodyCodec::encode(KitchenClient::rpcInterface().service(QStringLiteral("echo")).requestType(),
-                                 sampleEverything().toVariant(), RpcBodyCodec::Json, &body, &error));
-    QVERIFY2(body.startsWith("{\"flag\":true,\"small\":-8,\"medium\":-1600,\"intValue\":-320000,"), body.constData());
-    QVERIFY2(body.contains("\"the-shape\":{\"Poly\":{\"points\":[{\"x\":0,\"y\":0},{\"x\":1,\"y\":1}],\"closed\":true}}"),
+    QVERIFY(RpcBodyCodec::encode(
+            KitchenClient::rpcInterface().service(QStringLiteral("echo")).requestType(),
+            sampleEverything().toVariant(), RpcBodyCodec::Json, &body, &error));
+    QVERIFY2(body.startsWith("{\"flag\":true,\"small\":-8,\"medium\":-1600,\"intValue\":-320000,"),
+             body.constData());
+    QVERIFY2(body.contains("\"the-shape\":{\"Poly\":{\"points\":[{\"x\":0,\"y\":0},{\"x\":1,\"y\":"
+                           "1}],\"closed\":true}}"),
              body.constData());
     QVERIFY2(body.contains("\"unitStruct\":null,\"empty\":{}"), body.constData());
 }
@@ -375,10 +386,11 @@ void tst_Generated::updatesBothWays()
     QList<Shape> more;
     int pokes = 0;
     connect(&server, &KitchenServer::echoRequested, this, [&](KitchenEchoRequest *request) {
-        connect(request, &KitchenEchoRequest::moreReceived, request, [&, request](const Shape &shape) {
-            more.append(shape);
-            request->sendSeen(more);
-        });
+        connect(request, &KitchenEchoRequest::moreReceived, request,
+                [&, request](const Shape &shape) {
+                    more.append(shape);
+                    request->sendSeen(more);
+                });
         connect(request, &KitchenEchoRequest::pokeReceived, request, [&, request] {
             ++pokes;
             request->sendTick();
@@ -410,10 +422,11 @@ void tst_Generated::invalidRequestBody()
     QVERIFY(c.open(address("badrequest")));
     GreeterServer server(c.serverPeer);
     int handled = 0;
-    connect(&server, &GreeterServer::greetRequested, this, [&](GreeterGreetRequest *) { ++handled; });
+    connect(&server, &GreeterServer::greetRequested, this,
+            [&](GreeterGreetRequest *) { ++handled; });
     QSignalSpy invalid(&server, &GreeterServer::invalidBodyReceived);
-    const QList<QByteArray> bodies = {"{\"name\":\"Gi\",\"times\":-1}", "{\"name\":\"Fa\"", "", "[1]",
-                                      "{\"name\":\"x\",\"times\":1,\"style\":\"Loud\"}"};
+    const QList<QByteArray> bodies = {"{\"name\":\"Gi\",\"times\":-1}", "{\"name\":\"Fa\"", "",
+                                      "[1]", "{\"name\":\"x\",\"times\":1,\"style\":\"Loud\"}"};
     for (const QByteArray &body : bodies) {
         RpcRequest *request = c.client.sendRequest(1, body);
         QSignalSpy finished(request, &RpcRequest::finished);
@@ -443,9 +456,8 @@ void tst_Generated::invalidResponseBody()
 {
     Connection c;
     QVERIFY(c.open(address("badresponse")));
-    connect(c.serverPeer.data(), &RpcPeer::requestReceived, this, [](RpcRequest *request) {
-        request->sendResponse(1, "{\"greetings\":[\"a\",7]}");
-    });
+    connect(c.serverPeer.data(), &RpcPeer::requestReceived, this,
+            [](RpcRequest *request) { request->sendResponse(1, "{\"greetings\":[\"a\",7]}"); });
     GreeterClient client(&c.client);
     GreeterGreetCall *call = client.greet(GreetRequest());
     QFuture<GreetResponse> future = call->future();
@@ -454,7 +466,8 @@ void tst_Generated::invalidResponseBody()
     QCOMPARE(finished.size(), 1);
     QCOMPARE(call->error(), RpcError::InvalidBody);
     QVERIFY(!call->hasResponse());
-    QVERIFY2(call->errorString().contains(QStringLiteral("`greetings[1]`")), qPrintable(call->errorString()));
+    QVERIFY2(call->errorString().contains(QStringLiteral("`greetings[1]`")),
+             qPrintable(call->errorString()));
     QVERIFY(future.isFinished());
     QVERIFY_THROWS_EXCEPTION(RpcException, future.result());
 }
@@ -464,9 +477,8 @@ void tst_Generated::invalidUpdateBody()
     Connection c;
     QVERIFY(c.open(address("badupdate")));
     // A responder update that does not decode finishes the call.
-    connect(c.serverPeer.data(), &RpcPeer::requestReceived, this, [](RpcRequest *request) {
-        request->sendUpdate(1, "{\"done\":\"one\",\"total\":1}");
-    });
+    connect(c.serverPeer.data(), &RpcPeer::requestReceived, this,
+            [](RpcRequest *request) { request->sendUpdate(1, "{\"done\":\"one\",\"total\":1}"); });
     GreeterClient client(&c.client);
     GreeterGreetCall *call = client.greet(GreetRequest());
     QSignalSpy progress(call, &GreeterGreetCall::progressReceived);
@@ -482,7 +494,8 @@ void tst_Generated::invalidUpdateBody()
     QVERIFY(d.open(address("badupdate2")));
     GreeterServer server(d.serverPeer);
     QPointer<GreeterGreetRequest> received;
-    connect(&server, &GreeterServer::greetRequested, this, [&](GreeterGreetRequest *r) { received = r; });
+    connect(&server, &GreeterServer::greetRequested, this,
+            [&](GreeterGreetRequest *r) { received = r; });
     RpcRequest *raw = d.client.sendRequest(1, "{\"name\":\"x\",\"times\":1}");
     QTRY_VERIFY_WITH_TIMEOUT(received, Timeout);
     QSignalSpy invalid(received.data(), &GreeterGreetRequest::invalidUpdateReceived);
@@ -499,7 +512,8 @@ void tst_Generated::unknownService()
     Connection c;
     QVERIFY(c.open(address("unknown")));
     GreeterServer server(c.serverPeer);
-    connect(&server, &GreeterServer::greetRequested, this, [](GreeterGreetRequest *r) { r->respond({}); });
+    connect(&server, &GreeterServer::greetRequested, this,
+            [](GreeterGreetRequest *r) { r->respond({}); });
     RpcRequest *request = c.client.sendRequest(7, "null");
     QSignalSpy finished(request, &RpcRequest::finished);
     QVERIFY(finished.wait(Timeout));
@@ -561,6 +575,30 @@ void tst_Generated::serverOnRpcServer()
     QTRY_COMPARE_WITH_TIMEOUT(rpcServer.findChildren<RpcPeer *>().size(), 1, Timeout);
 }
 
+void tst_Generated::peerDeleted()
+{
+    // A call whose peer is deleted (no finished() from the core) still finishes once.
+    auto *c = new Connection;
+    QVERIFY(c->open(address("peerdeleted")));
+    auto *peer = new RpcPeer;
+    peer->connectToServer(c->server.serverAddress());
+    QVERIFY(peer->waitForConnected(Timeout));
+    GreeterClient client(peer);
+    GreeterGreetCall *call = client.greet(GreetRequest());
+    QSignalSpy finished(call, &GreeterGreetCall::finished);
+    QFuture<GreetResponse> future = call->future();
+    delete peer;
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(call->error(), RpcError::ConnectionLost);
+    QVERIFY(future.isFinished());
+    QVERIFY(!client.sendLog(LogLine()));
+    GreeterGreetCall *late = client.greet(GreetRequest());
+    QSignalSpy lateFinished(late, &GreeterGreetCall::finished);
+    QVERIFY(lateFinished.wait(Timeout));
+    QCOMPARE(late->error(), RpcError::NotConnected);
+    delete c;
+}
+
 void tst_Generated::valueTypes()
 {
     QFETCH_GLOBAL(QString, scheme);
@@ -578,7 +616,8 @@ void tst_Generated::valueTypes()
     // Enums: Q_ENUM kinds, data variants readable as properties.
     QCOMPARE(QMetaEnum::fromType<Style::Kind>().valueToKey(Style::Custom), "Custom");
     const Style custom = Style::fromCustom(QStringLiteral("Hi"));
-    QCOMPARE(Style::staticMetaObject.property(Style::staticMetaObject.indexOfProperty("custom")).readOnGadget(&custom),
+    QCOMPARE(Style::staticMetaObject.property(Style::staticMetaObject.indexOfProperty("custom"))
+                     .readOnGadget(&custom),
              QVariant(QStringLiteral("Hi")));
     QVERIFY(custom != Style::fromCustom(QStringLiteral("Ho")));
     QVERIFY(Style(Style::Plain) != Style(Style::Shouting));
@@ -589,15 +628,18 @@ void tst_Generated::valueTypes()
     k.delete_ = true;
     k.namespace_ = {QStringLiteral("n")};
     QCOMPARE(k.toVariant().toMap().keys(),
-             QStringList({QStringLiteral("class"), QStringLiteral("delete"), QStringLiteral("namespace"),
-                          QStringLiteral("new")}));
+             QStringList({QStringLiteral("class"), QStringLiteral("delete"),
+                          QStringLiteral("namespace"), QStringLiteral("new")}));
     QCOMPARE(Keywords::fromVariant(k.toVariant()), k);
     QVERIFY(Keywords::staticMetaObject.indexOfProperty("class_") >= 0);
     // QDebug
     QString text;
     QDebug(&text) << sampleEverything().shape << request;
-    QCOMPARE(text.trimmed(), QStringLiteral("Shape(Poly, ShapePoly(points: QList(Point(x: 0, y: 0), Point(x: 1, y: 1)), "
-                                  "closed: true)) GreetRequest(name: \"Ada\", times: 0, style: Style(Shouting))"));
+    QCOMPARE(text.trimmed(),
+             QStringLiteral(
+                     "Shape(Poly, ShapePoly(points: QList(Point(x: 0, y: 0), Point(x: 1, y: 1)), "
+                     "closed: true)) GreetRequest(name: \"Ada\", times: 0, style: "
+                     "Style(Shouting))"));
     // Round trips through the codec's values.
     QCOMPARE(Everything::fromVariant(sampleEverything().toVariant()), sampleEverything());
     QCOMPARE(Marker::fromVariant(QVariant::fromValue(nullptr)), Marker());
@@ -614,7 +656,10 @@ void tst_Generated::introspection()
     QCOMPARE(greeter.doc(), QStringLiteral("Greets people, with progress."));
     QCOMPARE(greeter.services().size(), 2);
     QVERIFY(greeter.service(QStringLiteral("ping")).isHidden());
-    QCOMPARE(greeter.service(QStringLiteral("greet")).responseUpdate(QStringLiteral("progress")).id(), 1);
+    QCOMPARE(greeter.service(QStringLiteral("greet"))
+                     .responseUpdate(QStringLiteral("progress"))
+                     .id(),
+             1);
     QCOMPARE(GreeterServer::rpcInterface().streams().value(0).name(), QStringLiteral("log"));
     QVERIFY(greeterInterfaceFile().isValid());
     // Types from an imported file are part of the embedded model.

@@ -57,7 +57,10 @@ QList<Conversation> loadTranscript()
     if (!file.open(QIODevice::ReadOnly))
         return {};
     QList<Conversation> result;
-    const QJsonArray conversations = QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("conversations")).toArray();
+    const QJsonArray conversations = QJsonDocument::fromJson(file.readAll())
+                                             .object()
+                                             .value(QLatin1String("conversations"))
+                                             .toArray();
     for (const QJsonValue &c : conversations) {
         Conversation conversation;
         conversation.title = c.toObject().value(QLatin1String("title")).toString();
@@ -116,7 +119,10 @@ public:
     }
     QString output() const { return QString::fromUtf8(m_output); }
     QString errorOutput() { return QString::fromUtf8(m_process.readAllStandardError()); }
-    int exitCode() const { return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1; }
+    int exitCode() const
+    {
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    }
     QProcess &process() { return m_process; }
 
 private:
@@ -133,8 +139,8 @@ QString listenAddress(const QString &scheme, const QTemporaryDir &dir)
 QString startServer(Program *server, const QString &address)
 {
     server->start({address});
-    const QRegularExpressionMatch match =
-            server->waitForLine(QRegularExpression(QStringLiteral("listening on (\\S+)\\n")));
+    const QRegularExpressionMatch match
+            = server->waitForLine(QRegularExpression(QStringLiteral("listening on (\\S+)\\n")));
     return match.captured(1);
 }
 
@@ -178,20 +184,25 @@ void tst_GeneratedGreeter::serverTranscript()
         for (const Frame &frame : conversation.frames) {
             if (frame.toServer) {
                 if (frame.type == QLatin1String("request")) {
-                    RpcRequest *request = peer.sendRequestWithId(frame.requestId, frame.serviceId, frame.body);
+                    RpcRequest *request
+                            = peer.sendRequestWithId(frame.requestId, frame.serviceId, frame.body);
                     requests.insert(frame.requestId, request);
                     const quint32 id = frame.requestId;
-                    connect(request, &RpcRequest::updateReceived, this, [&received, id](const RpcMessage &m) {
-                        received[id].append({false, QStringLiteral("responder_update"), id, m.serviceId(), m.body()});
-                    });
+                    connect(request, &RpcRequest::updateReceived, this,
+                            [&received, id](const RpcMessage &m) {
+                                received[id].append({false, QStringLiteral("responder_update"), id,
+                                                     m.serviceId(), m.body()});
+                            });
                     connect(request, &RpcRequest::finished, this, [&received, id, request] {
                         const RpcMessage m = request->response();
-                        received[id].append({false, QStringLiteral("response"), id, m.serviceId(), m.body()});
+                        received[id].append(
+                                {false, QStringLiteral("response"), id, m.serviceId(), m.body()});
                         request->deleteLater();
                     });
                 } else if (frame.type == QLatin1String("requester_update")) {
                     QVERIFY(requests.value(frame.requestId));
-                    QVERIFY(requests.value(frame.requestId)->sendUpdate(frame.serviceId, frame.body));
+                    QVERIFY(requests.value(frame.requestId)
+                                    ->sendUpdate(frame.serviceId, frame.body));
                 } else {
                     QCOMPARE(frame.type, QStringLiteral("stream"));
                     QVERIFY(peer.sendStream(frame.serviceId, frame.body));
@@ -203,21 +214,26 @@ void tst_GeneratedGreeter::serverTranscript()
             QTRY_VERIFY2_WITH_TIMEOUT(!queue.isEmpty(), qPrintable(conversation.title), Timeout);
             Frame got = queue.takeFirst();
             // The server paces its progress updates; a cancel may cross more of them.
-            while (cancel && frame.type == QLatin1String("response") && got.type == QLatin1String("responder_update")) {
+            while (cancel && frame.type == QLatin1String("response")
+                   && got.type == QLatin1String("responder_update")) {
                 QTRY_VERIFY_WITH_TIMEOUT(!queue.isEmpty(), Timeout);
                 got = queue.takeFirst();
             }
             const QByteArray what = conversation.title.toUtf8() + ": " + frame.body;
             QVERIFY2(got.type == frame.type, what.constData());
-            QVERIFY2(got.serviceId == frame.serviceId, (what + " got service " + QByteArray::number(got.serviceId)).constData());
+            QVERIFY2(got.serviceId == frame.serviceId,
+                     (what + " got service " + QByteArray::number(got.serviceId)).constData());
             if (frame.serviceId >= 0)
                 QVERIFY2(got.body == frame.body, (what + " got " + got.body).constData());
         }
         for (auto it = received.cbegin(); it != received.cend(); ++it)
-            QVERIFY2(it.value().isEmpty(), qPrintable(conversation.title + QStringLiteral(": more frames than Rust sent")));
+            QVERIFY2(it.value().isEmpty(),
+                     qPrintable(conversation.title
+                                + QStringLiteral(": more frames than Rust sent")));
     }
     // The log line was printed.
-    QVERIFY(server.waitForLine(QRegularExpression(QStringLiteral("log Info: hello\\n"))).hasMatch());
+    QVERIFY(server.waitForLine(QRegularExpression(QStringLiteral("log Info: hello\\n")))
+                    .hasMatch());
 }
 
 void tst_GeneratedGreeter::clientTranscript()
@@ -248,8 +264,9 @@ void tst_GeneratedGreeter::clientTranscript()
             } else if (frame.type == QLatin1String("stream")) {
                 // Our client sends the same stream message, byte for byte.
                 QVariant value;
-                QVERIFY(RpcBodyCodec::decode(GreeterClient::rpcInterface().stream(QStringLiteral("log")).bodyType(),
-                                             frame.body, RpcBodyCodec::Json, &value));
+                QVERIFY(RpcBodyCodec::decode(
+                        GreeterClient::rpcInterface().stream(QStringLiteral("log")).bodyType(),
+                        frame.body, RpcBodyCodec::Json, &value));
                 QSignalSpy streams(serverPeer, &RpcPeer::streamReceived);
                 QVERIFY(client.sendLog(LogLine::fromVariant(value)));
                 QVERIFY(streams.wait(Timeout));
@@ -265,7 +282,8 @@ void tst_GeneratedGreeter::clientTranscript()
         QList<RpcMessage> requesterUpdates;
         auto connection = connect(serverPeer, &RpcPeer::requestReceived, this, [&](RpcRequest *r) {
             received = r;
-            connect(r, &RpcRequest::updateReceived, this, [&](const RpcMessage &m) { requesterUpdates.append(m); });
+            connect(r, &RpcRequest::updateReceived, this,
+                    [&](const RpcMessage &m) { requesterUpdates.append(m); });
         });
         auto replay = [&](const Frame &frame) {
             if (frame.type == QLatin1String("responder_update"))
@@ -288,15 +306,17 @@ void tst_GeneratedGreeter::clientTranscript()
             if (RpcBodyCodec::decode(greet.requestType(), request.body, RpcBodyCodec::Json, &value))
                 body = GreetRequest::fromVariant(value);
             else
-                body.name = QStringLiteral("a body the client cannot send"); // the server's answer is replayed anyway
+                body.name = QStringLiteral(
+                        "a body the client cannot send"); // the server's answer is replayed anyway
             GreeterGreetCall *greetCall = client.greet(body);
-            connect(greetCall, &GreeterGreetCall::progressReceived, this, [&, greetCall](const Progress &p) {
-                progress.append(p);
-                if (conversation.title.startsWith(QLatin1String("cancel")) && !cancelled) {
-                    cancelled = true;
-                    greetCall->cancel();
-                }
-            });
+            connect(greetCall, &GreeterGreetCall::progressReceived, this,
+                    [&, greetCall](const Progress &p) {
+                        progress.append(p);
+                        if (conversation.title.startsWith(QLatin1String("cancel")) && !cancelled) {
+                            cancelled = true;
+                            greetCall->cancel();
+                        }
+                    });
             call = greetCall;
         }
         QSignalSpy finished(call.data(), SIGNAL(finished()));
@@ -315,8 +335,9 @@ void tst_GeneratedGreeter::clientTranscript()
                 ++expectedProgress;
                 QTRY_COMPARE_WITH_TIMEOUT(progress.size(), expectedProgress, Timeout);
                 QVariant value;
-                QVERIFY(RpcBodyCodec::decode(greet.responseUpdate(QStringLiteral("progress")).bodyType(), frame.body,
-                                             RpcBodyCodec::Json, &value));
+                QVERIFY(RpcBodyCodec::decode(
+                        greet.responseUpdate(QStringLiteral("progress")).bodyType(), frame.body,
+                        RpcBodyCodec::Json, &value));
                 QCOMPARE(progress.last(), Progress::fromVariant(value));
             }
         }
@@ -329,9 +350,11 @@ void tst_GeneratedGreeter::clientTranscript()
                 QCOMPARE(greetCall->error(), RpcError::RemoteError);
                 QCOMPARE(greetCall->errorString(), QString::fromUtf8(last.body));
             } else {
-                QVERIFY2(greetCall->error() == RpcError::NoError, qPrintable(greetCall->errorString()));
+                QVERIFY2(greetCall->error() == RpcError::NoError,
+                         qPrintable(greetCall->errorString()));
                 QVariant value;
-                QVERIFY(RpcBodyCodec::decode(greet.responseType(), last.body, RpcBodyCodec::Json, &value));
+                QVERIFY(RpcBodyCodec::decode(greet.responseType(), last.body, RpcBodyCodec::Json,
+                                             &value));
                 QCOMPARE(greetCall->response(), GreetResponse::fromVariant(value));
             }
         } else {
@@ -357,9 +380,11 @@ void tst_GeneratedGreeter::examplesRun()
     client.start({address});
     QVERIFY(client.waitForFinished());
     QCOMPARE(client.exitCode(), 0);
-    QCOMPARE(client.output(), QStringLiteral("progress 1/3\nprogress 2/3\nprogress 3/3\n"
-                                             "Hello, Ada!\nHello, Ada!\nHello, Ada!\nsent log line\n"));
-    QVERIFY(server.waitForLine(QRegularExpression(QStringLiteral("log Info: greeted Ada\\n"))).hasMatch());
+    QCOMPARE(client.output(),
+             QStringLiteral("progress 1/3\nprogress 2/3\nprogress 3/3\n"
+                            "Hello, Ada!\nHello, Ada!\nHello, Ada!\nsent log line\n"));
+    QVERIFY(server.waitForLine(QRegularExpression(QStringLiteral("log Info: greeted Ada\\n")))
+                    .hasMatch());
     QCOMPARE(server.process().state(), QProcess::Running);
 
     // Without a server the client fails with a message and exit code 1.

@@ -42,15 +42,17 @@ void tst_GeneratorErrors::badFiles_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("error");
-    QTest::newRow("unknown type") << QStringLiteral("interface I {\n    service 1 a: Bee -> (),\n}\n")
+    QTest::newRow("unknown type") << QStringLiteral(
+            "interface I {\n    service 1 a: Bee -> (),\n}\n")
                                   << QStringLiteral("bad.rpc:2:18: unknown type `Bee`");
     QTest::newRow("syntax") << QStringLiteral("interface I {\n    service 1 a (),\n}\n")
                             << QStringLiteral("bad.rpc:2:17: ");
-    QTest::newRow("duplicate id")
-            << QStringLiteral("interface I {\n    service 1 a: () -> (),\n    service 1 b: () -> (),\n}\n")
-            << QStringLiteral("bad.rpc:3:13: duplicate service id 1");
+    QTest::newRow("duplicate id") << QStringLiteral(
+            "interface I {\n    service 1 a: () -> (),\n    service 1 b: () -> (),\n}\n")
+                                  << QStringLiteral("bad.rpc:3:13: duplicate service id 1");
     QTest::newRow("unsupported attribute")
-            << QStringLiteral("#[serde(tag = \"t\")]\nenum E { A }\n") << QStringLiteral("bad.rpc:1:");
+            << QStringLiteral("#[serde(tag = \"t\")]\nenum E { A }\n")
+            << QStringLiteral("bad.rpc:1:");
     QTest::newRow("variant data class clash")
             << QStringLiteral("enum E { A(i32, i32) }\nstruct EA { x: i32 }\n")
             << QStringLiteral("the generated class `EA`");
@@ -81,8 +83,9 @@ void tst_GeneratorErrors::goodFile()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString depfile = dir.filePath(QStringLiteral("types.d"));
-    const Result result = run({QStringLiteral("-o"), dir.path(), QStringLiteral("--depfile"), depfile,
-                               QStringLiteral("--namespace"), QStringLiteral("Kitchen"), QStringLiteral(TYPES_RPC)});
+    const Result result = run({QStringLiteral("-o"), dir.path(), QStringLiteral("--depfile"),
+                               depfile, QStringLiteral("--namespace"), QStringLiteral("Kitchen"),
+                               QStringLiteral(TYPES_RPC)});
     QCOMPARE(result.exitCode, 0);
     QCOMPARE(result.stdErr, QString());
     QFile header(dir.filePath(QStringLiteral("types.h")));
@@ -103,7 +106,8 @@ void tst_GeneratorErrors::badCommandLine()
     QCOMPARE(run({}).exitCode, 2);
     const Result missing = run({QStringLiteral("/nonexistent/x.rpc")});
     QCOMPARE(missing.exitCode, 1);
-    QVERIFY2(missing.stdErr.startsWith(QStringLiteral("/nonexistent/x.rpc")), qPrintable(missing.stdErr));
+    QVERIFY2(missing.stdErr.startsWith(QStringLiteral("/nonexistent/x.rpc")),
+             qPrintable(missing.stdErr));
 }
 
 QTEST_GUILESS_MAIN(tst_GeneratorErrors)
