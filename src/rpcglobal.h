@@ -56,6 +56,7 @@ enum class RpcError {
     ConnectionLost,
     Timeout,
     Canceled,
+    InvalidBody,
 };
 Q_ENUM_NS(RpcError)
 
