@@ -12,6 +12,7 @@
 #include <FizyrRpcQt/RpcServer>
 
 #include "rpcpeer_p.h"
+#include "rpctestrawclient.h"
 #include "rpctestsupport.h"
 #include "transport/rpctransport_p.h"
 #include "wire/rpcwire_p.h"
@@ -43,118 +44,6 @@ RpcAddress::Transport transportOf(const QString &scheme)
         return RpcAddress::UnixStream;
     return RpcAddress::UnixSeqpacket;
 }
-
-// A plain non-blocking socket connected to a server address, bypassing the
-// library; frames (streams) or datagrams (seqpacket) are encoded by hand.
-class RawClient
-{
-public:
-    ~RawClient()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-
-    bool open(const RpcAddress &address)
-    {
-        m_seqpacket = address.transport() == RpcAddress::UnixSeqpacket;
-        m_order = RpcConfig::defaultsFor(address.transport()).byteOrder();
-        if (address.transport() == RpcAddress::Tcp) {
-            m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            sockaddr_in addr = {};
-            addr.sin_family = AF_INET;
-            addr.sin_port = htons(address.port());
-            addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            if (::connect(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0)
-                return false;
-        } else {
-            m_fd = ::socket(AF_UNIX, (m_seqpacket ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC,
-                            0);
-            sockaddr_un addr = {};
-            addr.sun_family = AF_UNIX;
-            const QByteArray path = QFile::encodeName(address.path());
-            memcpy(addr.sun_path, path.constData(), size_t(path.size()));
-            if (::connect(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0)
-                return false;
-        }
-        ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
-        return true;
-    }
-
-    int fd() const { return m_fd; }
-
-    QByteArray encode(const RpcMessage &message) const
-    {
-        return m_seqpacket ? RpcWire::encodeDatagram(message, m_order)
-                           : RpcWire::encodeStreamFrame(message, m_order);
-    }
-
-    // Writes all of bytes (one datagram on seqpacket), letting the event
-    // loop run while the socket is full. False if it stays full (the other
-    // side stopped reading) for stallMsecs.
-    bool write(const QByteArray &bytes, int stallMsecs = Timeout)
-    {
-        qsizetype done = 0;
-        QDeadlineTimer stall(stallMsecs);
-        while (done < bytes.size()) {
-            const ssize_t n = ::send(m_fd, bytes.constData() + done, size_t(bytes.size() - done),
-                                     MSG_NOSIGNAL);
-            if (n > 0) {
-                done += n;
-                stall.setRemainingTime(stallMsecs);
-                continue;
-            }
-            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-                return false;
-            if (stall.hasExpired())
-                return false;
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-        }
-        return true;
-    }
-
-    // Reads every message until the other side closes (or the timeout).
-    QList<RpcMessage> readUntilClosed(bool *closed)
-    {
-        QList<RpcMessage> messages;
-        RpcWire::RpcFrameDecoder decoder(m_order, 1 << 20);
-        QDeadlineTimer deadline(Timeout);
-        *closed = false;
-        QByteArray buffer(1 << 20, Qt::Uninitialized);
-        while (!deadline.hasExpired()) {
-            const ssize_t n = ::recv(m_fd, buffer.data(), size_t(buffer.size()), 0);
-            if (n == 0) {
-                *closed = true;
-                break;
-            }
-            if (n < 0) {
-                if (errno != EAGAIN && errno != EWOULDBLOCK)
-                    break;
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-                continue;
-            }
-            if (m_seqpacket) {
-                messages.append(
-                        RpcWire::parseDatagram(buffer.constData(), n, m_order, 1 << 20).message);
-                continue;
-            }
-            qsizetype offset = 0;
-            while (offset < n) {
-                offset += decoder.feed(buffer.constData() + offset, n - offset);
-                if (decoder.state() == RpcWire::RpcFrameDecoder::MessageReady)
-                    messages.append(decoder.takeMessage());
-                else if (decoder.state() == RpcWire::RpcFrameDecoder::Failed)
-                    return messages;
-            }
-        }
-        return messages;
-    }
-
-private:
-    int m_fd = -1;
-    bool m_seqpacket = false;
-    RpcConfig::ByteOrder m_order = RpcConfig::LittleEndian;
-};
 
 // A device that takes the first write and fails every later one: a frame's
 // header goes out, its body does not.
