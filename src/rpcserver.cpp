@@ -227,8 +227,8 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
             host = QHostAddress::Any;
         else if (!host.setAddress(parsed.host())) {
             *listenError = RpcError::InvalidAddress;
-            *text = listenErrorText(parsed, RpcServer::tr("\"%1\" is not an IP address")
-                                                    .arg(parsed.host()));
+            *text = listenErrorText(
+                    parsed, RpcServer::tr("\"%1\" is not an IP address").arg(parsed.host()));
             return;
         }
         auto *server = new QTcpServer(q);
