@@ -173,7 +173,7 @@ bool RpcServer::listen(const RpcAddress &parsed)
     if (isListening()) {
         qCWarning(lcRpcServer, "RpcServer::listen: already listening");
         d->setError(RpcError::InvalidOperation, tr("the server is already listening"));
-        return false;
+        return false; // nothing touched after the signal
     }
     RpcError listenError = RpcError::NoError;
     QString text;
@@ -182,9 +182,10 @@ bool RpcServer::listen(const RpcAddress &parsed)
     else
         d->startListening(parsed, &listenError, &text);
     // Set once, after the work: a slot connected to errorChanged() sees
-    // the outcome.
+    // the outcome (and may delete the server).
+    QPointer<RpcServer> guard(this);
     d->setError(listenError, text);
-    if (listenError != RpcError::NoError)
+    if (!guard || listenError != RpcError::NoError)
         return false;
     qCDebug(lcRpcServer) << "listening on" << d->address;
     Q_EMIT listeningChanged(true);

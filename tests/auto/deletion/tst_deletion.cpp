@@ -275,6 +275,8 @@ private Q_SLOTS:
     void deletePeerOnRawInput();
     void deleteServerInNewConnection_data();
     void deleteServerInNewConnection();
+    void deleteServerInItsSignals_data();
+    void deleteServerInItsSignals();
     void deleteRequestInSignal_data();
     void deleteRequestInSignal();
 };
@@ -604,6 +606,68 @@ void tst_Deletion::deletePeerOnRawInput()
 
 // A server deleted (or closed) inside newConnection(), with several
 // connections waiting in the accept loop.
+// The server's other signals: errorChanged() (a failed listen(), and the
+// reset by the next successful one), listeningChanged() on and off.
+void tst_Deletion::deleteServerInItsSignals_data()
+{
+    QTest::addColumn<QString>("scheme");
+    QTest::addColumn<QString>("signalName");
+    for (const QString &scheme : transports) {
+        for (const QString &signalName :
+             {QStringLiteral("errorChanged.failure"), QStringLiteral("errorChanged.reset"),
+              QStringLiteral("listeningChanged.on"), QStringLiteral("listeningChanged.off")}) {
+            QTest::newRow(qPrintable(scheme + QLatin1Char('/') + signalName))
+                    << scheme << signalName;
+        }
+    }
+}
+
+void tst_Deletion::deleteServerInItsSignals()
+{
+    QFETCH(QString, scheme);
+    QFETCH(QString, signalName);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString good = RpcTestSupport::addressFor(scheme, dir, QStringLiteral("s"));
+    const QString bad = scheme == QLatin1String("tcp")
+            ? QStringLiteral("tcp://not-an-ip:1")
+            : scheme + QLatin1Char(':') + dir.filePath(QStringLiteral("missing/s.sock"));
+    auto *server = new RpcServer;
+    QPointer<RpcServer> guard(server);
+    const auto deleteIt = [server] {
+        delete server;
+    };
+    if (signalName == QLatin1String("errorChanged.failure")) {
+        connect(server, &RpcServer::errorChanged, this, deleteIt);
+        QVERIFY(!server->listen(bad));
+    } else if (signalName == QLatin1String("errorChanged.reset")) {
+        QVERIFY(!server->listen(bad));
+        connect(server, &RpcServer::errorChanged, this, deleteIt);
+        QVERIFY(!server->listen(good));
+    } else if (signalName == QLatin1String("listeningChanged.on")) {
+        connect(server, &RpcServer::listeningChanged, this, deleteIt);
+        server->listen(good);
+    } else {
+        QVERIFY(server->listen(good));
+        connect(server, &RpcServer::listeningChanged, this, deleteIt);
+        server->close();
+    }
+    QVERIFY(guard.isNull());
+
+    // The address is free again, and the process still serves and calls.
+    Connection connection;
+    QVERIFY(connection.start(scheme));
+    RpcRequest *request = connection.client->sendRequest(1, "ping");
+    connect(connection.accepted, &RpcPeer::requestReceived, this,
+            [](RpcRequest *incoming) { incoming->sendResponse(0, incoming->body()); });
+    QSignalSpy finished(request, &RpcRequest::finished);
+    QVERIFY(finished.wait(RpcTestSupport::DefaultTimeout));
+    QCOMPARE(request->error(), RpcError::NoError);
+    RpcServer again;
+    QVERIFY2(again.listen(good), qPrintable(again.errorString()));
+}
+
 void tst_Deletion::deleteServerInNewConnection_data()
 {
     QTest::addColumn<QString>("scheme");
