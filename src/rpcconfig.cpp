@@ -46,6 +46,19 @@ T checkedRange(const char *setter, T value, T minimum, T maximum, const char *ra
     return clamped;
 }
 
+// For the settings whose 0 switches a bound off: a value below the range
+// keeps the current one (an arithmetic slip must not remove a memory bound).
+template<typename T>
+T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
+{
+    if (value >= 0)
+        return value;
+    qCWarning(lcRpcConfig, "RpcConfig::%s(%s): out of range %s; using %s", setter,
+              QByteArray::number(value).constData(), rangeText,
+              QByteArray::number(current).constData());
+    return current;
+}
+
 } // namespace
 
 /*!
@@ -398,13 +411,14 @@ qint64 RpcConfig::writeBufferHighWaterMark() const
 
 /*!
     Sets the most bytes queued for writing to \a bytes; 0 means no limit. A
-    negative value is raised to 0 (no limit) with a warning.
+    negative value leaves the setting unchanged, with a warning (it does not
+    switch the limit off).
     \sa writeBufferHighWaterMark, writeBufferLowWaterMark
 */
 void RpcConfig::setWriteBufferHighWaterMark(qint64 bytes)
 {
-    d->highWaterMark = checkedRange("setWriteBufferHighWaterMark", bytes, qint64(0),
-                                    std::numeric_limits<qint64>::max(), "0 (no limit) or more");
+    d->highWaterMark = checkedOrKept("setWriteBufferHighWaterMark", bytes, d->highWaterMark,
+                                     "0 (no limit) or more");
 }
 
 /*!
@@ -452,14 +466,14 @@ int RpcConfig::maxOpenIncomingRequests() const
 
 /*!
     Sets the most requests from the peer that may be open at a time to
-    \a count; 0 means no cap. A negative value is raised to 0 (no cap) with a
-    warning.
+    \a count; 0 means no cap. A negative value leaves the setting unchanged,
+    with a warning (it does not switch the cap off).
     \sa maxOpenIncomingRequests
 */
 void RpcConfig::setMaxOpenIncomingRequests(int count)
 {
-    d->maxOpenIncoming = checkedRange("setMaxOpenIncomingRequests", count, 0,
-                                      std::numeric_limits<int>::max(), "0 (no cap) or more");
+    d->maxOpenIncoming = checkedOrKept("setMaxOpenIncomingRequests", count, d->maxOpenIncoming,
+                                       "0 (no cap) or more");
 }
 
 /*!

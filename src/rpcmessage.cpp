@@ -3,6 +3,7 @@
 
 #include "rpcmessage.h"
 
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qdebug.h>
 #include <QtCore/qhashfunctions.h>
 
@@ -202,7 +203,8 @@ QString RpcMessage::errorText() const
         return QString();
     if (d->serviceId == -1)
         return QString::fromUtf8(d->body);
-    return QStringLiteral("error response with code %1").arg(d->serviceId);
+    return QCoreApplication::translate("Fizyr::RpcMessage", "error response with code %1")
+            .arg(d->serviceId);
 }
 
 bool RpcMessage::equals(const RpcMessage &other) const

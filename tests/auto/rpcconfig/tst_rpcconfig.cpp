@@ -209,9 +209,10 @@ void tst_RpcConfig::ranges_data()
     }
     const QString high = QStringLiteral("0 (no limit) or more");
     const QByteArray highName("writeBufferHighWaterMark");
-    QTest::newRow("high-water mark -1") << highName << qint64(-1) << qint64(0) << high;
+    // Negative values keep the current (default) bound instead of removing it.
+    QTest::newRow("high-water mark -1") << highName << qint64(-1) << 16 * MiB << high;
     QTest::newRow("high-water mark INT64_MIN")
-            << highName << std::numeric_limits<qint64>::min() << qint64(0) << high;
+            << highName << std::numeric_limits<qint64>::min() << 16 * MiB << high;
     QTest::newRow("high-water mark INT64_MAX") << highName << std::numeric_limits<qint64>::max()
                                                << std::numeric_limits<qint64>::max() << QString();
     QTest::newRow("high-water mark UINT_MAX")
@@ -231,8 +232,8 @@ void tst_RpcConfig::ranges_data()
 
     const QString open = QStringLiteral("0 (no cap) or more");
     const QByteArray openName("maxOpenIncomingRequests");
-    QTest::newRow("open requests -1") << openName << qint64(-1) << qint64(0) << open;
-    QTest::newRow("open requests INT_MIN") << openName << qint64(INT_MIN) << qint64(0) << open;
+    QTest::newRow("open requests -1") << openName << qint64(-1) << qint64(1024) << open;
+    QTest::newRow("open requests INT_MIN") << openName << qint64(INT_MIN) << qint64(1024) << open;
     QTest::newRow("open requests INT_MAX")
             << openName << qint64(INT_MAX) << qint64(INT_MAX) << QString();
     QTest::newRow("open requests 0") << openName << qint64(0) << qint64(0) << QString();
@@ -281,9 +282,9 @@ void tst_RpcConfig::rangesThroughGadget()
     const QMetaProperty open = mo.property(mo.indexOfProperty("maxOpenIncomingRequests"));
     QTest::ignoreMessage(QtWarningMsg,
                          "RpcConfig::setMaxOpenIncomingRequests(-5): out of range 0 (no cap) or "
-                         "more; using 0");
+                         "more; using 1024");
     QVERIFY(open.writeOnGadget(&config, QVariant::fromValue(-5)));
-    QCOMPARE(config.maxOpenIncomingRequests(), 0);
+    QCOMPARE(config.maxOpenIncomingRequests(), 1024);
 }
 
 void tst_RpcConfig::invalidByteOrder()
