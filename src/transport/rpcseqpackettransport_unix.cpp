@@ -552,21 +552,30 @@ void RpcSeqpacketTransport::readDatagrams()
         // wrong, and parse it all into the backlog before delivering any of
         // it: the buffers are reused by the next read, and what a pause
         // leaves undelivered waits there.
-        bool hungUp = false;
+        QVarLengthArray<QList<RpcFileDescriptor>, MaxBatch> fds(received);
         for (int i = 0; i < received; ++i) {
+            const msghdr &msg = messages[i].msg_hdr;
+            fds[i] = RpcSeqpacket::takeFileDescriptors(msg.msg_controllen > 0 ? msg.msg_control
+                                                                              : nullptr,
+                                                       qsizetype(msg.msg_controllen));
+        }
+        // After the other end closed, every read returns 0 at once, so
+        // recvmmsg() fills the rest of the batch with empty entries: a
+        // trailing run of them is the end of the connection if the peer hung
+        // up. An empty entry followed by data is an empty datagram (dropped
+        // as too short below), and what follows it is delivered.
+        int datagrams = received;
+        while (datagrams > 0 && messages[datagrams - 1].msg_len == 0
+               && fds[datagrams - 1].isEmpty())
+            --datagrams;
+        const bool hungUp = datagrams < received && peerHungUp();
+        if (!hungUp)
+            datagrams = received;
+        for (int i = 0; i < datagrams; ++i) {
             const msghdr &msg = messages[i].msg_hdr;
             const qsizetype length = qsizetype(messages[i].msg_len);
             RpcSeqpacket::ReceivedDatagram datagram;
-            datagram.fileDescriptors = RpcSeqpacket::takeFileDescriptors(
-                    msg.msg_controllen > 0 ? msg.msg_control : nullptr,
-                    qsizetype(msg.msg_controllen));
-            // After the other end closed, every read returns 0 at once, so
-            // recvmmsg() fills the rest of the batch with empty entries.
-            if (length == 0 && datagram.fileDescriptors.isEmpty() && peerHungUp()) {
-                hungUp = true;
-                break;
-            }
-            // Otherwise an empty datagram: dropped as too short below.
+            datagram.fileDescriptors = std::move(fds[i]);
             datagram.data = m_readBuffer.constData() + m_readSlot * i;
             datagram.truncated = (msg.msg_flags & MSG_TRUNC) || length > m_readSlot;
             // With MSG_TRUNC, the real length (possibly more than the buffer holds).

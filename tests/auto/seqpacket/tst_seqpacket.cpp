@@ -107,6 +107,7 @@ private Q_SLOTS:
     void truncatedControlDataDropped();
     void tooManyFdsReceivedDropped();
     void zeroLengthReadIsClose();
+    void emptyDatagramBeforeHalfClose();
     void sendQueueKeepsOrder();
     void highWaterMark();
     void peerVanishesMidRequest();
@@ -414,6 +415,43 @@ void tst_Seqpacket::zeroLengthReadIsClose()
     QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, Timeout);
     QCOMPARE(finished.size(), 1);
     QCOMPARE(request->error(), RpcError::ConnectionLost);
+}
+
+// An empty datagram, then a message with descriptors, then the end of
+// input, all read by one recvmmsg(): the empty entry is a dropped datagram,
+// not the end; the message after it arrives with its descriptors, and none
+// leaks. (The first empty entry used to end the batch: the message was lost
+// and its descriptors never closed.)
+void tst_Seqpacket::emptyDatagramBeforeHalfClose()
+{
+    const int raw = makeRawPair();
+    QVERIFY(raw >= 0);
+    QSignalSpy errors(m_a.get(), &RpcPeer::errorOccurred);
+    QSignalSpy disconnected(m_a.get(), &RpcPeer::disconnected);
+    std::unique_ptr<QSignalSpy> streams(new QSignalSpy(m_a.get(), &RpcPeer::streamReceived));
+    int pipeFds[2];
+    QCOMPARE(::pipe2(pipeFds, O_CLOEXEC), 0);
+    const RpcConfig::ByteOrder order = m_a->config().byteOrder();
+    QVERIFY(sendRaw(raw, QByteArray(), {}));
+    QVERIFY(sendRaw(raw,
+                    RpcWire::encodeDatagram(RpcMessage(RpcMessage::Stream, 0, 1, "hello"), order),
+                    {pipeFds[0], pipeFds[1]}));
+    QCOMPARE(::shutdown(raw, SHUT_WR), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, Timeout);
+    QCOMPARE(streams->size(), 1);
+    {
+        const RpcMessage message = streams->at(0).at(0).value<RpcMessage>();
+        QCOMPARE(message.body(), QByteArray("hello"));
+        QCOMPARE(message.fileDescriptors().size(), 2);
+    }
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).at(0).value<RpcError>(), RpcError::FrameTooShort);
+    ::close(pipeFds[0]);
+    ::close(pipeFds[1]);
+    streams.reset(); // the last holder of the received descriptors
+    ::close(m_raw);
+    m_raw = -1;
+    QCOMPARE(openFdCount(), m_fdsAtStart); // the peer's socket went with the end of input
 }
 
 void tst_Seqpacket::sendQueueKeepsOrder()
