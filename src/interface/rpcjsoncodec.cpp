@@ -589,7 +589,7 @@ private:
     bool parseString(QByteArray *utf8)
     {
         ++m_p;
-        utf8->clear();
+        utf8->resize(0); // keeps the capacity of a reused buffer
         const uchar *segment = m_p;
         for (;;) {
             while (m_p < m_end && *m_p != '"' && *m_p != '\\' && *m_p >= 0x20)
@@ -1012,10 +1012,9 @@ private:
     {
         if (peek() != '"')
             return invalidType("a string");
-        QByteArray utf8;
-        if (!parseString(&utf8))
+        if (!parseString(&m_scratch))
             return false;
-        *out = QVariant(QString::fromUtf8(utf8));
+        *out = QVariant(QString::fromUtf8(m_scratch));
         return true;
     }
 
@@ -1130,7 +1129,9 @@ private:
             return false;
         bool first = true;
         for (;;) {
-            QByteArray key;
+            // The key is only needed until the field is known: one buffer
+            // for every key (nested structs reuse it after that).
+            QByteArray &key = m_scratch;
             const int r = nextKey(&first, &key);
             if (r < 0)
                 return false;
@@ -1381,6 +1382,7 @@ private:
     const uchar *m_end;
     int m_depth = 128;
     Path m_path;
+    QByteArray m_scratch; // parse buffer of strings that are converted or matched at once
     QString m_error;
 };
 
