@@ -9,6 +9,15 @@
 #include <FizyrRpcQt/RpcRequest>
 #include <FizyrRpcQt/RpcServer>
 
+#ifdef FIZYRRPCBENCH_TYPED
+#    include "bench.h" // generated from bench.rpc by fizyr_rpc_add_interface()
+
+#    include <FizyrRpcQt/RpcBodyCodec>
+#endif
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QCborValue>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -123,15 +132,26 @@ class ServerSide : public QObject
 {
     Q_OBJECT
 public:
-    explicit ServerSide(const RpcConfig &config, bool echoStreams = false)
-        : m_config(config), m_echoStreams(echoStreams)
+    explicit ServerSide(const RpcConfig &config, bool echoStreams = false, bool typed = false)
+        : m_config(config), m_echoStreams(echoStreams), m_typed(typed)
     { }
 
     Q_INVOKABLE QString listen(const QString &address)
     {
         m_server = new RpcServer(this);
         m_server->setConfig(m_config);
-        connect(m_server, &RpcServer::newConnection, this, &ServerSide::takeConnections);
+#ifdef FIZYRRPCBENCH_TYPED
+        if (m_typed) {
+            // The generated server of bench.rpc: `echo` decodes the request
+            // into a Sample and responds with it (encoded again).
+            auto *typed = new BenchServer(m_server, m_server);
+            connect(typed, &BenchServer::echoRequested, typed,
+                    [](BenchEchoRequest *request) { request->respond(request->body()); });
+        } else
+#endif
+        {
+            connect(m_server, &RpcServer::newConnection, this, &ServerSide::takeConnections);
+        }
         if (!m_server->listen(address))
             return QString();
         return m_server->serverAddress().toString();
@@ -188,6 +208,7 @@ private:
 
     RpcConfig m_config;
     bool m_echoStreams = false;
+    bool m_typed = false;
     RpcServer *m_server = nullptr;
 };
 
@@ -195,9 +216,9 @@ private:
 class ServerThread
 {
 public:
-    ServerThread(const QString &address, const RpcConfig &config)
+    ServerThread(const QString &address, const RpcConfig &config, bool typed = false)
     {
-        m_side = new ServerSide(config);
+        m_side = new ServerSide(config, false, typed);
         m_side->moveToThread(&m_thread);
         QObject::connect(&m_thread, &QThread::finished, m_side, &QObject::deleteLater);
         m_thread.start();
@@ -308,10 +329,10 @@ double mean(const std::vector<double> &v)
     return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
 }
 
-std::vector<double> oursRtt(const QString &address, int size, int count)
+std::vector<double> oursRtt(const QString &address, const QByteArray &body, int count)
 {
+    const int size = int(body.size());
     Client c(address, size);
-    const QByteArray body(size, 'r');
     std::vector<double> rtts;
     rtts.reserve(size_t(count));
     QElapsedTimer timer;
@@ -335,10 +356,14 @@ std::vector<double> oursRtt(const QString &address, int size, int count)
     return rtts;
 }
 
-double oursPipelined(const QString &address, int size, int count, int inFlight)
+std::vector<double> oursRtt(const QString &address, int size, int count)
 {
-    Client c(address, size);
-    const QByteArray body(size, 'p');
+    return oursRtt(address, QByteArray(size, 'r'), count);
+}
+
+double oursPipelined(const QString &address, const QByteArray &body, int count, int inFlight)
+{
+    Client c(address, int(body.size()));
     int sent = 0;
     int received = 0;
     QElapsedTimer timer;
@@ -356,6 +381,11 @@ double oursPipelined(const QString &address, int size, int count, int inFlight)
         send();
     c.run();
     return double(timer.nsecsElapsed()) / 1e9;
+}
+
+double oursPipelined(const QString &address, int size, int count, int inFlight)
+{
+    return oursPipelined(address, QByteArray(size, 'p'), count, inFlight);
 }
 
 double oursStream(const QString &address, int size, int count, bool withFds)
@@ -412,6 +442,266 @@ double oursUpdates(const QString &address, int size, int count, int updates)
     c.run();
     return double(timer.nsecsElapsed()) / 1e9;
 }
+
+#ifdef FIZYRRPCBENCH_TYPED
+// ---------------------------------------------------------------- typed scenarios
+
+// The small struct of typed-rtt and typed-pipelined: 64 bytes as JSON.
+Sample benchSample()
+{
+    Sample s;
+    s.id = 12345;
+    s.name = QStringLiteral("fizyr-bench");
+    s.x = 1.5;
+    s.y = -2.25;
+    s.valid = true;
+    return s;
+}
+
+// The bytes a typed client sends for value (the untyped side sends the same).
+QByteArray encodeTyped(const RpcTypeSchema &type, const QVariant &value,
+                       RpcBodyCodec::Format format)
+{
+    QByteArray body;
+    QString error;
+    if (!RpcBodyCodec::encode(type, value, format, &body, &error))
+        fail(QStringLiteral("encode failed: %1").arg(error));
+    return body;
+}
+
+QByteArray sampleBody()
+{
+    return encodeTyped(BenchClient::rpcInterface().service(QStringLiteral("echo")).requestType(),
+                       benchSample().toVariant(), RpcBodyCodec::Json);
+}
+
+// typed-rtt: one BenchClient::echo() call at a time, each call deleted after
+// finished() as an application would.
+std::vector<double> typedRtt(const QString &address, int count)
+{
+    const Sample sample = benchSample();
+    Client c(address, int(sampleBody().size()));
+    BenchClient client(&c.peer);
+    std::vector<double> rtts;
+    rtts.reserve(size_t(count));
+    QElapsedTimer timer;
+    std::function<void()> next = [&] {
+        timer.start();
+        BenchEchoCall *call = client.echo(sample);
+        QObject::connect(call, &BenchEchoCall::finished, &c.loop, [&, call] {
+            call->deleteLater();
+            rtts.push_back(double(timer.nsecsElapsed()) / 1000.0);
+            if (call->error() != RpcError::NoError)
+                return c.fault(call->errorString());
+            if (!(call->response() == sample))
+                return c.fault(QStringLiteral("typed echo: the response differs from the request"));
+            if (int(rtts.size()) == count)
+                c.finish();
+            else
+                next();
+        });
+    };
+    next();
+    c.run();
+    return rtts;
+}
+
+// typed-pipelined: K BenchClient::echo() calls in flight.
+double typedPipelined(const QString &address, int count, int inFlight)
+{
+    const Sample sample = benchSample();
+    Client c(address, int(sampleBody().size()));
+    BenchClient client(&c.peer);
+    int sent = 0;
+    int received = 0;
+    QElapsedTimer timer;
+    std::function<void()> send = [&] {
+        ++sent;
+        BenchEchoCall *call = client.echo(sample);
+        QObject::connect(call, &BenchEchoCall::finished, &c.loop, [&, call] {
+            call->deleteLater();
+            if (call->error() != RpcError::NoError)
+                return c.fault(call->errorString());
+            if (call->response().id != sample.id)
+                return c.fault(QStringLiteral("typed echo: wrong id in the response"));
+            if (++received == count)
+                c.finish();
+            else if (sent < count)
+                send();
+        });
+    };
+    timer.start();
+    while (sent < std::min(inFlight, count))
+        send();
+    c.run();
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
+// The struct-heavy body of the codec scenario: a scene of `objects` detections.
+Scene benchScene(int objects)
+{
+    Scene scene;
+    scene.frame = 1234567;
+    scene.camera = QStringLiteral("camera-left");
+    scene.objects.reserve(objects);
+    for (int i = 0; i < objects; ++i) {
+        Detection d;
+        d.id = quint32(i);
+        d.label = QStringLiteral("box-%1").arg(i);
+        // Binary fractions: they survive serde_json's float parsing (which,
+        // like the codec, is not correctly rounded) bit for bit.
+        d.score = 0.5 + (i % 50) / 128.0;
+        d.pose.position = Vec3{0.125 * i, -0.0625 * i, 1.0 + i / 1024.0};
+        d.pose.rotation = Quaternion{0.875, 0.0, -0.375, (i % 7) / 16.0};
+        d.size = Vec3{0.25, 0.375, 0.1875};
+        d.tags = {QStringLiteral("pickable"),
+                  i % 3 ? QStringLiteral("upright") : QStringLiteral("tilted")};
+        d.visible = i % 5 != 0;
+        if (i > 0 && i % 4 == 0)
+            d.parent = quint32(i - 1);
+        scene.objects.append(d);
+    }
+    return scene;
+}
+
+struct CodecFigure
+{
+    QString figure;
+    double ours; // MB/s
+    double base; // MB/s
+};
+
+volatile qsizetype g_keep = 0;
+
+// Runs op repeatedly for about `seconds` (at least 3 times); MB/s of `bytes` per run.
+double throughput(qsizetype bytes, double seconds, const std::function<qsizetype()> &op)
+{
+    QElapsedTimer timer;
+    timer.start();
+    qint64 runs = 0;
+    qsizetype sink = 0;
+    do {
+        sink += op();
+        ++runs;
+    } while (runs < 3 || double(timer.nsecsElapsed()) / 1e9 < seconds);
+    const double elapsed = double(timer.nsecsElapsed()) / 1e9;
+    g_keep = sink; // the results are used: the work cannot be optimised away
+    return double(bytes) * double(runs) / 1e6 / elapsed;
+}
+
+// codec: encode and decode of the Scene body through the generated types
+// (value -> toVariant() -> RpcBodyCodec, and back with fromVariant()) and
+// through RpcBodyCodec alone (QVariant), against QJsonDocument / QCborValue
+// handling the equivalent QJsonObject / QCborMap. MB/s of our body's size on
+// both sides, so the ratio is the ratio of the times.
+QList<CodecFigure> codecFigures(int objects, double seconds, bool oursFirst, qsizetype *size)
+{
+    const RpcTypeSchema type = benchInterfaceFile().typeSchema(QStringLiteral("Scene"));
+    if (!type.isValid())
+        fail(QStringLiteral("codec: no type Scene in bench.rpc"));
+    const Scene scene = benchScene(objects);
+    const QVariant variant = scene.toVariant();
+    const QByteArray json = encodeTyped(type, variant, RpcBodyCodec::Json);
+    const QByteArray cbor = encodeTyped(type, variant, RpcBodyCodec::Cbor);
+    *size = json.size();
+
+    // The equivalent documents, checked to hold the same values.
+    QJsonParseError parseError;
+    const QJsonObject jsonObject = QJsonDocument::fromJson(json, &parseError).object();
+    if (parseError.error != QJsonParseError::NoError
+        || jsonObject.value(QStringLiteral("objects")).toArray().size() != objects)
+        fail(QStringLiteral("codec: QJsonDocument does not read our JSON: %1")
+                     .arg(parseError.errorString()));
+    const QCborValue cborValue = QCborValue::fromCbor(cbor);
+    if (cborValue.toMap().value(QStringLiteral("objects")).toArray().size() != objects)
+        fail(QStringLiteral("codec: QCborValue does not read our CBOR"));
+    {
+        QVariant decoded;
+        QString error;
+        if (!RpcBodyCodec::decode(type, json, RpcBodyCodec::Json, &decoded, &error)
+            || !(Scene::fromVariant(decoded) == scene))
+            fail(QStringLiteral("codec: JSON round trip failed: %1").arg(error));
+        if (!RpcBodyCodec::decode(type, cbor, RpcBodyCodec::Cbor, &decoded, &error)
+            || !(Scene::fromVariant(decoded) == scene))
+            fail(QStringLiteral("codec: CBOR round trip failed: %1").arg(error));
+    }
+
+    auto encodeTypedOp = [&](RpcBodyCodec::Format format) {
+        return [&, format]() -> qsizetype {
+            QByteArray body;
+            RpcBodyCodec::encode(type, scene.toVariant(), format, &body);
+            return body.size();
+        };
+    };
+    auto encodeVariantOp = [&](RpcBodyCodec::Format format) {
+        return [&, format]() -> qsizetype {
+            QByteArray body;
+            RpcBodyCodec::encode(type, variant, format, &body);
+            return body.size();
+        };
+    };
+    auto decodeTypedOp = [&](const QByteArray &body, RpcBodyCodec::Format format) {
+        return [&, format]() -> qsizetype {
+            QVariant value;
+            if (!RpcBodyCodec::decode(type, body, format, &value))
+                return 0;
+            return Scene::fromVariant(value).objects.size();
+        };
+    };
+    auto decodeVariantOp = [&](const QByteArray &body, RpcBodyCodec::Format format) {
+        return [&, format]() -> qsizetype {
+            QVariant value;
+            RpcBodyCodec::decode(type, body, format, &value);
+            return value.isValid() ? 1 : 0;
+        };
+    };
+    const auto jsonEncodeBase = [&]() -> qsizetype {
+        return QJsonDocument(jsonObject).toJson(QJsonDocument::Compact).size();
+    };
+    const auto jsonDecodeBase = [&]() -> qsizetype {
+        return QJsonDocument::fromJson(json).object().size();
+    };
+    const auto cborEncodeBase = [&]() -> qsizetype {
+        return cborValue.toCbor().size();
+    };
+    const auto cborDecodeBase = [&]() -> qsizetype {
+        return QCborValue::fromCbor(cbor).toMap().size();
+    };
+
+    QList<CodecFigure> figures;
+    auto measure
+            = [&](const QString &figure, qsizetype bytes, const std::function<qsizetype()> &ours,
+                  const std::function<qsizetype()> &base) {
+                  double o = 0;
+                  double b = 0;
+                  if (oursFirst) {
+                      o = throughput(bytes, seconds, ours);
+                      b = throughput(bytes, seconds, base);
+                  } else {
+                      b = throughput(bytes, seconds, base);
+                      o = throughput(bytes, seconds, ours);
+                  }
+                  figures.append({figure, o, b});
+              };
+    measure(QStringLiteral("json-encode"), json.size(), encodeTypedOp(RpcBodyCodec::Json),
+            jsonEncodeBase);
+    measure(QStringLiteral("json-decode"), json.size(), decodeTypedOp(json, RpcBodyCodec::Json),
+            jsonDecodeBase);
+    measure(QStringLiteral("cbor-encode"), cbor.size(), encodeTypedOp(RpcBodyCodec::Cbor),
+            cborEncodeBase);
+    measure(QStringLiteral("cbor-decode"), cbor.size(), decodeTypedOp(cbor, RpcBodyCodec::Cbor),
+            cborDecodeBase);
+    measure(QStringLiteral("json-encode-variant"), json.size(), encodeVariantOp(RpcBodyCodec::Json),
+            jsonEncodeBase);
+    measure(QStringLiteral("json-decode-variant"), json.size(),
+            decodeVariantOp(json, RpcBodyCodec::Json), jsonDecodeBase);
+    measure(QStringLiteral("cbor-encode-variant"), cbor.size(), encodeVariantOp(RpcBodyCodec::Cbor),
+            cborEncodeBase);
+    measure(QStringLiteral("cbor-decode-variant"), cbor.size(),
+            decodeVariantOp(cbor, RpcBodyCodec::Cbor), cborDecodeBase);
+    return figures;
+}
+#endif // FIZYRRPCBENCH_TYPED
 
 struct ConnectionsResult
 {
@@ -546,6 +836,9 @@ public:
             for (Transport t : o.transports) {
                 if (scenario == QLatin1String("fds") && t != Transport::UnixSeqpacket)
                     continue;
+                // codec does not use a transport: run once.
+                if (scenario == QLatin1String("codec") && t != o.transports.constFirst())
+                    continue;
                 std::map<QString, std::pair<std::vector<double>, std::vector<double>>> figures;
                 QList<Row> shape;
                 for (int run = 0; run < o.runs; ++run) {
@@ -568,7 +861,7 @@ public:
 
     static void printHeader()
     {
-        std::printf("%-12s %-10s %9s %-10s %14s %14s %8s\n", "scenario", "transport", "size",
+        std::printf("%-16s %-10s %9s %-20s %14s %14s %8s\n", "scenario", "transport", "size",
                     "figure", "ours", "baseline", "ratio");
         std::fflush(stdout);
     }
@@ -576,7 +869,7 @@ public:
     static void print(const Row &r)
     {
         const QString unit = QStringLiteral("%1 %2");
-        std::printf("%-12s %-10s %9lld %-10s %14s %14s %8s\n", qPrintable(r.scenario),
+        std::printf("%-16s %-10s %9lld %-20s %14s %14s %8s\n", qPrintable(r.scenario),
                     qPrintable(r.transport), r.size, qPrintable(r.figure),
                     qPrintable(unit.arg(r.value, 0, 'f', 1).arg(r.unit)),
                     r.baseline >= 0 ? qPrintable(unit.arg(r.baseline, 0, 'f', 1).arg(r.unit)) : "-",
@@ -642,6 +935,14 @@ private:
                     {scenario, tn, 64, QStringLiteral("memory"), QStringLiteral("KiB/peer"),
                      r.kibPerPeer, -1}};
         }
+        if (scenario == QLatin1String("typed-rtt") || scenario == QLatin1String("typed-pipelined")
+            || scenario == QLatin1String("codec")) {
+#ifdef FIZYRRPCBENCH_TYPED
+            return runTyped(scenario, t, oursFirst);
+#else
+            fail(QStringLiteral("%1: built without the generator (fizyr-rpc-gen)").arg(scenario));
+#endif
+        }
         int size = o.size;
         int count = o.count;
         if (scenario == QLatin1String("bulk")) {
@@ -701,6 +1002,78 @@ private:
         }
         fail(QStringLiteral("unknown scenario %1").arg(scenario));
     }
+
+#ifdef FIZYRRPCBENCH_TYPED
+    // typed-rtt and typed-pipelined: the generated BenchClient against the
+    // generated BenchServer ("ours"), next to our untyped client and echo
+    // server with the same bytes on the wire (in the baseline column). codec:
+    // the codec against QJsonDocument / QCborValue (in the baseline column).
+    QList<Row> runTyped(const QString &scenario, Transport t, bool oursFirst)
+    {
+        if (scenario == QLatin1String("codec")) {
+            const int objects = o.quick ? 10 : 200;
+            qsizetype size = 0;
+            const QList<CodecFigure> figures
+                    = codecFigures(objects, o.quick ? 0.0 : 0.5, oursFirst, &size);
+            QList<Row> result;
+            for (const CodecFigure &f : figures)
+                result.append({scenario, QStringLiteral("-"), size, f.figure,
+                               QStringLiteral("MB/s"), f.ours, f.base});
+            return result;
+        }
+        const QString tn = transportName(t);
+        const QByteArray body = sampleBody();
+        int count = o.count;
+        if (scenario == QLatin1String("typed-rtt"))
+            count = std::max(10, count / 4);
+        if (o.quick)
+            count = std::max(2, std::min(count, 20));
+        const RpcConfig config = configFor(rpcTransport(t), int(body.size()));
+        // One server at a time (they would share the socket path).
+        auto typedSide = [&](auto measure) {
+            ServerThread server(ourAddress(t), config, true);
+            return measure(server.address());
+        };
+        auto untypedSide = [&](auto measure) {
+            ServerThread server(ourAddress(t), config, false);
+            return measure(server.address());
+        };
+        const int size = int(body.size());
+        if (scenario == QLatin1String("typed-rtt")) {
+            const auto [untyped, typed] = both(
+                    oursFirst,
+                    [&] {
+                        return untypedSide([&](const QString &address) {
+                            return oursRtt(address, body, count);
+                        });
+                    },
+                    [&] {
+                        return typedSide(
+                                [&](const QString &address) { return typedRtt(address, count); });
+                    });
+            const QString us = QStringLiteral("us");
+            return {{scenario, tn, size, QStringLiteral("p50"), us, percentile(typed, 0.5),
+                     percentile(untyped, 0.5)},
+                    {scenario, tn, size, QStringLiteral("p99"), us, percentile(typed, 0.99),
+                     percentile(untyped, 0.99)},
+                    {scenario, tn, size, QStringLiteral("mean"), us, mean(typed), mean(untyped)}};
+        }
+        const auto [untyped, typed] = both(
+                oursFirst,
+                [&] {
+                    return untypedSide([&](const QString &address) {
+                        return oursPipelined(address, body, count, o.inFlight);
+                    });
+                },
+                [&] {
+                    return typedSide([&](const QString &address) {
+                        return typedPipelined(address, count, o.inFlight);
+                    });
+                });
+        return {{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("req/s"), count / typed,
+                 count / untyped}};
+    }
+#endif
 
     Options o;
     QString m_dir;
@@ -780,12 +1153,17 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
             "Benchmarks the library against a same-run baseline of blocking POSIX sockets.\n"
-            "Scenarios: rtt, pipelined, stream, bulk, updates, fds, connections."));
+            "Scenarios: rtt, pipelined, stream, bulk, updates, fds, connections, typed-rtt,\n"
+            "typed-pipelined, codec."));
     parser.addHelpOption();
     const QCommandLineOption scenarios(
             QStringLiteral("scenarios"), QStringLiteral("Comma-separated scenarios."),
             QStringLiteral("list"),
-            QStringLiteral("rtt,pipelined,stream,bulk,updates,fds,connections"));
+            QStringLiteral("rtt,pipelined,stream,bulk,updates,fds,connections"
+#ifdef FIZYRRPCBENCH_TYPED
+                           ",typed-rtt,typed-pipelined,codec"
+#endif
+                           ));
     const QCommandLineOption transports(
             QStringLiteral("transports"), QStringLiteral("Comma-separated: tcp,unix,seqpacket."),
             QStringLiteral("list"), QStringLiteral("tcp,unix,seqpacket"));

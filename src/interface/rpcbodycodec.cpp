@@ -194,17 +194,85 @@ public:
         if (v.metaType().id() != QMetaType::QString)
             return fail(tr("expected a string, got %1").arg(describe(v)));
         const QString s = v.toString();
-        const QByteArray utf8 = s.toUtf8();
-        if (utf8.size() > 0 && !isValidUtf8(utf8.constData(), utf8.size()))
+        if (hasUnpairedSurrogate(s))
             return fail(tr("the string has unpaired surrogates"));
-        if (QString::fromUtf8(utf8) != s)
-            return fail(tr("the string has unpaired surrogates"));
-        m_w->string(utf8);
+        m_w->string(s.toUtf8()); // valid UTF-8: no unpaired surrogates
+        return true;
+    }
+
+    static bool hasUnpairedSurrogate(QStringView s)
+    {
+        const qsizetype n = s.size();
+        for (qsizetype i = 0; i < n; ++i) {
+            const char16_t c = s[i].unicode();
+            if (c < 0xd800 || c > 0xdfff)
+                continue;
+            if (c >= 0xdc00 || i + 1 == n || !QChar::isLowSurrogate(s[i + 1].unicode()))
+                return true;
+            ++i;
+        }
+        return false;
+    }
+
+    bool unknownField(const QList<FieldDef> &fields, const QString &name, const QString &owner)
+    {
+        QStringList names;
+        for (const FieldDef &f : fields)
+            names.append(QLatin1Char('`') + f.wireName + QLatin1Char('`'));
+        return fail(tr("unknown field `%1` of %2, expected %3")
+                            .arg(name, owner,
+                                 names.isEmpty()
+                                         ? tr("no fields")
+                                         : tr("one of %1").arg(names.join(QLatin1String(", ")))));
+    }
+
+    bool fieldValue(const FieldDef &f, const QVariant *value)
+    {
+        m_w->key(wireNameUtf8(f));
+        m_path.pushField(f.wireName);
+        if (value) {
+            if (!encode(f.type, *value))
+                return false;
+        } else if (f.hasDefault || f.type->kind == RpcTypeSchema::Option) {
+            if (!encode(f.type, defaultValueFor(f.type)))
+                return false;
+        } else {
+            return fail(tr("missing field"));
+        }
+        m_path.pop();
         return true;
     }
 
     bool fields(const QList<FieldDef> &fields, const QVariant &v, const QString &owner)
     {
+        if (v.metaType().id() == QMetaType::QVariantMap) {
+            // The common case (what generated types and decode() give): look
+            // the fields up in the map, no copies.
+            const QVariantMap &map = *static_cast<const QVariantMap *>(v.constData());
+            qsizetype found = 0;
+            for (const FieldDef &f : fields) {
+                if (map.contains(f.wireName))
+                    ++found;
+            }
+            if (found != map.size()) {
+                for (auto it = map.cbegin(); it != map.cend(); ++it) {
+                    const bool known
+                            = std::any_of(fields.cbegin(), fields.cend(), [&](const FieldDef &f) {
+                                  return f.wireName == it.key();
+                              });
+                    if (!known)
+                        return unknownField(fields, it.key(), owner);
+                }
+            }
+            m_w->beginMap(fields.size());
+            for (const FieldDef &f : fields) {
+                const auto it = map.constFind(f.wireName);
+                if (!fieldValue(f, it != map.cend() ? &it.value() : nullptr))
+                    return false;
+            }
+            m_w->endMap();
+            return true;
+        }
         QList<QPair<QString, QVariant>> entries;
         if (!asMap(v, &entries))
             return fail(tr("expected a map of the fields of %1, got %2").arg(owner, describe(v)));
@@ -217,34 +285,15 @@ public:
                     break;
                 }
             }
-            if (!known) {
-                QStringList names;
-                for (const FieldDef &f : fields)
-                    names.append(QLatin1Char('`') + f.wireName + QLatin1Char('`'));
-                return fail(tr("unknown field `%1` of %2, expected %3")
-                                    .arg(e.first, owner,
-                                         names.isEmpty()
-                                                 ? tr("no fields")
-                                                 : tr("one of %1")
-                                                           .arg(names.join(QLatin1String(", ")))));
-            }
+            if (!known)
+                return unknownField(fields, e.first, owner);
             byName.insert(e.first, e.second);
         }
         m_w->beginMap(fields.size());
         for (const FieldDef &f : fields) {
-            m_w->key(f.wireName.toUtf8());
-            m_path.pushField(f.wireName);
             const auto it = byName.constFind(f.wireName);
-            if (it != byName.cend()) {
-                if (!encode(f.type, it.value()))
-                    return false;
-            } else if (f.hasDefault || f.type->kind == RpcTypeSchema::Option) {
-                if (!encode(f.type, defaultValueFor(f.type)))
-                    return false;
-            } else {
-                return fail(tr("missing field"));
-            }
-            m_path.pop();
+            if (!fieldValue(f, it != byName.cend() ? &it.value() : nullptr))
+                return false;
         }
         m_w->endMap();
         return true;
@@ -284,13 +333,13 @@ public:
         if (variant->kind == RpcVariant::Unit) {
             if (hasData && !isNull(data))
                 return fail(tr("unit variant `%1` takes no data").arg(name));
-            m_w->string(variant->wireName.toUtf8());
+            m_w->string(wireNameUtf8(*variant));
             return true;
         }
         if (!hasData)
             return fail(tr("variant `%1` needs data: use a map {\"%1\": ...}").arg(name));
         m_w->beginMap(1);
-        m_w->key(variant->wireName.toUtf8());
+        m_w->key(wireNameUtf8(*variant));
         m_path.pushField(variant->wireName);
         switch (variant->kind) {
         case RpcVariant::Newtype:

@@ -689,7 +689,7 @@ private:
         case Item::Text:
         case Item::Bytes: {
             for (const FieldDef &f : fields) {
-                if (f.wireName.toUtf8() == key.data) {
+                if (wireNameUtf8(f) == key.data) {
                     *field = &f;
                     break;
                 }
@@ -795,7 +795,7 @@ private:
         }
         if (id.kind == Item::Text || id.kind == Item::Bytes) {
             for (const VariantDef &v : def->variants) {
-                if (v.wireName.toUtf8() == id.data)
+                if (wireNameUtf8(v) == id.data)
                     return &v;
             }
             QStringList names;

@@ -27,25 +27,34 @@ namespace RpcCodec {
 using RpcInterfaceModel::TypeNode;
 
 // The path of the value being encoded or decoded, for error messages:
-// `items[2].point.x`, `names["key"]`.
+// `items[2].point.x`, `names["key"]`. Pushing and popping allocate nothing
+// once the list has grown to the nesting depth (names are implicitly shared
+// QStrings); the text is only built for an error.
 class Path
 {
 public:
-    void pushField(const QString &name) { m_segments.append(QLatin1Char('.') + name); }
-    void pushIndex(qsizetype index)
-    {
-        m_segments.append(QLatin1Char('[') + QString::number(index) + QLatin1Char(']'));
-    }
-    void pushKey(const QString &key)
-    {
-        m_segments.append(QLatin1String("[\"") + key + QLatin1String("\"]"));
-    }
+    void pushField(const QString &name) { m_segments.append({name, 0, Field}); }
+    void pushIndex(qsizetype index) { m_segments.append({QString(), index, Index}); }
+    void pushKey(const QString &key) { m_segments.append({key, 0, Key}); }
     void pop() { m_segments.removeLast(); }
     QString toString() const
     {
-        QString s = m_segments.join(QString());
-        if (s.startsWith(QLatin1Char('.')))
-            s.remove(0, 1);
+        QString s;
+        for (const Segment &segment : m_segments) {
+            switch (segment.kind) {
+            case Field:
+                if (!s.isEmpty())
+                    s += QLatin1Char('.');
+                s += segment.name;
+                break;
+            case Index:
+                s += QLatin1Char('[') + QString::number(segment.index) + QLatin1Char(']');
+                break;
+            case Key:
+                s += QLatin1String("[\"") + segment.name + QLatin1String("\"]");
+                break;
+            }
+        }
         return s;
     }
     QString describe(const QString &message) const
@@ -55,7 +64,14 @@ public:
     }
 
 private:
-    QStringList m_segments;
+    enum Kind { Field, Index, Key };
+    struct Segment
+    {
+        QString name;
+        qsizetype index;
+        Kind kind;
+    };
+    QList<Segment> m_segments;
 };
 
 // Receives the serde data model from the schema-driven encoder.

@@ -18,6 +18,7 @@
 #include "rpcinterfacefile.h"
 #include "rpctypeschema.h"
 
+#include <QtCore/qbytearray.h>
 #include <QtCore/qhash.h>
 #include <QtCore/qlist.h>
 #include <QtCore/qsharedpointer.h>
@@ -52,6 +53,7 @@ struct FieldDef
 {
     QString name; // as written, without r#
     QString wireName; // after rename / rename_all
+    QByteArray wireUtf8; // wireName in UTF-8, for the codecs (see wireNameUtf8())
     QString cppName;
     QString doc;
     const TypeNode *type = nullptr;
@@ -63,6 +65,7 @@ struct VariantDef
 {
     QString name;
     QString wireName;
+    QByteArray wireUtf8; // wireName in UTF-8, for the codecs (see wireNameUtf8())
     QString doc;
     RpcVariant::Kind kind = RpcVariant::Unit;
     QList<const TypeNode *> types; // Newtype (1), Tuple (n)
@@ -138,6 +141,14 @@ QString cppIdentifier(const QString &rustName);
 bool isCppKeyword(const QString &word);
 // The Rust spelling of a type expression.
 QString rustTypeName(const TypeNode *node);
+
+// The wire name of a field or variant in UTF-8 (computed by the parser;
+// converted here for a definition that was built otherwise).
+template<typename Def>
+inline QByteArray wireNameUtf8(const Def &def)
+{
+    return def.wireUtf8.isEmpty() ? def.wireName.toUtf8() : def.wireUtf8;
+}
 
 } // namespace RpcInterfaceModel
 } // namespace Fizyr

@@ -1105,6 +1105,7 @@ public:
                     FieldDef &f = def.fields[i];
                     const QString rename = renamesIt.value().value(i);
                     f.wireName = !rename.isEmpty() ? rename : applyRenameRuleToField(rule, f.name);
+                    f.wireUtf8 = f.wireName.toUtf8();
                     f.cppName = cppIdentifier(f.name);
                     if (def.containerDefault)
                         f.hasDefault = true;
@@ -1118,6 +1119,7 @@ public:
                     VariantDef &v = def.variants[vi];
                     v.wireName = !vr.value().isEmpty() ? vr.value()
                                                        : applyRenameRuleToVariant(rule, v.name);
+                    v.wireUtf8 = v.wireName.toUtf8();
                     const QString fieldRule = p->variantRenameAll.value({&def, vi});
                     const QList<QString> renames = p->fieldRenames.value({&def, vi});
                     for (qsizetype i = 0; i < v.fields.size(); ++i) {
@@ -1125,6 +1127,7 @@ public:
                         const QString rename = renames.value(i);
                         f.wireName = !rename.isEmpty() ? rename
                                                        : applyRenameRuleToField(fieldRule, f.name);
+                        f.wireUtf8 = f.wireName.toUtf8();
                         f.cppName = cppIdentifier(f.name);
                     }
                 }

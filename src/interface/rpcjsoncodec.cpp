@@ -42,9 +42,13 @@ void appendShortest(QByteArray *out, F value, int maxIntegerDigits, int minExpon
     }
     char buf[64];
     const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+    // The text is built in `text` and appended once (at most 1 + 17 digits +
+    // 1 + max(308 + 2, 16 + 2) characters: fits).
+    char text[352];
+    char *t = text;
     const char *p = buf;
     if (*p == '-') {
-        out->append('-');
+        *t++ = '-';
         ++p;
     }
     char digits[32];
@@ -60,26 +64,36 @@ void appendShortest(QByteArray *out, F value, int maxIntegerDigits, int minExpon
     const int kk = exp10 + 1; // 10^(kk-1) <= v < 10^kk
     const int k = kk - length;
     if (0 <= k && kk <= maxIntegerDigits) {
-        out->append(digits, length);
-        out->append(QByteArray(k, '0'));
-        out->append(".0");
+        std::memcpy(t, digits, size_t(length));
+        t += length;
+        std::memset(t, '0', size_t(k));
+        t += k;
+        *t++ = '.';
+        *t++ = '0';
     } else if (0 < kk && kk <= maxIntegerDigits) {
-        out->append(digits, kk);
-        out->append('.');
-        out->append(digits + kk, length - kk);
+        std::memcpy(t, digits, size_t(kk));
+        t += kk;
+        *t++ = '.';
+        std::memcpy(t, digits + kk, size_t(length - kk));
+        t += length - kk;
     } else if (minExponent < kk && kk <= 0) {
-        out->append("0.");
-        out->append(QByteArray(-kk, '0'));
-        out->append(digits, length);
+        *t++ = '0';
+        *t++ = '.';
+        std::memset(t, '0', size_t(-kk));
+        t += -kk;
+        std::memcpy(t, digits, size_t(length));
+        t += length;
     } else {
-        out->append(digits[0]);
+        *t++ = digits[0];
         if (length > 1) {
-            out->append('.');
-            out->append(digits + 1, length - 1);
+            *t++ = '.';
+            std::memcpy(t, digits + 1, size_t(length - 1));
+            t += length - 1;
         }
-        out->append('e');
-        out->append(QByteArray::number(kk - 1));
+        *t++ = 'e';
+        t = std::to_chars(t, text + sizeof text, kk - 1).ptr;
     }
+    out->append(text, t - text);
 }
 
 class JsonWriter final : public Writer
@@ -98,12 +112,12 @@ public:
     void i64(qint64 value) override
     {
         separate();
-        m_out.append(QByteArray::number(value));
+        appendInteger(value);
     }
     void u64(quint64 value) override
     {
         separate();
-        m_out.append(QByteArray::number(value));
+        appendInteger(value);
     }
     void f32(float value) override
     {
@@ -158,6 +172,14 @@ public:
     QByteArray result() override { return m_out; }
 
 private:
+    template<typename T>
+    void appendInteger(T value)
+    {
+        char buffer[24];
+        const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+        m_out.append(buffer, r.ptr - buffer);
+    }
+
     void separate()
     {
         if (m_afterKey) {
@@ -176,8 +198,15 @@ private:
     {
         static const char hex[] = "0123456789abcdef";
         m_out.append('"');
-        for (const char ch : utf8) {
-            const auto c = static_cast<unsigned char>(ch);
+        const char *data = utf8.constData();
+        const qsizetype size = utf8.size();
+        qsizetype plain = 0; // start of the run of bytes that need no escape
+        for (qsizetype i = 0; i < size; ++i) {
+            const auto c = static_cast<unsigned char>(data[i]);
+            if (c >= 0x20 && c != '"' && c != '\\')
+                continue;
+            m_out.append(data + plain, i - plain);
+            plain = i + 1;
             switch (c) {
             case '"':
                 m_out.append("\\\"");
@@ -201,15 +230,12 @@ private:
                 m_out.append("\\t");
                 break;
             default:
-                if (c < 0x20) {
-                    m_out.append("\\u00");
-                    m_out.append(hex[c >> 4]);
-                    m_out.append(hex[c & 0xf]);
-                } else {
-                    m_out.append(ch);
-                }
+                m_out.append("\\u00");
+                m_out.append(hex[c >> 4]);
+                m_out.append(hex[c & 0xf]);
             }
         }
+        m_out.append(data + plain, size - plain);
         m_out.append('"');
     }
 
@@ -563,7 +589,7 @@ private:
     bool parseString(QByteArray *utf8)
     {
         ++m_p;
-        utf8->clear();
+        utf8->resize(0); // keeps the capacity of a reused buffer
         const uchar *segment = m_p;
         for (;;) {
             while (m_p < m_end && *m_p != '"' && *m_p != '\\' && *m_p >= 0x20)
@@ -986,10 +1012,9 @@ private:
     {
         if (peek() != '"')
             return invalidType("a string");
-        QByteArray utf8;
-        if (!parseString(&utf8))
+        if (!parseString(&m_scratch))
             return false;
-        *out = QVariant(QString::fromUtf8(utf8));
+        *out = QVariant(QString::fromUtf8(m_scratch));
         return true;
     }
 
@@ -1104,22 +1129,23 @@ private:
             return false;
         bool first = true;
         for (;;) {
-            QByteArray key;
+            // The key is only needed until the field is known: one buffer
+            // for every key (nested structs reuse it after that).
+            QByteArray &key = m_scratch;
             const int r = nextKey(&first, &key);
             if (r < 0)
                 return false;
             if (r == 0)
                 break;
-            const QString k = QString::fromUtf8(key);
             const FieldDef *field = nullptr;
             for (const FieldDef &f : fields) {
-                if (f.wireName == k) {
+                if (wireNameUtf8(f) == key) {
                     field = &f;
                     break;
                 }
             }
-            if (field && result.contains(k))
-                return fail(tr("duplicate field `%1`").arg(k));
+            if (field && result.contains(field->wireName))
+                return fail(tr("duplicate field `%1`").arg(field->wireName));
             if (!colon())
                 return false;
             if (!field) {
@@ -1127,6 +1153,7 @@ private:
                     return false;
                 continue;
             }
+            const QString &k = field->wireName;
             m_path.pushField(k);
             QVariant v;
             if (!decode(field->type, &v))
@@ -1355,6 +1382,7 @@ private:
     const uchar *m_end;
     int m_depth = 128;
     Path m_path;
+    QByteArray m_scratch; // parse buffer of strings that are converted or matched at once
     QString m_error;
 };
 

@@ -3,7 +3,7 @@
 
 // greeter-client [ADDRESS]: connects to a greeter server at ADDRESS (default
 // tcp://127.0.0.1:12346) with the GreeterClient that fizyr-rpc-gen generated
-// from greeter.rpc, greets Ada three times, prints each progress update and
+// from ../greeter/greeter.rpc, greets Ada three times, prints each progress update and
 // the greetings, sends a log line and exits (0 on success, 1 on an error).
 
 #include "greeter.h"

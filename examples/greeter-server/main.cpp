@@ -1,7 +1,7 @@
 // Copyright (C) 2026 The fizyr-rpc-qt authors
 // SPDX-License-Identifier: BSD-2-Clause
 
-// greeter-server [ADDRESS]: serves the Greeter interface of greeter.rpc on
+// greeter-server [ADDRESS]: serves the Greeter interface of ../greeter/greeter.rpc on
 // ADDRESS (default tcp://127.0.0.1:12346) with the classes fizyr-rpc-gen
 // generated from it.
 //
