@@ -601,9 +601,7 @@ void tst_Generated::peerDeleted()
 
 void tst_Generated::valueTypes()
 {
-    QFETCH_GLOBAL(QString, scheme);
-    if (scheme != QLatin1String("tcp"))
-        QSKIP("no transport involved");
+    // No transport involved: the same checks on every row (they are cheap).
     // Properties: camelCase names, QVariant for Option.
     const QMetaObject &meta = GreetRequest::staticMetaObject;
     QCOMPARE(meta.property(meta.indexOfProperty("times")).typeId(), QMetaType::UInt);
@@ -647,9 +645,7 @@ void tst_Generated::valueTypes()
 
 void tst_Generated::introspection()
 {
-    QFETCH_GLOBAL(QString, scheme);
-    if (scheme != QLatin1String("tcp"))
-        QSKIP("no transport involved");
+    // No transport involved: the same checks on every row (they are cheap).
     const RpcInterface greeter = GreeterClient::rpcInterface();
     QVERIFY(greeter.isValid());
     QCOMPARE(greeter.name(), QStringLiteral("Greeter"));
