@@ -3,6 +3,7 @@
 
 #include "bodyinput.h"
 #include "connection.h"
+#include "interfaceoptions.h"
 
 #include <FizyrRpcQt/RpcConfig>
 
@@ -143,7 +144,9 @@ static std::optional<QList<RpcFileDescriptor>> fdsFromArguments(CommandLine &com
     return fds;
 }
 
-std::optional<MessageArguments> messageFromArguments(CommandLine &commandLine, int *exitCode)
+std::optional<MessageArguments> messageFromArguments(CommandLine &commandLine, int *exitCode,
+                                                     const InterfaceOptions *interface,
+                                                     MessageKind kind)
 {
     const QStringList positional = commandLine.parser().positionalArguments();
     QString error;
@@ -153,12 +156,41 @@ std::optional<MessageArguments> messageFromArguments(CommandLine &commandLine, i
         *exitCode = commandLine.failure(error);
         return std::nullopt;
     }
-    const std::optional<qint32> service = parseServiceId(positional.at(1), &error);
-    if (!service) {
-        *exitCode = commandLine.failure(error);
-        return std::nullopt;
+    RpcTypeSchema bodyType;
+    if (interface && interface->isActive()) {
+        if (kind == MessageKind::Request) {
+            const std::optional<RpcService> service = interface->service(positional.at(1), &error);
+            if (!service) {
+                *exitCode = commandLine.failure(error);
+                return std::nullopt;
+            }
+            message.serviceId = service->id();
+            message.name = service->name();
+            bodyType = service->requestType();
+        } else {
+            const std::optional<RpcStream> stream = interface->stream(positional.at(1), &error);
+            if (!stream) {
+                *exitCode = commandLine.failure(error);
+                return std::nullopt;
+            }
+            message.serviceId = stream->id();
+            message.name = stream->name();
+            bodyType = stream->bodyType();
+        }
+        if (bodyType.kind() != RpcTypeSchema::Unit && positional.size() < 3
+            && !commandLine.parser().isSet(QStringLiteral("file"))) {
+            *exitCode = commandLine.usageError(QStringLiteral("missing BODY: %1 takes a %2 as JSON")
+                                                       .arg(message.name, bodyType.rustName()));
+            return std::nullopt;
+        }
+    } else {
+        const std::optional<qint32> service = parseServiceId(positional.at(1), &error);
+        if (!service) {
+            *exitCode = commandLine.failure(error);
+            return std::nullopt;
+        }
+        message.serviceId = *service;
     }
-    message.serviceId = *service;
     std::optional<QList<RpcFileDescriptor>> fds
             = fdsFromArguments(commandLine, message.address, exitCode);
     if (!fds)
@@ -168,6 +200,15 @@ std::optional<MessageArguments> messageFromArguments(CommandLine &commandLine, i
     if (!body)
         return std::nullopt;
     message.body = std::move(*body);
+    if (bodyType.isValid()) {
+        const std::optional<QByteArray> encoded
+                = interface->encodeJson(bodyType, message.body, message.name, &error);
+        if (!encoded) {
+            *exitCode = commandLine.failure(error);
+            return std::nullopt;
+        }
+        message.body = *encoded;
+    }
     return message;
 }
 

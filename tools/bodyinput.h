@@ -20,6 +20,8 @@
 
 namespace Tool {
 
+class InterfaceOptions;
+
 // The contents of path, or of stdin for "-". Reads at most limit + 1 bytes:
 // more than limit is an error (errorText says so), whatever the size of the
 // rest.
@@ -36,12 +38,18 @@ struct MessageArguments
 {
     Fizyr::RpcAddress address;
     qint32 serviceId = 0;
+    QString name; // with --interface: the service or stream name
     QList<Fizyr::RpcFileDescriptor> fileDescriptors;
     QByteArray body;
 };
 // ADDRESS SERVICE [BODY] with --file and --fd. On failure, prints why and
-// returns nothing with exitCode set.
-std::optional<MessageArguments> messageFromArguments(CommandLine &commandLine, int *exitCode);
+// returns nothing with exitCode set. With an active interface, SERVICE is a
+// service name or id (a stream's for stream) and BODY is JSON, encoded by
+// the schema.
+enum class MessageKind { Request, Stream };
+std::optional<MessageArguments> messageFromArguments(CommandLine &commandLine, int *exitCode,
+                                                     const InterfaceOptions *interface = nullptr,
+                                                     MessageKind kind = MessageKind::Request);
 
 } // namespace Tool
 

@@ -7,6 +7,7 @@
 #include "commandline.h"
 #include "commands.h"
 #include "connection.h"
+#include "interfaceoptions.h"
 #include "output.h"
 
 #include <FizyrRpcQt/RpcPeer>
@@ -43,31 +44,40 @@ int runCall(const QStringList &args)
     parser.addPositionalArgument(QStringLiteral("ADDRESS"),
                                  QStringLiteral("tcp://HOST:PORT, unix:/PATH or seqpacket:/PATH"));
     parser.addPositionalArgument(QStringLiteral("SERVICE"),
-                                 QStringLiteral("The service id (a signed 32-bit integer)."));
+                                 QStringLiteral("The service id (a signed 32-bit integer); with "
+                                                "--interface also its name."));
     parser.addPositionalArgument(
             QStringLiteral("BODY"),
-            QStringLiteral("The request body as text; \"-\" reads it from stdin. Default: empty."));
+            QStringLiteral("The request body as text (with --interface: JSON); \"-\" reads it "
+                           "from stdin. Default: empty."));
     addBodyOptions(parser);
     parser.addOption(QCommandLineOption(
             QStringList{QStringLiteral("u"), QStringLiteral("update")},
             QStringLiteral("After the request, send a requester update with service id SERVICE "
-                           "and text BODY (repeatable, sent in order)."),
+                           "and text BODY (repeatable, sent in order); with --interface "
+                           "NAME:JSON."),
             QStringLiteral("SERVICE:BODY")));
     addTimeoutOption(parser,
                      QStringLiteral("Give up after SECONDS (connecting included) with exit code "
                                     "2; 0: wait forever. Default: 30."));
     addOutputOptions(parser, true);
+    InterfaceOptions::addOptions(parser);
 
     if (std::optional<int> exit = commandLine.parse(args, 2, 3))
         return *exit;
     int exitCode = ExitFailure;
+    const std::optional<InterfaceOptions> interface = InterfaceOptions::fromOptions(commandLine,
+                                                                                    &exitCode);
+    if (!interface)
+        return exitCode;
     const std::optional<Printer> printer = printerFromOptions(commandLine, true, &exitCode);
     if (!printer)
         return exitCode;
     const std::optional<int> timeout = timeoutFromOptions(commandLine, &exitCode);
     if (!timeout)
         return exitCode;
-    const std::optional<MessageArguments> message = messageFromArguments(commandLine, &exitCode);
+    const std::optional<MessageArguments> message
+            = messageFromArguments(commandLine, &exitCode, &*interface);
     if (!message)
         return exitCode;
     QString error;
@@ -77,6 +87,19 @@ int runCall(const QStringList &args)
         if (colon < 0) {
             return commandLine.usageError(
                     QStringLiteral("invalid --update \"%1\": expected SERVICE:BODY").arg(update));
+        }
+        if (interface->isActive()) {
+            const RpcService service = interface->interface().serviceById(message->serviceId);
+            const std::optional<RpcUpdate> kind
+                    = interface->requestUpdate(service, update.left(colon), &error);
+            if (!kind)
+                return commandLine.failure(QStringLiteral("--update: ") + error);
+            const std::optional<QByteArray> body = interface->encodeJson(
+                    kind->bodyType(), update.mid(colon + 1).toUtf8(), kind->name(), &error);
+            if (!body)
+                return commandLine.failure(QStringLiteral("--update: ") + error);
+            updates.append({kind->id(), *body});
+            continue;
         }
         const std::optional<qint32> updateService = parseServiceId(update.left(colon), &error);
         if (!updateService)
@@ -109,8 +132,9 @@ int runCall(const QStringList &args)
 
     RpcRequest *request
             = peer.sendRequest(message->serviceId, message->body, message->fileDescriptors);
-    QObject::connect(request, &RpcRequest::updateReceived, &loop,
-                     [&](const RpcMessage &update) { printer->message(update); });
+    QObject::connect(request, &RpcRequest::updateReceived, &loop, [&](const RpcMessage &update) {
+        printer->message(update, {}, {}, {}, interface->decode(update, message->serviceId));
+    });
     QObject::connect(request, &RpcRequest::finished, &loop, &QEventLoop::quit);
     for (const Update &update : std::as_const(updates)) {
         if (!request->isOpen())
@@ -155,7 +179,8 @@ int runCall(const QStringList &args)
         }
     }
     const RpcMessage response = request->response();
-    printer->message(response);
+    const DecodedBody decoded = interface->decode(response, message->serviceId);
+    printer->message(response, {}, {}, {}, decoded);
     // Let queued output (nothing, normally) go out before closing.
     peer.disconnectFromServer();
     peer.waitForDisconnected(1000);
@@ -164,6 +189,8 @@ int runCall(const QStringList &args)
                    QStringLiteral("error response: ") + response.errorText());
         return ExitErrorResponse;
     }
+    if (decoded.known && !decoded.decoded)
+        return commandLine.failure(decoded.error);
     if (printer->format() == Format::Raw)
         writeOut(response.body());
     return ExitSuccess;

@@ -8,6 +8,7 @@
 //   fizyr-rpc serve ADDRESS                   run a test server (echo on service 1)
 //   fizyr-rpc listen ADDRESS                  accept connections, print every message
 //   fizyr-rpc proxy LISTEN TARGET             forward both ways, print every message
+//   fizyr-rpc describe FILE                   show the interfaces of an interface file
 
 #include "commands.h"
 #include "commandline.h"
@@ -31,6 +32,8 @@ constexpr Command commands[] = {
         {"serve", Tool::runServe, "Run a test server: echo on service 1, streams echoed."},
         {"listen", Tool::runListen, "Accept connections and print every incoming message."},
         {"proxy", Tool::runProxy, "Forward messages between two addresses and print each one."},
+        {"describe", Tool::runDescribe,
+         "Show the services, updates, streams and body types of an interface file."},
 };
 
 QString usage()
@@ -48,6 +51,9 @@ QString usage()
     text += QStringLiteral(
             "\n"
             "Addresses: tcp://HOST:PORT, unix:/PATH, seqpacket:/PATH\n"
+            "Interface files: --interface FILE on call, stream, serve, listen and proxy takes "
+            "names\n"
+            "and JSON bodies (see fizyr-rpc describe FILE).\n"
             "Exit codes: 0 success, 1 error response (call), 2 usage, connection or protocol "
             "error\n"
             "Run 'fizyr-rpc COMMAND --help' for the options of a command.\n");
@@ -97,7 +103,7 @@ int main(int argc, char **argv)
     }
     Tool::printError(QString(),
                      QStringLiteral("unknown command \"%1\" (commands: call, stream, serve, "
-                                    "listen, proxy; see fizyr-rpc --help)")
+                                    "listen, proxy, describe; see fizyr-rpc --help)")
                              .arg(name));
     return Tool::ExitFailure;
 }

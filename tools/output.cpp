@@ -192,25 +192,41 @@ QString Printer::bodyPreview(const QByteArray &body) const
     return hex;
 }
 
-QString Printer::describe(const RpcMessage &message) const
+QString Printer::cut(const QString &text) const
+{
+    if (m_preview <= 0 || text.size() <= m_preview)
+        return text;
+    qsizetype length = m_preview;
+    if (text.at(length - 1).isHighSurrogate())
+        --length;
+    return text.left(length) + QStringLiteral("...");
+}
+
+QString Printer::describe(const RpcMessage &message, const DecodedBody &decoded) const
 {
     QString line = RpcMessage::typeName(message.type());
     if (message.type() != RpcMessage::Stream)
         line += QStringLiteral(" #") + QString::number(message.requestId());
     const QByteArray body = message.body();
-    line += QStringLiteral(" service ") + QString::number(message.serviceId())
-            + QStringLiteral(", ") + QString::number(body.size())
+    line += QStringLiteral(" service ") + QString::number(message.serviceId());
+    if (decoded.known && !decoded.name.isEmpty())
+        line += QLatin1Char(' ') + decoded.name;
+    line += QStringLiteral(", ") + QString::number(body.size())
             + (body.size() == 1 ? QStringLiteral(" byte") : QStringLiteral(" bytes"));
     const qsizetype fds = message.fileDescriptors().size();
     if (fds > 0)
         line += QStringLiteral(", ") + QString::number(fds)
                 + (fds == 1 ? QStringLiteral(" fd") : QStringLiteral(" fds"));
+    if (decoded.known && decoded.decoded)
+        return line + QStringLiteral(": ") + cut(decoded.text);
     if (!body.isEmpty())
         line += QStringLiteral(": ") + bodyPreview(body);
+    if (decoded.known)
+        line += QStringLiteral(" (") + decoded.error + QLatin1Char(')');
     return line;
 }
 
-QJsonObject Printer::toJson(const RpcMessage &message)
+QJsonObject Printer::toJson(const RpcMessage &message, const DecodedBody &decoded)
 {
     QJsonObject object;
     object.insert(QStringLiteral("type"), RpcMessage::typeName(message.type()));
@@ -225,19 +241,27 @@ QJsonObject Printer::toJson(const RpcMessage &message)
     object.insert(QStringLiteral("body_base64"), QString::fromLatin1(body.toBase64()));
     if (message.isError())
         object.insert(QStringLiteral("error"), message.errorText());
+    if (decoded.known) {
+        if (!decoded.name.isEmpty())
+            object.insert(QStringLiteral("name"), decoded.name);
+        if (decoded.decoded)
+            object.insert(QStringLiteral("value"), decoded.value);
+        else
+            object.insert(QStringLiteral("invalid_body"), decoded.error);
+    }
     return object;
 }
 
 void Printer::message(const RpcMessage &message, const QString &label, const QJsonObject &extra,
-                      const QString &suffix) const
+                      const QString &suffix, const DecodedBody &decoded) const
 {
     switch (m_format) {
     case Format::Human:
-        writeLine((label.isEmpty() ? QString() : label + QLatin1Char(' ')) + describe(message)
-                  + suffix);
+        writeLine((label.isEmpty() ? QString() : label + QLatin1Char(' '))
+                  + describe(message, decoded) + suffix);
         break;
     case Format::Json: {
-        QJsonObject object = toJson(message);
+        QJsonObject object = toJson(message, decoded);
         for (auto it = extra.begin(); it != extra.end(); ++it)
             object.insert(it.key(), it.value());
         writeOut(jsonLine(object) + '\n');

@@ -13,6 +13,7 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonObject>
+#include <QtCore/QJsonValue>
 #include <QtCore/QString>
 
 #include <optional>
@@ -46,6 +47,20 @@ void printWarning(const QString &command, const QString &text);
 // isUnsafeForTerminal() written as \uXXXX escapes inside its strings.
 QByteArray jsonLine(const QJsonObject &object);
 
+// A body as an interface file reads it (see interfaceoptions.h): the name
+// of the service, update or stream, and the value as JSON, or why it does
+// not decode. known is false when there is nothing to say (no interface,
+// an id the interface does not have, an error response).
+struct DecodedBody
+{
+    bool known = false;
+    QString name; // empty for responses
+    bool decoded = false;
+    QString text; // the value as compact JSON text (serde's form)
+    QJsonValue value; // the same as a JSON value
+    QString error; // "invalid body for NAME: reason" when not decoded
+};
+
 // How messages are printed.
 enum class Format {
     Human, // one line per message, bodies as quoted text or a hex preview
@@ -63,17 +78,21 @@ public:
     // Prints message; label goes in front of the human line, extra is
     // merged into the JSON object.
     void message(const Fizyr::RpcMessage &message, const QString &label = QString(),
-                 const QJsonObject &extra = QJsonObject(), const QString &suffix = QString()) const;
+                 const QJsonObject &extra = QJsonObject(), const QString &suffix = QString(),
+                 const DecodedBody &decoded = DecodedBody()) const;
     // Prints an event that is not a message: humanLine in human format,
     // json in JSON format, nothing in raw format.
     void event(const QString &humanLine, const QJsonObject &json) const;
 
     // The human form of a message, without label.
-    QString describe(const Fizyr::RpcMessage &message) const;
-    static QJsonObject toJson(const Fizyr::RpcMessage &message);
+    QString describe(const Fizyr::RpcMessage &message,
+                     const DecodedBody &decoded = DecodedBody()) const;
+    static QJsonObject toJson(const Fizyr::RpcMessage &message,
+                              const DecodedBody &decoded = DecodedBody());
 
 private:
     QString bodyPreview(const QByteArray &body) const;
+    QString cut(const QString &text) const;
 
     Format m_format;
     int m_preview;

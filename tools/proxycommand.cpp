@@ -14,6 +14,7 @@
 #include "commandline.h"
 #include "commands.h"
 #include "connection.h"
+#include "interfaceoptions.h"
 #include "output.h"
 #include "serverloop.h"
 
@@ -36,6 +37,7 @@ struct ProxySettings
     QString command;
     Printer printer;
     QString targetAddress;
+    const InterfaceOptions *interface = nullptr; // --interface: bodies printed decoded
 };
 
 enum class Side {
@@ -107,13 +109,16 @@ private:
                  QString(sideName(from) + QStringLiteral("->") + sideName(other(from)))}};
     }
 
-    void print(Side from, const RpcMessage &message, const QJsonObject &more = {},
-               const QString &suffix = {}) const
+    // requestServiceId: the service of the request an update or response
+    // belongs to, for decoding.
+    void print(Side from, const RpcMessage &message, qint32 requestServiceId = 0,
+               const QJsonObject &more = {}, const QString &suffix = {}) const
     {
         QJsonObject json = extra(from);
         for (auto it = more.begin(); it != more.end(); ++it)
             json.insert(it.key(), it.value());
-        m_settings.printer.message(message, label(from), json, suffix);
+        m_settings.printer.message(message, label(from), json, suffix,
+                                   m_settings.interface->decode(message, requestServiceId));
     }
 
     void warn(Side from, const QString &text) const
@@ -166,7 +171,7 @@ private:
         // The pair (incoming, outgoing) is one transaction seen from both
         // connections; the connections below carry its messages across.
         if (outgoing->isOpen()) {
-            print(from, request,
+            print(from, request, 0,
                   {{QStringLiteral("forwarded_request_id"), qint64(outgoing->requestId())}},
                   QStringLiteral(" [forwarded as #%1]").arg(outgoing->requestId()));
         } else {
@@ -174,9 +179,10 @@ private:
         }
 
         // Requester updates: from -> other.
+        const qint32 service = request.serviceId();
         QObject::connect(incoming, &RpcRequest::updateReceived, outgoing,
-                         [this, from, outgoing](const RpcMessage &update) {
-                             print(from, update);
+                         [this, from, outgoing, service](const RpcMessage &update) {
+                             print(from, update, service);
                              if (!outgoing->sendUpdate(update.serviceId(), update.body(),
                                                        update.fileDescriptors())) {
                                  warn(from,
@@ -186,8 +192,8 @@ private:
                          });
         // Responder updates: other -> from.
         QObject::connect(outgoing, &RpcRequest::updateReceived, incoming,
-                         [this, from, incoming](const RpcMessage &update) {
-                             print(other(from), update);
+                         [this, from, incoming, service](const RpcMessage &update) {
+                             print(other(from), update, service);
                              if (!incoming->sendUpdate(update.serviceId(), update.body(),
                                                        update.fileDescriptors())) {
                                  warn(other(from),
@@ -196,30 +202,31 @@ private:
                              }
                          });
         // The response (or the reason there is none): other -> from.
-        QObject::connect(
-                outgoing, &RpcRequest::finished, incoming, [this, from, incoming, outgoing] {
-                    const RpcMessage response = outgoing->response();
-                    const bool gotResponse = outgoing->hasResponse();
-                    if (gotResponse) {
-                        print(other(from), response);
-                        if (incoming->sendResponse(response.serviceId(), response.body(),
-                                                   response.fileDescriptors())) {
-                            return;
-                        }
-                        warn(other(from),
-                             QStringLiteral("response not forwarded: ") + incoming->errorString());
-                        incoming->sendErrorResponse(
-                                QStringLiteral("proxy: response not forwarded: ")
-                                + incoming->errorString());
-                        return;
-                    }
-                    warn(from,
-                         QStringLiteral("request #%1 failed: %2")
-                                 .arg(incoming->requestId())
-                                 .arg(outgoing->errorString()));
-                    incoming->sendErrorResponse(QStringLiteral("proxy: ")
-                                                + outgoing->errorString());
-                });
+        QObject::connect(outgoing, &RpcRequest::finished, incoming,
+                         [this, from, incoming, outgoing, service] {
+                             const RpcMessage response = outgoing->response();
+                             const bool gotResponse = outgoing->hasResponse();
+                             if (gotResponse) {
+                                 print(other(from), response, service);
+                                 if (incoming->sendResponse(response.serviceId(), response.body(),
+                                                            response.fileDescriptors())) {
+                                     return;
+                                 }
+                                 warn(other(from),
+                                      QStringLiteral("response not forwarded: ")
+                                              + incoming->errorString());
+                                 incoming->sendErrorResponse(
+                                         QStringLiteral("proxy: response not forwarded: ")
+                                         + incoming->errorString());
+                                 return;
+                             }
+                             warn(from,
+                                  QStringLiteral("request #%1 failed: %2")
+                                          .arg(incoming->requestId())
+                                          .arg(outgoing->errorString()));
+                             incoming->sendErrorResponse(QStringLiteral("proxy: ")
+                                                         + outgoing->errorString());
+                         });
         // The requester is gone: nobody waits for the response any more.
         QObject::connect(incoming, &RpcRequest::finished, outgoing, [outgoing] {
             if (outgoing->isOpen())
@@ -351,7 +358,8 @@ int runProxy(const QStringList &args)
                     "and forward every message both ways unchanged (service ids, bodies, file "
                     "descriptors between seqpacket sockets), printing each one decoded. The "
                     "two addresses may use different transports. When either side closes, the "
-                    "proxy closes the other.\n"
+                    "proxy closes the other. With --interface bodies are printed decoded by "
+                    "the interface (they are still forwarded unchanged).\n"
                     "Prints \"listening on ADDRESS\" when ready; runs until SIGINT or SIGTERM, "
                     "then exits with 0."));
     QCommandLineParser &parser = commandLine.parser();
@@ -361,12 +369,17 @@ int runProxy(const QStringList &args)
     parser.addPositionalArgument(QStringLiteral("TARGET_ADDRESS"),
                                  QStringLiteral("The service to forward to."));
     addOutputOptions(parser, false);
+    InterfaceOptions::addOptions(parser);
 
     if (std::optional<int> exit = commandLine.parse(args, 2, 2))
         return *exit;
     int exitCode = ExitFailure;
     const std::optional<Printer> printer = printerFromOptions(commandLine, false, &exitCode);
     if (!printer)
+        return exitCode;
+    const std::optional<InterfaceOptions> interface = InterfaceOptions::fromOptions(commandLine,
+                                                                                    &exitCode);
+    if (!interface)
         return exitCode;
     QString error;
     const RpcAddress listenAddress = parseAddress(parser.positionalArguments().at(0), &error);
@@ -375,7 +388,8 @@ int runProxy(const QStringList &args)
     const RpcAddress targetAddress = parseAddress(parser.positionalArguments().at(1), &error);
     if (!targetAddress.isValid())
         return commandLine.failure(error);
-    const ProxySettings settings{commandLine.command(), *printer, targetAddress.toString()};
+    const ProxySettings settings{commandLine.command(), *printer, targetAddress.toString(),
+                                 &*interface};
 
     QObject links;
     ProxyState state{settings, links, nullptr, {}, 0};

@@ -6,6 +6,8 @@
 #include "commandline.h"
 #include "commands.h"
 #include "connection.h"
+#include "interfaceoptions.h"
+#include "mockserver.h"
 #include "output.h"
 #include "serverloop.h"
 
@@ -34,6 +36,8 @@ struct ServerSettings
     int updates = 0; // serve: responder updates before each response
     int waitUpdates = 0; // serve: requester updates to wait for before responding
     bool echo = false; // listen: echo requests instead of rejecting them
+    const InterfaceOptions *interface = nullptr; // --interface: decoded output
+    const MockAnswers *mock = nullptr; // serve --interface: the mock's answers
 };
 
 QString connectionLabel(int connection)
@@ -57,7 +61,10 @@ void answer(const ServerSettings &settings, RpcRequest *request)
     if (!request->isOpen())
         return;
     bool sent;
-    if (settings.mode == Mode::Listen) {
+    QString mockError;
+    if (settings.mock) {
+        sent = settings.mock->answer(request, &mockError);
+    } else if (settings.mode == Mode::Listen) {
         sent = settings.echo
                 ? request->sendResponse(0, request->body(),
                                         request->requestMessage().fileDescriptors())
@@ -74,7 +81,7 @@ void answer(const ServerSettings &settings, RpcRequest *request)
         printError(settings.command,
                    QStringLiteral("cannot answer request #%1: %2")
                            .arg(request->requestId())
-                           .arg(request->errorString()));
+                           .arg(settings.mock ? mockError : request->errorString()));
         request->sendErrorResponse(request->errorString());
     }
 }
@@ -83,21 +90,23 @@ void handleRequest(const ServerSettings &settings, RpcRequest *request, int conn
 {
     const QString label = connectionLabel(connection);
     const QJsonObject extra{{QStringLiteral("connection"), connection}};
-    settings.printer.message(request->requestMessage(), label, extra);
+    settings.printer.message(request->requestMessage(), label, extra, {},
+                             settings.interface->decode(request->requestMessage(), 0));
 
     auto received = std::make_shared<int>(0);
-    QObject::connect(request, &RpcRequest::updateReceived, request,
-                     [&settings, request, label, extra, received](const RpcMessage &update) {
-                         settings.printer.message(update, label, extra);
-                         if (settings.mode != Mode::Serve)
-                             return;
-                         // serve echoes requester updates as responder updates.
-                         request->sendUpdate(update.serviceId(), update.body(),
-                                             update.fileDescriptors());
-                         if (++*received == settings.waitUpdates)
-                             answer(settings, request);
-                     });
-    if (settings.mode == Mode::Serve) {
+    QObject::connect(
+            request, &RpcRequest::updateReceived, request,
+            [&settings, request, label, extra, received](const RpcMessage &update) {
+                settings.printer.message(update, label, extra, {},
+                                         settings.interface->decode(update, request->serviceId()));
+                if (settings.mode != Mode::Serve || settings.mock)
+                    return;
+                // serve echoes requester updates as responder updates.
+                request->sendUpdate(update.serviceId(), update.body(), update.fileDescriptors());
+                if (++*received == settings.waitUpdates)
+                    answer(settings, request);
+            });
+    if (settings.mode == Mode::Serve && !settings.mock) {
         for (int i = 1; i <= settings.updates; ++i) {
             request->sendUpdate(
                     i, QStringLiteral("update %1 of %2").arg(i).arg(settings.updates).toUtf8());
@@ -132,8 +141,9 @@ void handleConnection(const ServerSettings &settings, RpcPeer *peer, int connect
     });
     QObject::connect(peer, &RpcPeer::streamReceived, peer,
                      [&settings, peer, label, extra](const RpcMessage &message) {
-                         settings.printer.message(message, label, extra);
-                         if (settings.mode == Mode::Serve
+                         settings.printer.message(message, label, extra, {},
+                                                  settings.interface->decode(message, 0));
+                         if (settings.mode == Mode::Serve && !settings.mock
                              && !peer->sendStream(message.serviceId(), message.body(),
                                                   message.fileDescriptors())) {
                              printError(settings.command,
@@ -158,12 +168,18 @@ int runServer(Mode mode, const QStringList &args)
                     "error response \"unknown service N\". Stream messages are echoed "
                     "back; requester updates are echoed back as responder updates. "
                     "Every incoming message is printed.\n"
+                    "With --interface: a mock server of the interface instead. Each service "
+                    "answers with the updates and the response (or error) of its entry in the "
+                    "--answers file, or with the zero value of its response type; a request "
+                    "body that does not decode gets the error response \"invalid body for "
+                    "NAME: reason\". Messages are printed decoded; streams are not echoed.\n"
                     "Prints \"listening on ADDRESS\" when ready; runs until SIGINT or "
                     "SIGTERM, then exits with 0.")
                   : QStringLiteral(
                           "Accept connections on ADDRESS and print every incoming message. "
                           "Requests get the error response \"unexpected request for "
-                          "service N\", or with --echo their own body back.\n"
+                          "service N\", or with --echo their own body back. With --interface "
+                          "bodies are printed decoded.\n"
                           "Prints \"listening on ADDRESS\" when ready; runs until SIGINT or "
                           "SIGTERM, then exits with 0."));
     QCommandLineParser &parser = commandLine.parser();
@@ -182,6 +198,13 @@ int runServer(Mode mode, const QStringList &args)
                 QStringLiteral("Answer a request only after N requester updates for it "
                                "arrived."),
                 QStringLiteral("N"), QStringLiteral("0")));
+        parser.addOption(QCommandLineOption(
+                QStringLiteral("answers"),
+                QStringLiteral("With --interface: the canned answers, a JSON file keyed by "
+                               "service name: {\"NAME\": {\"updates\": [{\"UPDATE\": "
+                               "value}], \"response\": value}} or {\"NAME\": {\"error\": "
+                               "\"text\"}}."),
+                QStringLiteral("FILE")));
     } else {
         parser.addOption(QCommandLineOption(
                 QStringLiteral("echo"),
@@ -189,6 +212,7 @@ int runServer(Mode mode, const QStringList &args)
                                "an error response.")));
     }
     addOutputOptions(parser, false);
+    InterfaceOptions::addOptions(parser);
 
     if (std::optional<int> exit = commandLine.parse(args, 1, 1))
         return *exit;
@@ -196,7 +220,29 @@ int runServer(Mode mode, const QStringList &args)
     const std::optional<Printer> printer = printerFromOptions(commandLine, false, &exitCode);
     if (!printer)
         return exitCode;
+    const std::optional<InterfaceOptions> interface = InterfaceOptions::fromOptions(commandLine,
+                                                                                    &exitCode);
+    if (!interface)
+        return exitCode;
     ServerSettings settings{mode, commandLine.command(), *printer};
+    settings.interface = &*interface;
+    std::optional<MockAnswers> mock;
+    if (serve && interface->isActive()) {
+        for (const char *name : {"updates", "wait-updates"}) {
+            if (parser.isSet(QLatin1String(name))) {
+                return commandLine.usageError(QStringLiteral("--%1 does not go with --interface "
+                                                             "(the mock answers from --answers)")
+                                                      .arg(QLatin1String(name)));
+            }
+        }
+        QString error;
+        mock = MockAnswers::load(parser.value(QStringLiteral("answers")), *interface, &error);
+        if (!mock)
+            return commandLine.failure(error);
+        settings.mock = &*mock;
+    } else if (serve && parser.isSet(QStringLiteral("answers"))) {
+        return commandLine.usageError(QStringLiteral("--answers needs --interface"));
+    }
     if (serve) {
         for (const char *name : {"updates", "wait-updates"}) {
             const QString option = QLatin1String(name);

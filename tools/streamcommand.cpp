@@ -7,6 +7,7 @@
 #include "commandline.h"
 #include "commands.h"
 #include "connection.h"
+#include "interfaceoptions.h"
 #include "output.h"
 
 #include <FizyrRpcQt/RpcPeer>
@@ -28,22 +29,30 @@ int runStream(const QStringList &args)
                                  QStringLiteral("tcp://HOST:PORT, unix:/PATH or seqpacket:/PATH"));
     parser.addPositionalArgument(
             QStringLiteral("SERVICE"),
-            QStringLiteral("The service id (kind of stream message, a signed 32-bit integer)."));
+            QStringLiteral("The service id (kind of stream message, a signed 32-bit integer); "
+                           "with --interface also the stream's name."));
     parser.addPositionalArgument(
             QStringLiteral("BODY"),
-            QStringLiteral("The body as text; \"-\" reads it from stdin. Default: empty."));
+            QStringLiteral("The body as text (with --interface: JSON); \"-\" reads it from "
+                           "stdin. Default: empty."));
     addBodyOptions(parser);
     addTimeoutOption(parser,
                      QStringLiteral("Give up after SECONDS (connecting and sending) with exit "
                                     "code 2; 0: wait forever. Default: 30."));
+    InterfaceOptions::addOptions(parser);
 
     if (std::optional<int> exit = commandLine.parse(args, 2, 3))
         return *exit;
     int exitCode = ExitFailure;
+    const std::optional<InterfaceOptions> interface = InterfaceOptions::fromOptions(commandLine,
+                                                                                    &exitCode);
+    if (!interface)
+        return exitCode;
     const std::optional<int> timeout = timeoutFromOptions(commandLine, &exitCode);
     if (!timeout)
         return exitCode;
-    const std::optional<MessageArguments> message = messageFromArguments(commandLine, &exitCode);
+    const std::optional<MessageArguments> message
+            = messageFromArguments(commandLine, &exitCode, &*interface, MessageKind::Stream);
     if (!message)
         return exitCode;
     QString error;
