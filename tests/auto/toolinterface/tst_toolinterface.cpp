@@ -158,6 +158,23 @@ public:
         }
     }
 
+    // Waits until condition(stdout so far) holds.
+    bool waitFor(const std::function<bool(const QByteArray &)> &condition)
+    {
+        QSignalSpy readySpy(&m_process, &QProcess::readyReadStandardOutput);
+        QDeadlineTimer deadline(Timeout);
+        for (;;) {
+            m_out += m_process.readAllStandardOutput();
+            if (condition(m_out))
+                return true;
+            if (deadline.hasExpired() || m_process.state() == QProcess::NotRunning)
+                return false;
+            readySpy.wait(int(qMax<qint64>(1, deadline.remainingTime())));
+        }
+    }
+
+    QProcess &process() { return m_process; }
+
     // The address from the "listening on ADDRESS" line.
     QString listeningAddress()
     {
@@ -311,6 +328,9 @@ private Q_SLOTS:
         addTransportRows();
     }
     void mockGeneratedClient();
+
+    void docExamples_data();
+    void docExamples();
 };
 
 void tst_ToolInterface::describeText()
@@ -1081,6 +1101,210 @@ void tst_ToolInterface::mockGeneratedClient()
     QCOMPARE(ping->error(), RpcError::RemoteError);
     QCOMPARE(ping->errorString(), QStringLiteral("ping is down"));
     QCOMPARE(mock.stop(), 0);
+}
+
+// The examples of doc/tool/*.md, run as a reader would run them. The pages
+// mark what the tests do with HTML comments (invisible when rendered), in
+// front of a code block:
+//
+//   <!-- doc-test: start NAME PROGRAM ARGS... -->  starts a server (fizyr-rpc
+//       or greeter-server) for the rest of the page, on a fresh address in
+//       place of the page's; a console block right after it that shows the
+//       same command is checked against the server's first output lines
+//   <!-- doc-test: run -->  runs each "$ COMMAND" of the console block after
+//       it (bash, in the source folder, stderr merged into stdout) and
+//       compares the output with the lines that follow the command
+//   <!-- doc-test: output NAME -->  stops server NAME and compares what it
+//       printed with the text block after it
+//
+// Addresses are mapped both ways; the ports and pids of clients ("from
+// tcp://127.0.0.1:N", "(pid P, uid U)") are not compared. Every help text
+// block ("Usage: fizyr-rpc COMMAND") is compared with COMMAND --help, and
+// every console block that uses an interface file must be run.
+namespace {
+
+struct DocServer
+{
+    std::shared_ptr<Process> process;
+    QString command;
+};
+
+QString normalized(QString text)
+{
+    static const QRegularExpression port(QStringLiteral("from tcp://127\\.0\\.0\\.1:\\d+"));
+    static const QRegularExpression pid(QStringLiteral("\\(pid \\d+, uid \\d+\\)"));
+    text.replace(port, QStringLiteral("from tcp://127.0.0.1:PORT"));
+    text.replace(pid, QStringLiteral("(pid P, uid U)"));
+    return text;
+}
+
+} // namespace
+
+void tst_ToolInterface::docExamples_data()
+{
+    QTest::addColumn<QString>("page");
+    const QDir dir(QStringLiteral(SOURCE_DIR "/doc/tool"));
+    for (const QString &name : dir.entryList({QStringLiteral("*.md")}, QDir::Files, QDir::Name))
+        QTest::newRow(qPrintable(name)) << dir.filePath(name);
+}
+
+void tst_ToolInterface::docExamples()
+{
+    QFETCH(QString, page);
+    QFile file(page);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QMap<QString, DocServer> servers;
+    QList<QPair<QString, QString>> addresses; // (on the page, actual)
+
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    QStringList path{QFileInfo(toolPath()).absolutePath()};
+#ifdef GREETER_SERVER
+    path.append(QFileInfo(QStringLiteral(GREETER_SERVER)).absolutePath());
+#endif
+    environment.insert(QStringLiteral("PATH"),
+                       path.join(u':') + u':' + environment.value(QStringLiteral("PATH")));
+    auto toActual = [&addresses](QString text) {
+        for (const auto &[onPage, actual] : std::as_const(addresses))
+            text.replace(onPage, actual);
+        return text;
+    };
+    auto toPage = [&addresses](QString text) {
+        for (const auto &[onPage, actual] : std::as_const(addresses))
+            text.replace(actual, onPage);
+        return normalized(text);
+    };
+
+    QStringList markers;
+    int commandsRun = 0;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString line = lines.at(i);
+        if (line.startsWith(QLatin1String("<!-- doc-test: "))
+            && line.endsWith(QLatin1String(" -->"))) {
+            markers.append(line.mid(15, line.size() - 15 - 4));
+            continue;
+        }
+        if (!line.startsWith(QLatin1String("```")))
+            continue;
+        const QString language = line.mid(3);
+        QStringList block;
+        for (++i; i < lines.size() && !lines.at(i).startsWith(QLatin1String("```")); ++i)
+            block.append(lines.at(i));
+        const QString where = QStringLiteral("%1:%2").arg(QFileInfo(page).fileName()).arg(i + 1);
+        bool handled = false;
+
+        // Help texts.
+        if (language == QLatin1String("text") && !block.isEmpty()
+            && block.first().startsWith(QLatin1String("Usage: fizyr-rpc "))) {
+            const QString command = block.first().section(u' ', 2, 2);
+            const Result help = run({command, QStringLiteral("--help")});
+            QCOMPARE(QString::fromUtf8(help.out), block.join(u'\n') + u'\n');
+        }
+
+        for (const QString &marker : std::as_const(markers)) {
+            const QStringList words = marker.split(u' ', Qt::SkipEmptyParts);
+            if (words.value(0) == QLatin1String("start")) {
+                QVERIFY2(words.size() >= 3, qPrintable(where));
+                const QString name = words.at(1);
+                if (servers.contains(name))
+                    continue; // already running for this page
+                QString program = words.at(2);
+                if (program == QLatin1String("fizyr-rpc")) {
+                    program = toolPath();
+                } else {
+#ifdef GREETER_SERVER
+                    QCOMPARE(program, QStringLiteral("greeter-server"));
+                    program = QStringLiteral(GREETER_SERVER);
+#else
+                    QSKIP("the examples are not built");
+#endif
+                }
+                QStringList args = words.mid(3);
+                QString onPage;
+                for (QString &arg : args) {
+                    const QString mapped = toActual(arg);
+                    if (mapped != arg) {
+                        arg = mapped;
+                    } else if (arg.startsWith(QLatin1String("tcp://"))) {
+                        onPage = arg;
+                        arg = QStringLiteral("tcp://127.0.0.1:0");
+                    } else if (arg.startsWith(QLatin1String("unix:"))
+                               || arg.startsWith(QLatin1String("seqpacket:"))) {
+                        onPage = arg;
+                        arg = arg.section(u':', 0, 0) + u':'
+                                + dir.filePath(QStringLiteral("%1.sock").arg(name));
+                    }
+                }
+                DocServer server{std::make_shared<Process>(), words.mid(2).join(u' ')};
+                server.process->process().setWorkingDirectory(QStringLiteral(SOURCE_DIR));
+                QVERIFY2(server.process->start(program, args), qPrintable(where));
+                const QString actual = server.process->listeningAddress();
+                QVERIFY2(!actual.isEmpty(), qPrintable(where + u' ' + marker));
+                if (!onPage.isEmpty())
+                    addresses.append({onPage, actual});
+                // A console block showing this start: its output is the
+                // server's first lines.
+                if (language == QLatin1String("console") && !block.isEmpty()
+                    && block.first() == QStringLiteral("$ ") + server.command) {
+                    const QString expected = block.mid(1).join(u'\n');
+                    QVERIFY2(server.process->waitFor([&](const QByteArray &out) {
+                        return toPage(QString::fromUtf8(out)).startsWith(expected);
+                    }),
+                             qPrintable(where));
+                    handled = true;
+                }
+                servers.insert(name, server);
+            } else if (words.value(0) == QLatin1String("run")) {
+                QVERIFY2(language == QLatin1String("console"), qPrintable(where));
+                for (qsizetype j = 0; j < block.size(); ++j) {
+                    QVERIFY2(block.at(j).startsWith(QLatin1String("$ ")), qPrintable(where));
+                    const QString command = block.at(j).mid(2);
+                    QStringList expected;
+                    while (j + 1 < block.size() && !block.at(j + 1).startsWith(QLatin1String("$ ")))
+                        expected.append(block.at(++j));
+                    QProcess process;
+                    process.setProcessEnvironment(environment);
+                    process.setWorkingDirectory(QStringLiteral(SOURCE_DIR));
+                    process.setProcessChannelMode(QProcess::MergedChannels);
+                    QSignalSpy finishedSpy(&process, &QProcess::finished);
+                    process.start(QStringLiteral("bash"),
+                                  {QStringLiteral("-c"), toActual(command)});
+                    QVERIFY(process.waitForStarted(Timeout));
+                    process.closeWriteChannel();
+                    QVERIFY2(finishedSpy.wait(Timeout), qPrintable(where + u' ' + command));
+                    const QString out = toPage(QString::fromUtf8(process.readAll()));
+                    QCOMPARE(out,
+                             expected.isEmpty() ? QString()
+                                                : normalized(expected.join(u'\n') + u'\n'));
+                    ++commandsRun;
+                }
+                handled = true;
+            } else if (words.value(0) == QLatin1String("output")) {
+                QVERIFY2(servers.contains(words.value(1)), qPrintable(where));
+                Process *process = servers[words.value(1)].process.get();
+                const QString expected = normalized(block.join(u'\n'));
+                QVERIFY2(process->waitFor([&](const QByteArray &out) {
+                    return toPage(QString::fromUtf8(out)).startsWith(expected);
+                }),
+                         qPrintable(where + u'\n' + toPage(QString::fromUtf8(process->output()))));
+                process->stop();
+                QCOMPARE(toPage(QString::fromUtf8(process->output())), expected + u'\n');
+                servers.remove(words.value(1));
+                handled = true;
+            } else {
+                QFAIL(qPrintable(where + QStringLiteral(": unknown marker ") + marker));
+            }
+        }
+        markers.clear();
+        if (language == QLatin1String("console") && !handled
+            && (block.join(u'\n').contains(QLatin1String("--interface"))
+                || block.join(u'\n').contains(QLatin1String("fizyr-rpc describe")))) {
+            QFAIL(qPrintable(where + QStringLiteral(": an interface example that is not run")));
+        }
+    }
+    qInfo("%d commands run", commandsRun);
 }
 
 QTEST_GUILESS_MAIN(tst_ToolInterface)
