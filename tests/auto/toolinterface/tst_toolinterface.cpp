@@ -175,14 +175,23 @@ public:
 
     QProcess &process() { return m_process; }
 
-    // The address from the "listening on ADDRESS" line.
+    // The address from the "listening on ADDRESS" line (or its JSON form).
     QString listeningAddress()
     {
-        if (!waitForOutput("listening on ") || !waitForOutput("\n"))
+        if (!waitFor([](const QByteArray &out) {
+                return (out.contains("listening on ") || out.contains("\"listening\""))
+                        && out.endsWith('\n');
+            })) {
             return QString();
-        const qsizetype start = m_out.indexOf("listening on ") + 13;
-        const qsizetype end = m_out.indexOf('\n', start);
-        return QString::fromUtf8(m_out.mid(start, end - start)).trimmed();
+        }
+        for (const QByteArray &line : m_out.split('\n')) {
+            if (line.startsWith("listening on "))
+                return QString::fromUtf8(line.mid(13)).trimmed();
+            const QJsonObject object = QJsonDocument::fromJson(line).object();
+            if (object.value(QStringLiteral("type")) == QStringLiteral("listening"))
+                return object.value(QStringLiteral("address")).toString();
+        }
+        return QString();
     }
 
     int stop()
@@ -1103,40 +1112,203 @@ void tst_ToolInterface::mockGeneratedClient()
     QCOMPARE(mock.stop(), 0);
 }
 
-// The examples of doc/tool/*.md, run as a reader would run them. The pages
-// mark what the tests do with HTML comments (invisible when rendered), in
-// front of a code block:
+// The examples of doc/tool/*.md, run as a reader would run them: every
+// console block, one "$ COMMAND" after the other in one bash per page (in a
+// temporary folder with links to the source's examples/ and doc/ and to the
+// build folder as build/; stderr merged into stdout), each output compared
+// with the lines that follow the command on the page. Comments the renderer
+// does not show steer it, in front of a code block:
 //
 //   <!-- doc-test: start NAME PROGRAM ARGS... -->  starts a server (fizyr-rpc
-//       or greeter-server) for the rest of the page, on a fresh address in
-//       place of the page's; a console block right after it that shows the
-//       same command is checked against the server's first output lines
-//   <!-- doc-test: run -->  runs each "$ COMMAND" of the console block after
-//       it (bash, in the source folder, stderr merged into stdout) and
-//       compares the output with the lines that follow the command
-//   <!-- doc-test: output NAME -->  stops server NAME and compares what it
-//       printed with the text block after it
+//       or greeter-server) on a fresh address in place of the page's, for
+//       the rest of the page; a console block that shows the same command
+//       is compared with the server's first output lines instead of run
+//   <!-- doc-test: output NAME -->  stops server NAME (its name, or the
+//       address on the page) and compares all it printed with the block
+//   <!-- doc-test: file NAME -->  writes the block to the file NAME
+//       (executable) in the page's folder
+//   <!-- doc-test: skip REASON -->  does not run the console block
 //
-// Addresses are mapped both ways; the ports and pids of clients ("from
-// tcp://127.0.0.1:N", "(pid P, uid U)") are not compared. Every help text
-// block ("Usage: fizyr-rpc COMMAND") is compared with COMMAND --help, and
-// every console block that uses an interface file must be run.
+// A "$ COMMAND &" line starts a server the same way (named by its address).
+// Addresses and socket paths are mapped both ways; the ports and pids of
+// clients ("from tcp://127.0.0.1:N", "(pid P, uid U)") are not compared.
+// Help text blocks ("Usage: fizyr-rpc COMMAND") are compared with
+// COMMAND --help.
 namespace {
-
-struct DocServer
-{
-    std::shared_ptr<Process> process;
-    QString command;
-};
 
 QString normalized(QString text)
 {
     static const QRegularExpression port(QStringLiteral("from tcp://127\\.0\\.0\\.1:\\d+"));
     static const QRegularExpression pid(QStringLiteral("\\(pid \\d+, uid \\d+\\)"));
+    static const QRegularExpression jsonPeer(
+            QStringLiteral("\"peer\":\"tcp://127\\.0\\.0\\.1:\\d+\""));
+    static const QRegularExpression jsonIds(QStringLiteral("\"(pid|uid)\":\\d+"));
     text.replace(port, QStringLiteral("from tcp://127.0.0.1:PORT"));
     text.replace(pid, QStringLiteral("(pid P, uid U)"));
+    text.replace(jsonPeer, QStringLiteral("\"peer\":\"tcp://127.0.0.1:PORT\""));
+    text.replace(jsonIds, QStringLiteral("\"\\1\":N"));
     return text;
 }
+
+class DocPage
+{
+public:
+    DocPage(const QString &page) : m_page(QFileInfo(page).fileName()) { }
+
+    bool setUp()
+    {
+        if (!m_dir.isValid())
+            return false;
+        const QString build = QFileInfo(QFileInfo(toolPath()).absolutePath()).absolutePath();
+        for (const auto &[name, target] :
+             {std::pair{QStringLiteral("examples"), QStringLiteral(SOURCE_DIR "/examples")},
+              std::pair{QStringLiteral("doc"), QStringLiteral(SOURCE_DIR "/doc")},
+              std::pair{QStringLiteral("build"), build}}) {
+            if (!QFile::link(target, m_dir.filePath(name)))
+                return false;
+        }
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        QStringList path{QFileInfo(toolPath()).absolutePath()};
+#ifdef GREETER_SERVER
+        path.append(QFileInfo(QStringLiteral(GREETER_SERVER)).absolutePath());
+#endif
+        environment.insert(QStringLiteral("PATH"),
+                           path.join(u':') + u':' + environment.value(QStringLiteral("PATH")));
+        m_shell.setProcessEnvironment(environment);
+        m_shell.setWorkingDirectory(m_dir.path());
+        m_shell.setProcessChannelMode(QProcess::MergedChannels);
+        m_shell.start(QStringLiteral("bash"), {QStringLiteral("--norc"), QStringLiteral("-s")});
+        return m_shell.waitForStarted(Timeout);
+    }
+
+    ~DocPage()
+    {
+        m_servers.clear();
+        if (m_shell.state() != QProcess::NotRunning) {
+            m_shell.closeWriteChannel();
+            if (!m_shell.waitForFinished(Timeout))
+                m_shell.kill();
+        }
+    }
+
+    QString toActual(QString text) const
+    {
+        for (auto it = m_addresses.cbegin(); it != m_addresses.cend(); ++it)
+            text.replace(it.key(), it.value());
+        return text;
+    }
+    QString toPage(QString text) const
+    {
+        for (auto it = m_addresses.cbegin(); it != m_addresses.cend(); ++it)
+            text.replace(it.value(), it.key());
+        return normalized(text);
+    }
+
+    // Runs command in the page's shell; its output, or a null string after
+    // a timeout.
+    QString runCommand(const QString &command)
+    {
+        static int counter = 0;
+        const QByteArray sentinel = "@@doc-test-" + QByteArray::number(++counter) + "@@";
+        // Commands do not read the shell's own input; $? goes on to the next.
+        m_shell.write("{ " + toActual(command).toUtf8() + "\n} < /dev/null; __rc=$?; echo; echo "
+                      + sentinel + "; (exit $__rc)\n");
+        QSignalSpy readySpy(&m_shell, &QProcess::readyRead);
+        QDeadlineTimer deadline(Timeout);
+        for (;;) {
+            m_out += m_shell.readAll();
+            const qsizetype end = m_out.indexOf("\n" + sentinel + "\n");
+            if (end >= 0) {
+                QByteArray out = m_out.left(end);
+                if (out.endsWith('\n')) // a last line with or without its newline
+                    out.chop(1);
+                m_out = m_out.mid(end + sentinel.size() + 2);
+                return toPage(QString::fromUtf8(out));
+            }
+            if (deadline.hasExpired() || m_shell.state() == QProcess::NotRunning)
+                return QString();
+            readySpy.wait(int(qMax<qint64>(1, deadline.remainingTime())));
+        }
+    }
+
+    // Starts command (words: PROGRAM ARGS...) as a server named name (empty:
+    // its address on the page). Returns an error text, empty on success.
+    QString startServer(QString name, const QStringList &words)
+    {
+        QString program = words.value(0);
+        if (program == QLatin1String("fizyr-rpc")) {
+            program = toolPath();
+        } else if (program == QLatin1String("greeter-server")) {
+#ifdef GREETER_SERVER
+            program = QStringLiteral(GREETER_SERVER);
+#else
+            return QStringLiteral("the examples are not built");
+#endif
+        } else {
+            return QStringLiteral("unknown server program ") + program;
+        }
+        QStringList args = words.mid(1);
+        QString onPage; // where it listens, as on the page: the first address
+        QString actualPath;
+        for (QString &arg : args) {
+            const bool tcp = arg.startsWith(QLatin1String("tcp://"));
+            if (!tcp && !arg.startsWith(QLatin1String("unix:"))
+                && !arg.startsWith(QLatin1String("seqpacket:"))) {
+                continue;
+            }
+            const QString scheme = arg.section(u':', 0, 0);
+            const QString key = tcp ? arg : arg.section(u':', 1);
+            if (!onPage.isEmpty()) { // another address: a proxy's target
+                if (m_addresses.contains(key))
+                    arg = tcp ? m_addresses.value(key) : scheme + u':' + m_addresses.value(key);
+                continue;
+            }
+            onPage = key;
+            if (tcp) {
+                arg = QStringLiteral("tcp://127.0.0.1:0");
+            } else {
+                actualPath = m_dir.filePath(QStringLiteral("s%1.sock").arg(++m_sockets));
+                arg = scheme + u':' + actualPath;
+            }
+        }
+        if (name.isEmpty())
+            name = onPage;
+        // A server that replaces one on the same address.
+        for (auto it = m_servers.begin(); it != m_servers.end();) {
+            if (!onPage.isEmpty() && it->second.address == onPage)
+                it = m_servers.erase(it);
+            else
+                ++it;
+        }
+        Server server{std::make_shared<Process>(), words.join(u' '), onPage};
+        server.process->process().setWorkingDirectory(m_dir.path());
+        server.process->process().setProcessChannelMode(QProcess::MergedChannels);
+        if (!server.process->start(program, args))
+            return QStringLiteral("cannot start ") + words.join(u' ');
+        const QString actual = server.process->listeningAddress();
+        if (actual.isEmpty())
+            return QStringLiteral("no \"listening on\" from ") + words.join(u' ');
+        if (!onPage.isEmpty())
+            m_addresses.insert(onPage, actualPath.isEmpty() ? actual : actualPath);
+        m_servers[name] = server;
+        return QString();
+    }
+
+    struct Server
+    {
+        std::shared_ptr<Process> process;
+        QString command;
+        QString address; // on the page
+    };
+
+    QString m_page;
+    QTemporaryDir m_dir;
+    QProcess m_shell;
+    QByteArray m_out;
+    QMap<QString, QString> m_addresses; // on the page -> actual
+    std::map<QString, Server> m_servers;
+    int m_sockets = 0;
+};
 
 } // namespace
 
@@ -1154,31 +1326,12 @@ void tst_ToolInterface::docExamples()
     QFile file(page);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    QMap<QString, DocServer> servers;
-    QList<QPair<QString, QString>> addresses; // (on the page, actual)
-
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    QStringList path{QFileInfo(toolPath()).absolutePath()};
-#ifdef GREETER_SERVER
-    path.append(QFileInfo(QStringLiteral(GREETER_SERVER)).absolutePath());
-#endif
-    environment.insert(QStringLiteral("PATH"),
-                       path.join(u':') + u':' + environment.value(QStringLiteral("PATH")));
-    auto toActual = [&addresses](QString text) {
-        for (const auto &[onPage, actual] : std::as_const(addresses))
-            text.replace(onPage, actual);
-        return text;
-    };
-    auto toPage = [&addresses](QString text) {
-        for (const auto &[onPage, actual] : std::as_const(addresses))
-            text.replace(actual, onPage);
-        return normalized(text);
-    };
+    DocPage doc(page);
+    QVERIFY(doc.setUp());
 
     QStringList markers;
     int commandsRun = 0;
+    int skipped = 0;
     for (qsizetype i = 0; i < lines.size(); ++i) {
         const QString line = lines.at(i);
         if (line.startsWith(QLatin1String("<!-- doc-test: "))
@@ -1192,8 +1345,8 @@ void tst_ToolInterface::docExamples()
         QStringList block;
         for (++i; i < lines.size() && !lines.at(i).startsWith(QLatin1String("```")); ++i)
             block.append(lines.at(i));
-        const QString where = QStringLiteral("%1:%2").arg(QFileInfo(page).fileName()).arg(i + 1);
-        bool handled = false;
+        const QString where = QStringLiteral("%1:%2").arg(doc.m_page).arg(i + 1);
+        bool handled = language != QLatin1String("console");
 
         // Help texts.
         if (language == QLatin1String("text") && !block.isEmpty()
@@ -1205,106 +1358,82 @@ void tst_ToolInterface::docExamples()
 
         for (const QString &marker : std::as_const(markers)) {
             const QStringList words = marker.split(u' ', Qt::SkipEmptyParts);
-            if (words.value(0) == QLatin1String("start")) {
+            const QString kind = words.value(0);
+            if (kind == QLatin1String("start")) {
                 QVERIFY2(words.size() >= 3, qPrintable(where));
                 const QString name = words.at(1);
-                if (servers.contains(name))
+                if (doc.m_servers.count(name) > 0)
                     continue; // already running for this page
-                QString program = words.at(2);
-                if (program == QLatin1String("fizyr-rpc")) {
-                    program = toolPath();
-                } else {
-#ifdef GREETER_SERVER
-                    QCOMPARE(program, QStringLiteral("greeter-server"));
-                    program = QStringLiteral(GREETER_SERVER);
-#else
+                const QString error = doc.startServer(name, words.mid(2));
+                if (error == QLatin1String("the examples are not built"))
                     QSKIP("the examples are not built");
-#endif
-                }
-                QStringList args = words.mid(3);
-                QString onPage;
-                for (QString &arg : args) {
-                    const QString mapped = toActual(arg);
-                    if (mapped != arg) {
-                        arg = mapped;
-                    } else if (arg.startsWith(QLatin1String("tcp://"))) {
-                        onPage = arg;
-                        arg = QStringLiteral("tcp://127.0.0.1:0");
-                    } else if (arg.startsWith(QLatin1String("unix:"))
-                               || arg.startsWith(QLatin1String("seqpacket:"))) {
-                        onPage = arg;
-                        arg = arg.section(u':', 0, 0) + u':'
-                                + dir.filePath(QStringLiteral("%1.sock").arg(name));
-                    }
-                }
-                DocServer server{std::make_shared<Process>(), words.mid(2).join(u' ')};
-                server.process->process().setWorkingDirectory(QStringLiteral(SOURCE_DIR));
-                QVERIFY2(server.process->start(program, args), qPrintable(where));
-                const QString actual = server.process->listeningAddress();
-                QVERIFY2(!actual.isEmpty(), qPrintable(where + u' ' + marker));
-                if (!onPage.isEmpty())
-                    addresses.append({onPage, actual});
+                QVERIFY2(error.isEmpty(), qPrintable(where + u' ' + error));
                 // A console block showing this start: its output is the
                 // server's first lines.
                 if (language == QLatin1String("console") && !block.isEmpty()
-                    && block.first() == QStringLiteral("$ ") + server.command) {
+                    && block.first() == QStringLiteral("$ ") + words.mid(2).join(u' ')) {
                     const QString expected = block.mid(1).join(u'\n');
-                    QVERIFY2(server.process->waitFor([&](const QByteArray &out) {
-                        return toPage(QString::fromUtf8(out)).startsWith(expected);
+                    Process *process = doc.m_servers[name].process.get();
+                    QVERIFY2(process->waitFor([&](const QByteArray &out) {
+                        return doc.toPage(QString::fromUtf8(out)).startsWith(expected);
                     }),
-                             qPrintable(where));
+                             qPrintable(where + u'\n'
+                                        + doc.toPage(QString::fromUtf8(process->output()))));
                     handled = true;
                 }
-                servers.insert(name, server);
-            } else if (words.value(0) == QLatin1String("run")) {
-                QVERIFY2(language == QLatin1String("console"), qPrintable(where));
-                for (qsizetype j = 0; j < block.size(); ++j) {
-                    QVERIFY2(block.at(j).startsWith(QLatin1String("$ ")), qPrintable(where));
-                    const QString command = block.at(j).mid(2);
-                    QStringList expected;
-                    while (j + 1 < block.size() && !block.at(j + 1).startsWith(QLatin1String("$ ")))
-                        expected.append(block.at(++j));
-                    QProcess process;
-                    process.setProcessEnvironment(environment);
-                    process.setWorkingDirectory(QStringLiteral(SOURCE_DIR));
-                    process.setProcessChannelMode(QProcess::MergedChannels);
-                    QSignalSpy finishedSpy(&process, &QProcess::finished);
-                    process.start(QStringLiteral("bash"),
-                                  {QStringLiteral("-c"), toActual(command)});
-                    QVERIFY(process.waitForStarted(Timeout));
-                    process.closeWriteChannel();
-                    QVERIFY2(finishedSpy.wait(Timeout), qPrintable(where + u' ' + command));
-                    const QString out = toPage(QString::fromUtf8(process.readAll()));
-                    QCOMPARE(out,
-                             expected.isEmpty() ? QString()
-                                                : normalized(expected.join(u'\n') + u'\n'));
-                    ++commandsRun;
-                }
-                handled = true;
-            } else if (words.value(0) == QLatin1String("output")) {
-                QVERIFY2(servers.contains(words.value(1)), qPrintable(where));
-                Process *process = servers[words.value(1)].process.get();
+            } else if (kind == QLatin1String("output")) {
+                const QString name = words.value(1);
+                QVERIFY2(doc.m_servers.count(name) > 0, qPrintable(where + u' ' + name));
+                Process *process = doc.m_servers[name].process.get();
                 const QString expected = normalized(block.join(u'\n'));
                 QVERIFY2(process->waitFor([&](const QByteArray &out) {
-                    return toPage(QString::fromUtf8(out)).startsWith(expected);
+                    return doc.toPage(QString::fromUtf8(out)).startsWith(expected);
                 }),
-                         qPrintable(where + u'\n' + toPage(QString::fromUtf8(process->output()))));
+                         qPrintable(where + u'\n'
+                                    + doc.toPage(QString::fromUtf8(process->output()))));
                 process->stop();
-                QCOMPARE(toPage(QString::fromUtf8(process->output())), expected + u'\n');
-                servers.remove(words.value(1));
+                QCOMPARE(doc.toPage(QString::fromUtf8(process->output())), expected + u'\n');
+                doc.m_servers.erase(name);
+            } else if (kind == QLatin1String("file")) {
+                QFile written(doc.m_dir.filePath(words.value(1)));
+                QVERIFY(written.open(QIODevice::WriteOnly));
+                written.write((block.join(u'\n') + u'\n').toUtf8());
+                written.close();
+                QVERIFY(written.setPermissions(written.permissions() | QFile::ExeOwner));
+            } else if (kind == QLatin1String("skip")) {
+                QVERIFY2(words.size() > 1,
+                         qPrintable(where + QStringLiteral(": skip without a reason")));
                 handled = true;
+                ++skipped;
             } else {
                 QFAIL(qPrintable(where + QStringLiteral(": unknown marker ") + marker));
             }
         }
         markers.clear();
-        if (language == QLatin1String("console") && !handled
-            && (block.join(u'\n').contains(QLatin1String("--interface"))
-                || block.join(u'\n').contains(QLatin1String("fizyr-rpc describe")))) {
-            QFAIL(qPrintable(where + QStringLiteral(": an interface example that is not run")));
+        if (handled)
+            continue;
+
+        for (qsizetype j = 0; j < block.size(); ++j) {
+            QVERIFY2(block.at(j).startsWith(QLatin1String("$ ")),
+                     qPrintable(where + u' ' + block.at(j)));
+            const QString command = block.at(j).mid(2);
+            QStringList expected;
+            while (j + 1 < block.size() && !block.at(j + 1).startsWith(QLatin1String("$ ")))
+                expected.append(block.at(++j));
+            if (command.endsWith(QLatin1String(" &"))) {
+                QVERIFY2(expected.isEmpty(), qPrintable(where));
+                const QString error = doc.startServer(
+                        QString(), command.chopped(2).split(u' ', Qt::SkipEmptyParts));
+                QVERIFY2(error.isEmpty(), qPrintable(where + u' ' + error));
+                continue;
+            }
+            const QString out = doc.runCommand(command);
+            QVERIFY2(!out.isNull(), qPrintable(where + QStringLiteral(": timed out: ") + command));
+            QCOMPARE(out, normalized(expected.join(u'\n')));
+            ++commandsRun;
         }
     }
-    qInfo("%d commands run", commandsRun);
+    qInfo("%d commands run, %d blocks skipped", commandsRun, skipped);
 }
 
 QTEST_GUILESS_MAIN(tst_ToolInterface)
