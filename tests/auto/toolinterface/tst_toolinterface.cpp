@@ -334,7 +334,7 @@ private Q_SLOTS:
     void mockZeroValues();
     void mockGeneratedClient_data()
     {
-        addTransportRows();
+        generatedServer_data();
     }
     void mockGeneratedClient();
 
@@ -1080,10 +1080,12 @@ void tst_ToolInterface::mockZeroValues()
 void tst_ToolInterface::mockGeneratedClient()
 {
     QFETCH(QString, scheme);
+    QFETCH(QString, format);
     QTemporaryDir dir;
     Process mock;
     QVERIFY(mock.startTool({QStringLiteral("serve"), QStringLiteral("--interface"), greeterRpc(),
                             QStringLiteral("--answers"), answersFile(dir),
+                            QStringLiteral("--body-format"), format,
                             addressFor(scheme, dir, QStringLiteral("mock"))}));
     const QString address = mock.listeningAddress();
     QVERIFY(!address.isEmpty());
@@ -1092,6 +1094,7 @@ void tst_ToolInterface::mockGeneratedClient()
     peer.connectToServer(address);
     QVERIFY(peer.waitForConnected(Timeout));
     GreeterClient client(&peer);
+    client.setBodyFormat(format == QLatin1String("cbor") ? RpcBodyCodec::Cbor : RpcBodyCodec::Json);
     GreeterGreetCall *call = client.greet(GreetRequest{QStringLiteral("Ada"), 2, std::nullopt});
     QList<Progress> progress;
     connect(call, &GreeterGreetCall::progressReceived, this,
