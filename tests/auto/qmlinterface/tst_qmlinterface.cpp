@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 
 // Hosts a generated GreeterServer (from examples/greeter/greeter.rpc) for the
-// QML tests of RpcInterfaceClient, which load the same file at run time.
+// QML tests of RpcInterfaceClient, which load the same file at run time, and
+// gives the tests of the console's forms the console's source folder.
 
 #include "greeter.h"
 
@@ -142,6 +143,8 @@ public Q_SLOTS:
         QQmlContext *context = engine->rootContext();
         context->setContextProperty(QStringLiteral("testTempDir"), m_dir.path());
         context->setContextProperty(QStringLiteral("greeterHost"), &m_host);
+        context->setContextProperty(QStringLiteral("consoleSourceDir"),
+                                    QUrl::fromLocalFile(QStringLiteral(CONSOLE_SOURCE_DIR)));
         context->setContextProperty(QStringLiteral("greeterFile"),
                                     QUrl::fromLocalFile(QStringLiteral(GREETER_RPC)));
 #ifdef FIZYRRPCQT_TEST_SEQPACKET
