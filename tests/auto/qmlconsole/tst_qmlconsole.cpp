@@ -480,6 +480,24 @@ void tst_QmlConsole::greeterForm()
     QVERIFY(texts(log, QStringLiteral("treeNode")).contains(QStringLiteral("greetings: [3]")));
     click(window, toggle);
     QTRY_VERIFY(texts(log, QStringLiteral("treeNode")).contains(last));
+
+    // The hidden ping is listed on request.
+    click(window, findItem(window, QStringLiteral("showHidden")));
+    QTRY_VERIFY(findItem(window, QStringLiteral("service:ping")));
+
+    // A stream message from the form of the log stream: the server prints it.
+    click(window, findItem(window, QStringLiteral("stream:log")));
+    QQuickItem *level = nullptr;
+    QTRY_VERIFY((level = findItem(window, QStringLiteral("field:level"))));
+    level->setProperty("currentIndex", 2);
+    QCOMPARE(level->property("currentText").toString(), QStringLiteral("Warning"));
+    type(window, findItem(window, QStringLiteral("field:text")), QStringLiteral("from the form"));
+    process.readAllStandardOutput();
+    click(window, findItem(window, QStringLiteral("sendStreamButton")));
+    QString printed;
+    QTRY_VERIFY_WITH_TIMEOUT((printed += QString::fromUtf8(process.readAllStandardOutput()))
+                                     .contains(QStringLiteral("log Warning: from the form")),
+                             Timeout);
 }
 
 int main(int argc, char **argv)
