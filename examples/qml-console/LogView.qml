@@ -70,6 +70,7 @@ Frame {
                         font.bold: true
                     }
                     Label {
+                        objectName: "logText"
                         text: entry.model.text
                         color: entry.model.kind === "error" ? "firebrick" : palette.text
                         elide: Text.ElideRight

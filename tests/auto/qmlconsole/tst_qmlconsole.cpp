@@ -485,6 +485,25 @@ void tst_QmlConsole::greeterForm()
     click(window, findItem(window, QStringLiteral("showHidden")));
     QTRY_VERIFY(findItem(window, QStringLiteral("service:ping")));
 
+    // A long greet, cancelled from the open call's box: the server answers
+    // with the error response "cancelled".
+    click(window, findItem(window, QStringLiteral("service:greet")));
+    QQuickItem *times2 = nullptr;
+    QTRY_VERIFY((times2 = findItem(window, QStringLiteral("field:times"))));
+    type(window, times2, QStringLiteral("100"));
+    click(window, findItem(window, QStringLiteral("callButton")));
+    QQuickItem *cancel = findItem(window, QStringLiteral("cancelButton"));
+    QVERIFY(cancel);
+    QTRY_VERIFY_WITH_TIMEOUT(cancel->isEnabled(), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            texts(log, QStringLiteral("treeNode")).contains(QStringLiteral("total: 100")), Timeout);
+    click(window, cancel);
+    QTRY_VERIFY_WITH_TIMEOUT(texts(log, QStringLiteral("logText"))
+                                     .contains(QStringLiteral("greet #1 failed: cancelled")),
+                             Timeout);
+    QVERIFY(texts(log, QStringLiteral("logText")).contains(QStringLiteral("cancel to greet #1")));
+    QTRY_VERIFY(!cancel->isEnabled());
+
     // A stream message from the form of the log stream: the server prints it.
     click(window, findItem(window, QStringLiteral("stream:log")));
     QQuickItem *level = nullptr;
