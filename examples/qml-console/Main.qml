@@ -250,13 +250,25 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 text: iface.source.toString().replace(/^file:\/\//, "")
                 placeholderText: qsTr("No interface file: services by id, raw bodies")
-                onAccepted: iface.source = text.length === 0 ? "" : text.startsWith("/") ? "file://" + text : text
+                // A path (absolute, or relative to the working directory) or a URL.
+                onAccepted: {
+                    const path = text.trim()
+                    if (path.length === 0)
+                        iface.source = ""
+                    else if (/^[a-z]+:/.test(path))
+                        iface.source = path
+                    else if (path.startsWith("/"))
+                        iface.source = "file://" + path
+                    else
+                        iface.source = startup.workingDirectory + "/" + path
+                }
             }
             Button {
                 text: qsTr("Open…")
                 onClicked: fileDialog.open()
             }
             Button {
+                objectName: "closeInterfaceButton"
                 text: qsTr("Close")
                 enabled: iface.source.toString().length > 0
                 onClicked: iface.source = ""

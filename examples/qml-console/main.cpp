@@ -19,6 +19,7 @@
 // fills the form.
 
 #include <QtCore/qcommandlineparser.h>
+#include <QtCore/qdir.h>
 #include <QtCore/qfileinfo.h>
 #include <QtCore/qurl.h>
 #include <QtCore/qtimer.h>
@@ -36,6 +37,7 @@ class Console : public QObject
     Q_PROPERTY(int service MEMBER service CONSTANT)
     Q_PROPERTY(QString serviceName MEMBER serviceName CONSTANT)
     Q_PROPERTY(QUrl interfaceFile MEMBER interfaceFile CONSTANT)
+    Q_PROPERTY(QUrl workingDirectory MEMBER workingDirectory CONSTANT)
     Q_PROPERTY(QString body MEMBER body CONSTANT)
     Q_PROPERTY(bool sendAtStart MEMBER sendAtStart CONSTANT)
     Q_PROPERTY(bool screenshot READ screenshot CONSTANT)
@@ -64,6 +66,7 @@ public:
     int service = 1;
     QString serviceName;
     QUrl interfaceFile;
+    QUrl workingDirectory = QUrl::fromLocalFile(QDir::currentPath());
     QString body;
     bool sendAtStart = false;
     QString screenshotFile;

@@ -40,6 +40,7 @@ class Startup : public QObject
     Q_PROPERTY(int service MEMBER service CONSTANT)
     Q_PROPERTY(QString serviceName MEMBER serviceName CONSTANT)
     Q_PROPERTY(QUrl interfaceFile MEMBER interfaceFile CONSTANT)
+    Q_PROPERTY(QUrl workingDirectory MEMBER workingDirectory CONSTANT)
     Q_PROPERTY(QString body MEMBER body CONSTANT)
     Q_PROPERTY(bool sendAtStart MEMBER sendAtStart CONSTANT)
     Q_PROPERTY(bool screenshot MEMBER screenshot CONSTANT)
@@ -51,6 +52,7 @@ public:
     int service = 1;
     QString serviceName;
     QUrl interfaceFile;
+    QUrl workingDirectory;
     QString body;
     bool sendAtStart = false;
     bool screenshot = false;
@@ -396,6 +398,7 @@ void tst_QmlConsole::greeterForm()
     Startup startup;
     startup.address = address;
     startup.interfaceFile = QUrl::fromLocalFile(QStringLiteral(GREETER_RPC));
+    startup.workingDirectory = QUrl::fromLocalFile(QStringLiteral(EXAMPLES_SOURCE_DIR));
     auto engine = std::make_unique<QQmlApplicationEngine>();
     engine->addImportPath(QStringLiteral(FIZYRRPCQT_QML_IMPORT_DIR));
     engine->rootContext()->setContextProperty(QStringLiteral("startup"), &startup);
@@ -517,6 +520,19 @@ void tst_QmlConsole::greeterForm()
     QTRY_VERIFY_WITH_TIMEOUT((printed += QString::fromUtf8(process.readAllStandardOutput()))
                                      .contains(QStringLiteral("log Warning: from the form")),
                              Timeout);
+
+    // Closing the file goes back to ids and raw bodies; a path typed into
+    // the interface field, relative to the working directory, opens it again.
+    click(window, findItem(window, QStringLiteral("closeInterfaceButton")));
+    QTRY_COMPARE(iface->property("status").toInt(), 0); // Null
+    QTRY_VERIFY(!findItem(window, QStringLiteral("callButton")));
+    QTRY_VERIFY(!findItem(window, QStringLiteral("serviceList")));
+    type(window, findItem(window, QStringLiteral("interfaceField")),
+         QStringLiteral("greeter/greeter.rpc"));
+    QTest::keyClick(window, Qt::Key_Return);
+    QTRY_COMPARE(iface->property("status").toInt(), 1); // Ready
+    QCOMPARE(iface->property("currentInterface").toString(), QStringLiteral("Greeter"));
+    QTRY_VERIFY(findItem(window, QStringLiteral("field:name")));
 }
 
 int main(int argc, char **argv)
