@@ -320,6 +320,33 @@ TestCase {
         compare(greeterHost.invalidBodies, [])
     }
 
+    Component {
+        id: peerComponent
+        RpcPeer { }
+    }
+
+    function test_peerDestroyed() {
+        // An open call finishes with ConnectionLost when its peer goes; the
+        // client's peer turns null.
+        const address = greeterHost.listen("tcp://127.0.0.1:0")
+        const other = peerComponent.createObject(testCase, { address: address, active: true })
+        tryCompare(other, "state", RpcPeer.Connected, 20000)
+        const client = createTemporaryObject(clientComponent, testCase, { source: greeterFile, peer: other })
+        const spy = createTemporaryObject(signalSpyComponent, testCase, { target: client, signalName: "peerChanged" })
+        const call = client.call("greet", { name: "Ada", times: 100 })
+        let progress = 0
+        call.updateReceived.connect((name, body) => progress = body.done)
+        tryVerify(() => progress >= 1, 20000)
+        other.destroy()
+        const outcome = settle(call)
+        compare(outcome.error.code, RpcError.ConnectionLost)
+        verify(!call.open)
+        tryCompare(spy, "count", 1, 20000)
+        compare(client.peer, null)
+        // Calls without a peer are refused.
+        compare(settle(client.call("ping")).error.code, RpcError.InvalidOperation)
+    }
+
     function test_notConnected() {
         const outcome = settle(greeter.call("greet", { name: "Ada", times: 1 }))
         compare(outcome.error.code, RpcError.NotConnected)
