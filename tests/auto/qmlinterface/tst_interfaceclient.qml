@@ -347,6 +347,25 @@ TestCase {
         compare(settle(client.call("ping")).error.code, RpcError.InvalidOperation)
     }
 
+    function test_openCallSurvivesGarbageCollection() {
+        connectTo("tcp://127.0.0.1:0")
+        // Nothing refers to the call but the promise chain and its own
+        // handlers: it stays alive while open and delivers everything.
+        let updates = 0
+        let outcome = null
+        ;(function() {
+            const call = greeter.call("greet", { name: "Ada", times: 3 })
+            call.updateReceived.connect(() => ++updates)
+            call.then(value => outcome = value)
+        })()
+        gc()
+        tryVerify(() => updates >= 1, 20000)
+        gc()
+        tryVerify(() => outcome !== null, 20000)
+        compare(updates, 3)
+        compare(outcome.greetings.length, 3)
+    }
+
     function test_notConnected() {
         const outcome = settle(greeter.call("greet", { name: "Ada", times: 1 }))
         compare(outcome.error.code, RpcError.NotConnected)
