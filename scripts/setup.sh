@@ -9,6 +9,9 @@ packages=(
     qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick
     qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-layouts
     qml6-module-qtquick-window qml6-module-qttest qml6-module-qtqml-models
+    # The file dialog of examples/qml-console (its Qt Quick implementation lists
+    # folders with Qt.labs.folderlistmodel).
+    qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
     qml-qt6 xvfb xauth
     libgl-dev
     clang libclang-rt-14-dev clang-format
