@@ -96,6 +96,21 @@ QJSEngine *QmlRpcPeer::engine() const
 }
 
 /*!
+    \qmlproperty RpcPeer RpcPeer::rpcPeer
+    \readonly
+    The C++ \l{Fizyr::RpcPeer} behind this QML peer, for C++ code that
+    works on it: the QML module of a typed interface (see
+    \c{fizyr_rpc_add_interface(... QML_URI ...)}) and applications' own
+    types reach it through the meta-object, for example
+    \c{qobject_cast<Fizyr::RpcPeer *>(object->property("rpcPeer").value<QObject *>())}.
+    It is the same object for the whole life of this RpcPeer (connecting
+    again reuses it), owned by this RpcPeer and deleted with it; it lives in
+    the thread of the QML engine. Use it from C++ only: changing its
+    connection behind this RpcPeer's back (\c connectToServer(),
+    \c disconnectFromServer()) is not supported, use \c active instead.
+*/
+
+/*!
     \qmlproperty string RpcPeer::address
     Where to connect: \c{tcp://host:port}, \c{unix:/path} or
     \c{seqpacket:/path}. For a peer accepted by an RpcServer, the address

@@ -32,6 +32,7 @@ class QmlRpcPeer : public QObject, public QQmlParserStatus
     Q_OBJECT
     Q_INTERFACES(QQmlParserStatus)
     QML_NAMED_ELEMENT(RpcPeer)
+    Q_PROPERTY(Fizyr::RpcPeer *rpcPeer READ peer CONSTANT)
     Q_PROPERTY(QString address READ address WRITE setAddress NOTIFY addressChanged)
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)

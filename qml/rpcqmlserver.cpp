@@ -57,6 +57,20 @@ QmlRpcServer::~QmlRpcServer()
 }
 
 /*!
+    \qmlproperty RpcServer RpcServer::rpcServer
+    \readonly
+    The C++ \l{Fizyr::RpcServer} behind this QML server, for C++ code
+    that works on it (the QML module of a typed interface, applications'
+    own types), reached through the meta-object:
+    \c{qobject_cast<Fizyr::RpcServer *>(object->property("rpcServer").value<QObject *>())}.
+    The same object for the whole life of this RpcServer, owned by it and
+    deleted with it; it lives in the thread of the QML engine. Do not take
+    its pending connections (\c nextPendingConnection()): this RpcServer
+    accepts every connection itself and hands each over as an RpcPeer
+    (peerConnected, \c peers), whose \c rpcPeer is the C++ peer.
+*/
+
+/*!
     \qmlproperty string RpcServer::address
     Where to listen: \c{tcp://host:port} (port 0 picks a free one),
     \c{unix:/path} or \c{seqpacket:/path}. serverAddress tells the address

@@ -25,6 +25,7 @@ class QmlRpcServer : public QObject, public QQmlParserStatus
     Q_OBJECT
     Q_INTERFACES(QQmlParserStatus)
     QML_NAMED_ELEMENT(RpcServer)
+    Q_PROPERTY(Fizyr::RpcServer *rpcServer READ rpcServer CONSTANT)
     Q_PROPERTY(QString address READ address WRITE setAddress NOTIFY addressChanged)
     Q_PROPERTY(bool listening READ isListening WRITE setListening NOTIFY listeningChanged)
     Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY listeningChanged)
@@ -44,6 +45,7 @@ public:
     RpcError error() const { return m_server->error(); }
     QString errorString() const { return m_server->errorString(); }
     int peerCount() const { return m_peerCount; }
+    RpcServer *rpcServer() const { return m_server; }
 
     Q_INVOKABLE bool listen();
     Q_INVOKABLE void close();
