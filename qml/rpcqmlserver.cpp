@@ -193,6 +193,46 @@ void QmlRpcServer::acceptPending()
     }
 }
 
+/*!
+    \qmlproperty list<RpcPeer> RpcServer::peers
+    \readonly
+    The connected peers, in the order they connected; changes with
+    \c peerCount.
+*/
+QList<QObject *> QmlRpcServer::peers() const
+{
+    QList<QObject *> result;
+    for (QmlRpcPeer *peer : findChildren<QmlRpcPeer *>(Qt::FindDirectChildrenOnly))
+        result.append(peer);
+    return result;
+}
+
+/*!
+    \qmlmethod void RpcServer::claimServices(QtObject handler, list<int> serviceIds)
+    Leaves the requests for \a serviceIds, on every peer of this server, to
+    \a handler, which handles them on the C++ peers (RpcPeer.rpcPeer)
+    itself: they are not reported by requestReceived nor answered as
+    unhandled. The claim ends when \a handler is destroyed. The QML types of
+    a typed interface (\c{GreeterServer { server: someServer }}) claim the
+    services of their interface this way, so that requestReceived keeps
+    seeing the other services; see "Typed interfaces in QML" in
+    doc/qml.md.
+*/
+void QmlRpcServer::claimServices(QObject *handler, const QList<int> &serviceIds)
+{
+    if (handler)
+        m_claims.append({handler, serviceIds});
+}
+
+bool QmlRpcServer::isClaimed(int serviceId) const
+{
+    for (const auto &claim : m_claims) {
+        if (claim.first && claim.second.contains(serviceId))
+            return true;
+    }
+    return false;
+}
+
 bool QmlRpcServer::hasRequestHandler() const
 {
     static const QMetaMethod signal = QMetaMethod::fromSignal(&QmlRpcServer::requestReceived);
