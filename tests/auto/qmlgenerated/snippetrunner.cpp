@@ -1,10 +1,11 @@
 // Copyright (C) 2026 The fizyr-rpc-qt authors
 // SPDX-License-Identifier: BSD-2-Clause
 
-// qmlgen-snippet-runner FILE: runs a QML file, like Qt's qml tool, in a
-// program that has the Greeter QML module of examples/greeter built in
-// (fizyr_rpc_add_interface(... QML_URI Greeter)). Exits with the code of
-// Qt.exit(), or 2 if the file does not load.
+// qmlgen-snippet-runner FILE (also built as qmlgen-namespace-runner): runs a
+// QML file, like Qt's qml tool, in a program that has the QML module of an
+// interface built in (fizyr_rpc_add_interface(... QML_URI ...): Greeter for
+// the snippet of doc/qml.md, Kitchen in a C++ namespace for the namespace
+// check). Exits with the code of Qt.exit(), or 2 if the file does not load.
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qdebug.h>
