@@ -114,6 +114,16 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    QmlEmitterResult glue;
+    if (parser.isSet(qml)) {
+        glue = emitQml(file, {name, options.headerName, options.cppNamespace});
+        if (!glue.errors.isEmpty()) {
+            for (const QString &e : glue.errors)
+                printError(e);
+            return 1;
+        }
+    }
+
     const QDir dir(parser.value(outputDir));
     if (!dir.exists() && !QDir().mkpath(dir.path())) {
         printError(QStringLiteral("%1: cannot create the directory").arg(dir.path()));
@@ -129,8 +139,6 @@ int main(int argc, char *argv[])
         return 1;
     }
     if (parser.isSet(qml)) {
-        const QmlEmitterResult glue
-                = emitQml(file, {name, options.headerName, options.cppNamespace});
         const QString qmlHeader = dir.filePath(name + QStringLiteral("_qml.h"));
         const QString qmlSource = dir.filePath(name + QStringLiteral("_qml.cpp"));
         if (!writeFile(qmlHeader, glue.header.toUtf8(), &error)

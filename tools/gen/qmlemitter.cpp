@@ -94,12 +94,26 @@ private:
     Fizyr::RpcInterfaceFile m_file;
     QmlEmitterOptions m_options;
     QString m_support;
+    QStringList m_errors;
     QString h;
     QString s;
 };
 
 void Emitter::writeCall(const RpcInterface &iface, const RpcService &service)
 {
+    // The properties of QmlCallBase: an update of such a name would hide one.
+    static const QStringList reserved{
+            QStringLiteral("status"),  QStringLiteral("open"),        QStringLiteral("response"),
+            QStringLiteral("error"),   QStringLiteral("errorString"), QStringLiteral("owner"),
+            QStringLiteral("promise"), QStringLiteral("then"),        QStringLiteral("abort"),
+            QStringLiteral("cancel"),  QStringLiteral("finished"),    QStringLiteral("update")};
+    for (const RpcUpdate &u : service.responseUpdates()) {
+        if (reserved.contains(stem(u.cppName())))
+            m_errors.append(QStringLiteral("%1: response update `%2` of service `%3`: the QML call "
+                                           "type has a member of this name; rename the update "
+                                           "(updates travel by id, the wire does not change)")
+                                    .arg(m_file.fileName(), u.name(), service.name()));
+    }
     const QString cls = callClass(iface, service);
     const QList<RpcUpdate> updates = service.responseUpdates();
     const QList<RpcUpdate> requestUpdates = service.requestUpdates();
@@ -418,7 +432,7 @@ QmlEmitterResult Emitter::run()
         s += QStringLiteral("} // namespace %1\n").arg(m_options.cppNamespace);
     }
     h += QStringLiteral("#endif // %1\n").arg(guard);
-    return {h, s};
+    return {h, s, m_errors};
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include <FizyrRpcQt/rpcinterfacefile.h>
 
 #include <QtCore/qstring.h>
+#include <QtCore/qstringlist.h>
 
 // Writes the QML glue of one interface file (fizyr-rpc-gen --qml): for each
 // interface, the QML types <I>Client, <I>Server, a call type per service and
@@ -24,6 +25,7 @@ struct QmlEmitterResult
 {
     QString header;
     QString source;
+    QStringList errors; // names the QML types cannot have; empty on success
 };
 
 QmlEmitterResult emitQml(const Fizyr::RpcInterfaceFile &file, const QmlEmitterOptions &options);
