@@ -40,6 +40,7 @@ TestCase {
     }
 
     RpcPeer { id: client }
+    SignalSpy { id: invalidBodies; target: greeter; signalName: "invalidBodyReceived" }
 
     GreeterClient { id: greeterClient; peer: client }
 
@@ -126,6 +127,9 @@ TestCase {
         serverErrors = []
         untyped = []
         currentCall = null
+        invalidBodies.clear()
+        greeter.bodyFormat = "json"
+        greeterClient.bodyFormat = "json"
         serverLog.capacity = 3
         serverLog.clear()
         client.active = false
@@ -272,6 +276,37 @@ TestCase {
         compare(message, "could not respond")
         compare(serverErrors.length, 1)
         verify(serverErrors[0].indexOf("greetings") >= 0, serverErrors[0])
+    }
+
+    // A request body that does not decode gets an error response naming the
+    // field, and the typed server reports it.
+    function test_undecodableRequest_data() { return transports_data() }
+    function test_undecodableRequest(data) {
+        connectTo(data.address)
+        let message = null
+        client.call(1, { name: 5, times: 1 }).then(() => { message = "resolved" }, error => { message = error.message })
+        tryVerify(() => message !== null, 20000)
+        verify(message.indexOf("invalid body for greet: ") === 0, message)
+        verify(message.indexOf("name") >= 0, message)
+        compare(invalidBodies.count, 1)
+        compare(invalidBodies.signalArguments[0][0], message)
+        compare(invalidBodies.signalArguments[0][1], server.peers[0])
+    }
+
+    // CBOR bodies on both sides.
+    function test_cbor_data() { return transports_data() }
+    function test_cbor(data) {
+        connectTo(data.address)
+        greeter.bodyFormat = "cbor"
+        greeterClient.bodyFormat = "cbor"
+        let result = null
+        let updates = 0
+        const call = greeterClient.greet({ name: "Ada", times: 2, style: { Custom: "Hi" } })
+        call.progressReceived.connect(() => ++updates)
+        call.then(r => { result = r }, e => { result = e.message })
+        tryVerify(() => result !== null, 20000)
+        compare(result.greetings, ["Hi, Ada!", "Hi, Ada!"])
+        compare(updates, 2)
     }
 
     // Services nobody handles: ping has no handler on the typed server (an
