@@ -96,6 +96,21 @@ QJSEngine *QmlRpcPeer::engine() const
 }
 
 /*!
+    \qmlproperty RpcPeer RpcPeer::rpcPeer
+    \readonly
+    The C++ \l{Fizyr::RpcPeer} behind this QML peer, for C++ code that
+    works on it: the QML module of a typed interface (see
+    \c{fizyr_rpc_add_interface(... QML_URI ...)}) and applications' own
+    types reach it through the meta-object, for example
+    \c{qobject_cast<Fizyr::RpcPeer *>(object->property("rpcPeer").value<QObject *>())}.
+    It is the same object for the whole life of this RpcPeer (connecting
+    again reuses it), owned by this RpcPeer and deleted with it; it lives in
+    the thread of the QML engine. Use it from C++ only: changing its
+    connection behind this RpcPeer's back (\c connectToServer(),
+    \c disconnectFromServer()) is not supported, use \c active instead.
+*/
+
+/*!
     \qmlproperty string RpcPeer::address
     Where to connect: \c{tcp://host:port}, \c{unix:/path} or
     \c{seqpacket:/path}. For a peer accepted by an RpcServer, the address
@@ -389,8 +404,34 @@ bool QmlRpcPeer::hasRequestHandler() const
     return isSignalConnected(signal) || (m_server && m_server->hasRequestHandler());
 }
 
+/*!
+    \qmlmethod void RpcPeer::claimServices(QtObject handler, list<int> serviceIds)
+    Leaves the requests for \a serviceIds on this peer to \a handler, which
+    handles them on the C++ peer (\c rpcPeer) itself: they are not reported
+    by requestReceived (here or on the server) nor answered as unhandled.
+    The claim ends when \a handler is destroyed. The QML types of a typed
+    interface (\c{GreeterServer { peer: somePeer }}) claim the services of
+    their interface this way; see "Typed interfaces in QML" in doc/qml.md.
+*/
+void QmlRpcPeer::claimServices(QObject *handler, const QList<int> &serviceIds)
+{
+    if (handler)
+        m_claims.append({handler, serviceIds});
+}
+
+bool QmlRpcPeer::isClaimed(int serviceId) const
+{
+    for (const auto &claim : m_claims) {
+        if (claim.first && claim.second.contains(serviceId))
+            return true;
+    }
+    return m_server && m_server->isClaimed(serviceId);
+}
+
 void QmlRpcPeer::handleRequest(RpcRequest *request)
 {
+    if (isClaimed(request->serviceId()))
+        return; // a typed server handles it on the C++ peer
     if (!hasRequestHandler() || !engine()) {
         request->sendErrorResponse(
                 QStringLiteral("unexpected request for service %1").arg(request->serviceId()));

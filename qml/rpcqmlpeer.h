@@ -11,6 +11,7 @@
 
 #include <QtCore/qlist.h>
 #include <QtCore/qobject.h>
+#include <QtCore/qpair.h>
 #include <QtCore/qpointer.h>
 #include <QtQml/qjsvalue.h>
 #include <QtQml/qqmlparserstatus.h>
@@ -32,6 +33,7 @@ class QmlRpcPeer : public QObject, public QQmlParserStatus
     Q_OBJECT
     Q_INTERFACES(QQmlParserStatus)
     QML_NAMED_ELEMENT(RpcPeer)
+    Q_PROPERTY(Fizyr::RpcPeer *rpcPeer READ peer CONSTANT)
     Q_PROPERTY(QString address READ address WRITE setAddress NOTIFY addressChanged)
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
@@ -73,6 +75,8 @@ public:
     Q_INVOKABLE bool sendStream(int serviceId, const QJSValue &body = QJSValue());
     Q_INVOKABLE void disconnectFromServer();
     Q_INVOKABLE void abort();
+    Q_INVOKABLE void claimServices(QObject *handler, const QList<int> &serviceIds);
+    bool isClaimed(int serviceId) const;
 
     void classBegin() override { m_complete = false; }
     void componentComplete() override;
@@ -113,6 +117,7 @@ private:
     int m_timeout = 0;
     QList<QPointer<QmlRpcRequest>> m_open;
     QmlUtil::Scripts m_scripts;
+    QList<QPair<QPointer<QObject>, QList<int>>> m_claims;
 };
 
 } // namespace Fizyr

@@ -57,6 +57,20 @@ QmlRpcServer::~QmlRpcServer()
 }
 
 /*!
+    \qmlproperty RpcServer RpcServer::rpcServer
+    \readonly
+    The C++ \l{Fizyr::RpcServer} behind this QML server, for C++ code
+    that works on it (the QML module of a typed interface, applications'
+    own types), reached through the meta-object:
+    \c{qobject_cast<Fizyr::RpcServer *>(object->property("rpcServer").value<QObject *>())}.
+    The same object for the whole life of this RpcServer, owned by it and
+    deleted with it; it lives in the thread of the QML engine. Do not take
+    its pending connections (\c nextPendingConnection()): this RpcServer
+    accepts every connection itself and hands each over as an RpcPeer
+    (peerConnected, \c peers), whose \c rpcPeer is the C++ peer.
+*/
+
+/*!
     \qmlproperty string RpcServer::address
     Where to listen: \c{tcp://host:port} (port 0 picks a free one),
     \c{unix:/path} or \c{seqpacket:/path}. serverAddress tells the address
@@ -177,6 +191,46 @@ void QmlRpcServer::acceptPending()
         Q_EMIT peerCountChanged();
         Q_EMIT peerConnected(wrapped);
     }
+}
+
+/*!
+    \qmlproperty list<RpcPeer> RpcServer::peers
+    \readonly
+    The connected peers, in the order they connected; changes with
+    \c peerCount.
+*/
+QList<QObject *> QmlRpcServer::peers() const
+{
+    QList<QObject *> result;
+    for (QmlRpcPeer *peer : findChildren<QmlRpcPeer *>(Qt::FindDirectChildrenOnly))
+        result.append(peer);
+    return result;
+}
+
+/*!
+    \qmlmethod void RpcServer::claimServices(QtObject handler, list<int> serviceIds)
+    Leaves the requests for \a serviceIds, on every peer of this server, to
+    \a handler, which handles them on the C++ peers (RpcPeer.rpcPeer)
+    itself: they are not reported by requestReceived nor answered as
+    unhandled. The claim ends when \a handler is destroyed. The QML types of
+    a typed interface (\c{GreeterServer { server: someServer }}) claim the
+    services of their interface this way, so that requestReceived keeps
+    seeing the other services; see "Typed interfaces in QML" in
+    doc/qml.md.
+*/
+void QmlRpcServer::claimServices(QObject *handler, const QList<int> &serviceIds)
+{
+    if (handler)
+        m_claims.append({handler, serviceIds});
+}
+
+bool QmlRpcServer::isClaimed(int serviceId) const
+{
+    for (const auto &claim : m_claims) {
+        if (claim.first && claim.second.contains(serviceId))
+            return true;
+    }
+    return false;
 }
 
 bool QmlRpcServer::hasRequestHandler() const

@@ -8,7 +8,10 @@
 
 #include <FizyrRpcQt/rpcserver.h>
 
+#include <QtCore/qlist.h>
 #include <QtCore/qobject.h>
+#include <QtCore/qpair.h>
+#include <QtCore/qpointer.h>
 #include <QtQml/qqmlparserstatus.h>
 #include <QtQml/qqmlregistration.h>
 
@@ -25,6 +28,8 @@ class QmlRpcServer : public QObject, public QQmlParserStatus
     Q_OBJECT
     Q_INTERFACES(QQmlParserStatus)
     QML_NAMED_ELEMENT(RpcServer)
+    Q_PROPERTY(Fizyr::RpcServer *rpcServer READ rpcServer CONSTANT)
+    Q_PROPERTY(QList<QObject *> peers READ peers NOTIFY peerCountChanged)
     Q_PROPERTY(QString address READ address WRITE setAddress NOTIFY addressChanged)
     Q_PROPERTY(bool listening READ isListening WRITE setListening NOTIFY listeningChanged)
     Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY listeningChanged)
@@ -44,6 +49,11 @@ public:
     RpcError error() const { return m_server->error(); }
     QString errorString() const { return m_server->errorString(); }
     int peerCount() const { return m_peerCount; }
+    RpcServer *rpcServer() const { return m_server; }
+    QList<QObject *> peers() const;
+
+    Q_INVOKABLE void claimServices(QObject *handler, const QList<int> &serviceIds);
+    bool isClaimed(int serviceId) const;
 
     Q_INVOKABLE bool listen();
     Q_INVOKABLE void close();
@@ -73,6 +83,7 @@ private:
     bool m_wantListening = false;
     bool m_complete = true;
     int m_peerCount = 0;
+    QList<QPair<QPointer<QObject>, QList<int>>> m_claims;
 };
 
 } // namespace Fizyr

@@ -27,6 +27,9 @@ cmake -S "$root/tests/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$
 cmake --build "$work/build" >/dev/null
 LD_LIBRARY_PATH="$(dirname "$library")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$work/build/consumer"
 LD_LIBRARY_PATH="$(dirname "$library")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$work/build/consumer-greeter"
+if [ -x "$work/build/consumer-greeter-qml" ]; then
+    LD_LIBRARY_PATH="$(dirname "$library")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$work/build/consumer-greeter-qml"
+fi
 
 # The installed QML module: no absolute RUNPATH in the plugin, and the QML
 # guide's snippet runs against it, the plugin finding the library through its

@@ -7,6 +7,7 @@
 // and the exit code is 1 (2 for a bad command line).
 
 #include "generator.h"
+#include "qmlemitter.h"
 
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qcoreapplication.h>
@@ -74,7 +75,11 @@ int main(int argc, char *argv[])
             QStringLiteral("depfile"),
             QStringLiteral("Write a Makefile-style dependency file (imports) to <file>."),
             QStringLiteral("file"));
-    parser.addOptions({outputDir, baseName, nameSpace, depfile});
+    const QCommandLineOption qml(
+            QStringLiteral("qml"),
+            QStringLiteral("Also write <name>_qml.h and <name>_qml.cpp: the QML types of the "
+                           "interfaces."));
+    parser.addOptions({outputDir, baseName, nameSpace, depfile, qml});
     parser.process(app);
 
     const QStringList positional = parser.positionalArguments();
@@ -109,6 +114,16 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    QmlEmitterResult glue;
+    if (parser.isSet(qml)) {
+        glue = emitQml(file, {name, options.headerName, options.cppNamespace});
+        if (!glue.errors.isEmpty()) {
+            for (const QString &e : glue.errors)
+                printError(e);
+            return 1;
+        }
+    }
+
     const QDir dir(parser.value(outputDir));
     if (!dir.exists() && !QDir().mkpath(dir.path())) {
         printError(QStringLiteral("%1: cannot create the directory").arg(dir.path()));
@@ -122,6 +137,15 @@ int main(int argc, char *argv[])
         QFile::remove(headerPath);
         QFile::remove(sourcePath);
         return 1;
+    }
+    if (parser.isSet(qml)) {
+        const QString qmlHeader = dir.filePath(name + QStringLiteral("_qml.h"));
+        const QString qmlSource = dir.filePath(name + QStringLiteral("_qml.cpp"));
+        if (!writeFile(qmlHeader, glue.header.toUtf8(), &error)
+            || !writeFile(qmlSource, glue.source.toUtf8(), &error)) {
+            printError(error);
+            return 1;
+        }
     }
     if (parser.isSet(depfile)) {
         QString content = depfileEscape(QFileInfo(headerPath).absoluteFilePath()) + QLatin1Char(' ')

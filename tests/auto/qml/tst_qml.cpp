@@ -22,6 +22,13 @@ public:
             Q_EMIT destroyedCountChanged();
         });
     }
+    // The C++ class name of what \a object's property \a name holds, reached
+    // through the meta-object only, as generated QML types do.
+    Q_INVOKABLE QString objectClassOf(QObject *object, const QString &name) const
+    {
+        QObject *value = object->property(name.toUtf8().constData()).value<QObject *>();
+        return value ? QString::fromLatin1(value->metaObject()->className()) : QString();
+    }
     Q_INVOKABLE void reset()
     {
         m_destroyed = 0;

@@ -130,6 +130,23 @@ TestCase {
         compare(client.openRequestCount, 0)
     }
 
+    // The C++ objects behind RpcPeer and RpcServer, for C++ code reached
+    // through the meta-object (contract of rpcPeer and rpcServer).
+    function test_cppObjects_data() { return transports_data() }
+    function test_cppObjects(data) {
+        verify(client.rpcPeer)
+        verify(server.rpcServer)
+        compare(destructionProbe.objectClassOf(client, "rpcPeer"), "Fizyr::RpcPeer")
+        compare(destructionProbe.objectClassOf(server, "rpcServer"), "Fizyr::RpcServer")
+        const before = client.rpcPeer
+        connectTo(data.address)
+        compare(client.rpcPeer, before)
+        compare(serverPeers.count, 1)
+        const accepted = serverPeers.signalArguments[0][0]
+        compare(destructionProbe.objectClassOf(accepted, "rpcPeer"), "Fizyr::RpcPeer")
+        verify(accepted.rpcPeer !== client.rpcPeer)
+    }
+
     // call() resolves with the response; JSON bodies both ways.
     function test_callWithJson_data() { return transports_data() }
     function test_callWithJson(data) {
