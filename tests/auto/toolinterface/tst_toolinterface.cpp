@@ -1128,6 +1128,8 @@ void tst_ToolInterface::mockGeneratedClient()
 //       is compared with the server's first output lines instead of run
 //   <!-- doc-test: output NAME -->  stops server NAME (its name, or the
 //       address on the page) and compares all it printed with the block
+//   <!-- doc-test: output NAME unordered [subset] -->  the same, but the
+//       lines may come in any order ([subset]: and others may come too)
 //   <!-- doc-test: file NAME -->  writes the block to the file NAME
 //       (executable) in the page's folder
 //   <!-- doc-test: skip REASON -->  does not run the console block
@@ -1389,13 +1391,37 @@ void tst_ToolInterface::docExamples()
                 QVERIFY2(doc.m_servers.count(name) > 0, qPrintable(where + u' ' + name));
                 Process *process = doc.m_servers[name].process.get();
                 const QString expected = normalized(block.join(u'\n'));
+                // "unordered": messages of both directions race each other
+                // through the proxy, so only the lines count, not their
+                // order; "subset": other lines may come too (the page says
+                // which and why).
+                const bool unordered = words.contains(QLatin1String("unordered"));
+                const bool subset = words.contains(QLatin1String("subset"));
+                const auto sortedLines = [](const QString &text) {
+                    QStringList sorted = text.split(u'\n', Qt::SkipEmptyParts);
+                    sorted.sort();
+                    return sorted;
+                };
+                const auto containsAll = [&](const QString &text) {
+                    QStringList have = text.split(u'\n', Qt::SkipEmptyParts);
+                    for (const QString &wanted : expected.split(u'\n', Qt::SkipEmptyParts)) {
+                        if (!have.removeOne(wanted))
+                            return false;
+                    }
+                    return true;
+                };
                 QVERIFY2(process->waitFor([&](const QByteArray &out) {
-                    return doc.toPage(QString::fromUtf8(out)).startsWith(expected);
+                    const QString sofar = doc.toPage(QString::fromUtf8(out));
+                    return unordered ? containsAll(sofar) : sofar.startsWith(expected);
                 }),
                          qPrintable(where + u'\n'
                                     + doc.toPage(QString::fromUtf8(process->output()))));
                 process->stop();
-                QCOMPARE(doc.toPage(QString::fromUtf8(process->output())), expected + u'\n');
+                const QString printed = doc.toPage(QString::fromUtf8(process->output()));
+                if (unordered && !subset)
+                    QCOMPARE(sortedLines(printed), sortedLines(expected));
+                else if (!unordered)
+                    QCOMPARE(printed, expected + u'\n');
                 doc.m_servers.erase(name);
             } else if (kind == QLatin1String("file")) {
                 QFile written(doc.m_dir.filePath(words.value(1)));
