@@ -62,6 +62,11 @@ public:
     // while one of its signals is being delivered (acceptDepth > 0).
     void disposeListener(QObject *listener);
     RpcConfig peerConfig() const;
+    // False (and peerRejected() emitted) if the access policy refuses the
+    // peer with credentials; sets *alive to false if the server was deleted
+    // by a slot meanwhile.
+    bool admit(const RpcPeerCredentials &credentials, bool *alive);
+    void reportHandshakeFailure(const QString &peer, const QString &why);
 
     RpcServer *q_ptr;
     RpcAddress address;
@@ -73,6 +78,14 @@ public:
     QLocalServer *localServer = nullptr;
     RpcSeqpacketListener *seqpacketListener = nullptr;
     QList<QPointer<RpcPeer>> pending;
+    QSslConfiguration sslConfig = QSslConfiguration::defaultConfiguration();
+    int handshakeTimeout = 10000;
+    RpcAccessPolicy accessPolicy;
+    int socketMode = -1;
+    qint64 socketGroup = -1;
+    // The socket file of a Unix stream listener bound by us (not by
+    // QLocalServer), removed on close.
+    QString ownedSocketFile;
     // Accept callbacks of the listening objects on the stack.
     int acceptDepth = 0;
 };
