@@ -428,12 +428,15 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
         listener->listenOnDescriptor(listenFd, abstract ? QString() : path);
         QObject::connect(listener, &RpcSeqpacketListener::newConnection, q, [this](int fd) {
             ++acceptDepth;
-            bool alive = true;
-            if (!admit(RpcPeerCredentials::fromSocketDescriptor(fd), &alive)) {
-                ::close(fd);
-                if (alive)
-                    --acceptDepth;
-                return;
+            if (accessPolicy.isRestricted()) {
+                // Before anything is read: a refused peer never reaches a peer object.
+                const RpcPeerCredentials credentials = RpcPeerCredentials::fromSocketDescriptor(fd);
+                if (!accessPolicy.allows(credentials)) {
+                    ::close(fd);
+                    if (reject(credentials))
+                        --acceptDepth;
+                    return;
+                }
             }
             if (adoptSeqpacketDescriptor(fd))
                 --acceptDepth;
@@ -852,9 +855,7 @@ void RpcServerPrivate::acceptLocal()
             if (!accessPolicy.allows(credentials)) {
                 socket->abort();
                 delete socket;
-                bool alive = true;
-                admit(credentials, &alive);
-                if (!alive)
+                if (!reject(credentials))
                     return; // the server is gone
                 continue;
             }
@@ -865,16 +866,13 @@ void RpcServerPrivate::acceptLocal()
     --acceptDepth;
 }
 
-bool RpcServerPrivate::admit(const RpcPeerCredentials &credentials, bool *alive)
+bool RpcServerPrivate::reject(const RpcPeerCredentials &credentials)
 {
     Q_Q(RpcServer);
-    if (accessPolicy.allows(credentials))
-        return true;
     qCDebug(lcRpcServer) << "refused a connection from" << credentials;
     QPointer<RpcServer> guard(q);
     Q_EMIT q->peerRejected(credentials);
-    *alive = !guard.isNull();
-    return false;
+    return !guard.isNull();
 }
 
 void RpcServerPrivate::reportHandshakeFailure(const QString &peer, const QString &why)

@@ -62,10 +62,9 @@ public:
     // while one of its signals is being delivered (acceptDepth > 0).
     void disposeListener(QObject *listener);
     RpcConfig peerConfig() const;
-    // False (and peerRejected() emitted) if the access policy refuses the
-    // peer with credentials; sets *alive to false if the server was deleted
-    // by a slot meanwhile.
-    bool admit(const RpcPeerCredentials &credentials, bool *alive);
+    // Emits peerRejected() for a connection the access policy refused (and
+    // closed). Returns false if the server was deleted by a slot meanwhile.
+    bool reject(const RpcPeerCredentials &credentials);
     void reportHandshakeFailure(const QString &peer, const QString &why);
 
     RpcServer *q_ptr;
