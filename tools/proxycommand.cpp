@@ -16,6 +16,7 @@
 #include "connection.h"
 #include "output.h"
 #include "serverloop.h"
+#include "tlsoptions.h"
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
@@ -337,6 +338,7 @@ void startAttempt(ProxyState &state)
             *status = Attempt::Failed;
         settle(state);
     });
+    applySecurityOptions(*target);
     target->connectToServer(state.settings.targetAddress);
 }
 
