@@ -13,6 +13,7 @@ packages=(
     libgl-dev
     clang libclang-rt-14-dev clang-format
     binutils qt6-documentation-tools valgrind
+    openssl python3 util-linux
 )
 
 missing=()
