@@ -705,7 +705,7 @@ QList<QSslCertificate> RpcPeer::peerCertificateChain() const
     Call it only from a slot connected to sslErrors(), after having checked
     the errors: ignoring them all defeats the purpose of TLS.
 
-    \sa QSslSocket::ignoreSslErrors()
+    \sa sslErrors()
 */
 void RpcPeer::ignoreSslErrors()
 {

@@ -13,6 +13,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
+#include <QtCore/QPointer>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
@@ -49,6 +50,8 @@ private Q_SLOTS:
     void abstractAddress();
     void policyOnTcpIsRefused();
     void policyValueType();
+    void deleteServerInPeerRejected_data();
+    void deleteServerInPeerRejected();
 
 private:
     void addRows();
@@ -372,6 +375,32 @@ void tst_Access::policyValueType()
     QVERIFY(!users.allows(RpcPeerCredentials(1, 8, 9))); // the original is unchanged
     QVERIFY(RpcAccessPolicy::sameUser().allows(RpcPeerCredentials(1, ::geteuid(), 0)));
     QVERIFY(!RpcAccessPolicy::sameUser().allows(RpcPeerCredentials(1, ::geteuid() + 1, 0)));
+}
+
+void tst_Access::deleteServerInPeerRejected_data()
+{
+    addRows();
+}
+
+// The server may be deleted from a slot connected to peerRejected().
+void tst_Access::deleteServerInPeerRejected()
+{
+    QFETCH(QString, kind);
+    QFETCH(bool, abstract);
+    RpcAccessPolicy nobody;
+    nobody.setCallback([](const RpcPeerCredentials &) { return false; });
+    QPointer<RpcServer> server = new RpcServer;
+    server->setAccessPolicy(nobody);
+    const QString where = address(kind, abstract, QStringLiteral("delete"));
+    QVERIFY2(server->listen(where), qPrintable(server->errorString()));
+    connect(server, &RpcServer::peerRejected, server, [&server] { delete server.data(); });
+    RpcPeer first;
+    RpcPeer second;
+    first.connectToServer(where);
+    second.connectToServer(where);
+    QTRY_VERIFY_WITH_TIMEOUT(!server, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(first.state(), RpcPeer::UnconnectedState, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(second.state(), RpcPeer::UnconnectedState, Timeout);
 }
 
 QTEST_GUILESS_MAIN(tst_Access)
