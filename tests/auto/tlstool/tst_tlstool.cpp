@@ -39,6 +39,7 @@ private Q_SLOTS:
     void proxyTerminatesTls();
     void accessOptions();
     void usageErrors();
+    void benchmarkSmoke();
 
 private:
     QString file(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
@@ -289,6 +290,25 @@ void tst_TlsTool::usageErrors()
                  {QStringLiteral("serve"), QStringLiteral("tls://127.0.0.1:0")}, nullptr, &err),
              2);
     QVERIFY2(err.contains("certificate"), err.constData());
+}
+
+// The TLS scenarios of fizyr-rpc-bench run and report a TLS/TCP ratio.
+void tst_TlsTool::benchmarkSmoke()
+{
+#ifdef FIZYR_RPC_BENCH
+    QByteArray out;
+    QCOMPARE(run(QStringLiteral(FIZYR_RPC_BENCH),
+                 {QStringLiteral("--quick"), QStringLiteral("--transports"), QStringLiteral("tcp"),
+                  QStringLiteral("--scenarios"),
+                  QStringLiteral("tls-rtt,tls-pipelined,tls-bulk,tls-connections")},
+                 &out),
+             0);
+    for (const char *scenario : {"tls-rtt", "tls-pipelined", "tls-bulk", "tls-connections"})
+        QVERIFY2(out.contains(scenario), out.constData());
+    QVERIFY2(out.contains("tls/tcp"), out.constData());
+#else
+    QSKIP("fizyr-rpc-bench is not built (FIZYRRPCQT_BUILD_BENCHMARKS=OFF)");
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_TlsTool)
