@@ -463,4 +463,60 @@ void QmlRpcPeer::handleStream(const RpcMessage &message)
     The other side sent a stream message.
 */
 
+/*!
+    \qmlproperty string RpcPeer::tlsCaFile
+    \qmlproperty string RpcPeer::tlsCertificateFile
+    \qmlproperty string RpcPeer::tlsPrivateKeyFile
+    \qmlproperty enumeration RpcPeer::peerVerifyMode
+
+    TLS for \c{tls://} addresses. tlsCaFile holds the CA certificates (PEM)
+    trusted instead of the system's: the client verifies the server with
+    them; a server verifies client certificates with them (mutual TLS, with
+    peerVerifyMode set to RpcPeer.VerifyPeer). tlsCertificateFile and
+    tlsPrivateKeyFile are this side's certificate (chain after it) and its
+    unencrypted key: required by a server, the client certificate for a
+    client. peerVerifyMode is one of RpcPeer.AutoVerifyPeer (the default:
+    clients verify the server, servers do not ask for client certificates),
+    RpcPeer.VerifyPeer, RpcPeer.QueryPeer and RpcPeer.VerifyNone (no
+    verification: tests only). Paths may be file: URLs. Changes apply to the
+    next connection or listen(); TLS 1.2 is the minimum. See doc/security.md.
+*/
+void QmlRpcPeer::setTlsCaFile(const QString &path)
+{
+    if (m_tls.caFile == path)
+        return;
+    m_tls.caFile = path;
+    applyTls();
+}
+
+void QmlRpcPeer::setTlsCertificateFile(const QString &path)
+{
+    if (m_tls.certificateFile == path)
+        return;
+    m_tls.certificateFile = path;
+    applyTls();
+}
+
+void QmlRpcPeer::setTlsPrivateKeyFile(const QString &path)
+{
+    if (m_tls.privateKeyFile == path)
+        return;
+    m_tls.privateKeyFile = path;
+    applyTls();
+}
+
+void QmlRpcPeer::setPeerVerifyMode(PeerVerifyMode mode)
+{
+    if (m_tls.peerVerifyMode == int(mode))
+        return;
+    m_tls.peerVerifyMode = int(mode);
+    applyTls();
+}
+
+void QmlRpcPeer::applyTls()
+{
+    m_peer->setSslConfiguration(m_tls.configuration(this));
+    Q_EMIT tlsChanged();
+}
+
 } // namespace Fizyr

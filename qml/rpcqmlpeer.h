@@ -5,6 +5,7 @@
 #define FIZYRRPCQT_RPCQMLPEER_H
 
 #include "rpcqmlmessage.h"
+#include "rpcqmltls_p.h"
 #include "rpcqmlutil_p.h"
 
 #include <FizyrRpcQt/rpcpeer.h>
@@ -41,6 +42,14 @@ class QmlRpcPeer : public QObject, public QQmlParserStatus
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
     Q_PROPERTY(int openRequestCount READ openRequestCount NOTIFY openRequestCountChanged)
+    // TLS (tls:// addresses): the files of the configuration and the peer verify mode.
+    Q_PROPERTY(QString tlsCaFile READ tlsCaFile WRITE setTlsCaFile NOTIFY tlsChanged)
+    Q_PROPERTY(QString tlsCertificateFile READ tlsCertificateFile WRITE setTlsCertificateFile NOTIFY
+                       tlsChanged)
+    Q_PROPERTY(QString tlsPrivateKeyFile READ tlsPrivateKeyFile WRITE setTlsPrivateKeyFile NOTIFY
+                       tlsChanged)
+    Q_PROPERTY(PeerVerifyMode peerVerifyMode READ peerVerifyMode WRITE setPeerVerifyMode NOTIFY
+                       tlsChanged)
 
 public:
     enum State {
@@ -81,7 +90,25 @@ public:
     void classBegin() override { m_complete = false; }
     void componentComplete() override;
 
+    // TLS (see the properties above).
+    enum PeerVerifyMode {
+        VerifyNone = QSslSocket::VerifyNone,
+        QueryPeer = QSslSocket::QueryPeer,
+        VerifyPeer = QSslSocket::VerifyPeer,
+        AutoVerifyPeer = QSslSocket::AutoVerifyPeer,
+    };
+    Q_ENUM(PeerVerifyMode)
+    QString tlsCaFile() const { return m_tls.caFile; }
+    void setTlsCaFile(const QString &path);
+    QString tlsCertificateFile() const { return m_tls.certificateFile; }
+    void setTlsCertificateFile(const QString &path);
+    QString tlsPrivateKeyFile() const { return m_tls.privateKeyFile; }
+    void setTlsPrivateKeyFile(const QString &path);
+    PeerVerifyMode peerVerifyMode() const { return PeerVerifyMode(m_tls.peerVerifyMode); }
+    void setPeerVerifyMode(PeerVerifyMode mode);
+
 Q_SIGNALS:
+    void tlsChanged();
     void addressChanged();
     void activeChanged();
     void stateChanged();
@@ -118,6 +145,8 @@ private:
     QList<QPointer<QmlRpcRequest>> m_open;
     QmlUtil::Scripts m_scripts;
     QList<QPair<QPointer<QObject>, QList<int>>> m_claims;
+    void applyTls();
+    QmlTls::Files m_tls;
 };
 
 } // namespace Fizyr

@@ -265,4 +265,60 @@ void QmlRpcServer::emitStreamReceived(QmlRpcPeer *peer, const QmlRpcMessage &mes
     \a peer sent a stream message.
 */
 
+/*!
+    \qmlproperty string RpcServer::tlsCaFile
+    \qmlproperty string RpcServer::tlsCertificateFile
+    \qmlproperty string RpcServer::tlsPrivateKeyFile
+    \qmlproperty enumeration RpcServer::peerVerifyMode
+
+    TLS for \c{tls://} addresses. tlsCaFile holds the CA certificates (PEM)
+    trusted instead of the system's: the client verifies the server with
+    them; a server verifies client certificates with them (mutual TLS, with
+    peerVerifyMode set to RpcServer.VerifyPeer). tlsCertificateFile and
+    tlsPrivateKeyFile are this side's certificate (chain after it) and its
+    unencrypted key: required by a server, the client certificate for a
+    client. peerVerifyMode is one of RpcServer.AutoVerifyPeer (the default:
+    clients verify the server, servers do not ask for client certificates),
+    RpcServer.VerifyPeer, RpcServer.QueryPeer and RpcServer.VerifyNone (no
+    verification: tests only). Paths may be file: URLs. Changes apply to the
+    next connection or listen(); TLS 1.2 is the minimum. See doc/security.md.
+*/
+void QmlRpcServer::setTlsCaFile(const QString &path)
+{
+    if (m_tls.caFile == path)
+        return;
+    m_tls.caFile = path;
+    applyTls();
+}
+
+void QmlRpcServer::setTlsCertificateFile(const QString &path)
+{
+    if (m_tls.certificateFile == path)
+        return;
+    m_tls.certificateFile = path;
+    applyTls();
+}
+
+void QmlRpcServer::setTlsPrivateKeyFile(const QString &path)
+{
+    if (m_tls.privateKeyFile == path)
+        return;
+    m_tls.privateKeyFile = path;
+    applyTls();
+}
+
+void QmlRpcServer::setPeerVerifyMode(PeerVerifyMode mode)
+{
+    if (m_tls.peerVerifyMode == int(mode))
+        return;
+    m_tls.peerVerifyMode = int(mode);
+    applyTls();
+}
+
+void QmlRpcServer::applyTls()
+{
+    m_server->setSslConfiguration(m_tls.configuration(this));
+    Q_EMIT tlsChanged();
+}
+
 } // namespace Fizyr

@@ -5,6 +5,7 @@
 #define FIZYRRPCQT_RPCQMLSERVER_H
 
 #include "rpcqmlmessage.h"
+#include "rpcqmltls_p.h"
 
 #include <FizyrRpcQt/rpcserver.h>
 
@@ -36,6 +37,14 @@ class QmlRpcServer : public QObject, public QQmlParserStatus
     Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(int peerCount READ peerCount NOTIFY peerCountChanged)
+    // TLS (tls:// addresses): the files of the configuration and the peer verify mode.
+    Q_PROPERTY(QString tlsCaFile READ tlsCaFile WRITE setTlsCaFile NOTIFY tlsChanged)
+    Q_PROPERTY(QString tlsCertificateFile READ tlsCertificateFile WRITE setTlsCertificateFile NOTIFY
+                       tlsChanged)
+    Q_PROPERTY(QString tlsPrivateKeyFile READ tlsPrivateKeyFile WRITE setTlsPrivateKeyFile NOTIFY
+                       tlsChanged)
+    Q_PROPERTY(PeerVerifyMode peerVerifyMode READ peerVerifyMode WRITE setPeerVerifyMode NOTIFY
+                       tlsChanged)
 
 public:
     explicit QmlRpcServer(QObject *parent = nullptr);
@@ -65,7 +74,25 @@ public:
     void emitRequestReceived(QmlRpcRequest *request);
     void emitStreamReceived(QmlRpcPeer *peer, const QmlRpcMessage &message);
 
+    // TLS (see the properties above).
+    enum PeerVerifyMode {
+        VerifyNone = QSslSocket::VerifyNone,
+        QueryPeer = QSslSocket::QueryPeer,
+        VerifyPeer = QSslSocket::VerifyPeer,
+        AutoVerifyPeer = QSslSocket::AutoVerifyPeer,
+    };
+    Q_ENUM(PeerVerifyMode)
+    QString tlsCaFile() const { return m_tls.caFile; }
+    void setTlsCaFile(const QString &path);
+    QString tlsCertificateFile() const { return m_tls.certificateFile; }
+    void setTlsCertificateFile(const QString &path);
+    QString tlsPrivateKeyFile() const { return m_tls.privateKeyFile; }
+    void setTlsPrivateKeyFile(const QString &path);
+    PeerVerifyMode peerVerifyMode() const { return PeerVerifyMode(m_tls.peerVerifyMode); }
+    void setPeerVerifyMode(PeerVerifyMode mode);
+
 Q_SIGNALS:
+    void tlsChanged();
     void addressChanged();
     void listeningChanged();
     void errorChanged();
@@ -84,6 +111,8 @@ private:
     bool m_complete = true;
     int m_peerCount = 0;
     QList<QPair<QPointer<QObject>, QList<int>>> m_claims;
+    void applyTls();
+    QmlTls::Files m_tls;
 };
 
 } // namespace Fizyr

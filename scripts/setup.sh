@@ -16,7 +16,7 @@ packages=(
     libgl-dev
     clang libclang-rt-14-dev clang-format
     binutils qt6-documentation-tools valgrind
-    python3 jq
+    openssl python3 util-linux jq
 )
 
 missing=()

@@ -37,7 +37,8 @@ struct AddressText
 
 QString expectedForms()
 {
-    return AddressText::tr("expected tcp://host:port, unix:/path or seqpacket:/path");
+    return AddressText::tr(
+            "expected tcp://host:port, tls://host:port, unix:/path or seqpacket:/path");
 }
 
 // Returns the host as QUrl normalizes it (lower case, canonical IPv6 and
@@ -74,11 +75,18 @@ bool isAllAsciiDigits(QStringView text)
     \list
     \li \c{tcp://host:port}: TCP. The host is a host name or an IPv4
         address, or an IPv6 address in brackets (\c{tcp://[::1]:5000}).
+    \li \c{tls://host:port}: TCP inside TLS (QSslSocket), with the same
+        framing as TCP inside the encrypted channel; host as for TCP. See
+        RpcPeer::setSslConfiguration() and RpcServer::setSslConfiguration().
     \li \c{unix:/path/to/socket}: a Unix stream socket. A relative path
         (\c{unix:name}) is a QLocalSocket server name, which QLocalSocket
         looks up in its own directory.
     \li \c{seqpacket:/path/to/socket}: a Unix seqpacket socket; a relative
         path is relative to the working directory.
+    \li \c{unix:@name} and \c{seqpacket:@name} (Linux): a socket in the
+        abstract namespace, which has no file and so no file permissions;
+        path() is then \c{@name}. Use an access policy
+        (RpcServer::setAccessPolicy()) to restrict who may connect.
     \endlist
 
     \section1 Accepted grammar
@@ -87,8 +95,9 @@ bool isAllAsciiDigits(QStringView text)
     at both ends; the scheme names are case-insensitive:
 
     \code
-    address   = tcp / unix / seqpacket
+    address   = tcp / tls / unix / seqpacket
     tcp       = "tcp://" host ":" port
+    tls       = "tls://" host ":" port
     host      = name / IPv4-address / "[" IPv6-address "]"
     port      = 1*DIGIT               ; 0 to 65535
     unix      = "unix:" path
@@ -134,6 +143,7 @@ bool isAllAsciiDigits(QStringView text)
     \value Tcp TCP, length-prefixed framing.
     \value UnixStream Unix stream socket (QLocalSocket), length-prefixed framing.
     \value UnixSeqpacket Unix seqpacket socket, one datagram per message, fd passing.
+    \value Tls TCP inside TLS (QSslSocket), length-prefixed framing inside the encrypted channel.
 */
 
 /*!
@@ -142,11 +152,11 @@ bool isAllAsciiDigits(QStringView text)
 */
 /*!
     \property Fizyr::RpcAddress::host
-    \brief the host of a TCP address (without brackets for IPv6), or an empty string.
+    \brief the host of a TCP or TLS address (without brackets for IPv6), or an empty string.
 */
 /*!
     \property Fizyr::RpcAddress::port
-    \brief the port of a TCP address, or 0.
+    \brief the port of a TCP or TLS address, or 0.
 */
 /*!
     \property Fizyr::RpcAddress::path
@@ -267,31 +277,34 @@ RpcAddress RpcAddress::fromString(const QString &address, QString *errorString)
 
     const qsizetype colon = text.indexOf(QLatin1Char(':'));
     if (colon <= 0) {
-        return fail(AddressText::tr("invalid address \"%1\": use tcp://host:port, unix:/path or "
-                                    "seqpacket:/path")
+        return fail(AddressText::tr("invalid address \"%1\": use tcp://host:port, tls://host:port, "
+                                    "unix:/path or seqpacket:/path")
                             .arg(text));
     }
     const QString scheme = text.left(colon).toLower();
     const QStringView rest = QStringView(text).mid(colon + 1);
 
-    if (scheme == QLatin1String("tcp")) {
+    if (scheme == QLatin1String("tcp") || scheme == QLatin1String("tls")) {
+        const bool isTls = scheme == QLatin1String("tls");
         const auto failTcp = [&](const QString &why) {
-            return fail(AddressText::tr("invalid TCP address \"%1\": %2").arg(text, why));
+            return fail(isTls ? AddressText::tr("invalid TLS address \"%1\": %2").arg(text, why)
+                              : AddressText::tr("invalid TCP address \"%1\": %2").arg(text, why));
         };
         if (!rest.startsWith(QLatin1String("//")))
-            return failTcp(AddressText::tr("expected tcp://host:port"));
+            return failTcp(AddressText::tr("expected %1://host:port").arg(scheme));
         QStringView authority = rest.mid(2);
         for (qsizetype i = 0; i < authority.size(); ++i) {
             const QChar c = authority.at(i);
             if (c == QLatin1Char('/') || c == QLatin1Char('?') || c == QLatin1Char('#')) {
                 return failTcp(AddressText::tr("unexpected \"%1\" after the port; expected "
-                                               "tcp://host:port without a path, query or fragment")
-                                       .arg(authority.mid(i)));
+                                               "%2://host:port without a path, query or fragment")
+                                       .arg(authority.mid(i), scheme));
             }
         }
         if (authority.contains(QLatin1Char('@'))) {
-            return failTcp(AddressText::tr(
-                    "user information (\"user@\") is not allowed; expected tcp://host:port"));
+            return failTcp(AddressText::tr("user information (\"user@\") is not allowed; expected "
+                                           "%1://host:port")
+                                   .arg(scheme));
         }
 
         QStringView host;
@@ -299,7 +312,7 @@ RpcAddress RpcAddress::fromString(const QString &address, QString *errorString)
         if (authority.startsWith(QLatin1Char('['))) {
             const qsizetype close = authority.indexOf(QLatin1Char(']'));
             if (close < 0 || !authority.mid(close + 1).startsWith(QLatin1Char(':')))
-                return failTcp(AddressText::tr("expected tcp://[ipv6]:port"));
+                return failTcp(AddressText::tr("expected %1://[ipv6]:port").arg(scheme));
             host = authority.mid(1, close - 1);
             portText = authority.mid(close + 2);
             if (host.isEmpty())
@@ -314,7 +327,7 @@ RpcAddress RpcAddress::fromString(const QString &address, QString *errorString)
         } else {
             const qsizetype portColon = authority.lastIndexOf(QLatin1Char(':'));
             if (portColon < 0)
-                return failTcp(AddressText::tr("expected tcp://host:port"));
+                return failTcp(AddressText::tr("expected %1://host:port").arg(scheme));
             host = authority.left(portColon);
             portText = authority.mid(portColon + 1);
             if (host.isEmpty())
@@ -338,7 +351,7 @@ RpcAddress RpcAddress::fromString(const QString &address, QString *errorString)
             return failTcp(AddressText::tr("\"%1\" is not a valid host name").arg(host));
 
         RpcAddress result;
-        result.d->transport = Tcp;
+        result.d->transport = isTls ? Tls : Tcp;
         result.d->host = normalized;
         result.d->port = quint16(port);
         return result;
@@ -371,8 +384,8 @@ RpcAddress RpcAddress::fromString(const QString &address, QString *errorString)
         return result;
     }
 
-    return fail(AddressText::tr(
-                        "unknown address scheme \"%1\" in \"%2\": use tcp://, unix: or seqpacket:")
+    return fail(AddressText::tr("unknown address scheme \"%1\" in \"%2\": use tcp://, tls://, "
+                                "unix: or seqpacket:")
                         .arg(text.left(colon), text));
 }
 
@@ -410,23 +423,28 @@ RpcAddress RpcAddress::fromUrl(const QUrl &url, QString *errorString)
                             .arg(text, expectedForms()));
     }
 
-    if (scheme == QLatin1String("tcp")) {
+    if (scheme == QLatin1String("tcp") || scheme == QLatin1String("tls")) {
+        const bool isTls = scheme == QLatin1String("tls");
         const auto failTcp = [&](const QString &why) {
-            return fail(AddressText::tr("invalid TCP address URL \"%1\": %2").arg(text, why));
+            return fail(
+                    isTls ? AddressText::tr("invalid TLS address URL \"%1\": %2").arg(text, why)
+                          : AddressText::tr("invalid TCP address URL \"%1\": %2").arg(text, why));
         };
         if (!url.userInfo().isEmpty() || url.authority().contains(QLatin1Char('@'))) {
-            return failTcp(AddressText::tr(
-                    "user information (\"user@\") is not allowed; expected tcp://host:port"));
+            return failTcp(AddressText::tr("user information (\"user@\") is not allowed; expected "
+                                           "%1://host:port")
+                                   .arg(scheme));
         }
         if (!url.path().isEmpty()) {
             return failTcp(
-                    AddressText::tr("expected tcp://host:port without a path, query or fragment"));
+                    AddressText::tr("expected %1://host:port without a path, query or fragment")
+                            .arg(scheme));
         }
         const QString host = url.host();
         if (host.isEmpty())
             return failTcp(AddressText::tr("missing host"));
         if (url.port() < 0)
-            return failTcp(AddressText::tr("missing port; expected tcp://host:port"));
+            return failTcp(AddressText::tr("missing port; expected %1://host:port").arg(scheme));
         const QString normalized
                 = host.contains(QLatin1Char('[')) || host.contains(QLatin1Char('%'))
                 ? QString()
@@ -434,7 +452,7 @@ RpcAddress RpcAddress::fromUrl(const QUrl &url, QString *errorString)
         if (normalized.isEmpty())
             return failTcp(AddressText::tr("\"%1\" is not a valid host name").arg(host));
         RpcAddress result;
-        result.d->transport = Tcp;
+        result.d->transport = isTls ? Tls : Tcp;
         result.d->host = normalized;
         result.d->port = quint16(url.port());
         return result;
@@ -464,8 +482,8 @@ RpcAddress RpcAddress::fromUrl(const QUrl &url, QString *errorString)
         return result;
     }
 
-    return fail(AddressText::tr(
-                        "unknown address scheme \"%1\" in \"%2\": use tcp://, unix: or seqpacket:")
+    return fail(AddressText::tr("unknown address scheme \"%1\" in \"%2\": use tcp://, tls://, "
+                                "unix: or seqpacket:")
                         .arg(url.scheme(), text));
 }
 
@@ -484,6 +502,20 @@ RpcAddress RpcAddress::tcp(const QString &host, quint16 port)
         result.d->host = normalized.isEmpty() ? host : normalized;
         result.d->port = port;
     }
+    return result;
+}
+
+/*!
+    Returns a TLS address (TCP inside TLS) for \a host and \a port, normalized
+    like tcp(). Returns an invalid address if \a host is empty.
+
+    \sa tcp()
+*/
+RpcAddress RpcAddress::tls(const QString &host, quint16 port)
+{
+    RpcAddress result = tcp(host, port);
+    if (result.isValid())
+        result.d->transport = Tls;
     return result;
 }
 
@@ -524,9 +556,12 @@ QString RpcAddress::toString() const
 {
     switch (d->transport) {
     case Tcp:
+    case Tls: {
+        const QLatin1String scheme(d->transport == Tls ? "tls" : "tcp");
         if (d->host.contains(QLatin1Char(':')))
-            return QStringLiteral("tcp://[%1]:%2").arg(d->host).arg(d->port);
-        return QStringLiteral("tcp://%1:%2").arg(d->host).arg(d->port);
+            return QStringLiteral("%1://[%2]:%3").arg(scheme, d->host).arg(d->port);
+        return QStringLiteral("%1://%2:%3").arg(scheme, d->host).arg(d->port);
+    }
     case UnixStream:
     case UnixSeqpacket: {
         const QString scheme = d->transport == UnixStream ? QStringLiteral("unix:")
@@ -555,7 +590,8 @@ QUrl RpcAddress::toUrl() const
     QUrl url;
     switch (d->transport) {
     case Tcp:
-        url.setScheme(QStringLiteral("tcp"));
+    case Tls:
+        url.setScheme(d->transport == Tls ? QStringLiteral("tls") : QStringLiteral("tcp"));
         url.setHost(d->host);
         url.setPort(d->port);
         break;

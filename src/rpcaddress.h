@@ -38,6 +38,7 @@ public:
         Tcp,
         UnixStream,
         UnixSeqpacket,
+        Tls,
     };
     Q_ENUM(Transport)
 
@@ -57,6 +58,7 @@ public:
     static RpcAddress fromString(const QString &address, QString *errorString = nullptr);
     static RpcAddress fromUrl(const QUrl &url, QString *errorString = nullptr);
     static RpcAddress tcp(const QString &host, quint16 port);
+    static RpcAddress tls(const QString &host, quint16 port);
     static RpcAddress unixStream(const QString &path);
     static RpcAddress unixSeqpacket(const QString &path);
 

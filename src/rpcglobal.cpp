@@ -46,6 +46,9 @@ namespace Fizyr {
     \value NetworkFailure Another network or socket failure.
     \value NotConnected The operation needs a connected peer.
     \value UnknownSocketError An unidentified socket error.
+    \value TlsHandshakeFailed The TLS handshake of a \c{tls://} connection failed (certificate not
+           trusted, expired or for another host, no client certificate where one is required, or
+           the other side does not speak TLS); the error string says why.
     \value FrameTooShort A received frame was shorter than the 12-byte header (fatal on streams).
     \value InvalidMessageType A received message had a type above 4 (fatal on streams).
     \value MessageTooLarge A received body exceeded the configured maximum
@@ -106,6 +109,8 @@ const char *errorText(RpcError error)
         return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Not connected");
     case RpcError::UnknownSocketError:
         return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Unknown socket error");
+    case RpcError::TlsHandshakeFailed:
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "TLS handshake failed");
     case RpcError::FrameTooShort:
         return QT_TRANSLATE_NOOP("Fizyr::RpcError",
                                  "Received frame shorter than the message header");

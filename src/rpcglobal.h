@@ -33,6 +33,7 @@ enum class RpcError {
     NetworkFailure,
     NotConnected,
     UnknownSocketError,
+    TlsHandshakeFailed,
 
     // Protocol violations by the remote peer
     FrameTooShort = 100,

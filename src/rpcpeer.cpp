@@ -24,8 +24,8 @@ namespace Fizyr {
     \inmodule FizyrRpcQt
     \brief One end of a Fizyr RPC connection.
 
-    An RpcPeer owns one connection, over TCP, a Unix stream socket or a Unix
-    seqpacket socket, and turns its traffic into signals. Both ends of a
+    An RpcPeer owns one connection, over TCP, TLS, a Unix stream socket or a
+    Unix seqpacket socket, and turns its traffic into signals. Both ends of a
     connection are peers: either may send requests and stream messages;
     "client" and "server" only say who connected.
 
@@ -37,6 +37,19 @@ namespace Fizyr {
     QTcpSocket, QLocalSocket or any other open QIODevice, setSocketDescriptor()
     for a connected Unix seqpacket socket. RpcServer hands out peers for
     incoming connections.
+
+    \section1 TLS
+
+    A \c{tls://host:port} address connects with QSslSocket and speaks the
+    same framing inside TLS. Configure certificates with
+    setSslConfiguration() before connecting; connected() is emitted once the
+    handshake has completed, so nothing is ever sent in clear text. Handshake
+    problems with the server's certificate are reported by sslErrors() (see
+    ignoreSslErrors()); a failed handshake ends the attempt like a refused
+    connection: UnconnectedState, errorOccurred() with
+    RpcError::TlsHandshakeFailed and an error string that says why.
+    peerCertificateChain() and sslConfiguration() describe the session. A
+    QSslSocket that is already encrypted can also be given to setDevice().
 
     \section1 Requests and streams
 
@@ -428,6 +441,11 @@ void RpcPeerPrivate::connectTo(const RpcAddress &parsed, const QString &parseErr
         return;
     }
     newTransport->setConfig(configSet ? config : RpcConfig::defaultsFor(parsed.transport()));
+    if (parsed.transport() == RpcAddress::Tls) {
+        newTransport->setSslConfiguration(sslConfig);
+        if (!ignoredSslErrors.isEmpty())
+            newTransport->ignoreSslErrors(ignoredSslErrors);
+    }
     if (adoptTransport(newTransport, RpcPeer::ConnectingState))
         newTransport->connectToAddress(parsed);
 }
@@ -609,6 +627,109 @@ bool RpcPeer::waitForDisconnected(int msecs)
             this, msecs, [d] { return d->state == UnconnectedState; }, loop);
 }
 
+/*!
+    Returns the TLS configuration: once a \c{tls://} connection is encrypted,
+    the configuration of its session (with the peer's certificate chain, the
+    protocol and cipher in use); otherwise the one set with
+    setSslConfiguration() (by default QSslConfiguration::defaultConfiguration()
+    with TLS 1.2 as the minimum protocol).
+
+    \sa setSslConfiguration()
+*/
+QSslConfiguration RpcPeer::sslConfiguration() const
+{
+    Q_D(const RpcPeer);
+    if (d->transport && d->transport->isEncrypted())
+        return d->transport->sslConfiguration();
+    return d->sslConfig;
+}
+
+/*!
+    Sets the TLS configuration used by the next connectToServer() to a
+    \c{tls://} address to \a configuration: the CA certificates that verify
+    the server, the client's own certificate and private key (for servers
+    that require one: mutual TLS), the peer verify mode and name. The
+    protocol is at least TLS 1.2: an older or unspecified minimum
+    (QSsl::SecureProtocols, QSsl::AnyProtocol, TLS 1.0, 1.1) is raised to
+    QSsl::TlsV1_2OrLater. A connection that is already up is not affected.
+
+    The server's host name is checked against its certificate, as with
+    QSslSocket::connectToHostEncrypted(); the handshake fails with
+    RpcError::TlsHandshakeFailed when the certificate is not trusted, has
+    expired or names another host, unless those errors are ignored (see
+    sslErrors()).
+*/
+void RpcPeer::setSslConfiguration(const QSslConfiguration &configuration)
+{
+    Q_D(RpcPeer);
+    d->sslConfig = RpcTransport::withMinimumTls12(configuration);
+}
+
+/*!
+    Returns \c true if the connection is a TLS connection whose handshake has
+    completed. A \c{tls://} peer emits connected() only then, so this is
+    \c true for every connected TLS peer.
+*/
+bool RpcPeer::isEncrypted() const
+{
+    Q_D(const RpcPeer);
+    return d->transport && d->transport->isEncrypted();
+}
+
+/*!
+    Returns the certificate chain the other side presented in the TLS
+    handshake, its own certificate first, or an empty list when the
+    connection is not encrypted (or the other side sent none: a client
+    without a certificate, when the server does not require one).
+*/
+QList<QSslCertificate> RpcPeer::peerCertificateChain() const
+{
+    return sslConfiguration().peerCertificateChain();
+}
+
+/*!
+    \fn void Fizyr::RpcPeer::sslErrors(const QList<QSslError> &errors)
+
+    Emitted during the TLS handshake of a \c{tls://} connection when the
+    server's certificate could not be verified; \a errors says why. Unless a
+    slot connected to this signal calls ignoreSslErrors(), the handshake
+    fails: the peer goes back to UnconnectedState and errorOccurred()
+    reports RpcError::TlsHandshakeFailed with the reason. Deleting the peer
+    from a slot connected to this signal is safe.
+
+    \sa ignoreSslErrors()
+*/
+
+/*!
+    Ignores the errors of the current TLS handshake, which then continues.
+    Call it only from a slot connected to sslErrors(), after having checked
+    the errors: ignoring them all defeats the purpose of TLS.
+
+    \sa sslErrors()
+*/
+void RpcPeer::ignoreSslErrors()
+{
+    Q_D(RpcPeer);
+    if (d->transport)
+        d->transport->ignoreSslErrors();
+}
+
+/*!
+    \overload
+    Ignores exactly \a errors in the TLS handshakes of this peer, from the
+    next connectToServer() on (or in the current handshake, when called from
+    a slot connected to sslErrors()), for example a known self-signed
+    certificate: \c{QSslError(QSslError::SelfSignedCertificate, cert)}.
+    Other errors still fail the handshake.
+*/
+void RpcPeer::ignoreSslErrors(const QList<QSslError> &errors)
+{
+    Q_D(RpcPeer);
+    d->ignoredSslErrors = errors;
+    if (d->transport)
+        d->transport->ignoreSslErrors(errors);
+}
+
 // ---------------------------------------------------------------------------
 
 bool RpcPeerPrivate::adoptTransport(RpcTransport *newTransport, RpcPeer::State newState)
@@ -630,6 +751,9 @@ bool RpcPeerPrivate::adoptTransport(RpcTransport *newTransport, RpcPeer::State n
     QObject::connect(transport, &RpcTransport::disconnected, q, [this] { onDisconnected(); });
     QObject::connect(transport, &RpcTransport::incomingBatchFinished, q,
                      [this] { disposePending(); });
+    QObject::connect(
+            transport, &RpcTransport::sslErrors, q,
+            [this](const QList<QSslError> &errors) { Q_EMIT q_func()->sslErrors(errors); });
     transport->setReadingPaused(readingPaused);
     // A new connection starts without the error of the last one.
     QPointer<RpcPeer> guard(q);

@@ -11,6 +11,9 @@
 #include "rpcpeercredentials.h"
 
 #include <QtCore/qobject.h>
+#include <QtNetwork/qsslcertificate.h>
+#include <QtNetwork/qsslconfiguration.h>
+#include <QtNetwork/qsslerror.h>
 
 #include <memory>
 
@@ -74,9 +77,16 @@ public:
     bool waitForConnected(int msecs = 30000);
     bool waitForDisconnected(int msecs = 30000);
 
+    QSslConfiguration sslConfiguration() const;
+    void setSslConfiguration(const QSslConfiguration &configuration);
+    bool isEncrypted() const;
+    QList<QSslCertificate> peerCertificateChain() const;
+    void ignoreSslErrors(const QList<QSslError> &errors);
+
 public Q_SLOTS:
     void disconnectFromServer();
     void abort();
+    void ignoreSslErrors();
 
 Q_SIGNALS:
     void connected();
@@ -86,6 +96,7 @@ Q_SIGNALS:
     void errorChanged();
     void requestReceived(Fizyr::RpcRequest *request);
     void streamReceived(const Fizyr::RpcMessage &message);
+    void sslErrors(const QList<QSslError> &errors);
 
 private:
     friend class RpcRequest;

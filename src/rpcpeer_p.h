@@ -87,6 +87,11 @@ public:
     RpcTransport *transport = nullptr;
     RpcConfig config;
     bool configSet = false;
+    // TLS: the configuration for the next tls:// connection and the errors
+    // to ignore in its handshake.
+    QSslConfiguration sslConfig
+            = RpcTransport::withMinimumTls12(QSslConfiguration::defaultConfiguration());
+    QList<QSslError> ignoredSslErrors;
     RpcPeer::State state = RpcPeer::UnconnectedState;
     RpcError error = RpcError::NoError;
     QString errorString;

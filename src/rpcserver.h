@@ -4,11 +4,13 @@
 #ifndef FIZYRRPCQT_RPCSERVER_H
 #define FIZYRRPCQT_RPCSERVER_H
 
+#include "rpcaccesspolicy.h"
 #include "rpcaddress.h"
 #include "rpcconfig.h"
 #include "rpcglobal.h"
 
 #include <QtCore/qobject.h>
+#include <QtNetwork/qsslconfiguration.h>
 
 #include <memory>
 
@@ -46,11 +48,24 @@ public:
     bool hasPendingConnections() const;
     RpcPeer *nextPendingConnection();
 
+    QSslConfiguration sslConfiguration() const;
+    void setSslConfiguration(const QSslConfiguration &configuration);
+    int handshakeTimeout() const;
+    void setHandshakeTimeout(int msecs);
+
+    RpcAccessPolicy accessPolicy() const;
+    void setAccessPolicy(const RpcAccessPolicy &policy);
+    int socketFileMode() const;
+    void setSocketFileMode(int mode);
+    qint64 socketFileGroup() const;
+    void setSocketFileGroup(qint64 groupId);
+
 Q_SIGNALS:
     void newConnection();
     void listeningChanged(bool listening);
     void errorOccurred(Fizyr::RpcError error);
     void errorChanged();
+    void peerRejected(const Fizyr::RpcPeerCredentials &credentials);
 
 private:
     Q_DISABLE_COPY_MOVE(RpcServer)

@@ -62,6 +62,10 @@ public:
     // while one of its signals is being delivered (acceptDepth > 0).
     void disposeListener(QObject *listener);
     RpcConfig peerConfig() const;
+    // Emits peerRejected() for a connection the access policy refused (and
+    // closed). Returns false if the server was deleted by a slot meanwhile.
+    bool reject(const RpcPeerCredentials &credentials);
+    void reportHandshakeFailure(const QString &peer, const QString &why);
 
     RpcServer *q_ptr;
     RpcAddress address;
@@ -73,6 +77,14 @@ public:
     QLocalServer *localServer = nullptr;
     RpcSeqpacketListener *seqpacketListener = nullptr;
     QList<QPointer<RpcPeer>> pending;
+    QSslConfiguration sslConfig = QSslConfiguration::defaultConfiguration();
+    int handshakeTimeout = 10000;
+    RpcAccessPolicy accessPolicy;
+    int socketMode = -1;
+    qint64 socketGroup = -1;
+    // The socket file of a Unix stream listener bound by us (not by
+    // QLocalServer), removed on close.
+    QString ownedSocketFile;
     // Accept callbacks of the listening objects on the stack.
     int acceptDepth = 0;
 };

@@ -3,6 +3,7 @@
 
 #include "commandline.h"
 #include "output.h"
+#include "tlsoptions.h"
 
 #include <cmath>
 #include <limits>
@@ -35,6 +36,7 @@ CommandLine::CommandLine(const QString &command, const QString &arguments,
 {
     m_parser.setApplicationDescription(wrapped(description));
     m_parser.addOption(m_help);
+    addSecurityOptions(m_parser, command);
 }
 
 std::optional<int> CommandLine::parse(const QStringList &args, int minPositional, int maxPositional)
@@ -67,7 +69,7 @@ std::optional<int> CommandLine::parse(const QStringList &args, int minPositional
     if (maxPositional >= 0 && positional.size() > maxPositional)
         return usageError(
                 QStringLiteral("unexpected argument \"%1\"").arg(positional.at(maxPositional)));
-    return std::nullopt;
+    return readSecurityOptions(*this);
 }
 
 int CommandLine::usageError(const QString &text) const

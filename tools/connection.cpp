@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 
 #include "connection.h"
+#include "tlsoptions.h"
 
 #include <FizyrRpcQt/RpcPeerCredentials>
 
@@ -61,6 +62,7 @@ QString listenErrorText(const RpcServer &server, const RpcAddress &address)
 
 bool connectPeer(RpcPeer &peer, const RpcAddress &address, int msecs, QString *errorText)
 {
+    applySecurityOptions(peer);
     peer.connectToServer(address);
     if (peer.waitForConnected(msecs))
         return true;
@@ -81,7 +83,8 @@ bool connectionSurvived(const RpcPeer &peer)
 void describeRemote(const RpcPeer *peer, QString *line, QJsonObject *json)
 {
     const RpcAddress address = peer->peerAddress();
-    if (address.transport() == RpcAddress::Tcp) { // Unix sockets: the pid tells more
+    if (address.transport() == RpcAddress::Tcp
+        || address.transport() == RpcAddress::Tls) { // Unix sockets: the pid tells more
         *line += QStringLiteral(" from ") + address.toString();
         json->insert(QStringLiteral("peer"), address.toString());
     }

@@ -17,6 +17,7 @@
 #include "interfaceoptions.h"
 #include "output.h"
 #include "serverloop.h"
+#include "tlsoptions.h"
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
@@ -344,6 +345,7 @@ void startAttempt(ProxyState &state)
             *status = Attempt::Failed;
         settle(state);
     });
+    applySecurityOptions(*target);
     target->connectToServer(state.settings.targetAddress);
 }
 

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 
 #include "serverloop.h"
+#include "tlsoptions.h"
 #include "connection.h"
 
 #include <QtCore/QCoreApplication>
@@ -54,6 +55,13 @@ int runServerLoop(const CommandLine &commandLine, const Printer &printer, const 
                   const std::function<void(RpcServer &server)> &onNewConnection)
 {
     RpcServer server;
+    applySecurityOptions(server);
+    QObject::connect(&server, &RpcServer::peerRejected, &server, [&commandLine](const auto &who) {
+        commandLine.warning(
+                QStringLiteral("refused a connection from pid %1, uid %2 (access policy)")
+                        .arg(who.processId())
+                        .arg(who.userId()));
+    });
     if (!server.listen(address))
         return commandLine.failure(listenErrorText(server, address));
     QObject::connect(&server, &RpcServer::newConnection, &server,

@@ -154,6 +154,9 @@ public:
     ~RpcSeqpacketListener() override;
 
     bool listen(const QString &path, RpcError *error, QString *errorString);
+    // Takes fd, a seqpacket socket that is bound and listening; close()
+    // removes socketFile unless it is empty (abstract names).
+    void listenOnDescriptor(int fd, const QString &socketFile);
     void close();
     bool isListening() const { return m_fd >= 0; }
 

@@ -12,6 +12,7 @@
 #include <QtCore/qtimer.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -61,16 +62,25 @@ QString errnoString(int error)
     return QString::fromLocal8Bit(strerror(error));
 }
 
-bool fillAddress(const QString &path, sockaddr_un *addr, QString *errorString)
+// "@name" is a name in the Linux abstract namespace. *length is the size of
+// the address to pass to connect() or bind().
+bool fillAddress(const QString &path, sockaddr_un *addr, QString *errorString,
+                 socklen_t *length = nullptr)
 {
-    const QByteArray encoded = QFile::encodeName(path);
+    const bool abstract = path.startsWith(QLatin1Char('@'));
+    const QByteArray encoded = QFile::encodeName(abstract ? path.mid(1) : path);
+    const size_t offset = abstract ? 1 : 0;
     *addr = {};
     addr->sun_family = AF_UNIX;
-    if (size_t(encoded.size()) >= sizeof(addr->sun_path)) {
+    if (size_t(encoded.size()) + offset >= sizeof(addr->sun_path)) {
         *errorString = RpcTransport::tr("socket path too long: %1").arg(path);
         return false;
     }
-    std::memcpy(addr->sun_path, encoded.constData(), size_t(encoded.size()));
+    std::memcpy(addr->sun_path + offset, encoded.constData(), size_t(encoded.size()));
+    if (length) {
+        *length = socklen_t(offsetof(sockaddr_un, sun_path) + offset + size_t(encoded.size())
+                            + (abstract ? 0 : 1));
+    }
     return true;
 }
 
@@ -277,11 +287,12 @@ void RpcSeqpacketTransport::tryConnect(int attempt)
         return;
     sockaddr_un addr;
     QString why;
-    if (!fillAddress(m_peerAddress.path(), &addr, &why)) {
+    socklen_t addrLength = 0;
+    if (!fillAddress(m_peerAddress.path(), &addr, &why, &addrLength)) {
         fail(RpcError::InvalidAddress, why);
         return;
     }
-    if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&addr), sizeof(addr)) == 0) {
+    if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&addr), addrLength) == 0) {
         onConnectFinished();
         return;
     }
@@ -677,6 +688,14 @@ bool RpcSeqpacketListener::listen(const QString &path, RpcError *error, QString 
     return true;
 }
 
+void RpcSeqpacketListener::listenOnDescriptor(int fd, const QString &socketFile)
+{
+    m_fd = fd;
+    m_path = socketFile;
+    m_notifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &RpcSeqpacketListener::onReadable);
+}
+
 void RpcSeqpacketListener::close()
 {
     if (m_fd < 0)
@@ -685,7 +704,8 @@ void RpcSeqpacketListener::close()
     m_notifier = nullptr;
     ::close(m_fd);
     m_fd = -1;
-    ::unlink(QFile::encodeName(m_path).constData());
+    if (!m_path.isEmpty())
+        ::unlink(QFile::encodeName(m_path).constData());
     m_path.clear();
 }
 

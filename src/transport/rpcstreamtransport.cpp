@@ -8,6 +8,7 @@
 #include <QtCore/qfile.h>
 #include <QtCore/qiodevice.h>
 #include <QtNetwork/qlocalsocket.h>
+#include <QtNetwork/qsslsocket.h>
 #include <QtNetwork/qtcpsocket.h>
 
 #ifdef Q_OS_UNIX
@@ -40,6 +41,10 @@ RpcError fromSocketError(QAbstractSocket::SocketError error)
         return RpcError::AddressInUse;
     case QAbstractSocket::NetworkError:
         return RpcError::NetworkFailure;
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        return RpcError::TlsHandshakeFailed;
     default:
         return RpcError::UnknownSocketError;
     }
@@ -97,12 +102,24 @@ void RpcStreamTransport::attach(QIODevice *device, bool owned)
     m_owned = owned;
     m_tcp = qobject_cast<QTcpSocket *>(device);
     m_local = qobject_cast<QLocalSocket *>(device);
+    m_ssl = qobject_cast<QSslSocket *>(device);
     m_decoder.reset();
     m_pendingDisconnect = false;
 
     connect(device, &QIODevice::readyRead, this, &RpcStreamTransport::processIncoming);
+    if (m_ssl) {
+        // Connected means encrypted: nothing is sent or read in clear text.
+        connect(m_ssl, &QSslSocket::encrypted, this, &RpcStreamTransport::onDeviceConnected);
+        connect(m_ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            BusyScope busy(this);
+            Q_EMIT sslErrors(errors);
+        });
+    }
     if (m_tcp) {
-        connect(m_tcp, &QAbstractSocket::connected, this, &RpcStreamTransport::onDeviceConnected);
+        if (!m_ssl) {
+            connect(m_tcp, &QAbstractSocket::connected, this,
+                    &RpcStreamTransport::onDeviceConnected);
+        }
         connect(m_tcp, &QAbstractSocket::disconnected, this,
                 &RpcStreamTransport::onDeviceDisconnected);
         connect(m_tcp, &QAbstractSocket::errorOccurred, this,
@@ -146,6 +163,7 @@ void RpcStreamTransport::detach()
     m_device = nullptr;
     m_tcp = nullptr;
     m_local = nullptr;
+    m_ssl = nullptr;
     if (m_owned) {
         // Deferred: this may run inside one of the device's own signals. If
         // this transport goes first, the device (its child) goes with it.
@@ -171,7 +189,15 @@ void RpcStreamTransport::connectToAddress(const RpcAddress &address)
     detach();
     setState(Connecting);
     m_address = address;
-    if (address.transport() == RpcAddress::Tcp) {
+    if (address.transport() == RpcAddress::Tls) {
+        auto *socket = new QSslSocket(this);
+        socket->setSslConfiguration(withMinimumTls12(m_sslConfig));
+        if (!m_ignoredSslErrors.isEmpty())
+            socket->ignoreSslErrors(m_ignoredSslErrors);
+        attach(socket, true);
+        qCDebug(lcRpcTransport) << "connecting to" << address;
+        socket->connectToHostEncrypted(address.host(), address.port());
+    } else if (address.transport() == RpcAddress::Tcp) {
         auto *socket = new QTcpSocket(this);
         attach(socket, true);
         qCDebug(lcRpcTransport) << "connecting to" << address;
@@ -180,7 +206,13 @@ void RpcStreamTransport::connectToAddress(const RpcAddress &address)
         auto *socket = new QLocalSocket(this);
         attach(socket, true);
         qCDebug(lcRpcTransport) << "connecting to" << address;
-        socket->connectToServer(address.path());
+        if (address.path().startsWith(QLatin1Char('@'))) {
+            // Linux abstract namespace: no file, the name after the '@'.
+            socket->setSocketOptions(QLocalSocket::AbstractNamespaceOption);
+            socket->connectToServer(address.path().mid(1));
+        } else {
+            socket->connectToServer(address.path());
+        }
     }
 }
 
@@ -212,6 +244,11 @@ void RpcStreamTransport::onDeviceDisconnected()
     BusyScope busy(this);
     if (state() == Unconnected)
         return;
+    if (state() == Connecting && m_ssl) {
+        // Closed during the handshake without an error of its own.
+        onSocketError(RpcError::RemoteClosed);
+        return;
+    }
     if (!isReadingAllowed() && state() == Connected && m_device && m_device->bytesAvailable() > 0) {
         // Deliver what was received before the close once reading resumes.
         m_pendingDisconnect = true;
@@ -234,6 +271,24 @@ void RpcStreamTransport::onSocketError(RpcError error)
     }
     if (state() == Unconnected)
         return;
+    if (state() == Connecting && m_ssl
+        && (error == RpcError::TlsHandshakeFailed || m_ssl->mode() != QSslSocket::UnencryptedMode
+            || error == RpcError::RemoteClosed)) {
+        // The TCP connection was up: the TLS handshake failed. Say why, in
+        // the words of the TLS library.
+        const QString why = error == RpcError::RemoteClosed
+                ? tr("the server closed the connection during the TLS handshake (is it a TLS "
+                     "server, and does it accept this client's certificate?)")
+                : m_ssl->errorString();
+        const RpcError reported
+                = error == RpcError::SocketTimeout ? error : RpcError::TlsHandshakeFailed;
+        const QString text = tr("cannot connect to %1: TLS handshake failed: %2")
+                                     .arg(m_address.toString(), why);
+        // At once: the socket's disconnected() follows right after this
+        // signal and must not end the attempt without a word.
+        fatal(reported, text);
+        return;
+    }
     if (state() == Connecting) {
         // QLocalSocket reports some failures from inside connectToServer():
         // deliver them from the event loop, like every other outcome.
@@ -444,6 +499,8 @@ qint64 RpcStreamTransport::bytesToWrite() const
 
 RpcAddress RpcStreamTransport::peerAddress() const
 {
+    if (m_ssl)
+        return RpcAddress::tls(m_ssl->peerAddress().toString(), m_ssl->peerPort());
     if (m_tcp)
         return RpcAddress::tcp(m_tcp->peerAddress().toString(), m_tcp->peerPort());
     if (m_local) {
@@ -456,12 +513,49 @@ RpcAddress RpcStreamTransport::peerAddress() const
         if (fd >= 0 && ::getpeername(int(fd), reinterpret_cast<sockaddr *>(&addr), &length) == 0
             && length > socklen_t(offsetof(sockaddr_un, sun_path)) && addr.sun_path[0] != '\0')
             return RpcAddress::unixStream(QFile::decodeName(addr.sun_path));
+        if (fd >= 0 && length > socklen_t(offsetof(sockaddr_un, sun_path) + 1)
+            && addr.sun_path[0] == '\0') {
+            // An abstract name: "@name".
+            const QByteArray name(addr.sun_path + 1,
+                                  qsizetype(length - offsetof(sockaddr_un, sun_path) - 1));
+            return RpcAddress::unixStream(QLatin1Char('@') + QFile::decodeName(name));
+        }
         return RpcAddress();
 #else
         return RpcAddress::unixStream(m_local->fullServerName());
 #endif
     }
     return RpcAddress();
+}
+
+void RpcStreamTransport::setSslConfiguration(const QSslConfiguration &configuration)
+{
+    m_sslConfig = configuration;
+}
+
+QSslConfiguration RpcStreamTransport::sslConfiguration() const
+{
+    if (m_ssl)
+        return m_ssl->sslConfiguration();
+    return m_sslConfig;
+}
+
+bool RpcStreamTransport::isEncrypted() const
+{
+    return m_ssl && m_ssl->isEncrypted();
+}
+
+void RpcStreamTransport::ignoreSslErrors()
+{
+    if (m_ssl)
+        m_ssl->ignoreSslErrors();
+}
+
+void RpcStreamTransport::ignoreSslErrors(const QList<QSslError> &errors)
+{
+    m_ignoredSslErrors = errors;
+    if (m_ssl)
+        m_ssl->ignoreSslErrors(errors);
 }
 
 RpcPeerCredentials RpcStreamTransport::peerCredentials() const

@@ -24,6 +24,7 @@ QT_BEGIN_NAMESPACE
 class QIODevice;
 class QTcpSocket;
 class QLocalSocket;
+class QSslSocket;
 QT_END_NAMESPACE
 
 namespace Fizyr {
@@ -52,6 +53,11 @@ public:
     qint64 writeBufferUsage() const override { return bytesToWrite(); }
     RpcAddress peerAddress() const override;
     RpcPeerCredentials peerCredentials() const override;
+    void setSslConfiguration(const QSslConfiguration &configuration) override;
+    QSslConfiguration sslConfiguration() const override;
+    bool isEncrypted() const override;
+    void ignoreSslErrors() override;
+    void ignoreSslErrors(const QList<QSslError> &errors) override;
 
 protected:
     void flushOutput() override;
@@ -77,6 +83,9 @@ private:
     QPointer<QIODevice> m_device;
     QTcpSocket *m_tcp = nullptr;
     QLocalSocket *m_local = nullptr;
+    QSslSocket *m_ssl = nullptr;
+    QSslConfiguration m_sslConfig;
+    QList<QSslError> m_ignoredSslErrors;
     RpcAddress m_address;
     bool m_owned = false;
     bool m_pendingDisconnect = false;

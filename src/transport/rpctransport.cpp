@@ -157,6 +157,7 @@ RpcTransport *RpcTransport::create(RpcAddress::Transport transport, QObject *par
     *error = RpcError::NoError;
     switch (transport) {
     case RpcAddress::Tcp:
+    case RpcAddress::Tls:
     case RpcAddress::UnixStream:
         return new RpcStreamTransport(parent);
     case RpcAddress::UnixSeqpacket:
@@ -419,6 +420,22 @@ QString RpcTransport::errorText(RpcError error)
     default:
         return rpcErrorString(error);
     }
+}
+
+QSslConfiguration RpcTransport::withMinimumTls12(QSslConfiguration configuration)
+{
+    switch (configuration.protocol()) {
+    case QSsl::TlsV1_2:
+    case QSsl::TlsV1_2OrLater:
+    case QSsl::TlsV1_3:
+    case QSsl::TlsV1_3OrLater:
+        break;
+    default:
+        // AnyProtocol, SecureProtocols and everything older: TLS 1.2 or later.
+        configuration.setProtocol(QSsl::TlsV1_2OrLater);
+        break;
+    }
+    return configuration;
 }
 
 QString RpcTransport::connectErrorText(const RpcAddress &address, RpcError error)

@@ -22,6 +22,9 @@
 
 #include <QtCore/qobject.h>
 #include <QtCore/qpointer.h>
+#include <QtNetwork/qsslcertificate.h>
+#include <QtNetwork/qsslconfiguration.h>
+#include <QtNetwork/qsslerror.h>
 
 QT_BEGIN_NAMESPACE
 class QTimer;
@@ -135,6 +138,22 @@ public:
     virtual RpcAddress peerAddress() const = 0;
     virtual RpcPeerCredentials peerCredentials() const { return RpcPeerCredentials(); }
 
+    // TLS (tls:// addresses, or a QSslSocket given to setDevice()). The
+    // configuration is used by the next connectToAddress(); once encrypted,
+    // sslConfiguration() is the session's (peer certificates, cipher).
+    virtual void setSslConfiguration(const QSslConfiguration &configuration)
+    {
+        Q_UNUSED(configuration);
+    }
+    virtual QSslConfiguration sslConfiguration() const { return QSslConfiguration(); }
+    virtual bool isEncrypted() const { return false; }
+    // Only meaningful inside a slot connected to sslErrors(), or before
+    // connectToAddress() (the list form).
+    virtual void ignoreSslErrors() { }
+    virtual void ignoreSslErrors(const QList<QSslError> &errors) { Q_UNUSED(errors); }
+    // A configuration with TLS 1.2 as the minimum protocol.
+    static QSslConfiguration withMinimumTls12(QSslConfiguration configuration);
+
     int closeTimeout() const { return m_closeTimeoutMsecs; }
     void setCloseTimeout(int msecs) { m_closeTimeoutMsecs = msecs; }
 
@@ -159,6 +178,8 @@ Q_SIGNALS:
     // fatal: the connection is closing because of it (disconnected() follows).
     void errorOccurred(Fizyr::RpcError error, const QString &errorString, bool fatal);
     void disconnected();
+    // The TLS handshake met errors; a slot may call ignoreSslErrors().
+    void sslErrors(const QList<QSslError> &errors);
 
 protected:
     void setState(State state) { m_state = state; }

@@ -75,6 +75,18 @@ void tst_RpcAddress::parse_data()
                                         << 80 << QString() << "tcp://[fe80::1]:80";
     QTest::newRow("tcp trimmed") << "  tcp://a:2  " << RpcAddress::Tcp << "a" << 2 << QString()
                                  << "tcp://a:2";
+    QTest::newRow("tls name") << "tls://rpc.example.com:443" << RpcAddress::Tls << "rpc.example.com"
+                              << 443 << QString() << "tls://rpc.example.com:443";
+    QTest::newRow("tls case") << "TLS://LocalHost:7" << RpcAddress::Tls << "localhost" << 7
+                              << QString() << "tls://localhost:7";
+    QTest::newRow("tls ipv6") << "tls://[::1]:5000" << RpcAddress::Tls << "::1" << 5000 << QString()
+                              << "tls://[::1]:5000";
+    QTest::newRow("unix abstract")
+            << "unix:@name" << RpcAddress::UnixStream << QString() << 0 << "@name"
+            << "unix:@name";
+    QTest::newRow("seqpacket abstract")
+            << "seqpacket:@svc" << RpcAddress::UnixSeqpacket << QString() << 0 << "@svc"
+            << "seqpacket:@svc";
     QTest::newRow("unix absolute")
             << "unix:/run/x.sock" << RpcAddress::UnixStream << QString() << 0 << "/run/x.sock"
             << "unix:/run/x.sock";
@@ -148,8 +160,8 @@ void tst_RpcAddress::errors_data()
             = QStringLiteral("expected tcp://host:port without a path, query or fragment");
 
     QTest::newRow("empty") << ""
-                           << "invalid address \"\": use tcp://host:port, unix:/path or "
-                              "seqpacket:/path";
+                           << "invalid address \"\": use tcp://host:port, tls://host:port, "
+                              "unix:/path or seqpacket:/path";
     QTest::newRow("garbage") << "garbage"
                              << "invalid address \"garbage\": use tcp://host:port";
     QTest::newRow("spaces") << "   "
@@ -158,7 +170,7 @@ void tst_RpcAddress::errors_data()
                                  << "invalid address \":5\"";
     QTest::newRow("unknown scheme") << "http://x:1"
                                     << "unknown address scheme \"http\" in \"http://x:1\": use "
-                                       "tcp://, unix: or seqpacket:";
+                                       "tcp://, tls://, unix: or seqpacket:";
     QTest::newRow("udp") << "udp://127.0.0.1:5"
                          << "unknown address scheme \"udp\"";
     QTest::newRow("tcp no slashes") << "tcp:localhost:5"
@@ -166,6 +178,16 @@ void tst_RpcAddress::errors_data()
                                        "tcp://host:port";
     QTest::newRow("missing port") << "tcp://localhost"
                                   << "expected tcp://host:port";
+    QTest::newRow("tls no slashes") << "tls:localhost:5"
+                                    << "invalid TLS address \"tls:localhost:5\": expected "
+                                       "tls://host:port";
+    QTest::newRow("tls missing port") << "tls://localhost"
+                                      << "expected tls://host:port";
+    QTest::newRow("tls path") << "tls://h:5/x"
+                              << "expected tls://host:port without a path, query or fragment";
+    QTest::newRow("tls user") << "tls://u@h:5"
+                              << "user information (\"user@\") is not allowed; expected "
+                                 "tls://host:port";
     QTest::newRow("empty port") << "tcp://localhost:" << port;
     QTest::newRow("port too big") << "tcp://localhost:65536" << port;
     QTest::newRow("port huge") << "tcp://localhost:99999999999" << port;
@@ -288,6 +310,12 @@ void tst_RpcAddress::fromUrl_data()
                                   << QStringLiteral("unix:/tmp/a b?#");
     QTest::newRow("seqpacket") << QUrl(QStringLiteral("seqpacket:/run/q"))
                                << QStringLiteral("seqpacket:/run/q");
+    QTest::newRow("tls") << QUrl(QStringLiteral("tls://127.0.0.1:5000"))
+                         << QStringLiteral("tls://127.0.0.1:5000");
+    QTest::newRow("tls ipv6 upper case")
+            << QUrl(QStringLiteral("TLS://[::1]:1")) << QStringLiteral("tls://[::1]:1");
+    QTest::newRow("unix abstract")
+            << QUrl(QStringLiteral("unix:@name")) << QStringLiteral("unix:@name");
 
     QUrl built;
     built.setScheme(QStringLiteral("tcp"));
@@ -322,7 +350,7 @@ void tst_RpcAddress::urlErrors_data()
     };
     QTest::newRow("empty") << QUrl()
                            << "invalid address URL: the URL is empty; expected "
-                              "tcp://host:port, unix:/path or seqpacket:/path";
+                              "tcp://host:port, tls://host:port, unix:/path or seqpacket:/path";
     QTest::newRow("no scheme") << url("/tmp/x")
                                << "invalid address URL \"/tmp/x\": missing scheme; expected "
                                   "tcp://host:port";
@@ -333,6 +361,10 @@ void tst_RpcAddress::urlErrors_data()
                               << "invalid TCP address URL \"tcp://user@h:5\": user information "
                                  "(\"user@\") is not allowed";
     QTest::newRow("tcp missing port") << url("tcp://h") << "missing port; expected tcp://host:port";
+    QTest::newRow("tls missing port") << url("tls://h") << "missing port; expected tls://host:port";
+    QTest::newRow("tls path") << url("tls://h:1/p")
+                              << "invalid TLS address URL \"tls://h:1/p\": expected "
+                                 "tls://host:port without a path";
     QTest::newRow("tcp missing host") << url("tcp://:5") << "missing host";
     QTest::newRow("tcp path") << url("tcp://h:5/x")
                               << "expected tcp://host:port without a path, query or fragment";
@@ -407,6 +439,16 @@ void tst_RpcAddress::factories()
              RpcAddress::fromString(QStringLiteral("tcp://localhost:1")));
     QCOMPARE(RpcAddress::tcp(QStringLiteral("0:0::1"), 1).host(), QStringLiteral("::1"));
     QVERIFY(!RpcAddress::tcp(QString(), 1).isValid());
+
+    const RpcAddress tls = RpcAddress::tls(QStringLiteral("Example.com"), 443);
+    QCOMPARE(tls.transport(), RpcAddress::Tls);
+    QCOMPARE(tls.host(), QStringLiteral("example.com"));
+    QCOMPARE(tls.toString(), QStringLiteral("tls://example.com:443"));
+    QCOMPARE(tls.toUrl(), QUrl(QStringLiteral("tls://example.com:443")));
+    QCOMPARE(RpcAddress::fromString(tls.toString()), tls);
+    QCOMPARE(RpcAddress::fromUrl(tls.toUrl()), tls);
+    QVERIFY(tls != RpcAddress::tcp(QStringLiteral("example.com"), 443));
+    QVERIFY(!RpcAddress::tls(QString(), 1).isValid());
 
     const RpcAddress unixAddress = RpcAddress::unixStream(QStringLiteral("/a/b"));
     QCOMPARE(unixAddress.transport(), RpcAddress::UnixStream);
