@@ -590,8 +590,9 @@ double throughput(qsizetype bytes, double seconds, const std::function<qsizetype
 }
 
 // codec: encode and decode of the Scene body through the generated types
-// (value -> toVariant() -> RpcBodyCodec, and back with fromVariant()) and
-// through RpcBodyCodec alone (QVariant), against QJsonDocument / QCborValue
+// (toBody() / fromBody(): JSON member by member with RpcJsonWriter /
+// RpcJsonReader, CBOR through toVariant() and RpcBodyCodec) and through
+// RpcBodyCodec alone (QVariant, the -variant rows), against QJsonDocument / QCborValue
 // handling the equivalent QJsonObject / QCborMap. MB/s of our body's size on
 // both sides, so the ratio is the ratio of the times.
 QList<CodecFigure> codecFigures(int objects, double seconds, bool oursFirst, qsizetype *size)
@@ -621,6 +622,11 @@ QList<CodecFigure> codecFigures(int objects, double seconds, bool oursFirst, qsi
         if (!RpcBodyCodec::decode(type, json, RpcBodyCodec::Json, &decoded, &error)
             || !(Scene::fromVariant(decoded) == scene))
             fail(QStringLiteral("codec: JSON round trip failed: %1").arg(error));
+        // The generated per-type codec writes the same bytes and reads them back.
+        Scene typed;
+        if (scene.toBody(RpcBodyCodec::Json) != json
+            || !Scene::fromBody(json, &typed, RpcBodyCodec::Json, &error) || !(typed == scene))
+            fail(QStringLiteral("codec: generated JSON codec differs: %1").arg(error));
         if (!RpcBodyCodec::decode(type, cbor, RpcBodyCodec::Cbor, &decoded, &error)
             || !(Scene::fromVariant(decoded) == scene))
             fail(QStringLiteral("codec: CBOR round trip failed: %1").arg(error));
@@ -628,9 +634,7 @@ QList<CodecFigure> codecFigures(int objects, double seconds, bool oursFirst, qsi
 
     auto encodeTypedOp = [&](RpcBodyCodec::Format format) {
         return [&, format]() -> qsizetype {
-            QByteArray body;
-            RpcBodyCodec::encode(type, scene.toVariant(), format, &body);
-            return body.size();
+            return scene.toBody(format).size();
         };
     };
     auto encodeVariantOp = [&](RpcBodyCodec::Format format) {
@@ -642,10 +646,10 @@ QList<CodecFigure> codecFigures(int objects, double seconds, bool oursFirst, qsi
     };
     auto decodeTypedOp = [&](const QByteArray &body, RpcBodyCodec::Format format) {
         return [&, format]() -> qsizetype {
-            QVariant value;
-            if (!RpcBodyCodec::decode(type, body, format, &value))
+            Scene value;
+            if (!Scene::fromBody(body, &value, format))
                 return 0;
-            return Scene::fromVariant(value).objects.size();
+            return value.objects.size();
         };
     };
     auto decodeVariantOp = [&](const QByteArray &body, RpcBodyCodec::Format format) {

@@ -229,6 +229,22 @@ QString literal(const QString &text)
     return out;
 }
 
+// A C string literal of the UTF-8 bytes of text (octal escapes beyond ASCII).
+QString cString(const QString &text)
+{
+    QString out = QStringLiteral("\"");
+    const QByteArray utf8 = text.toUtf8();
+    for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u < 0x7f && u != '"' && u != '\\' && u != '?')
+            out += QLatin1Char(c);
+        else
+            out += QStringLiteral("\\%1").arg(u, 3, 8, QLatin1Char('0'));
+    }
+    out += QLatin1Char('"');
+    return out;
+}
+
 // Doc comment lines, indented.
 QString docComment(const QString &doc, const QString &indent)
 {
@@ -331,6 +347,7 @@ struct Member
     QString wireName;
     QString doc;
     RpcTypeSchema type;
+    bool hasDefault = false;
 };
 
 // A generated value class: a struct, an enum, or the data of a tuple or
@@ -362,7 +379,8 @@ QList<Member> membersOf(const QList<RpcField> &fields)
 {
     QList<Member> members;
     for (const RpcField &field : fields)
-        members.append({field.cppName(), field.wireName(), field.doc(), field.type()});
+        members.append(
+                {field.cppName(), field.wireName(), field.doc(), field.type(), field.hasDefault()});
     return members;
 }
 
@@ -400,6 +418,7 @@ private:
 
     void writeValueClassDecl(const ValueClass &vc);
     void writeValueClassImpl(const ValueClass &vc);
+    void writeJsonImpl(const ValueClass &vc);
     void writeInterfaceDecl(const RpcInterface &iface);
     void writeInterfaceImpl(const RpcInterface &iface);
     void writeCallDecl(const RpcInterface &iface, const RpcService &service);
@@ -632,6 +651,25 @@ void Generator::writeValueClassDecl(const ValueClass &vc)
     h += QStringLiteral("\n    // The value as RpcBodyCodec takes and returns it.\n");
     h += QStringLiteral("    QVariant toVariant() const;\n");
     h += QStringLiteral("    static %1 fromVariant(const QVariant &variant_);\n\n").arg(vc.name);
+    if (vc.shape != ValueClass::TupleData && vc.shape != ValueClass::StructData) {
+        h += QStringLiteral(
+                "    // The value as a body: JSON as serde_json writes it, CBOR as serde_cbor. "
+                "toBody()\n"
+                "    // returns an empty array if the value cannot be encoded.\n");
+        h += QStringLiteral("    QByteArray toBody(Fizyr::RpcBodyCodec::Format format_ = "
+                            "Fizyr::RpcBodyCodec::Json,\n"
+                            "                      QString *errorString_ = nullptr) const;\n");
+        h += QStringLiteral("    static bool fromBody(const QByteArray &body_, %1 *value_,\n"
+                            "                         Fizyr::RpcBodyCodec::Format format_ = "
+                            "Fizyr::RpcBodyCodec::Json,\n"
+                            "                         QString *errorString_ = nullptr);\n")
+                     .arg(vc.name);
+    }
+    h += QStringLiteral("    // JSON member by member (what toBody() and fromBody() use for JSON); "
+                        "readJson()\n"
+                        "    // reads into a default-constructed value.\n");
+    h += QStringLiteral("    void writeJson(Fizyr::RpcJsonWriter &writer_) const;\n");
+    h += QStringLiteral("    bool readJson(Fizyr::RpcJsonReader &reader_);\n\n");
     h += QStringLiteral("    friend bool operator==(const %1 &lhs, const %1 &rhs);\n").arg(vc.name);
     h += QStringLiteral("    friend bool operator!=(const %1 &lhs, const %1 &rhs) { return !(lhs "
                         "== rhs); }\n")
@@ -742,6 +780,7 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
         break;
     }
     s += QStringLiteral("    return result_;\n}\n\n");
+    writeJsonImpl(vc);
     // factories
     if (vc.shape == ValueClass::Enum) {
         for (const ValueClass::Variant &v : vc.variants) {
@@ -823,6 +862,150 @@ void Generator::writeValueClassImpl(const ValueClass &vc)
     s += QStringLiteral("    debug << ')';\n    return debug;\n}\n\n");
 }
 
+// The body functions of a value class: toBody() / fromBody() and the JSON
+// member-by-member writeJson() / readJson().
+void Generator::writeJsonImpl(const ValueClass &vc)
+{
+    const QString &n = vc.name;
+    if (vc.shape != ValueClass::TupleData && vc.shape != ValueClass::StructData) {
+        s += QStringLiteral("QByteArray %1::toBody(Fizyr::RpcBodyCodec::Format format_, QString "
+                            "*errorString_) const\n{\n"
+                            "    QByteArray body_;\n"
+                            "    if (!encodeBody([] { return interfaceFile().typeSchema(%2); }, "
+                            "*this, format_, &body_, errorString_))\n"
+                            "        return QByteArray();\n"
+                            "    return body_;\n}\n\n")
+                     .arg(n, literal(n));
+        s += QStringLiteral("bool %1::fromBody(const QByteArray &body_, %1 *value_, "
+                            "Fizyr::RpcBodyCodec::Format format_,\n"
+                            "                 QString *errorString_)\n{\n"
+                            "    *value_ = %1();\n"
+                            "    return decodeBody([] { return interfaceFile().typeSchema(%2); }, "
+                            "body_, format_, value_, errorString_);\n}\n\n")
+                     .arg(n, literal(n));
+    }
+    // writeJson
+    s += QStringLiteral("void %1::writeJson(Fizyr::RpcJsonWriter &writer_) const\n{\n").arg(n);
+    switch (vc.shape) {
+    case ValueClass::UnitStruct:
+        s += QStringLiteral("    writer_.writeNull();\n");
+        break;
+    case ValueClass::Struct:
+    case ValueClass::StructData:
+        s += QStringLiteral("    writer_.beginObject();\n");
+        for (const Member &m : vc.members)
+            s += QStringLiteral("    writer_.writeKey(%1);\n    writeJsonValue(writer_, %2);\n")
+                         .arg(cString(m.wireName), m.name);
+        s += QStringLiteral("    writer_.endObject();\n");
+        break;
+    case ValueClass::TupleData:
+        s += QStringLiteral("    writer_.beginArray();\n");
+        for (const Member &m : vc.members)
+            s += QStringLiteral("    writeJsonValue(writer_, %1);\n").arg(m.name);
+        s += QStringLiteral("    writer_.endArray();\n");
+        break;
+    case ValueClass::Enum:
+        s += QStringLiteral("    switch (kind) {\n");
+        for (const ValueClass::Variant &v : vc.variants) {
+            s += QStringLiteral("    case %1:\n").arg(v.name);
+            if (v.kind == RpcVariant::Unit) {
+                s += QStringLiteral("        writer_.writeString(%1);\n").arg(literal(v.wireName));
+            } else {
+                s += QStringLiteral("        writer_.beginObject();\n"
+                                    "        writer_.writeKey(%1);\n"
+                                    "        writeJsonValue(writer_, %2);\n"
+                                    "        writer_.endObject();\n")
+                             .arg(cString(v.wireName), v.member);
+            }
+            s += QStringLiteral("        return;\n");
+        }
+        s += QStringLiteral("    }\n");
+        if (vc.variants.isEmpty())
+            s += QStringLiteral("    Q_UNUSED(writer_);\n");
+        break;
+    }
+    s += QStringLiteral("}\n\n");
+    // readJson
+    s += QStringLiteral("bool %1::readJson(Fizyr::RpcJsonReader &reader_)\n{\n").arg(n);
+    switch (vc.shape) {
+    case ValueClass::UnitStruct:
+        s += QStringLiteral("    return reader_.readUnitStruct();\n");
+        break;
+    case ValueClass::Struct:
+    case ValueClass::StructData: {
+        const bool containerDefault = vc.shape == ValueClass::Struct && vc.schema.hasDefault();
+        QString fields = QStringLiteral("nullptr");
+        if (!vc.members.isEmpty()) {
+            s += QStringLiteral("    static const Fizyr::RpcJsonReader::Field fields_[] = {\n");
+            for (const Member &m : vc.members) {
+                QString flags = QStringLiteral("Fizyr::RpcJsonReader::Required");
+                if (m.hasDefault || containerDefault)
+                    flags = QStringLiteral("Fizyr::RpcJsonReader::HasDefault");
+                else if (m.type.kind() == RpcTypeSchema::Option)
+                    flags = QStringLiteral("Fizyr::RpcJsonReader::Optional");
+                s += QStringLiteral("        {%1, %2},\n").arg(cString(m.wireName), flags);
+            }
+            s += QStringLiteral("    };\n");
+            fields = QStringLiteral("fields_");
+        }
+        s += QStringLiteral("    if (!reader_.beginStruct(%1, %2))\n        return false;\n"
+                            "    for (;;) {\n        switch (reader_.nextField()) {\n")
+                     .arg(fields)
+                     .arg(vc.members.size());
+        for (qsizetype i = 0; i < vc.members.size(); ++i)
+            s += QStringLiteral("        case %1:\n"
+                                "            if (!readJsonValue(reader_, &%2))\n"
+                                "                return false;\n"
+                                "            break;\n")
+                         .arg(i)
+                         .arg(vc.members.at(i).name);
+        s += QStringLiteral("        case -1:\n            return reader_.endStruct();\n"
+                            "        default:\n            return false;\n        }\n    }\n");
+        break;
+    }
+    case ValueClass::TupleData:
+        s += QStringLiteral("    if (!reader_.beginTuple(%1))\n        return false;\n")
+                     .arg(vc.members.size());
+        for (const Member &m : vc.members)
+            s += QStringLiteral("    if (!reader_.nextTupleElement() || !readJsonValue(reader_, "
+                                "&%1))\n        return false;\n")
+                         .arg(m.name);
+        s += QStringLiteral("    return reader_.endTuple();\n");
+        break;
+    case ValueClass::Enum: {
+        QString variants = QStringLiteral("nullptr");
+        if (!vc.variants.isEmpty()) {
+            s += QStringLiteral("    static const Fizyr::RpcJsonReader::Variant variants_[] = {\n");
+            for (const ValueClass::Variant &v : vc.variants) {
+                const char *kinds[]
+                        = {"UnitVariant", "NewtypeVariant", "TupleVariant", "StructVariant"};
+                s += QStringLiteral("        {%1, %2, Fizyr::RpcJsonReader::%3},\n")
+                             .arg(cString(v.wireName), cString(v.name),
+                                  QLatin1String(kinds[int(v.kind)]));
+            }
+            s += QStringLiteral("    };\n");
+            variants = QStringLiteral("variants_");
+        }
+        s += QStringLiteral("    switch (reader_.beginEnum(%1, %2)) {\n")
+                     .arg(variants)
+                     .arg(vc.variants.size());
+        for (qsizetype i = 0; i < vc.variants.size(); ++i) {
+            const ValueClass::Variant &v = vc.variants.at(i);
+            s += QStringLiteral("    case %1:\n        kind = %2;\n").arg(i).arg(v.name);
+            if (v.kind != RpcVariant::Unit)
+                s += QStringLiteral("        if (!readJsonValue(reader_, &%1))\n"
+                                    "            return false;\n")
+                             .arg(v.member);
+            s += QStringLiteral("        break;\n");
+        }
+        s += QStringLiteral("    default:\n        return false;\n    }\n"
+                            "    return reader_.endEnum();\n");
+        break;
+    }
+    }
+    s += QStringLiteral("}\n\n");
+}
+
 // ---------------------------------------------------------------------------
 // Clients and servers
 // ---------------------------------------------------------------------------
@@ -847,7 +1030,7 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
         h += QStringLiteral("    %1 response() const { return m_response; }\n").arg(resp);
     h += QStringLiteral("    Fizyr::RpcError error() const { return m_error; }\n"
                         "    QString errorString() const { return m_errorString; }\n"
-                        "    QFuture<%1> future() { return m_promise.future(); }\n\n")
+                        "    QFuture<%1> future();\n\n")
                  .arg(resp);
     bool hasCancel = false;
     for (const RpcUpdate &u : service.requestUpdates()) {
@@ -880,9 +1063,10 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
                         "QObject *parent);\n"
                         "    void handleUpdate(const Fizyr::RpcMessage &update);\n"
                         "    void handleFinished();\n"
-                        "    void finish(Fizyr::RpcError error, const QString &errorString);\n\n")
+                        "    void finish(Fizyr::RpcError error, const QString &errorString);\n"
+                        "    void reportToPromise();\n\n")
                  .arg(cls);
-    h += QStringLiteral("    QPointer<Fizyr::RpcRequest> m_request;\n"
+    h += QStringLiteral("    Fizyr::RpcRequest *m_request; // null once finished or deleted\n"
                         "    Fizyr::RpcBodyCodec::Format m_format;\n"
                         "    bool m_finished = false;\n"
                         "    bool m_hasResponse = false;\n");
@@ -890,7 +1074,7 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
         h += QStringLiteral("    %1 m_response;\n").arg(resp);
     h += QStringLiteral("    Fizyr::RpcError m_error = Fizyr::RpcError::NoError;\n"
                         "    QString m_errorString;\n"
-                        "    QPromise<%1> m_promise;\n};\n\n")
+                        "    std::unique_ptr<QPromise<%1>> m_promise; // made by future()\n};\n\n")
                  .arg(resp);
 }
 
@@ -903,23 +1087,45 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
     s += QStringLiteral("%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format, "
                         "QObject *parent)\n"
                         "    : QObject(parent), m_request(request), m_format(format)\n{\n"
-                        "    m_promise.start();\n"
-                        "    if (!request)\n        return;\n"
-                        "    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
-                        "&%1::handleUpdate);\n"
-                        "    connect(request, &Fizyr::RpcRequest::finished, this, "
+                        "    if (!request)\n        return;\n")
+                 .arg(cls);
+    if (!service.responseUpdates().isEmpty())
+        s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
+                            "&%1::handleUpdate);\n")
+                     .arg(cls);
+    s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::finished, this, "
                         "&%1::handleFinished);\n"
                         "    // Deleted with its peer, without finished(): the call ends too.\n"
                         "    connect(request, &QObject::destroyed, this, [this] {\n"
+                        "        m_request = nullptr;\n"
                         "        finish(Fizyr::RpcError::ConnectionLost, QStringLiteral(\"the peer "
                         "was deleted\"));\n"
                         "    });\n}\n\n")
                  .arg(cls);
     s += QStringLiteral("%1::~%1()\n{\n"
                         "    // An unfinished request is given up: its response will be dropped.\n"
+                        "    // (A request that is this call's parent is the auto-deleting peer's "
+                        "to delete.)\n"
                         "    if (m_request) {\n        m_request->disconnect(this);\n"
-                        "        m_request->deleteLater();\n    }\n}\n\n")
+                        "        if (m_request != parent())\n"
+                        "            m_request->deleteLater();\n    }\n}\n\n")
                  .arg(cls);
+    s += QStringLiteral("QFuture<%1> %2::future()\n{\n"
+                        "    if (!m_promise) {\n"
+                        "        m_promise = std::make_unique<QPromise<%1>>();\n"
+                        "        m_promise->start();\n"
+                        "        if (m_finished)\n            reportToPromise();\n    }\n"
+                        "    return m_promise->future();\n}\n\n")
+                 .arg(unitResponse ? QStringLiteral("void") : cppType(service.responseType()), cls);
+    s += QStringLiteral("void %1::reportToPromise()\n{\n"
+                        "    if (m_error == Fizyr::RpcError::NoError) {\n")
+                 .arg(cls);
+    if (!unitResponse)
+        s += QStringLiteral("        m_promise->addResult(m_response);\n");
+    s += QStringLiteral("    } else {\n"
+                        "        m_promise->setException(Fizyr::RpcException(m_error, "
+                        "m_errorString));\n    }\n"
+                        "    m_promise->finish();\n}\n\n");
     for (const RpcUpdate &u : service.requestUpdates()) {
         const bool unit = isUnit(u.bodyType());
         s += QStringLiteral("bool %1::send%2(%3)\n{\n")
@@ -929,12 +1135,12 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                      "    if (!m_request || m_finished)\n        return false;\n"
                      "    const Fizyr::RpcUpdate update = %1.requestUpdate(%2);\n"
                      "    QByteArray body;\n"
-                     "    if (!encodeBody(update.bodyType(), %3, m_format, &body, nullptr))\n"
+                     "    if (!encodeBody([&update] { return update.bodyType(); }, %3, m_format, "
+                     "&body, nullptr))\n"
                      "        return false;\n"
                      "    return m_request->sendUpdate(update.id(), body);\n}\n\n")
                      .arg(svc, literal(u.name()),
-                          unit ? QStringLiteral("QVariant()")
-                               : QStringLiteral("valueToVariant(%1)").arg(u.cppName()));
+                          unit ? QStringLiteral("QVariant()") : u.cppName());
         if (u.name() == QLatin1String("cancel")) {
             s += QStringLiteral("void %1::cancel()\n{\n    if (m_finished)\n        return;\n"
                                 "    sendCancel();\n"
@@ -953,20 +1159,20 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                      .arg(svc);
         for (const RpcUpdate &u : service.responseUpdates()) {
             const bool unit = isUnit(u.bodyType());
-            s += QStringLiteral("    case %1: {\n        QVariant value;\n"
-                                "        if (!decodeBody(service.responseUpdate(%2).bodyType(), "
-                                "update.body(), m_format, &value, &error)) {\n"
-                                "            finish(Fizyr::RpcError::InvalidBody, "
-                                "QStringLiteral(\"invalid body for %3: \") + error);\n"
-                                "            return;\n        }\n")
+            s += QStringLiteral(
+                         "    case %1: {\n        %4 body{};\n"
+                         "        if (!decodeBody([&service] { return "
+                         "service.responseUpdate(%2).bodyType(); },\n"
+                         "                        update.body(), m_format, &body, &error)) {\n"
+                         "            finish(Fizyr::RpcError::InvalidBody, "
+                         "QStringLiteral(\"invalid body for %3: \") + error);\n"
+                         "            return;\n        }\n")
                          .arg(u.id())
-                         .arg(literal(u.name()), u.name());
+                         .arg(literal(u.name()), u.name(), cppType(u.bodyType()));
             if (unit)
                 s += QStringLiteral("        Q_EMIT %1Received();\n").arg(stem(u.cppName()));
             else
-                s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
-                                    "        Q_EMIT %2Received(body);\n")
-                             .arg(cppType(u.bodyType()), stem(u.cppName()));
+                s += QStringLiteral("        Q_EMIT %1Received(body);\n").arg(stem(u.cppName()));
             s += QStringLiteral("        return;\n    }\n");
         }
         s += QStringLiteral("    default:\n        return; // an update this interface does not "
@@ -978,15 +1184,17 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                         "    if (!m_request->hasResponse() || m_request->response().isError()) {\n"
                         "        finish(m_request->error(), m_request->errorString());\n        "
                         "return;\n    }\n"
-                        "    QVariant value;\n    QString error;\n"
-                        "    if (!decodeBody(%2.responseType(), m_request->response().body(), "
-                        "m_format, &value, &error)) {\n"
+                        "%4"
+                        "    QString error;\n"
+                        "    if (!decodeBody([] { return %2.responseType(); }, "
+                        "m_request->response().body(), m_format,\n"
+                        "                    %5, &error)) {\n"
                         "        finish(Fizyr::RpcError::InvalidBody, QStringLiteral(\"invalid "
                         "body for the response of %3: \") + error);\n"
                         "        return;\n    }\n")
-                 .arg(cls, svc, service.name());
-    if (!unitResponse)
-        s += QStringLiteral("    valueFromVariant(value, &m_response);\n");
+                 .arg(cls, svc, service.name(),
+                      unitResponse ? QStringLiteral("    QVariant value;\n") : QString(),
+                      unitResponse ? QStringLiteral("&value") : QStringLiteral("&m_response"));
     s += QStringLiteral(
             "    m_hasResponse = true;\n    finish(Fizyr::RpcError::NoError, QString());\n}\n\n");
     s += QStringLiteral(
@@ -994,15 +1202,13 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                  "    if (m_finished)\n        return;\n"
                  "    m_finished = true;\n    m_error = error;\n    m_errorString = errorString;\n"
                  "    if (m_request) {\n        m_request->disconnect(this);\n"
-                 "        m_request->deleteLater();\n        m_request = nullptr;\n    }\n"
-                 "    if (error == Fizyr::RpcError::NoError) {\n")
+                 "        // With RpcPeer::autoDeleteRequests() the request is this call's parent\n"
+                 "        // and the peer deletes both, in one batch.\n"
+                 "        if (m_request != parent())\n"
+                 "            m_request->deleteLater();\n        m_request = nullptr;\n    }\n"
+                 "    if (m_promise)\n        reportToPromise();\n"
+                 "    Q_EMIT finished();\n}\n\n")
                  .arg(cls);
-    if (!unitResponse)
-        s += QStringLiteral("        m_promise.addResult(m_response);\n");
-    s += QStringLiteral(
-            "    } else {\n"
-            "        m_promise.setException(Fizyr::RpcException(error, errorString));\n    }\n"
-            "    m_promise.finish();\n    Q_EMIT finished();\n}\n\n");
 }
 
 void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &service)
@@ -1067,12 +1273,15 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
     const QString svc = serviceFunction(iface, service) + QStringLiteral("()");
     const bool unitResponse = isUnit(service.responseType());
     s += QStringLiteral("// ---- %1\n\n").arg(cls);
-    s += QStringLiteral(
-                 "%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format)\n"
-                 "    : QObject(request), m_request(request), m_format(format)\n{\n"
-                 "    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
-                 "&%1::handleUpdate);\n"
-                 "    connect(request, &Fizyr::RpcRequest::finished, this, &%1::finished);\n}\n\n")
+    s += QStringLiteral("%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format)\n"
+                        "    : QObject(request), m_request(request), m_format(format)\n{\n")
+                 .arg(cls);
+    if (!service.requestUpdates().isEmpty())
+        s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
+                            "&%1::handleUpdate);\n")
+                     .arg(cls);
+    s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::finished, this, "
+                        "&%1::finished);\n}\n\n")
                  .arg(cls);
     for (const RpcUpdate &u : service.responseUpdates()) {
         const bool unit = isUnit(u.bodyType());
@@ -1082,17 +1291,18 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
         s += QStringLiteral(
                      "    const Fizyr::RpcUpdate update = %1.responseUpdate(%2);\n"
                      "    QByteArray body;\n"
-                     "    if (!encodeBody(update.bodyType(), %3, m_format, &body, nullptr))\n"
+                     "    if (!encodeBody([&update] { return update.bodyType(); }, %3, m_format, "
+                     "&body, nullptr))\n"
                      "        return false;\n"
                      "    return m_request->sendUpdate(update.id(), body);\n}\n\n")
                      .arg(svc, literal(u.name()),
-                          unit ? QStringLiteral("QVariant()")
-                               : QStringLiteral("valueToVariant(%1)").arg(u.cppName()));
+                          unit ? QStringLiteral("QVariant()") : u.cppName());
     }
     s += QStringLiteral(
                  "bool %1::respond(%2)\n{\n    const Fizyr::RpcService &service = %3;\n"
                  "    QByteArray body;\n    QString error;\n"
-                 "    if (!encodeBody(service.responseType(), %4, m_format, &body, &error))\n"
+                 "    if (!encodeBody([&service] { return service.responseType(); }, %4, m_format, "
+                 "&body, &error))\n"
                  "        return m_request->sendErrorResponse(QStringLiteral(\"cannot encode the "
                  "response: \") + error);\n"
                  "    return m_request->sendResponse(service.id(), body);\n}\n\n")
@@ -1100,8 +1310,7 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
                       unitResponse ? QString()
                                    : paramType(service.responseType()) + QStringLiteral("response"),
                       svc,
-                      unitResponse ? QStringLiteral("QVariant()")
-                                   : QStringLiteral("valueToVariant(response)"));
+                      unitResponse ? QStringLiteral("QVariant()") : QStringLiteral("response"));
     s += QStringLiteral("bool %1::respondError(const QString &message)\n{\n"
                         "    return m_request->sendErrorResponse(message);\n}\n\n")
                  .arg(cls);
@@ -1116,22 +1325,22 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
         for (const RpcUpdate &u : service.requestUpdates()) {
             const bool unit = isUnit(u.bodyType());
             const bool cancel = u.name() == QLatin1String("cancel");
-            s += QStringLiteral("    case %1: {\n        QVariant value;\n"
-                                "        if (!decodeBody(service.requestUpdate(%2).bodyType(), "
-                                "update.body(), m_format, &value, &error)) {\n"
-                                "            Q_EMIT invalidUpdateReceived(QStringLiteral(\"invalid "
-                                "body for %3: \") + error);\n"
-                                "            return;\n        }\n")
+            s += QStringLiteral(
+                         "    case %1: {\n        %4 body{};\n"
+                         "        if (!decodeBody([&service] { return "
+                         "service.requestUpdate(%2).bodyType(); },\n"
+                         "                        update.body(), m_format, &body, &error)) {\n"
+                         "            Q_EMIT invalidUpdateReceived(QStringLiteral(\"invalid "
+                         "body for %3: \") + error);\n"
+                         "            return;\n        }\n")
                          .arg(u.id())
-                         .arg(literal(u.name()), u.name());
+                         .arg(literal(u.name()), u.name(), cppType(u.bodyType()));
             if (cancel)
                 s += QStringLiteral("        Q_EMIT cancelRequested();\n");
             else if (unit)
                 s += QStringLiteral("        Q_EMIT %1Received();\n").arg(stem(u.cppName()));
             else
-                s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
-                                    "        Q_EMIT %2Received(body);\n")
-                             .arg(cppType(u.bodyType()), stem(u.cppName()));
+                s += QStringLiteral("        Q_EMIT %1Received(body);\n").arg(stem(u.cppName()));
             s += QStringLiteral("        return;\n    }\n");
         }
         s += QStringLiteral("    default:\n        return; // an update this interface does not "
@@ -1271,34 +1480,41 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                      "call->finish(Fizyr::RpcError::NotConnected, QStringLiteral(\"no peer\")); }, "
                      "Qt::QueuedConnection);\n"
                      "        return call;\n    }\n"
-                     "    if (!encodeBody(service.requestType(), %6, m_format, &body, &error)) {\n"
+                     "    if (!encodeBody([&service] { return service.requestType(); }, %6, "
+                     "m_format, "
+                     "&body, &error)) {\n"
                      "        auto *call = new %1(nullptr, m_format, this);\n"
                      "        QMetaObject::invokeMethod(call, [call, error] { "
                      "call->finish(Fizyr::RpcError::InvalidBody, error); }, "
                      "Qt::QueuedConnection);\n"
                      "        return call;\n    }\n"
-                     "    return new %1(m_peer->sendRequest(service.id(), body), m_format, "
-                     "this);\n}\n\n")
+                     "    Fizyr::RpcRequest *sent = m_peer->sendRequest(service.id(), body);\n"
+                     "    // A peer with autoDeleteRequests() deletes its requests after "
+                     "finished(), "
+                     "together:\n"
+                     "    // the call is then its request's child, deleted with it.\n"
+                     "    QObject *parent = sent && m_peer->autoDeleteRequests() ? "
+                     "static_cast<QObject *>(sent) : this;\n"
+                     "    return new %1(sent, m_format, parent);\n}\n\n")
                      .arg(cls, client, service.cppName(),
                           unit ? QString()
                                : paramType(service.requestType()) + QStringLiteral("request"),
                           serviceFunction(iface, service),
-                          unit ? QStringLiteral("QVariant()")
-                               : QStringLiteral("valueToVariant(request)"));
+                          unit ? QStringLiteral("QVariant()") : QStringLiteral("request"));
     }
     for (const RpcStream &stream : iface.streams()) {
         const bool unit = isUnit(stream.bodyType());
         s += QStringLiteral("bool %1::send%2(%3)\n{\n    const Fizyr::RpcStream &stream = %4();\n"
                             "    QByteArray body;\n"
-                            "    if (!m_peer || !encodeBody(stream.bodyType(), %5, m_format, "
-                            "&body, nullptr))\n"
+                            "    if (!m_peer\n"
+                            "        || !encodeBody([&stream] { return stream.bodyType(); }, %5, "
+                            "m_format, &body, nullptr))\n"
                             "        return false;\n"
                             "    return m_peer->sendStream(stream.id(), body);\n}\n\n")
                      .arg(client, upperFirst(stem(stream.cppName())),
                           unit ? QString() : paramType(stream.bodyType()) + stream.cppName(),
                           streamFunction(iface, stream),
-                          unit ? QStringLiteral("QVariant()")
-                               : QStringLiteral("valueToVariant(%1)").arg(stream.cppName()));
+                          unit ? QStringLiteral("QVariant()") : stream.cppName());
     }
 
     // Server
@@ -1319,6 +1535,9 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                         "disconnected.\n"
                         "        connect(peer, &Fizyr::RpcPeer::disconnected, peer, "
                         "&QObject::deleteLater);\n"
+                        "        // Finished requests (and their typed requests) are deleted in "
+                        "batches.\n"
+                        "        peer->setAutoDeleteRequests(true);\n"
                         "        addPeer(peer);\n    }\n}\n\n")
                  .arg(server);
     s += QStringLiteral(
@@ -1330,18 +1549,22 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                  .arg(server);
     s += QStringLiteral("void %1::handleRequest(Fizyr::RpcRequest *request)\n{\n"
                         "    // The request (and the typed request, its child) is deleted once it "
-                        "finished.\n"
-                        "    connect(request, &Fizyr::RpcRequest::finished, request, "
+                        "finished\n"
+                        "    // (by the peer itself if it deletes its requests automatically).\n"
+                        "    if (!request->peer() || !request->peer()->autoDeleteRequests())\n"
+                        "        connect(request, &Fizyr::RpcRequest::finished, request, "
                         "&QObject::deleteLater);\n"
-                        "    QVariant value;\n    QString error;\n"
+                        "    QString error;\n"
                         "    switch (request->serviceId()) {\n")
                  .arg(server);
     for (const RpcService &service : iface.services()) {
         const QString cls = requestClass(iface, service);
         s += QStringLiteral(
                      "    case %1: {\n"
-                     "        if (!decodeBody(%2().requestType(), request->body(), m_format, "
-                     "&value, &error)) {\n"
+                     "        %7 body{};\n"
+                     "        if (!decodeBody([] { return %2().requestType(); }, request->body(), "
+                     "m_format, &body,\n"
+                     "                        &error)) {\n"
                      "            const QString message = QStringLiteral(\"invalid body for %3: "
                      "\") + error;\n"
                      "            request->sendErrorResponse(message);\n"
@@ -1352,9 +1575,9 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                      "        auto *typed = new %6(request, m_format);\n")
                      .arg(service.id())
                      .arg(serviceFunction(iface, service), service.name(), server,
-                          stem(service.cppName()), cls);
+                          stem(service.cppName()), cls, cppType(service.requestType()));
         if (!isUnit(service.requestType()))
-            s += QStringLiteral("        valueFromVariant(value, &typed->m_body);\n");
+            s += QStringLiteral("        typed->m_body = std::move(body);\n");
         s += QStringLiteral("        Q_EMIT %1Requested(typed);\n        return;\n    }\n")
                      .arg(stem(service.cppName()));
     }
@@ -1367,24 +1590,24 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
     if (iface.streams().isEmpty()) {
         s += QStringLiteral("    Q_UNUSED(peer);\n    Q_UNUSED(message);\n");
     } else {
-        s += QStringLiteral(
-                "    QVariant value;\n    QString error;\n    switch (message.serviceId()) {\n");
+        s += QStringLiteral("    QString error;\n    switch (message.serviceId()) {\n");
         for (const RpcStream &stream : iface.streams()) {
             s += QStringLiteral("    case %1: {\n"
-                                "        if (!decodeBody(%2().bodyType(), message.body(), "
-                                "m_format, &value, &error)) {\n"
+                                "        %4 body{};\n"
+                                "        if (!decodeBody([] { return %2().bodyType(); }, "
+                                "message.body(), m_format, &body, &error)) {\n"
                                 "            Q_EMIT invalidBodyReceived(QStringLiteral(\"invalid "
                                 "body for %3: \") + error, peer);\n"
                                 "            return;\n        }\n")
                          .arg(stream.id())
-                         .arg(streamFunction(iface, stream), stream.name());
+                         .arg(streamFunction(iface, stream), stream.name(),
+                              cppType(stream.bodyType()));
             if (isUnit(stream.bodyType()))
                 s += QStringLiteral("        Q_EMIT %1Received(peer);\n")
                              .arg(stem(stream.cppName()));
             else
-                s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
-                                    "        Q_EMIT %2Received(body, peer);\n")
-                             .arg(cppType(stream.bodyType()), stem(stream.cppName()));
+                s += QStringLiteral("        Q_EMIT %1Received(body, peer);\n")
+                             .arg(stem(stream.cppName()));
             s += QStringLiteral("        return;\n    }\n");
         }
         s += QStringLiteral("    default:\n        return; // a stream this interface does not "
@@ -1594,22 +1817,209 @@ void debugValue(QDebug &debug, const std::optional<T> &value)
         debug << "None";
 }
 
-// ---- bodies: `()` is sent as JSON `null` (CBOR f6); an empty body is accepted for it
+// ---- JSON member by member: the generated types' writeJson() / readJson()
 
-inline bool encodeBody(const Fizyr::RpcTypeSchema &type, const QVariant &value, Fizyr::RpcBodyCodec::Format format,
-                QByteArray *body, QString *errorString)
+template <typename T>
+void writeJsonValue(Fizyr::RpcJsonWriter &writer, const T &value);
+template <typename T>
+void writeJsonValue(Fizyr::RpcJsonWriter &writer, const QList<T> &list);
+template <typename T>
+void writeJsonValue(Fizyr::RpcJsonWriter &writer, const std::optional<T> &value);
+template <typename T>
+void writeJsonValue(Fizyr::RpcJsonWriter &writer, const QMap<QString, T> &map);
+
+template <typename T>
+bool readJsonValue(Fizyr::RpcJsonReader &reader, T *value);
+template <typename T>
+bool readJsonValue(Fizyr::RpcJsonReader &reader, QList<T> *list);
+template <typename T>
+bool readJsonValue(Fizyr::RpcJsonReader &reader, std::optional<T> *value);
+template <typename T>
+bool readJsonValue(Fizyr::RpcJsonReader &reader, QMap<QString, T> *map);
+
+template <typename T>
+void writeJsonValue(Fizyr::RpcJsonWriter &writer, const T &value)
 {
-    return Fizyr::RpcBodyCodec::encode(type, value, format, body, errorString);
+    if constexpr (std::is_same_v<T, QVariant>) { // ()
+        writer.writeNull();
+    } else if constexpr (std::is_same_v<T, bool>) {
+        writer.writeBool(value);
+    } else if constexpr (std::is_same_v<T, QString>) {
+        writer.writeString(value);
+    } else if constexpr (std::is_same_v<T, QByteArray>) { // Vec<u8>: an array of numbers
+        writer.beginArray();
+        for (const char byte : value)
+            writer.writeUnsigned(quint8(byte));
+        writer.endArray();
+    } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+        writer.writeInteger(value);
+    } else if constexpr (std::is_integral_v<T>) {
+        writer.writeUnsigned(value);
+    } else if constexpr (std::is_same_v<T, float>) {
+        writer.writeFloat(value);
+    } else if constexpr (std::is_same_v<T, double>) {
+        writer.writeDouble(value);
+    } else {
+        value.writeJson(writer);
+    }
 }
 
-inline bool decodeBody(const Fizyr::RpcTypeSchema &type, const QByteArray &body, Fizyr::RpcBodyCodec::Format format,
-                QVariant *value, QString *errorString)
+template <typename T>
+void writeJsonValue(Fizyr::RpcJsonWriter &writer, const QList<T> &list)
 {
-    if (body.isEmpty() && type.kind() == Fizyr::RpcTypeSchema::Unit) {
+    writer.beginArray();
+    for (const T &element : list)
+        writeJsonValue(writer, element);
+    writer.endArray();
+}
+
+template <typename T>
+void writeJsonValue(Fizyr::RpcJsonWriter &writer, const std::optional<T> &value)
+{
+    if (value)
+        writeJsonValue(writer, *value);
+    else
+        writer.writeNull();
+}
+
+template <typename T>
+void writeJsonValue(Fizyr::RpcJsonWriter &writer, const QMap<QString, T> &map)
+{
+    // A BTreeMap is ordered by the UTF-8 bytes of its keys, a QMap by UTF-16
+    // units: the two differ only for keys with characters from U+D800 up.
+    bool utf16Order = true;
+    for (auto it = map.cbegin(); it != map.cend() && utf16Order; ++it) {
+        for (const QChar c : it.key()) {
+            if (c.unicode() >= 0xd800) {
+                utf16Order = false;
+                break;
+            }
+        }
+    }
+    QList<typename QMap<QString, T>::const_iterator> entries;
+    entries.reserve(map.size());
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        entries.append(it);
+    if (!utf16Order) {
+        std::sort(entries.begin(), entries.end(), [](const auto &lhs, const auto &rhs) {
+            const QList<uint> l = lhs.key().toUcs4();
+            const QList<uint> r = rhs.key().toUcs4();
+            return std::lexicographical_compare(l.cbegin(), l.cend(), r.cbegin(), r.cend());
+        });
+    }
+    writer.beginObject();
+    for (const auto &it : std::as_const(entries)) {
+        writer.writeKey(QStringView(it.key()));
+        writeJsonValue(writer, it.value());
+    }
+    writer.endObject();
+}
+
+template <typename T>
+bool readJsonValue(Fizyr::RpcJsonReader &reader, T *value)
+{
+    if constexpr (std::is_same_v<T, QVariant>) { // ()
+        if (!reader.readUnit())
+            return false;
         *value = QVariant::fromValue(nullptr);
         return true;
+    } else if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, QString>
+                         || std::is_same_v<T, QByteArray>) {
+        return reader.read(value);
+    } else {
+        return value->readJson(reader);
     }
-    return Fizyr::RpcBodyCodec::decode(type, body, format, value, errorString);
+}
+
+template <typename T>
+bool readJsonValue(Fizyr::RpcJsonReader &reader, QList<T> *list)
+{
+    if (!reader.beginSequence())
+        return false;
+    list->clear();
+    while (reader.nextElement()) {
+        list->append(T{});
+        if (!readJsonValue(reader, &list->last()))
+            return false;
+    }
+    return !reader.hasError() && reader.endSequence();
+}
+
+template <typename T>
+bool readJsonValue(Fizyr::RpcJsonReader &reader, std::optional<T> *value)
+{
+    bool isNull = false;
+    if (!reader.readIfNull(&isNull))
+        return false;
+    if (isNull) {
+        value->reset();
+        return true;
+    }
+    value->emplace();
+    return readJsonValue(reader, &**value);
+}
+
+template <typename T>
+bool readJsonValue(Fizyr::RpcJsonReader &reader, QMap<QString, T> *map)
+{
+    if (!reader.beginMap())
+        return false;
+    map->clear();
+    QString key;
+    while (reader.nextKey(&key)) {
+        T value{};
+        if (!readJsonValue(reader, &value))
+            return false;
+        map->insert(key, std::move(value));
+    }
+    return !reader.hasError() && reader.endMap();
+}
+
+// ---- bodies: JSON member by member, CBOR through RpcBodyCodec (schema() gives
+// the type, only then). `()` is sent as JSON `null` (CBOR f6); an empty body is
+// accepted for it.
+
+template <typename Schema, typename T>
+bool encodeBody(Schema schema, const T &value, Fizyr::RpcBodyCodec::Format format,
+                QByteArray *body, QString *errorString)
+{
+    if (format == Fizyr::RpcBodyCodec::Json) {
+        Fizyr::RpcJsonWriter writer;
+        writeJsonValue(writer, value);
+        if (writer.hasError()) {
+            if (errorString)
+                *errorString = writer.errorString();
+            return false;
+        }
+        *body = writer.takeData();
+        return true;
+    }
+    return Fizyr::RpcBodyCodec::encode(schema(), valueToVariant(value), format, body, errorString);
+}
+
+template <typename Schema, typename T>
+bool decodeBody(Schema schema, const QByteArray &body, Fizyr::RpcBodyCodec::Format format,
+                T *value, QString *errorString)
+{
+    if constexpr (std::is_same_v<T, QVariant>) {
+        if (body.isEmpty()) {
+            *value = QVariant::fromValue(nullptr);
+            return true;
+        }
+    }
+    if (format == Fizyr::RpcBodyCodec::Json) {
+        Fizyr::RpcJsonReader reader(body);
+        if (readJsonValue(reader, value) && reader.atEnd())
+            return true;
+        if (errorString)
+            *errorString = reader.errorString();
+        return false;
+    }
+    QVariant variant;
+    if (!Fizyr::RpcBodyCodec::decode(schema(), body, format, &variant, errorString))
+        return false;
+    valueFromVariant(variant, value);
+    return true;
 }
 
 } // namespace
@@ -1641,6 +2051,8 @@ GeneratorResult Generator::run()
     h += QStringLiteral("#include <FizyrRpcQt/rpcbodycodec.h>\n"
                         "#include <FizyrRpcQt/rpcinterface.h>\n"
                         "#include <FizyrRpcQt/rpcinterfacefile.h>\n"
+                        "#include <FizyrRpcQt/rpcjsonreader.h>\n"
+                        "#include <FizyrRpcQt/rpcjsonwriter.h>\n"
                         "#include <FizyrRpcQt/rpcmessage.h>\n"
                         "#include <FizyrRpcQt/rpcpeer.h>\n"
                         "#include <FizyrRpcQt/rpcrequest.h>\n"
@@ -1655,6 +2067,7 @@ GeneratorResult Generator::run()
                         "#include <QtCore/qpromise.h>\n"
                         "#include <QtCore/qstring.h>\n"
                         "#include <QtCore/qvariant.h>\n\n"
+                        "#include <memory>\n"
                         "#include <optional>\n\n");
     if (ns)
         h += QStringLiteral("namespace %1 {\n\n").arg(m_options.cppNamespace);
@@ -1683,6 +2096,7 @@ GeneratorResult Generator::run()
                         "#include <FizyrRpcQt/rpcinterfacefile.h>\n"
                         "#include <FizyrRpcQt/rpctypeschema.h>\n\n"
                         "#include <QtCore/qmetaobject.h>\n\n"
+                        "#include <algorithm>\n"
                         "#include <type_traits>\n\n")
                  .arg(m_options.headerName);
     if (ns)
