@@ -475,8 +475,9 @@ QByteArray sampleBody()
                        benchSample().toVariant(), RpcBodyCodec::Json);
 }
 
-// typed-rtt: one BenchClient::echo() call at a time, each call deleted after
-// finished() as an application would.
+// typed-rtt: one BenchClient::echo() call at a time. The client's peer deletes
+// its requests automatically (as the untyped side's), so each call is deleted
+// with its request after finished(), as the generated client documents.
 std::vector<double> typedRtt(const QString &address, int count)
 {
     const Sample sample = benchSample();
@@ -489,7 +490,6 @@ std::vector<double> typedRtt(const QString &address, int count)
         timer.start();
         BenchEchoCall *call = client.echo(sample);
         QObject::connect(call, &BenchEchoCall::finished, &c.loop, [&, call] {
-            call->deleteLater();
             rtts.push_back(double(timer.nsecsElapsed()) / 1000.0);
             if (call->error() != RpcError::NoError)
                 return c.fault(call->errorString());
@@ -506,7 +506,8 @@ std::vector<double> typedRtt(const QString &address, int count)
     return rtts;
 }
 
-// typed-pipelined: K BenchClient::echo() calls in flight.
+// typed-pipelined: K BenchClient::echo() calls in flight (deleted with their
+// requests, as in typed-rtt).
 double typedPipelined(const QString &address, int count, int inFlight)
 {
     const Sample sample = benchSample();
@@ -519,7 +520,6 @@ double typedPipelined(const QString &address, int count, int inFlight)
         ++sent;
         BenchEchoCall *call = client.echo(sample);
         QObject::connect(call, &BenchEchoCall::finished, &c.loop, [&, call] {
-            call->deleteLater();
             if (call->error() != RpcError::NoError)
                 return c.fault(call->errorString());
             if (call->response().id != sample.id)

@@ -1489,6 +1489,46 @@ bool decodeJson(const TypeNode *type, const QByteArray &body, QVariant *value, Q
 // ---------------------------------------------------------------------------
 // RpcJsonWriter
 
+namespace {
+
+inline char *escapeAscii(char *o, char16_t c)
+{
+    static const char hex[] = "0123456789abcdef";
+    *o++ = '\\';
+    switch (c) {
+    case '"':
+        *o++ = '"';
+        break;
+    case '\\':
+        *o++ = '\\';
+        break;
+    case '\b':
+        *o++ = 'b';
+        break;
+    case '\f':
+        *o++ = 'f';
+        break;
+    case '\n':
+        *o++ = 'n';
+        break;
+    case '\r':
+        *o++ = 'r';
+        break;
+    case '\t':
+        *o++ = 't';
+        break;
+    default:
+        *o++ = 'u';
+        *o++ = '0';
+        *o++ = '0';
+        *o++ = hex[c >> 4];
+        *o++ = hex[c & 0xf];
+    }
+    return o;
+}
+
+} // namespace
+
 /*!
     \class Fizyr::RpcJsonWriter
     \inmodule FizyrRpcQt
@@ -1526,8 +1566,11 @@ RpcJsonWriter::~RpcJsonWriter() = default;
 /*! Writes \c null (a \c (), a \c None, a unit struct). */
 void RpcJsonWriter::writeNull()
 {
-    separate();
-    m_out.append("null", 4);
+    char *p = grow(5);
+    if (m_comma)
+        *p++ = ',';
+    std::memcpy(p, "null", 4);
+    shrinkTo(p + 4);
     m_comma = true;
 }
 
@@ -1545,20 +1588,20 @@ void RpcJsonWriter::writeBool(bool value)
 /*! Writes a signed integer (\c i8 to \c i64). */
 void RpcJsonWriter::writeInteger(qint64 value)
 {
-    separate();
-    char buffer[24];
-    const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
-    m_out.append(buffer, r.ptr - buffer);
+    char *p = grow(22);
+    if (m_comma)
+        *p++ = ',';
+    shrinkTo(std::to_chars(p, p + 21, value).ptr);
     m_comma = true;
 }
 
 /*! Writes an unsigned integer (\c u8 to \c u64). */
 void RpcJsonWriter::writeUnsigned(quint64 value)
 {
-    separate();
-    char buffer[24];
-    const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
-    m_out.append(buffer, r.ptr - buffer);
+    char *p = grow(22);
+    if (m_comma)
+        *p++ = ',';
+    shrinkTo(std::to_chars(p, p + 21, value).ptr);
     m_comma = true;
 }
 
@@ -1623,9 +1666,20 @@ void RpcJsonWriter::beginObject()
 */
 void RpcJsonWriter::writeKey(QByteArrayView utf8)
 {
-    separate();
-    appendUtf8String(utf8);
-    m_out.append(':');
+    char *p = grow(6 * utf8.size() + 4);
+    if (m_comma)
+        *p++ = ',';
+    *p++ = '"';
+    for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u != '"' && u != '\\')
+            *p++ = c;
+        else
+            p = escapeAscii(p, u);
+    }
+    *p++ = '"';
+    *p++ = ':';
+    shrinkTo(p);
     m_comma = false;
 }
 
@@ -1675,46 +1729,6 @@ QByteArray RpcJsonWriter::takeData()
     return std::exchange(m_out, QByteArray());
 }
 
-namespace {
-
-inline char *escapeAscii(char *o, char16_t c)
-{
-    static const char hex[] = "0123456789abcdef";
-    *o++ = '\\';
-    switch (c) {
-    case '"':
-        *o++ = '"';
-        break;
-    case '\\':
-        *o++ = '\\';
-        break;
-    case '\b':
-        *o++ = 'b';
-        break;
-    case '\f':
-        *o++ = 'f';
-        break;
-    case '\n':
-        *o++ = 'n';
-        break;
-    case '\r':
-        *o++ = 'r';
-        break;
-    case '\t':
-        *o++ = 't';
-        break;
-    default:
-        *o++ = 'u';
-        *o++ = '0';
-        *o++ = '0';
-        *o++ = hex[c >> 4];
-        *o++ = hex[c & 0xf];
-    }
-    return o;
-}
-
-} // namespace
-
 // A quoted string straight from UTF-16: no intermediate UTF-8 copy.
 void RpcJsonWriter::appendString(QStringView value)
 {
@@ -1752,25 +1766,6 @@ void RpcJsonWriter::appendString(QStringView value)
     }
     *o++ = '"';
     m_out.resize(o - begin);
-}
-
-void RpcJsonWriter::appendUtf8String(QByteArrayView utf8)
-{
-    m_out.append('"');
-    const char *data = utf8.data();
-    const qsizetype size = utf8.size();
-    qsizetype plain = 0;
-    for (qsizetype i = 0; i < size; ++i) {
-        const auto c = static_cast<unsigned char>(data[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        m_out.append(data + plain, i - plain);
-        plain = i + 1;
-        char escaped[8];
-        m_out.append(escaped, escapeAscii(escaped, c) - escaped);
-    }
-    m_out.append(data + plain, size - plain);
-    m_out.append('"');
 }
 
 // ---------------------------------------------------------------------------
@@ -1903,8 +1898,8 @@ public:
     }
 
     const QByteArray m_body; // keeps the text alive
-    QVarLengthArray<Frame, 16> m_frames;
-    QVarLengthArray<bool, 128> m_seen; // Struct (object form): the fields read
+    QVarLengthArray<Frame, 4> m_frames; // grows beyond 4 levels of nesting
+    QVarLengthArray<bool, 32> m_seen; // Struct (object form): the fields read
 };
 
 /*!

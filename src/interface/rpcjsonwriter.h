@@ -47,8 +47,15 @@ private:
         if (m_comma)
             m_out.append(',');
     }
+    // Room for max more bytes at the end; shrinkTo() then cuts at the end written.
+    char *grow(qsizetype max)
+    {
+        const qsizetype size = m_out.size();
+        m_out.resize(size + max);
+        return m_out.data() + size;
+    }
+    void shrinkTo(const char *end) { m_out.resize(end - m_out.constData()); }
     void appendString(QStringView value);
-    void appendUtf8String(QByteArrayView utf8);
 
     QByteArray m_out;
     QString m_error;
