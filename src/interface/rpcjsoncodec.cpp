@@ -1574,7 +1574,7 @@ void RpcJsonWriter::writeNull()
     m_comma = true;
 }
 
-/*! Writes \c true or \c false. */
+/*! Writes \a value: \c true or \c false. */
 void RpcJsonWriter::writeBool(bool value)
 {
     separate();
@@ -1585,7 +1585,7 @@ void RpcJsonWriter::writeBool(bool value)
     m_comma = true;
 }
 
-/*! Writes a signed integer (\c i8 to \c i64). */
+/*! Writes \a value, a signed integer (\c i8 to \c i64). */
 void RpcJsonWriter::writeInteger(qint64 value)
 {
     char *p = grow(22);
@@ -1595,7 +1595,7 @@ void RpcJsonWriter::writeInteger(qint64 value)
     m_comma = true;
 }
 
-/*! Writes an unsigned integer (\c u8 to \c u64). */
+/*! Writes \a value, an unsigned integer (\c u8 to \c u64). */
 void RpcJsonWriter::writeUnsigned(quint64 value)
 {
     char *p = grow(22);
@@ -1605,7 +1605,7 @@ void RpcJsonWriter::writeUnsigned(quint64 value)
     m_comma = true;
 }
 
-/*! Writes an \c f32 in its shortest form (\c null if it is not finite). */
+/*! Writes \a value, an \c f32, in its shortest form (\c null if it is not finite). */
 void RpcJsonWriter::writeFloat(float value)
 {
     separate();
@@ -1616,7 +1616,7 @@ void RpcJsonWriter::writeFloat(float value)
     m_comma = true;
 }
 
-/*! Writes an \c f64 in its shortest form (\c null if it is not finite). */
+/*! Writes \a value, an \c f64, in its shortest form (\c null if it is not finite). */
 void RpcJsonWriter::writeDouble(double value)
 {
     separate();
@@ -1628,7 +1628,7 @@ void RpcJsonWriter::writeDouble(double value)
 }
 
 /*!
-    Writes a string. Unpaired surrogates set the error.
+    Writes the string \a value. Unpaired surrogates set the error.
 */
 void RpcJsonWriter::writeString(QStringView value)
 {
@@ -1661,8 +1661,8 @@ void RpcJsonWriter::beginObject()
 }
 
 /*!
-    Writes the key of the next member of an object, given in UTF-8 (a field
-    or variant name); the value follows.
+    Writes the key of the next member of an object, given in UTF-8 as \a utf8
+    (a field or variant name); the value follows.
 */
 void RpcJsonWriter::writeKey(QByteArrayView utf8)
 {
@@ -1685,8 +1685,8 @@ void RpcJsonWriter::writeKey(QByteArrayView utf8)
 
 /*!
     \overload
-    Writes the key of the next member of an object (a map key); the value
-    follows. Unpaired surrogates set the error.
+    Writes \a key, the key of the next member of an object (a map key); the
+    value follows. Unpaired surrogates set the error.
 */
 void RpcJsonWriter::writeKey(QStringView key)
 {
@@ -1997,7 +1997,7 @@ RpcJsonReader::RpcJsonReader(const QByteArray &body) : d(new RpcJsonReaderPrivat
 /*! Destroys the reader. */
 RpcJsonReader::~RpcJsonReader() = default;
 
-/*! Reads a \c bool into \a value. */
+/*! Reads a \c bool into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(bool *value)
 {
     const int c = d->peek();
@@ -2018,49 +2018,49 @@ bool RpcJsonReader::read(bool *value)
     return d->invalidType("a boolean");
 }
 
-/*! \overload Reads an \c i8 into \a value. */
+/*! \overload Reads an \c i8 into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(qint8 *value)
 {
     return d->readSigned(RpcTypeSchema::I8, value);
 }
 
-/*! \overload Reads an \c i16 into \a value. */
+/*! \overload Reads an \c i16 into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(qint16 *value)
 {
     return d->readSigned(RpcTypeSchema::I16, value);
 }
 
-/*! \overload Reads an \c i32 into \a value. */
+/*! \overload Reads an \c i32 into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(qint32 *value)
 {
     return d->readSigned(RpcTypeSchema::I32, value);
 }
 
-/*! \overload Reads an \c i64 into \a value. */
+/*! \overload Reads an \c i64 into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(qint64 *value)
 {
     return d->readSigned(RpcTypeSchema::I64, value);
 }
 
-/*! \overload Reads a \c u8 into \a value. */
+/*! \overload Reads a \c u8 into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(quint8 *value)
 {
     return d->readUnsigned(RpcTypeSchema::U8, value);
 }
 
-/*! \overload Reads a \c u16 into \a value. */
+/*! \overload Reads a \c u16 into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(quint16 *value)
 {
     return d->readUnsigned(RpcTypeSchema::U16, value);
 }
 
-/*! \overload Reads a \c u32 into \a value. */
+/*! \overload Reads a \c u32 into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(quint32 *value)
 {
     return d->readUnsigned(RpcTypeSchema::U32, value);
 }
 
-/*! \overload Reads a \c u64 into \a value. */
+/*! \overload Reads a \c u64 into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(quint64 *value)
 {
     return d->readUnsigned(RpcTypeSchema::U64, value);
@@ -2069,6 +2069,7 @@ bool RpcJsonReader::read(quint64 *value)
 /*!
     \overload
     Reads an \c f32 into \a value (a number rounded as Rust's \c{as f32}).
+    Returns \c false on an error.
 */
 bool RpcJsonReader::read(float *value)
 {
@@ -2079,13 +2080,13 @@ bool RpcJsonReader::read(float *value)
     return true;
 }
 
-/*! \overload Reads an \c f64 into \a value. */
+/*! \overload Reads an \c f64 into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(double *value)
 {
     return d->readDouble(RpcTypeSchema::F64, value);
 }
 
-/*! \overload Reads a \c String into \a value. */
+/*! \overload Reads a \c String into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(QString *value)
 {
     if (d->peek() != '"')
@@ -2096,7 +2097,11 @@ bool RpcJsonReader::read(QString *value)
     return true;
 }
 
-/*! \overload Reads a \c{Vec<u8>} (an array of numbers) into \a bytes. */
+/*!
+    \overload
+    Reads a \c{Vec<u8>} (an array of numbers) into \a bytes. Returns \c false
+    on an error.
+*/
 bool RpcJsonReader::read(QByteArray *bytes)
 {
     if (!beginSequence())
@@ -2111,13 +2116,13 @@ bool RpcJsonReader::read(QByteArray *bytes)
     return !hasError() && endSequence();
 }
 
-/*! Reads a \c () (\c null). */
+/*! Reads a \c () (\c null). Returns \c false on an error. */
 bool RpcJsonReader::readUnit()
 {
     return d->readNullAs("unit");
 }
 
-/*! Reads the value of a unit struct (\c null). */
+/*! Reads the value of a unit struct (\c null). Returns \c false on an error. */
 bool RpcJsonReader::readUnitStruct()
 {
     return d->readNullAs("unit struct");
@@ -2125,7 +2130,8 @@ bool RpcJsonReader::readUnitStruct()
 
 /*!
     Reads a \c null if the next value is one (an \c Option that is \c None)
-    and sets \a isNull accordingly; otherwise reads nothing.
+    and sets \a isNull accordingly; otherwise reads nothing. Returns \c false
+    on an error.
 */
 bool RpcJsonReader::readIfNull(bool *isNull)
 {
@@ -2138,7 +2144,7 @@ bool RpcJsonReader::readIfNull(bool *isNull)
     return d->ident("ull");
 }
 
-/*! Starts reading an array (a \c Vec). */
+/*! Starts reading an array (a \c Vec). Returns \c false on an error. */
 bool RpcJsonReader::beginSequence()
 {
     if (d->peek() != '[')
@@ -2165,7 +2171,10 @@ bool RpcJsonReader::nextElement()
     return true;
 }
 
-/*! Ends reading an array, after nextElement() returned \c false. */
+/*!
+    Ends reading an array, after nextElement() returned \c false. Returns
+    \c false on an error.
+*/
 bool RpcJsonReader::endSequence()
 {
     d->m_frames.removeLast();
@@ -2173,7 +2182,10 @@ bool RpcJsonReader::endSequence()
     return d->endSeq();
 }
 
-/*! Starts reading an object as a map (a \c BTreeMap or \c HashMap). */
+/*!
+    Starts reading an object as a map (a \c BTreeMap or \c HashMap).
+    Returns \c false on an error.
+*/
 bool RpcJsonReader::beginMap()
 {
     if (d->peek() != '{')
@@ -2203,7 +2215,10 @@ bool RpcJsonReader::nextKey(QString *key)
     return true;
 }
 
-/*! Ends reading a map, after nextKey() returned \c false. */
+/*!
+    Ends reading a map, after nextKey() returned \c false. Returns \c false
+    on an error.
+*/
 bool RpcJsonReader::endMap()
 {
     d->m_frames.removeLast();
@@ -2215,7 +2230,7 @@ bool RpcJsonReader::endMap()
     Starts reading a struct with the \a count fields \a fields (in declared
     order; the array must outlive the reading of the struct). Both of
     serde's forms are accepted: an object, and an array of the fields in
-    order.
+    order. Returns \c false on an error.
 */
 bool RpcJsonReader::beginStruct(const Field *fields, int count)
 {
@@ -2295,7 +2310,8 @@ int RpcJsonReader::nextField()
 
 /*!
     Ends reading a struct, after nextField() returned -1: fails for a
-    missing field that is neither \l Optional nor has a default.
+    missing field that is neither \l Optional nor has a default. Returns \c
+    false on an error.
 */
 bool RpcJsonReader::endStruct()
 {
@@ -2386,7 +2402,7 @@ int RpcJsonReader::beginEnum(const Variant *variants, int count)
     return i;
 }
 
-/*! Ends reading an enum, after its variant's data. */
+/*! Ends reading an enum, after its variant's data. Returns \c false on an error. */
 bool RpcJsonReader::endEnum()
 {
     const bool mapForm = d->top().sequenceForm;
@@ -2404,7 +2420,7 @@ bool RpcJsonReader::endEnum()
 
 /*!
     Starts reading the data of a tuple variant with \a count elements (after
-    beginEnum()).
+    beginEnum()). Returns \c false on an error.
 */
 bool RpcJsonReader::beginTuple(int count)
 {
@@ -2420,7 +2436,7 @@ bool RpcJsonReader::beginTuple(int count)
 
 /*!
     Moves to the next element of the tuple (read it next); fails if the array
-    has fewer elements than the tuple.
+    has fewer elements than the tuple. Returns \c false on an error.
 */
 bool RpcJsonReader::nextTupleElement()
 {
@@ -2442,7 +2458,7 @@ bool RpcJsonReader::nextTupleElement()
     return true;
 }
 
-/*! Ends reading a tuple, after its last element. */
+/*! Ends reading a tuple, after its last element. Returns \c false on an error. */
 bool RpcJsonReader::endTuple()
 {
     d->m_frames.removeLast();
@@ -2450,7 +2466,10 @@ bool RpcJsonReader::endTuple()
     return d->endSeq();
 }
 
-/*! Checks that nothing but white space follows the value read. */
+/*!
+    Checks that nothing but white space follows the value read. Returns \c
+    false (with the error "trailing characters") otherwise.
+*/
 bool RpcJsonReader::atEnd()
 {
     return d->end();

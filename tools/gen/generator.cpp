@@ -562,11 +562,23 @@ void Generator::checkNames()
         }
         owners.insert(name, what);
     };
+    // The member functions of a value class: a field may not take their names.
+    static const QStringList memberFunctions = {
+            QStringLiteral("toVariant"), QStringLiteral("fromVariant"), QStringLiteral("toBody"),
+            QStringLiteral("fromBody"),  QStringLiteral("writeJson"),   QStringLiteral("readJson")};
     for (const ValueClass &vc : std::as_const(m_classes)) {
         if (vc.shape == ValueClass::TupleData || vc.shape == ValueClass::StructData)
             claim(vc.name, QStringLiteral("an enum variant's data"));
         else
             claim(vc.name, QStringLiteral("type `%1`").arg(vc.name));
+        for (const Member &m : vc.members) {
+            if (memberFunctions.contains(m.name))
+                m_errors.append(QStringLiteral("%1: the field `%2` of `%3` gets the C++ name `%4`, "
+                                               "which the generated class uses for a function: "
+                                               "rename the field (#[serde(rename)] keeps its "
+                                               "wire name)")
+                                        .arg(m_options.inputPath, m.wireName, vc.name, m.name));
+        }
     }
     for (const RpcInterface &iface : m_file.interfaces()) {
         claim(iface.name() + QStringLiteral("Client"),
