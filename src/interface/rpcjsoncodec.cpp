@@ -36,18 +36,22 @@ QString tr(const char *text)
 
 // ryu's pretty printer (format64 / format32) over the shortest digits of
 // std::to_chars (libstdc++ computes them with Ryu as well).
+// Writes into text (ShortestMax characters at most) and returns the end.
+constexpr int ShortestMax = 352; // 1 + 17 digits + 1 + max(308 + 2, 16 + 2): fits
+
 template<typename F>
-void appendShortest(QByteArray *out, F value, int maxIntegerDigits, int minExponent)
+char *formatShortest(char *text, F value, int maxIntegerDigits, int minExponent)
 {
     if (value == 0) {
-        out->append(std::signbit(value) ? "-0.0" : "0.0");
-        return;
+        if (std::signbit(value)) {
+            std::memcpy(text, "-0.0", 4);
+            return text + 4;
+        }
+        std::memcpy(text, "0.0", 3);
+        return text + 3;
     }
     char buf[64];
     const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
-    // The text is built in `text` and appended once (at most 1 + 17 digits +
-    // 1 + max(308 + 2, 16 + 2) characters: fits).
-    char text[352];
     char *t = text;
     const char *p = buf;
     if (*p == '-') {
@@ -94,9 +98,16 @@ void appendShortest(QByteArray *out, F value, int maxIntegerDigits, int minExpon
             t += length - 1;
         }
         *t++ = 'e';
-        t = std::to_chars(t, text + sizeof text, kk - 1).ptr;
+        t = std::to_chars(t, text + ShortestMax, kk - 1).ptr;
     }
-    out->append(text, t - text);
+    return t;
+}
+
+template<typename F>
+void appendShortest(QByteArray *out, F value, int maxIntegerDigits, int minExponent)
+{
+    char text[ShortestMax];
+    out->append(text, formatShortest(text, value, maxIntegerDigits, minExponent) - text);
 }
 
 class JsonWriter final : public Writer
@@ -1563,6 +1574,14 @@ RpcJsonWriter::RpcJsonWriter() = default;
 /*! Destroys the writer. */
 RpcJsonWriter::~RpcJsonWriter() = default;
 
+// The buffer is m_out with its size as the capacity; m_used bytes are written.
+void RpcJsonWriter::reserveMore(qsizetype max)
+{
+    const qsizetype needed = m_used + max;
+    m_out.resize(std::max<qsizetype>(needed, std::max<qsizetype>(2 * m_out.size(), 256)));
+    m_buffer = m_out.data();
+}
+
 /*! Writes \c null (a \c (), a \c None, a unit struct). */
 void RpcJsonWriter::writeNull()
 {
@@ -1577,11 +1596,17 @@ void RpcJsonWriter::writeNull()
 /*! Writes \a value: \c true or \c false. */
 void RpcJsonWriter::writeBool(bool value)
 {
-    separate();
-    if (value)
-        m_out.append("true", 4);
-    else
-        m_out.append("false", 5);
+    char *p = grow(6);
+    if (m_comma)
+        *p++ = ',';
+    if (value) {
+        std::memcpy(p, "true", 4);
+        p += 4;
+    } else {
+        std::memcpy(p, "false", 5);
+        p += 5;
+    }
+    shrinkTo(p);
     m_comma = true;
 }
 
@@ -1608,22 +1633,24 @@ void RpcJsonWriter::writeUnsigned(quint64 value)
 /*! Writes \a value, an \c f32, in its shortest form (\c null if it is not finite). */
 void RpcJsonWriter::writeFloat(float value)
 {
-    separate();
     if (!std::isfinite(value))
-        m_out.append("null", 4);
-    else
-        RpcCodec::appendShortestFloat(&m_out, value);
+        return writeNull();
+    char *p = grow(RpcCodec::ShortestMax + 1);
+    if (m_comma)
+        *p++ = ',';
+    shrinkTo(RpcCodec::formatShortest(p, value, 13, -6));
     m_comma = true;
 }
 
 /*! Writes \a value, an \c f64, in its shortest form (\c null if it is not finite). */
 void RpcJsonWriter::writeDouble(double value)
 {
-    separate();
     if (!std::isfinite(value))
-        m_out.append("null", 4);
-    else
-        RpcCodec::appendShortestDouble(&m_out, value);
+        return writeNull();
+    char *p = grow(RpcCodec::ShortestMax + 1);
+    if (m_comma)
+        *p++ = ',';
+    shrinkTo(RpcCodec::formatShortest(p, value, 16, -5));
     m_comma = true;
 }
 
@@ -1632,31 +1659,37 @@ void RpcJsonWriter::writeDouble(double value)
 */
 void RpcJsonWriter::writeString(QStringView value)
 {
-    separate();
-    appendString(value);
+    appendString(value, m_comma ? "," : "", "");
     m_comma = true;
 }
 
 /*! Starts an array (a \c Vec, a tuple variant's data). */
 void RpcJsonWriter::beginArray()
 {
-    separate();
-    m_out.append('[');
+    char *p = grow(2);
+    if (m_comma)
+        *p++ = ',';
+    *p++ = '[';
+    shrinkTo(p);
     m_comma = false;
 }
 
 /*! Ends the array started last. */
 void RpcJsonWriter::endArray()
 {
-    m_out.append(']');
+    *grow(1) = ']';
+    ++m_used;
     m_comma = true;
 }
 
 /*! Starts an object (a struct, a map, an enum variant with data). */
 void RpcJsonWriter::beginObject()
 {
-    separate();
-    m_out.append('{');
+    char *p = grow(2);
+    if (m_comma)
+        *p++ = ',';
+    *p++ = '{';
+    shrinkTo(p);
     m_comma = false;
 }
 
@@ -1690,16 +1723,15 @@ void RpcJsonWriter::writeKey(QByteArrayView utf8)
 */
 void RpcJsonWriter::writeKey(QStringView key)
 {
-    separate();
-    appendString(key);
-    m_out.append(':');
+    appendString(key, m_comma ? "," : "", ":");
     m_comma = false;
 }
 
 /*! Ends the object started last. */
 void RpcJsonWriter::endObject()
 {
-    m_out.append('}');
+    *grow(1) = '}';
+    ++m_used;
     m_comma = true;
 }
 
@@ -1713,10 +1745,11 @@ void RpcJsonWriter::endObject()
     Returns the first encoding error, or an empty string.
 */
 
-/*!
-    \fn QByteArray Fizyr::RpcJsonWriter::data() const
-    Returns the JSON text written so far.
-*/
+/*! Returns the JSON text written so far. */
+QByteArray RpcJsonWriter::data() const
+{
+    return m_out.left(m_used);
+}
 
 /*!
     Returns the JSON text written so far and leaves the writer empty, ready
@@ -1724,19 +1757,22 @@ void RpcJsonWriter::endObject()
 */
 QByteArray RpcJsonWriter::takeData()
 {
+    m_out.resize(m_used);
     m_comma = false;
     m_error.clear();
+    m_buffer = nullptr;
+    m_used = 0;
     return std::exchange(m_out, QByteArray());
 }
 
 // A quoted string straight from UTF-16: no intermediate UTF-8 copy.
-void RpcJsonWriter::appendString(QStringView value)
+// before and after (at most one character each) frame the quoted string.
+void RpcJsonWriter::appendString(QStringView value, const char *before, const char *after)
 {
     const qsizetype n = value.size();
-    const qsizetype start = m_out.size();
-    m_out.resize(start + 6 * n + 2); // the worst case: every unit a \u00XX escape
-    char *const begin = m_out.data();
-    char *o = begin + start;
+    char *o = grow(6 * n + 4); // the worst case: every unit a \u00XX escape
+    if (*before)
+        *o++ = *before;
     *o++ = '"';
     const char16_t *p = value.utf16();
     const char16_t *const end = p + n;
@@ -1765,7 +1801,9 @@ void RpcJsonWriter::appendString(QStringView value)
         }
     }
     *o++ = '"';
-    m_out.resize(o - begin);
+    if (*after)
+        *o++ = *after;
+    shrinkTo(o);
 }
 
 // ---------------------------------------------------------------------------
@@ -1877,6 +1915,39 @@ public:
             return invalidType(expected);
         ++m_p;
         return ident("ull");
+    }
+
+    // The common case of nextKey() + findField(): the next key is the next
+    // field in declared order, written without escapes. Returns its index
+    // (the key read), or -1 with nothing read but white space.
+    int expectedKey(Frame &f)
+    {
+        const int expected = f.index + 1;
+        if (expected >= f.count)
+            return -1;
+        const int c = peek();
+        const uchar *q = m_p;
+        if (c == ',' && !f.first) {
+            ++q;
+            while (q < m_end && (*q == ' ' || *q == '\n' || *q == '\t' || *q == '\r'))
+                ++q;
+        } else if (!(c == '"' && f.first)) {
+            return -1;
+        }
+        if (q >= m_end || *q != '"')
+            return -1;
+        ++q;
+        const char *name = f.fields[expected].wireName;
+        for (; *name; ++name, ++q) {
+            const auto n = uchar(*name);
+            if (n == '"' || n == '\\' || n < 0x20 || q >= m_end || *q != n)
+                return -1;
+        }
+        if (q >= m_end || *q != '"')
+            return -1;
+        m_p = q + 1;
+        f.first = false;
+        return expected;
     }
 
     int findField(Frame &f, const QByteArray &key)
@@ -2283,12 +2354,15 @@ int RpcJsonReader::nextField()
         return -1;
     }
     for (;;) {
-        const int r = d->nextKey(&f.first, &d->m_scratch);
-        if (r < 0)
-            return -2;
-        if (r == 0)
-            return -1;
-        const int i = d->findField(f, d->m_scratch);
+        int i = d->expectedKey(f);
+        if (i < 0) {
+            const int r = d->nextKey(&f.first, &d->m_scratch);
+            if (r < 0)
+                return -2;
+            if (r == 0)
+                return -1;
+            i = d->findField(f, d->m_scratch);
+        }
         if (i >= 0 && d->m_seen[f.seenOffset + i]) {
             d->fail(RpcCodec::tr("duplicate field `%1`")
                             .arg(QString::fromUtf8(f.fields[i].wireName)));

@@ -36,31 +36,28 @@ public:
 
     bool hasError() const { return !m_error.isEmpty(); }
     QString errorString() const { return m_error; }
-    QByteArray data() const { return m_out; }
+    QByteArray data() const;
     QByteArray takeData();
 
 private:
     Q_DISABLE_COPY_MOVE(RpcJsonWriter)
 
-    void separate()
-    {
-        if (m_comma)
-            m_out.append(',');
-    }
-    // Room for max more bytes at the end; shrinkTo() then cuts at the end written.
+    // Room for max more bytes at the end; shrinkTo() then marks the end written.
     char *grow(qsizetype max)
     {
-        const qsizetype size = m_out.size();
-        m_out.resize(size + max);
-        return m_out.data() + size;
+        if (m_out.size() - m_used < max)
+            reserveMore(max);
+        return m_buffer + m_used;
     }
-    void shrinkTo(const char *end) { m_out.resize(end - m_out.constData()); }
-    void appendString(QStringView value);
+    void shrinkTo(const char *end) { m_used = end - m_buffer; }
+    void reserveMore(qsizetype max);
+    void appendString(QStringView value, const char *before, const char *after);
 
-    QByteArray m_out;
+    QByteArray m_out; // the buffer: its size is the capacity, m_used bytes are written
+    char *m_buffer = nullptr; // m_out.data()
+    qsizetype m_used = 0;
     QString m_error;
     bool m_comma = false;
-    void *m_reserved = nullptr; // for a d-pointer in a later version
 };
 
 } // namespace Fizyr
