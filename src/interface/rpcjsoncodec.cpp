@@ -1635,10 +1635,13 @@ void RpcJsonWriter::writeFloat(float value)
 {
     if (!std::isfinite(value))
         return writeNull();
-    char *p = grow(RpcCodec::ShortestMax + 1);
+    char text[RpcCodec::ShortestMax];
+    const qsizetype length = RpcCodec::formatShortest(text, value, 13, -6) - text;
+    char *p = grow(length + 1);
     if (m_comma)
         *p++ = ',';
-    shrinkTo(RpcCodec::formatShortest(p, value, 13, -6));
+    std::memcpy(p, text, size_t(length));
+    shrinkTo(p + length);
     m_comma = true;
 }
 
@@ -1647,10 +1650,13 @@ void RpcJsonWriter::writeDouble(double value)
 {
     if (!std::isfinite(value))
         return writeNull();
-    char *p = grow(RpcCodec::ShortestMax + 1);
+    char text[RpcCodec::ShortestMax];
+    const qsizetype length = RpcCodec::formatShortest(text, value, 16, -5) - text;
+    char *p = grow(length + 1);
     if (m_comma)
         *p++ = ',';
-    shrinkTo(RpcCodec::formatShortest(p, value, 16, -5));
+    std::memcpy(p, text, size_t(length));
+    shrinkTo(p + length);
     m_comma = true;
 }
 
