@@ -8,9 +8,9 @@
 // RpcJsonReader, and encodeBody() / decodeBody(), which pick the JSON codec or
 // RpcBodyCodec (CBOR) by format. Users step through this code: keep it plain.
 
-extern const char generatedHelperCode[];
+#include "generator_p.h"
 
-const char generatedHelperCode[] = R"CPP(namespace {
+const char FizyrRpcGen::generatedHelperCode[] = R"CPP(namespace {
 
 // ---- conversions between the generated types and RpcBodyCodec's QVariant values
 
