@@ -569,7 +569,7 @@ QVariant defaultValueFor(const TypeNode *type)
 
 /*!
     \class Fizyr::RpcBodyCodec
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief Encodes and decodes message bodies by type schema, exactly as
     Rust's serde_json and serde_cbor do.
 
@@ -691,7 +691,7 @@ QVariant RpcBodyCodec::defaultValue(const RpcTypeSchema &type)
     return type.m_node ? defaultValueFor(type.m_node) : QVariant();
 }
 
-/*! Returns \c json or \c cbor. */
+/*! Returns \c json or \c cbor: the name of \a format. */
 QString RpcBodyCodec::formatName(Format format)
 {
     return format == Json ? QStringLiteral("json") : QStringLiteral("cbor");

@@ -11,7 +11,7 @@ using namespace RpcInterfaceModel;
 
 /*!
     \class Fizyr::RpcUpdate
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief A request update or response update of a service: an id, a name
     and a body type.
 
@@ -55,6 +55,11 @@ QString RpcUpdate::doc() const
     return m_def ? m_def->doc : QString();
 }
 
+/*!
+    \property Fizyr::RpcUpdate::hidden
+    \brief Whether the update is marked \c{#[hidden]}; read with isHidden().
+*/
+
 /*! Returns \c true if the update is marked \c{#[hidden]}. */
 bool RpcUpdate::isHidden() const
 {
@@ -69,7 +74,7 @@ RpcTypeSchema RpcUpdate::bodyType() const
 
 /*!
     \class Fizyr::RpcStream
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief A stream message kind of an interface: an id, a name and a body type.
 
     An immutable handle into the model of an RpcInterfaceFile. On the wire a
@@ -112,6 +117,11 @@ QString RpcStream::doc() const
     return m_def ? m_def->doc : QString();
 }
 
+/*!
+    \property Fizyr::RpcStream::hidden
+    \brief Whether the stream is marked \c{#[hidden]}; read with isHidden().
+*/
+
 /*! Returns \c true if the stream is marked \c{#[hidden]}. */
 bool RpcStream::isHidden() const
 {
@@ -126,7 +136,7 @@ RpcTypeSchema RpcStream::bodyType() const
 
 /*!
     \class Fizyr::RpcService
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief A service of an interface: an id, a name, request and response
     types, and the updates each side may send while the request is open.
 
@@ -170,6 +180,11 @@ QString RpcService::doc() const
 {
     return m_def ? m_def->doc : QString();
 }
+
+/*!
+    \property Fizyr::RpcService::hidden
+    \brief Whether the service is marked \c{#[hidden]}; read with isHidden().
+*/
 
 /*! Returns \c true if the service is marked \c{#[hidden]}. */
 bool RpcService::isHidden() const
@@ -250,7 +265,7 @@ RpcUpdate RpcService::responseUpdateById(qint32 id) const
 
 /*!
     \class Fizyr::RpcInterface
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief One interface of an interface file: its services and streams.
 
     An immutable, implicitly shared handle into the model of an

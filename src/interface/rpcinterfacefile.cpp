@@ -15,7 +15,7 @@ using namespace RpcInterfaceModel;
 
 /*!
     \class Fizyr::RpcInterfaceError
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief A syntax or validation error in an interface file, with its position.
 
     toString() gives the compiler-style \c{file:line:column: message} that
@@ -76,7 +76,7 @@ QString RpcInterfaceError::toString() const
 
 /*!
     \class Fizyr::RpcInterfaceFile
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief The parsed model of an interface file (\c{*.rpc}): its interfaces
     and type definitions, or its errors.
 
@@ -126,6 +126,11 @@ RpcInterfaceFile RpcInterfaceFile::fromFile(const QString &path)
     }
     return parse(QString::fromUtf8(file.readAll()), path);
 }
+
+/*!
+    \property Fizyr::RpcInterfaceFile::valid
+    \brief Whether the file was parsed without errors; read with isValid().
+*/
 
 /*! Returns \c true if the file was parsed without errors. */
 bool RpcInterfaceFile::isValid() const

@@ -7,9 +7,12 @@
 // without float_roundtrip, string validation, struct and enum forms).
 
 #include "rpccodec_p.h"
+#include "rpcjsonreader.h"
+#include "rpcjsonwriter.h"
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qlist.h>
+#include <QtCore/qvarlengtharray.h>
 
 #include <charconv>
 #include <cmath>
@@ -33,18 +36,22 @@ QString tr(const char *text)
 
 // ryu's pretty printer (format64 / format32) over the shortest digits of
 // std::to_chars (libstdc++ computes them with Ryu as well).
+// Writes into text (ShortestMax characters at most) and returns the end.
+constexpr int ShortestMax = 352; // 1 + 17 digits + 1 + max(308 + 2, 16 + 2): fits
+
 template<typename F>
-void appendShortest(QByteArray *out, F value, int maxIntegerDigits, int minExponent)
+char *formatShortest(char *text, F value, int maxIntegerDigits, int minExponent)
 {
     if (value == 0) {
-        out->append(std::signbit(value) ? "-0.0" : "0.0");
-        return;
+        if (std::signbit(value)) {
+            std::memcpy(text, "-0.0", 4);
+            return text + 4;
+        }
+        std::memcpy(text, "0.0", 3);
+        return text + 3;
     }
     char buf[64];
     const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
-    // The text is built in `text` and appended once (at most 1 + 17 digits +
-    // 1 + max(308 + 2, 16 + 2) characters: fits).
-    char text[352];
     char *t = text;
     const char *p = buf;
     if (*p == '-') {
@@ -91,9 +98,16 @@ void appendShortest(QByteArray *out, F value, int maxIntegerDigits, int minExpon
             t += length - 1;
         }
         *t++ = 'e';
-        t = std::to_chars(t, text + sizeof text, kk - 1).ptr;
+        t = std::to_chars(t, text + ShortestMax, kk - 1).ptr;
     }
-    out->append(text, t - text);
+    return t;
+}
+
+template<typename F>
+void appendShortest(QByteArray *out, F value, int maxIntegerDigits, int minExponent)
+{
+    char text[ShortestMax];
+    out->append(text, formatShortest(text, value, maxIntegerDigits, minExponent) - text);
 }
 
 class JsonWriter final : public Writer
@@ -268,9 +282,15 @@ const double *pow10Table()
     return table;
 }
 
+} // namespace
+
+// The schema-driven reader, and the base of RpcJsonReader's (outside the
+// anonymous namespace for that).
 class JsonReader
 {
 public:
+    virtual ~JsonReader() = default;
+
     JsonReader(const QByteArray &body)
         : m_start(reinterpret_cast<const uchar *>(body.constData())), m_p(m_start),
           m_end(m_p + body.size())
@@ -285,13 +305,15 @@ public:
         return true;
     }
 
-private:
     // --- error helpers
+    // The message with the path of the value being read.
+    virtual QString describe(const QString &message) const { return m_path.describe(message); }
+
     bool fail(const QString &message)
     {
         if (m_error.isEmpty()) {
             const auto [line, column] = lineColumn();
-            m_error = m_path.describe(message) + tr(" (line %1, column %2)").arg(line).arg(column);
+            m_error = describe(message) + tr(" (line %1, column %2)").arg(line).arg(column);
         }
         return false;
     }
@@ -914,9 +936,10 @@ private:
         return integerFromNumber(type, n, out);
     }
 
-    static const char *kindName(const TypeNode *type)
+    static const char *kindName(const TypeNode *type) { return kindName(type->kind); }
+    static const char *kindName(RpcTypeSchema::Kind kind)
     {
-        switch (type->kind) {
+        switch (kind) {
         case RpcTypeSchema::I8:
             return "i8";
         case RpcTypeSchema::I16:
@@ -944,14 +967,26 @@ private:
 
     bool integerFromNumber(const TypeNode *type, const Number &n, QVariant *out)
     {
+        if (!checkInteger(type->kind, n))
+            return false;
+        const bool isSigned = type->kind <= RpcTypeSchema::I64;
+        if (n.kind == Number::U64)
+            *out = isSigned ? QVariant(qint64(n.u)) : QVariant(quint64(n.u));
+        else
+            *out = QVariant(qint64(n.i));
+        return true;
+    }
+
+    // A number read for an integer of this kind: U64 or I64 in range, or fails.
+    bool checkInteger(RpcTypeSchema::Kind kind, const Number &n)
+    {
         if (n.kind == Number::F64)
             return fail(tr("invalid type: floating point `%1`, expected %2")
                                 .arg(n.f)
-                                .arg(QLatin1String(kindName(type))));
+                                .arg(QLatin1String(kindName(kind))));
         qint64 min = 0;
         quint64 max = 0;
-        const bool isSigned = type->kind <= RpcTypeSchema::I64;
-        switch (type->kind) {
+        switch (kind) {
         case RpcTypeSchema::I8:
             min = -128, max = 127;
             break;
@@ -981,15 +1016,13 @@ private:
             if (n.u > max)
                 return fail(tr("invalid value: integer `%1`, expected %2")
                                     .arg(n.u)
-                                    .arg(QLatin1String(kindName(type))));
-            *out = isSigned ? QVariant(qint64(n.u)) : QVariant(quint64(n.u));
+                                    .arg(QLatin1String(kindName(kind))));
             return true;
         }
         if (n.i < min)
             return fail(tr("invalid value: integer `%1`, expected %2")
                                 .arg(n.i)
-                                .arg(QLatin1String(kindName(type))));
-        *out = QVariant(qint64(n.i));
+                                .arg(QLatin1String(kindName(kind))));
         return true;
     }
 
@@ -1386,8 +1419,6 @@ private:
     QString m_error;
 };
 
-} // namespace
-
 QVariant JsonReader::defaultFor(const TypeNode *type)
 {
     return defaultValueFor(type);
@@ -1465,4 +1496,1078 @@ bool decodeJson(const TypeNode *type, const QByteArray &body, QVariant *value, Q
 }
 
 } // namespace RpcCodec
+
+// ---------------------------------------------------------------------------
+// RpcJsonWriter
+
+namespace {
+
+inline char *escapeAscii(char *o, char16_t c)
+{
+    static const char hex[] = "0123456789abcdef";
+    *o++ = '\\';
+    switch (c) {
+    case '"':
+        *o++ = '"';
+        break;
+    case '\\':
+        *o++ = '\\';
+        break;
+    case '\b':
+        *o++ = 'b';
+        break;
+    case '\f':
+        *o++ = 'f';
+        break;
+    case '\n':
+        *o++ = 'n';
+        break;
+    case '\r':
+        *o++ = 'r';
+        break;
+    case '\t':
+        *o++ = 't';
+        break;
+    default:
+        *o++ = 'u';
+        *o++ = '0';
+        *o++ = '0';
+        *o++ = hex[c >> 4];
+        *o++ = hex[c & 0xf];
+    }
+    return o;
+}
+
+} // namespace
+
+/*!
+    \class Fizyr::RpcJsonWriter
+    \inmodule FizyrRpcQt
+    \brief Writes a JSON body exactly as serde_json does, value by value.
+
+    The streaming counterpart of RpcBodyCodec::encode() for JSON: the code
+    that fizyr-rpc-gen generates writes the members of its value types
+    straight to a writer (\c writeJson()), without building a QVariant
+    first. The output is compact and byte-identical to serde_json 1.0's
+    \c to_vec(): floats in ryu's shortest form (\c 1.0, \c 1e+100 as
+    \c 1e100), non-finite floats as \c null, strings with serde_json's
+    escapes.
+
+    Values are written in document order: a struct is an object
+    (beginObject(), then writeKey() and the value per field, then
+    endObject()), a \c Vec an array, an \c Option its value or null. The
+    writer adds the commas and colons; it does not check that the calls
+    form a well-nested document.
+
+    A string that cannot be encoded (unpaired UTF-16 surrogates: Rust
+    strings cannot hold them) sets the error (hasError(), errorString());
+    the output is then not valid.
+
+    The writer is not thread-safe; use one per thread.
+
+    \sa RpcJsonReader, RpcBodyCodec
+*/
+
+/*! Creates a writer with an empty output. */
+RpcJsonWriter::RpcJsonWriter() = default;
+
+/*! Destroys the writer. */
+RpcJsonWriter::~RpcJsonWriter() = default;
+
+// The buffer is m_out with its size as the capacity; m_used bytes are written.
+void RpcJsonWriter::reserveMore(qsizetype max)
+{
+    const qsizetype needed = m_used + max;
+    m_out.resize(std::max<qsizetype>(needed, std::max<qsizetype>(2 * m_out.size(), 256)));
+    m_buffer = m_out.data();
+}
+
+/*! Writes \c null (a \c (), a \c None, a unit struct). */
+void RpcJsonWriter::writeNull()
+{
+    char *p = grow(5);
+    if (m_comma)
+        *p++ = ',';
+    std::memcpy(p, "null", 4);
+    shrinkTo(p + 4);
+    m_comma = true;
+}
+
+/*! Writes \a value: \c true or \c false. */
+void RpcJsonWriter::writeBool(bool value)
+{
+    char *p = grow(6);
+    if (m_comma)
+        *p++ = ',';
+    if (value) {
+        std::memcpy(p, "true", 4);
+        p += 4;
+    } else {
+        std::memcpy(p, "false", 5);
+        p += 5;
+    }
+    shrinkTo(p);
+    m_comma = true;
+}
+
+/*! Writes \a value, a signed integer (\c i8 to \c i64). */
+void RpcJsonWriter::writeInteger(qint64 value)
+{
+    char *p = grow(22);
+    if (m_comma)
+        *p++ = ',';
+    shrinkTo(std::to_chars(p, p + 21, value).ptr);
+    m_comma = true;
+}
+
+/*! Writes \a value, an unsigned integer (\c u8 to \c u64). */
+void RpcJsonWriter::writeUnsigned(quint64 value)
+{
+    char *p = grow(22);
+    if (m_comma)
+        *p++ = ',';
+    shrinkTo(std::to_chars(p, p + 21, value).ptr);
+    m_comma = true;
+}
+
+/*! Writes \a value, an \c f32, in its shortest form (\c null if it is not finite). */
+void RpcJsonWriter::writeFloat(float value)
+{
+    if (!std::isfinite(value))
+        return writeNull();
+    char text[RpcCodec::ShortestMax];
+    const qsizetype length = RpcCodec::formatShortest(text, value, 13, -6) - text;
+    char *p = grow(length + 1);
+    if (m_comma)
+        *p++ = ',';
+    std::memcpy(p, text, size_t(length));
+    shrinkTo(p + length);
+    m_comma = true;
+}
+
+/*! Writes \a value, an \c f64, in its shortest form (\c null if it is not finite). */
+void RpcJsonWriter::writeDouble(double value)
+{
+    if (!std::isfinite(value))
+        return writeNull();
+    char text[RpcCodec::ShortestMax];
+    const qsizetype length = RpcCodec::formatShortest(text, value, 16, -5) - text;
+    char *p = grow(length + 1);
+    if (m_comma)
+        *p++ = ',';
+    std::memcpy(p, text, size_t(length));
+    shrinkTo(p + length);
+    m_comma = true;
+}
+
+/*!
+    Writes the string \a value. Unpaired surrogates set the error.
+*/
+void RpcJsonWriter::writeString(QStringView value)
+{
+    appendString(value, m_comma ? "," : "", "");
+    m_comma = true;
+}
+
+/*! Starts an array (a \c Vec, a tuple variant's data). */
+void RpcJsonWriter::beginArray()
+{
+    char *p = grow(2);
+    if (m_comma)
+        *p++ = ',';
+    *p++ = '[';
+    shrinkTo(p);
+    m_comma = false;
+}
+
+/*! Ends the array started last. */
+void RpcJsonWriter::endArray()
+{
+    *grow(1) = ']';
+    ++m_used;
+    m_comma = true;
+}
+
+/*! Starts an object (a struct, a map, an enum variant with data). */
+void RpcJsonWriter::beginObject()
+{
+    char *p = grow(2);
+    if (m_comma)
+        *p++ = ',';
+    *p++ = '{';
+    shrinkTo(p);
+    m_comma = false;
+}
+
+/*!
+    Writes the key of the next member of an object, given in UTF-8 as \a utf8
+    (a field or variant name); the value follows.
+*/
+void RpcJsonWriter::writeKey(QByteArrayView utf8)
+{
+    char *p = grow(6 * utf8.size() + 4);
+    if (m_comma)
+        *p++ = ',';
+    *p++ = '"';
+    for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u != '"' && u != '\\')
+            *p++ = c;
+        else
+            p = escapeAscii(p, u);
+    }
+    *p++ = '"';
+    *p++ = ':';
+    shrinkTo(p);
+    m_comma = false;
+}
+
+/*!
+    \overload
+    Writes \a key, the key of the next member of an object (a map key); the
+    value follows. Unpaired surrogates set the error.
+*/
+void RpcJsonWriter::writeKey(QStringView key)
+{
+    appendString(key, m_comma ? "," : "", ":");
+    m_comma = false;
+}
+
+/*! Ends the object started last. */
+void RpcJsonWriter::endObject()
+{
+    *grow(1) = '}';
+    ++m_used;
+    m_comma = true;
+}
+
+/*!
+    \fn bool Fizyr::RpcJsonWriter::hasError() const
+    Returns \c true if a value could not be encoded (see errorString()).
+*/
+
+/*!
+    \fn QString Fizyr::RpcJsonWriter::errorString() const
+    Returns the first encoding error, or an empty string.
+*/
+
+/*! Returns the JSON text written so far. */
+QByteArray RpcJsonWriter::data() const
+{
+    return m_out.left(m_used);
+}
+
+/*!
+    Returns the JSON text written so far and leaves the writer empty, ready
+    for the next document (the error is cleared as well).
+*/
+QByteArray RpcJsonWriter::takeData()
+{
+    m_out.resize(m_used);
+    m_comma = false;
+    m_error.clear();
+    m_buffer = nullptr;
+    m_used = 0;
+    return std::exchange(m_out, QByteArray());
+}
+
+// A quoted string straight from UTF-16: no intermediate UTF-8 copy.
+// before and after (at most one character each) frame the quoted string.
+void RpcJsonWriter::appendString(QStringView value, const char *before, const char *after)
+{
+    const qsizetype n = value.size();
+    char *o = grow(6 * n + 4); // the worst case: every unit a \u00XX escape
+    if (*before)
+        *o++ = *before;
+    *o++ = '"';
+    const char16_t *p = value.utf16();
+    const char16_t *const end = p + n;
+    while (p < end) {
+        const char16_t c = *p++;
+        if (c < 0x80) {
+            if (c >= 0x20 && c != '"' && c != '\\')
+                *o++ = char(c);
+            else
+                o = escapeAscii(o, c);
+        } else if (c < 0x800) {
+            *o++ = char(0xc0 | (c >> 6));
+            *o++ = char(0x80 | (c & 0x3f));
+        } else if (c < 0xd800 || c > 0xdfff) {
+            *o++ = char(0xe0 | (c >> 12));
+            *o++ = char(0x80 | ((c >> 6) & 0x3f));
+            *o++ = char(0x80 | (c & 0x3f));
+        } else if (c < 0xdc00 && p < end && *p >= 0xdc00 && *p <= 0xdfff) {
+            const char32_t cp = ((char32_t(c - 0xd800) << 10) | char32_t(*p++ - 0xdc00)) + 0x10000;
+            *o++ = char(0xf0 | (cp >> 18));
+            *o++ = char(0x80 | ((cp >> 12) & 0x3f));
+            *o++ = char(0x80 | ((cp >> 6) & 0x3f));
+            *o++ = char(0x80 | (cp & 0x3f));
+        } else if (m_error.isEmpty()) {
+            m_error = RpcCodec::tr("the string has unpaired surrogates");
+        }
+    }
+    *o++ = '"';
+    if (*after)
+        *o++ = *after;
+    shrinkTo(o);
+}
+
+// ---------------------------------------------------------------------------
+// RpcJsonReader
+
+class RpcJsonReaderPrivate final : public RpcCodec::JsonReader
+{
+public:
+    using Field = RpcJsonReader::Field;
+    using Variant = RpcJsonReader::Variant;
+
+    // An open container, for the state of its reading and for the path of
+    // the value being read, built only for an error message.
+    struct Frame
+    {
+        enum Kind { Sequence, Map, Struct, Enum, Tuple };
+        Kind kind = Sequence;
+        bool active = false; // a member is being read: part of the path
+        bool first = true;
+        bool sequenceForm = false; // Struct: from an array; Enum: {"name": data} form
+        int index = -1; // Sequence, Tuple: element; Struct: field
+        int next = 0; // Struct (array form), Tuple: the next index
+        int count = 0;
+        const Field *fields = nullptr;
+        const Variant *variant = nullptr;
+        qsizetype seenOffset = 0;
+        QString key; // Map
+    };
+
+    explicit RpcJsonReaderPrivate(const QByteArray &body) : JsonReader(body), m_body(body) { }
+
+    QString describe(const QString &message) const override
+    {
+        RpcCodec::Path path;
+        for (const Frame &f : m_frames) {
+            if (!f.active)
+                continue;
+            switch (f.kind) {
+            case Frame::Sequence:
+            case Frame::Tuple:
+                path.pushIndex(f.index);
+                break;
+            case Frame::Map:
+                path.pushKey(f.key);
+                break;
+            case Frame::Struct:
+                path.pushField(QString::fromUtf8(f.fields[f.index].wireName));
+                break;
+            case Frame::Enum:
+                path.pushField(QString::fromUtf8(f.variant->wireName));
+                break;
+            }
+        }
+        return path.describe(message);
+    }
+
+    Frame &top() { return m_frames.last(); }
+
+    Frame &push(Frame::Kind kind)
+    {
+        m_frames.append(Frame());
+        Frame &f = m_frames.last();
+        f.kind = kind;
+        return f;
+    }
+
+    bool readNumber(RpcTypeSchema::Kind kind, RpcCodec::Number *n)
+    {
+        const int c = peek();
+        if (c != '-' && !(c >= '0' && c <= '9'))
+            return invalidType(kindName(kind));
+        return parseNumber(n);
+    }
+
+    template<typename T>
+    bool readSigned(RpcTypeSchema::Kind kind, T *value)
+    {
+        RpcCodec::Number n;
+        if (!readNumber(kind, &n) || !checkInteger(kind, n))
+            return false;
+        *value = T(n.kind == RpcCodec::Number::U64 ? qint64(n.u) : n.i);
+        return true;
+    }
+
+    template<typename T>
+    bool readUnsigned(RpcTypeSchema::Kind kind, T *value)
+    {
+        RpcCodec::Number n;
+        if (!readNumber(kind, &n) || !checkInteger(kind, n))
+            return false;
+        *value = T(n.u); // checkInteger() accepts no negative number here
+        return true;
+    }
+
+    bool readDouble(RpcTypeSchema::Kind kind, double *value)
+    {
+        RpcCodec::Number n;
+        if (!readNumber(kind, &n))
+            return false;
+        *value = n.kind == RpcCodec::Number::U64  ? double(n.u)
+                : n.kind == RpcCodec::Number::I64 ? double(n.i)
+                                                  : n.f;
+        return true;
+    }
+
+    bool readNullAs(const char *expected)
+    {
+        if (peek() != 'n')
+            return invalidType(expected);
+        ++m_p;
+        return ident("ull");
+    }
+
+    // The common case of nextKey() + findField(): the next key is the next
+    // field in declared order, written without escapes. Returns its index
+    // (the key read), or -1 with nothing read but white space.
+    int expectedKey(Frame &f)
+    {
+        const int expected = f.index + 1;
+        if (expected >= f.count)
+            return -1;
+        const int c = peek();
+        const uchar *q = m_p;
+        if (c == ',' && !f.first) {
+            ++q;
+            while (q < m_end && (*q == ' ' || *q == '\n' || *q == '\t' || *q == '\r'))
+                ++q;
+        } else if (!(c == '"' && f.first)) {
+            return -1;
+        }
+        if (q >= m_end || *q != '"')
+            return -1;
+        ++q;
+        const char *name = f.fields[expected].wireName;
+        for (; *name; ++name, ++q) {
+            const auto n = uchar(*name);
+            if (n == '"' || n == '\\' || n < 0x20 || q >= m_end || *q != n)
+                return -1;
+        }
+        if (q >= m_end || *q != '"')
+            return -1;
+        m_p = q + 1;
+        f.first = false;
+        return expected;
+    }
+
+    int findField(Frame &f, const QByteArray &key)
+    {
+        // Fields usually arrive in their declared order: try the next one first.
+        const int expected = f.index + 1;
+        auto matches = [&](int i) {
+            const char *name = f.fields[i].wireName;
+            return qstrncmp(name, key.constData(), size_t(key.size())) == 0
+                    && name[key.size()] == '\0';
+        };
+        if (expected < f.count && matches(expected))
+            return expected;
+        for (int i = 0; i < f.count; ++i) {
+            if (i != expected && matches(i))
+                return i;
+        }
+        return -1;
+    }
+
+    const QByteArray m_body; // keeps the text alive
+    QVarLengthArray<Frame, 4> m_frames; // grows beyond 4 levels of nesting
+    QVarLengthArray<bool, 32> m_seen; // Struct (object form): the fields read
+};
+
+/*!
+    \class Fizyr::RpcJsonReader
+    \inmodule FizyrRpcQt
+    \brief Reads a JSON body exactly as serde_json does, value by value.
+
+    The streaming counterpart of RpcBodyCodec::decode() for JSON: the code
+    that fizyr-rpc-gen generates reads keys straight into the members of its
+    value types (\c readJson()), without building a QVariant first. It
+    accepts and rejects exactly what serde_json 1.0 with serde_derive's
+    \c Deserialize accepts and rejects, and its error messages are those of
+    RpcBodyCodec::decode(): the path of the value (\c {`objects[3].pose.x`}),
+    serde's message and the position (line and column).
+
+    Every function returns \c false on an error; the first error is kept
+    (errorString()) and the reader stops there. The functions that iterate
+    (nextElement(), nextKey(), nextTupleElement()) also return \c false at
+    the end of their container: hasError() tells the two apart.
+
+    A struct is read with beginStruct(), then nextField() until it returns
+    -1, reading the value of each field it names, then endStruct(); serde's
+    rules (both the object and the array form, unknown fields skipped,
+    duplicates rejected, missing fields defaulted or rejected) are applied by
+    the reader. An enum is read with beginEnum() (which reads a unit
+    variant's data itself), the variant's data, then endEnum().
+
+    The reader keeps a copy of the body (implicitly shared). It is not
+    thread-safe; use one per thread.
+
+    \sa RpcJsonWriter, RpcBodyCodec
+*/
+
+/*!
+    \enum Fizyr::RpcJsonReader::FieldFlag
+    How a struct field may be missing from the body.
+    \value Required     The field must be present.
+    \value HasDefault   \c{#[serde(default)]}: a missing field keeps its default.
+    \value Optional     An \c Option field: missing in the object form means \c None.
+*/
+
+/*!
+    \class Fizyr::RpcJsonReader::Field
+    \inmodule FizyrRpcQt
+    \brief A struct field, as beginStruct() takes it.
+
+    An aggregate meant for static arrays in generated code.
+*/
+
+/*!
+    \variable Fizyr::RpcJsonReader::Field::wireName
+    The field's name in the body, in UTF-8 (nul-terminated).
+*/
+
+/*!
+    \variable Fizyr::RpcJsonReader::Field::flags
+    The field's \l FieldFlag values.
+*/
+
+/*!
+    \enum Fizyr::RpcJsonReader::VariantKind
+    The shape of an enum variant.
+    \value UnitVariant      No data.
+    \value NewtypeVariant   One value.
+    \value TupleVariant     Several values (read with beginTuple()).
+    \value StructVariant    Named fields (read with beginStruct()).
+*/
+
+/*!
+    \class Fizyr::RpcJsonReader::Variant
+    \inmodule FizyrRpcQt
+    \brief An enum variant, as beginEnum() takes it.
+
+    An aggregate meant for static arrays in generated code.
+*/
+
+/*!
+    \variable Fizyr::RpcJsonReader::Variant::wireName
+    The variant's name in the body, in UTF-8 (nul-terminated).
+*/
+
+/*!
+    \variable Fizyr::RpcJsonReader::Variant::name
+    The variant's name as declared, for error messages.
+*/
+
+/*!
+    \variable Fizyr::RpcJsonReader::Variant::kind
+    The variant's shape.
+*/
+
+/*! Creates a reader of \a body. */
+RpcJsonReader::RpcJsonReader(const QByteArray &body) : d(new RpcJsonReaderPrivate(body)) { }
+
+/*! Destroys the reader. */
+RpcJsonReader::~RpcJsonReader() = default;
+
+/*! Reads a \c bool into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(bool *value)
+{
+    const int c = d->peek();
+    if (c == 't') {
+        ++d->m_p;
+        if (!d->ident("rue"))
+            return false;
+        *value = true;
+        return true;
+    }
+    if (c == 'f') {
+        ++d->m_p;
+        if (!d->ident("alse"))
+            return false;
+        *value = false;
+        return true;
+    }
+    return d->invalidType("a boolean");
+}
+
+/*! \overload Reads an \c i8 into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(qint8 *value)
+{
+    return d->readSigned(RpcTypeSchema::I8, value);
+}
+
+/*! \overload Reads an \c i16 into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(qint16 *value)
+{
+    return d->readSigned(RpcTypeSchema::I16, value);
+}
+
+/*! \overload Reads an \c i32 into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(qint32 *value)
+{
+    return d->readSigned(RpcTypeSchema::I32, value);
+}
+
+/*! \overload Reads an \c i64 into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(qint64 *value)
+{
+    return d->readSigned(RpcTypeSchema::I64, value);
+}
+
+/*! \overload Reads a \c u8 into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(quint8 *value)
+{
+    return d->readUnsigned(RpcTypeSchema::U8, value);
+}
+
+/*! \overload Reads a \c u16 into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(quint16 *value)
+{
+    return d->readUnsigned(RpcTypeSchema::U16, value);
+}
+
+/*! \overload Reads a \c u32 into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(quint32 *value)
+{
+    return d->readUnsigned(RpcTypeSchema::U32, value);
+}
+
+/*! \overload Reads a \c u64 into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(quint64 *value)
+{
+    return d->readUnsigned(RpcTypeSchema::U64, value);
+}
+
+/*!
+    \overload
+    Reads an \c f32 into \a value (a number rounded as Rust's \c{as f32}).
+    Returns \c false on an error.
+*/
+bool RpcJsonReader::read(float *value)
+{
+    double v;
+    if (!d->readDouble(RpcTypeSchema::F32, &v))
+        return false;
+    *value = RpcCodec::doubleToFloat(v);
+    return true;
+}
+
+/*! \overload Reads an \c f64 into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(double *value)
+{
+    return d->readDouble(RpcTypeSchema::F64, value);
+}
+
+/*! \overload Reads a \c String into \a value. Returns \c false on an error. */
+bool RpcJsonReader::read(QString *value)
+{
+    if (d->peek() != '"')
+        return d->invalidType("a string");
+    if (!d->parseString(&d->m_scratch))
+        return false;
+    *value = QString::fromUtf8(d->m_scratch);
+    return true;
+}
+
+/*!
+    \overload
+    Reads a \c{Vec<u8>} (an array of numbers) into \a bytes. Returns \c false
+    on an error.
+*/
+bool RpcJsonReader::read(QByteArray *bytes)
+{
+    if (!beginSequence())
+        return false;
+    bytes->clear();
+    while (nextElement()) {
+        quint8 byte = 0;
+        if (!read(&byte))
+            return false;
+        bytes->append(char(byte));
+    }
+    return !hasError() && endSequence();
+}
+
+/*! Reads a \c () (\c null). Returns \c false on an error. */
+bool RpcJsonReader::readUnit()
+{
+    return d->readNullAs("unit");
+}
+
+/*! Reads the value of a unit struct (\c null). Returns \c false on an error. */
+bool RpcJsonReader::readUnitStruct()
+{
+    return d->readNullAs("unit struct");
+}
+
+/*!
+    Reads a \c null if the next value is one (an \c Option that is \c None)
+    and sets \a isNull accordingly; otherwise reads nothing. Returns \c false
+    on an error.
+*/
+bool RpcJsonReader::readIfNull(bool *isNull)
+{
+    if (d->peek() != 'n') {
+        *isNull = false;
+        return true;
+    }
+    ++d->m_p;
+    *isNull = true;
+    return d->ident("ull");
+}
+
+/*! Starts reading an array (a \c Vec). Returns \c false on an error. */
+bool RpcJsonReader::beginSequence()
+{
+    if (d->peek() != '[')
+        return d->invalidType("a sequence");
+    ++d->m_p;
+    if (!d->enter())
+        return false;
+    d->push(RpcJsonReaderPrivate::Frame::Sequence);
+    return true;
+}
+
+/*!
+    Returns \c true if the array has another element (read it next), \c
+    false at its end or on an error.
+*/
+bool RpcJsonReader::nextElement()
+{
+    auto &f = d->top();
+    f.active = false;
+    if (d->nextElement(&f.first) <= 0)
+        return false;
+    ++f.index;
+    f.active = true;
+    return true;
+}
+
+/*!
+    Ends reading an array, after nextElement() returned \c false. Returns
+    \c false on an error.
+*/
+bool RpcJsonReader::endSequence()
+{
+    d->m_frames.removeLast();
+    d->leave();
+    return d->endSeq();
+}
+
+/*!
+    Starts reading an object as a map (a \c BTreeMap or \c HashMap).
+    Returns \c false on an error.
+*/
+bool RpcJsonReader::beginMap()
+{
+    if (d->peek() != '{')
+        return d->invalidType("a map");
+    ++d->m_p;
+    if (!d->enter())
+        return false;
+    d->push(RpcJsonReaderPrivate::Frame::Map);
+    return true;
+}
+
+/*!
+    Reads the next key of the map into \a key and returns \c true (read the
+    value next); returns \c false at its end or on an error.
+*/
+bool RpcJsonReader::nextKey(QString *key)
+{
+    auto &f = d->top();
+    f.active = false;
+    if (d->nextKey(&f.first, &d->m_scratch) <= 0)
+        return false;
+    *key = QString::fromUtf8(d->m_scratch);
+    if (!d->colon())
+        return false;
+    f.key = *key;
+    f.active = true;
+    return true;
+}
+
+/*!
+    Ends reading a map, after nextKey() returned \c false. Returns \c false
+    on an error.
+*/
+bool RpcJsonReader::endMap()
+{
+    d->m_frames.removeLast();
+    d->leave();
+    return d->endMap();
+}
+
+/*!
+    Starts reading a struct with the \a count fields \a fields (in declared
+    order; the array must outlive the reading of the struct). Both of
+    serde's forms are accepted: an object, and an array of the fields in
+    order. Returns \c false on an error.
+*/
+bool RpcJsonReader::beginStruct(const Field *fields, int count)
+{
+    const int c = d->peek();
+    if (c != '[' && c != '{')
+        return d->invalidType("a struct");
+    ++d->m_p;
+    if (!d->enter())
+        return false;
+    auto &f = d->push(RpcJsonReaderPrivate::Frame::Struct);
+    f.fields = fields;
+    f.count = count;
+    f.sequenceForm = c == '[';
+    if (!f.sequenceForm) {
+        f.seenOffset = d->m_seen.size();
+        d->m_seen.resize(f.seenOffset + count);
+        std::fill(d->m_seen.begin() + f.seenOffset, d->m_seen.end(), false);
+    }
+    return true;
+}
+
+/*!
+    Returns the index (in the array given to beginStruct()) of the next
+    field in the body, whose value is to be read next; -1 at the end of the
+    struct (call endStruct()), -2 on an error. Unknown fields are skipped.
+*/
+int RpcJsonReader::nextField()
+{
+    auto &f = d->top();
+    f.active = false;
+    if (f.sequenceForm) {
+        while (f.next < f.count) {
+            const int r = d->nextElement(&f.first);
+            if (r < 0)
+                return -2;
+            if (r == 0) {
+                if (f.fields[f.next].flags & HasDefault) {
+                    ++f.next;
+                    continue;
+                }
+                d->fail(RpcCodec::tr("invalid length %1, expected a struct with %2 elements")
+                                .arg(f.next)
+                                .arg(f.count));
+                return -2;
+            }
+            f.index = f.next++;
+            f.active = true;
+            return f.index;
+        }
+        return -1;
+    }
+    for (;;) {
+        int i = d->expectedKey(f);
+        if (i < 0) {
+            const int r = d->nextKey(&f.first, &d->m_scratch);
+            if (r < 0)
+                return -2;
+            if (r == 0)
+                return -1;
+            i = d->findField(f, d->m_scratch);
+        }
+        if (i >= 0 && d->m_seen[f.seenOffset + i]) {
+            d->fail(RpcCodec::tr("duplicate field `%1`")
+                            .arg(QString::fromUtf8(f.fields[i].wireName)));
+            return -2;
+        }
+        if (!d->colon())
+            return -2;
+        if (i < 0) {
+            if (!d->ignoreValue())
+                return -2;
+            continue;
+        }
+        d->m_seen[f.seenOffset + i] = true;
+        f.index = i;
+        f.active = true;
+        return i;
+    }
+}
+
+/*!
+    Ends reading a struct, after nextField() returned -1: fails for a
+    missing field that is neither \l Optional nor has a default. Returns \c
+    false on an error.
+*/
+bool RpcJsonReader::endStruct()
+{
+    const RpcJsonReaderPrivate::Frame f = d->top();
+    d->m_frames.removeLast();
+    d->leave();
+    if (f.sequenceForm)
+        return d->endSeq();
+    if (!d->endMap())
+        return false;
+    bool ok = true;
+    for (int i = 0; i < f.count && ok; ++i) {
+        if (!d->m_seen[f.seenOffset + i] && !(f.fields[i].flags & (HasDefault | Optional)))
+            ok = d->fail(RpcCodec::tr("missing field `%1`")
+                                 .arg(QString::fromUtf8(f.fields[i].wireName)));
+    }
+    d->m_seen.resize(f.seenOffset);
+    return ok;
+}
+
+/*!
+    Starts reading an enum with the \a count variants \a variants (the array
+    must outlive the reading of the value), in serde's externally tagged
+    form: \c {"Name"} for a unit variant, \c {{"Name": data}} otherwise.
+    Returns the index of the variant, or -1 on an error. The data of a unit
+    variant is read here; the data of the others is read next (a value, a
+    tuple with beginTuple(), a struct with beginStruct()), then endEnum().
+*/
+int RpcJsonReader::beginEnum(const Variant *variants, int count)
+{
+    auto find = [&](const QByteArray &name) {
+        for (int i = 0; i < count; ++i) {
+            if (qstrcmp(variants[i].wireName, name.constData()) == 0
+                && qstrlen(variants[i].wireName) == size_t(name.size()))
+                return i;
+        }
+        QStringList names;
+        for (int i = 0; i < count; ++i)
+            names.append(QLatin1Char('`') + QString::fromUtf8(variants[i].wireName)
+                         + QLatin1Char('`'));
+        d->fail(RpcCodec::tr("unknown variant `%1`, expected one of %2")
+                        .arg(QString::fromUtf8(name), names.join(QLatin1String(", "))));
+        return -1;
+    };
+    const int c = d->peek();
+    if (c == '"') {
+        if (!d->parseString(&d->m_scratch))
+            return -1;
+        const int i = find(d->m_scratch);
+        if (i < 0)
+            return -1;
+        const Variant &v = variants[i];
+        if (v.kind != UnitVariant) {
+            d->fail(RpcCodec::tr("invalid type: unit variant, expected %1 variant `%2`")
+                            .arg(v.kind == NewtypeVariant         ? RpcCodec::tr("newtype")
+                                         : v.kind == TupleVariant ? RpcCodec::tr("tuple")
+                                                                  : RpcCodec::tr("struct"),
+                                 QString::fromUtf8(v.wireName)));
+            return -1;
+        }
+        auto &f = d->push(RpcJsonReaderPrivate::Frame::Enum);
+        f.variant = &v;
+        return i;
+    }
+    if (c != '{') {
+        d->fail(c == -1 ? RpcCodec::tr("EOF while parsing a value")
+                        : RpcCodec::tr("expected value"));
+        return -1;
+    }
+    ++d->m_p;
+    if (!d->enter())
+        return -1;
+    if (d->peek() != '"') {
+        d->invalidType("variant identifier");
+        return -1;
+    }
+    if (!d->parseString(&d->m_scratch))
+        return -1;
+    const int i = find(d->m_scratch);
+    if (i < 0 || !d->colon())
+        return -1;
+    auto &f = d->push(RpcJsonReaderPrivate::Frame::Enum);
+    f.variant = &variants[i];
+    f.sequenceForm = true;
+    f.active = true;
+    if (variants[i].kind == UnitVariant && !d->readNullAs("unit variant"))
+        return -1;
+    return i;
+}
+
+/*! Ends reading an enum, after its variant's data. Returns \c false on an error. */
+bool RpcJsonReader::endEnum()
+{
+    const bool mapForm = d->top().sequenceForm;
+    d->m_frames.removeLast();
+    if (!mapForm)
+        return true;
+    d->leave();
+    const int c = d->peek();
+    if (c != '}')
+        return d->fail(c == -1 ? RpcCodec::tr("EOF while parsing an object")
+                               : RpcCodec::tr("expected value"));
+    ++d->m_p;
+    return true;
+}
+
+/*!
+    Starts reading the data of a tuple variant with \a count elements (after
+    beginEnum()). Returns \c false on an error.
+*/
+bool RpcJsonReader::beginTuple(int count)
+{
+    if (d->peek() != '[')
+        return d->invalidType("tuple variant");
+    ++d->m_p;
+    if (!d->enter())
+        return false;
+    auto &f = d->push(RpcJsonReaderPrivate::Frame::Tuple);
+    f.count = count;
+    return true;
+}
+
+/*!
+    Moves to the next element of the tuple (read it next); fails if the array
+    has fewer elements than the tuple. Returns \c false on an error.
+*/
+bool RpcJsonReader::nextTupleElement()
+{
+    auto &f = d->top();
+    f.active = false;
+    const int r = d->nextElement(&f.first);
+    if (r < 0)
+        return false;
+    if (r == 0) {
+        const qsizetype n = d->m_frames.size();
+        const Variant *v = n >= 2 ? d->m_frames.at(n - 2).variant : nullptr;
+        return d->fail(RpcCodec::tr("invalid length %1, expected tuple variant %2 with %3 elements")
+                               .arg(f.next)
+                               .arg(v ? QString::fromUtf8(v->name) : QString())
+                               .arg(f.count));
+    }
+    f.index = f.next++;
+    f.active = true;
+    return true;
+}
+
+/*! Ends reading a tuple, after its last element. Returns \c false on an error. */
+bool RpcJsonReader::endTuple()
+{
+    d->m_frames.removeLast();
+    d->leave();
+    return d->endSeq();
+}
+
+/*!
+    Checks that nothing but white space follows the value read. Returns \c
+    false (with the error "trailing characters") otherwise.
+*/
+bool RpcJsonReader::atEnd()
+{
+    return d->end();
+}
+
+/*! Returns \c true if reading failed (see errorString()). */
+bool RpcJsonReader::hasError() const
+{
+    return !d->m_error.isEmpty();
+}
+
+/*!
+    Returns the first error: the path of the value, serde's message and the
+    position, as RpcBodyCodec::decode() reports it; or an empty string.
+*/
+QString RpcJsonReader::errorString() const
+{
+    return d->m_error;
+}
+
 } // namespace Fizyr

@@ -13,7 +13,7 @@ using namespace RpcInterfaceModel;
 
 /*!
     \class Fizyr::RpcTypeSchema
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief The schema of one body type of an interface file: a primitive, a
     container or a struct or enum definition.
 
@@ -96,6 +96,26 @@ QString RpcTypeSchema::doc() const
 {
     return m_node && m_node->def ? m_node->def->doc : QString();
 }
+
+/*!
+    \property Fizyr::RpcTypeSchema::bytes
+    \brief Whether this is \c{Vec<u8>}; read with isBytes().
+*/
+
+/*!
+    \property Fizyr::RpcTypeSchema::hashMap
+    \brief Whether this is a \c HashMap; read with isHashMap().
+*/
+
+/*!
+    \property Fizyr::RpcTypeSchema::unitStruct
+    \brief Whether this is a unit struct; read with isUnitStruct().
+*/
+
+/*!
+    \property Fizyr::RpcTypeSchema::valid
+    \brief Whether this schema describes a type; read with isValid().
+*/
 
 /*!
     Returns \c true for \c{Vec<u8>}. Its decoded value is a QByteArray (on the
@@ -239,7 +259,7 @@ QDebug operator<<(QDebug debug, const RpcTypeSchema &type)
 
 /*!
     \class Fizyr::RpcField
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief A named field of a struct or of a struct variant of an enum.
 
     An immutable handle into the model of an RpcInterfaceFile.
@@ -303,6 +323,11 @@ bool RpcField::hasDefault() const
 }
 
 /*!
+    \property Fizyr::RpcField::optional
+    \brief Whether the field may be missing when decoding; read with isOptional().
+*/
+
+/*!
     Returns \c true if the field may be missing when decoding: an \c Option
     field (serde decodes a missing one as \c None) or hasDefault().
 */
@@ -313,7 +338,7 @@ bool RpcField::isOptional() const
 
 /*!
     \class Fizyr::RpcVariant
-    \inmodule FizyrRpcQtInterface
+    \inmodule FizyrRpcQt
     \brief One variant of an enum: unit, newtype, tuple or struct variant.
 
     An immutable handle into the model of an RpcInterfaceFile.

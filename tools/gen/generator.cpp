@@ -1,7 +1,7 @@
 // Copyright (C) 2026 The fizyr-rpc-qt authors
 // SPDX-License-Identifier: BSD-2-Clause
 
-#include "generator.h"
+#include "generator_p.h"
 
 #include <FizyrRpcQt/rpcinterface.h>
 #include <FizyrRpcQt/rpctypeschema.h>
@@ -16,6 +16,7 @@
 #include <functional>
 
 using namespace Fizyr;
+using namespace FizyrRpcGen;
 
 namespace {
 
@@ -57,6 +58,10 @@ bool flattenInto(const QString &path, QSet<QString> *seen, QStringList *dependen
     out->append(QLatin1Char('\n'));
     return true;
 }
+
+} // namespace
+
+namespace FizyrRpcGen {
 
 // ---------------------------------------------------------------------------
 // Names and spellings
@@ -229,6 +234,22 @@ QString literal(const QString &text)
     return out;
 }
 
+// A C string literal of the UTF-8 bytes of text (octal escapes beyond ASCII).
+QString cString(const QString &text)
+{
+    QString out = QStringLiteral("\"");
+    const QByteArray utf8 = text.toUtf8();
+    for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u < 0x7f && u != '"' && u != '\\' && u != '?')
+            out += QLatin1Char(c);
+        else
+            out += QStringLiteral("\\%1").arg(u, 3, 8, QLatin1Char('0'));
+    }
+    out += QLatin1Char('"');
+    return out;
+}
+
 // Doc comment lines, indented.
 QString docComment(const QString &doc, const QString &indent)
 {
@@ -324,45 +345,12 @@ bool variantProperty(const RpcTypeSchema &type)
     return type.kind() == RpcTypeSchema::Option || type.kind() == RpcTypeSchema::Unit;
 }
 
-// A field of a generated value class.
-struct Member
-{
-    QString name; // C++ name
-    QString wireName;
-    QString doc;
-    RpcTypeSchema type;
-};
-
-// A generated value class: a struct, an enum, or the data of a tuple or
-// struct variant.
-struct ValueClass
-{
-    enum Shape { Struct, UnitStruct, Enum, TupleData, StructData };
-    Shape shape = Struct;
-    QString name;
-    QString doc;
-    RpcTypeSchema schema; // Struct, UnitStruct, Enum
-    QList<Member> members; // Struct, TupleData, StructData
-    // Enum: one entry per variant
-    struct Variant
-    {
-        QString name; // as written, the Kind enumerator
-        QString wireName;
-        QString doc;
-        RpcVariant::Kind kind = RpcVariant::Unit;
-        QString member; // data member name (not for unit variants)
-        QString dataType; // newtype: the C++ type; tuple/struct: the data class
-        RpcTypeSchema newtype;
-    };
-    QList<Variant> variants;
-    QList<RpcTypeSchema> dependencies;
-};
-
 QList<Member> membersOf(const QList<RpcField> &fields)
 {
     QList<Member> members;
     for (const RpcField &field : fields)
-        members.append({field.cppName(), field.wireName(), field.doc(), field.type()});
+        members.append(
+                {field.cppName(), field.wireName(), field.doc(), field.type(), field.hasDefault()});
     return members;
 }
 
@@ -382,62 +370,6 @@ void collectDependencies(const RpcTypeSchema &type, QList<RpcTypeSchema> *out)
         break;
     }
 }
-
-class Generator
-{
-public:
-    Generator(const RpcInterfaceFile &file, const QString &embeddedText,
-              const GeneratorOptions &options)
-        : m_file(file), m_text(embeddedText), m_options(options)
-    { }
-
-    GeneratorResult run();
-
-private:
-    void buildValueClasses();
-    void orderValueClasses();
-    void checkNames();
-
-    void writeValueClassDecl(const ValueClass &vc);
-    void writeValueClassImpl(const ValueClass &vc);
-    void writeInterfaceDecl(const RpcInterface &iface);
-    void writeInterfaceImpl(const RpcInterface &iface);
-    void writeCallDecl(const RpcInterface &iface, const RpcService &service);
-    void writeCallImpl(const RpcInterface &iface, const RpcService &service);
-    void writeRequestDecl(const RpcInterface &iface, const RpcService &service);
-    void writeRequestImpl(const RpcInterface &iface, const RpcService &service);
-
-    QString callClass(const RpcInterface &iface, const RpcService &service) const
-    {
-        return iface.name() + upperFirst(stem(service.cppName())) + QStringLiteral("Call");
-    }
-    QString requestClass(const RpcInterface &iface, const RpcService &service) const
-    {
-        return iface.name() + upperFirst(stem(service.cppName())) + QStringLiteral("Request");
-    }
-    QString serviceFunction(const RpcInterface &iface, const RpcService &service) const
-    {
-        return QStringLiteral("%1%2Service")
-                .arg(memberName(iface.name()), upperFirst(stem(service.cppName())));
-    }
-    QString streamFunction(const RpcInterface &iface, const RpcStream &stream) const
-    {
-        return QStringLiteral("%1%2Stream")
-                .arg(memberName(iface.name()), upperFirst(stem(stream.cppName())));
-    }
-    static QString paramType(const RpcTypeSchema &type)
-    {
-        return QStringLiteral("const %1 &").arg(cppType(type));
-    }
-
-    RpcInterfaceFile m_file;
-    QString m_text;
-    GeneratorOptions m_options;
-    QList<ValueClass> m_classes;
-    QStringList m_errors;
-    QString h; // header
-    QString s; // source
-};
 
 void Generator::buildValueClasses()
 {
@@ -543,11 +475,23 @@ void Generator::checkNames()
         }
         owners.insert(name, what);
     };
+    // The member functions of a value class: a field may not take their names.
+    static const QStringList memberFunctions = {
+            QStringLiteral("toVariant"), QStringLiteral("fromVariant"), QStringLiteral("toBody"),
+            QStringLiteral("fromBody"),  QStringLiteral("writeJson"),   QStringLiteral("readJson")};
     for (const ValueClass &vc : std::as_const(m_classes)) {
         if (vc.shape == ValueClass::TupleData || vc.shape == ValueClass::StructData)
             claim(vc.name, QStringLiteral("an enum variant's data"));
         else
             claim(vc.name, QStringLiteral("type `%1`").arg(vc.name));
+        for (const Member &m : vc.members) {
+            if (memberFunctions.contains(m.name))
+                m_errors.append(QStringLiteral("%1: the field `%2` of `%3` gets the C++ name `%4`, "
+                                               "which the generated class uses for a function: "
+                                               "rename the field (#[serde(rename)] keeps its "
+                                               "wire name)")
+                                        .arg(m_options.inputPath, m.wireName, vc.name, m.name));
+        }
     }
     for (const RpcInterface &iface : m_file.interfaces()) {
         claim(iface.name() + QStringLiteral("Client"),
@@ -560,1061 +504,6 @@ void Generator::checkNames()
         }
     }
 }
-
-// ---------------------------------------------------------------------------
-// Value classes
-// ---------------------------------------------------------------------------
-
-void Generator::writeValueClassDecl(const ValueClass &vc)
-{
-    h += docComment(vc.doc, QString());
-    h += QStringLiteral("class %1\n{\n    Q_GADGET\n").arg(vc.name);
-    if (vc.shape == ValueClass::Enum) {
-        h += QStringLiteral("    Q_PROPERTY(Kind kind MEMBER kind)\n");
-        for (const ValueClass::Variant &v : vc.variants) {
-            if (v.kind == RpcVariant::Unit)
-                continue;
-            if (v.kind == RpcVariant::Newtype && variantProperty(v.newtype))
-                h += QStringLiteral(
-                             "    Q_PROPERTY(QVariant %1 READ %1Variant WRITE set%2Variant)\n")
-                             .arg(v.member, upperFirst(v.member));
-            else
-                h += QStringLiteral("    Q_PROPERTY(%1 %2 MEMBER %2)\n").arg(v.dataType, v.member);
-        }
-    } else {
-        for (const Member &m : vc.members) {
-            if (variantProperty(m.type))
-                h += QStringLiteral(
-                             "    Q_PROPERTY(QVariant %1 READ %1Variant WRITE set%2Variant)\n")
-                             .arg(m.name, upperFirst(m.name));
-            else
-                h += QStringLiteral("    Q_PROPERTY(%1 %2 MEMBER %2)\n")
-                             .arg(cppType(m.type), m.name);
-        }
-    }
-    h += QStringLiteral("\npublic:\n");
-    QStringList accessors; // private QVariant accessors: {name, type}
-    if (vc.shape == ValueClass::Enum) {
-        h += QStringLiteral("    // The variant this value holds.\n    enum Kind {\n");
-        for (const ValueClass::Variant &v : vc.variants) {
-            h += docComment(v.doc, QStringLiteral("        "));
-            h += QStringLiteral("        %1,\n").arg(v.name);
-        }
-        h += QStringLiteral("    };\n    Q_ENUM(Kind)\n\n");
-        const QString first
-                = vc.variants.isEmpty() ? QStringLiteral("Kind(0)") : vc.variants.first().name;
-        h += QStringLiteral("    %1(Kind kind_ = %2) : kind(kind_) { }\n").arg(vc.name, first);
-        for (const ValueClass::Variant &v : vc.variants) {
-            if (v.kind == RpcVariant::Unit)
-                continue;
-            h += QStringLiteral("    static %1 from%2(const %3 &data_);\n")
-                         .arg(vc.name, v.name, v.dataType);
-        }
-        h += QStringLiteral("\n    Kind kind;\n");
-        for (const ValueClass::Variant &v : vc.variants) {
-            if (v.kind == RpcVariant::Unit)
-                continue;
-            h += QStringLiteral("    // The data of %1, when kind is %1.\n").arg(v.name);
-            h += QStringLiteral("    %1 %2%3;\n")
-                         .arg(v.dataType, v.member,
-                              v.kind == RpcVariant::Newtype ? initializer(v.newtype) : QString());
-            if (v.kind == RpcVariant::Newtype && variantProperty(v.newtype))
-                accessors.append(v.member);
-        }
-    } else {
-        for (const Member &m : vc.members) {
-            h += docComment(m.doc, QStringLiteral("    "));
-            h += QStringLiteral("    %1 %2%3;\n").arg(cppType(m.type), m.name, initializer(m.type));
-            if (variantProperty(m.type))
-                accessors.append(m.name);
-        }
-    }
-    h += QStringLiteral("\n    // The value as RpcBodyCodec takes and returns it.\n");
-    h += QStringLiteral("    QVariant toVariant() const;\n");
-    h += QStringLiteral("    static %1 fromVariant(const QVariant &variant_);\n\n").arg(vc.name);
-    h += QStringLiteral("    friend bool operator==(const %1 &lhs, const %1 &rhs);\n").arg(vc.name);
-    h += QStringLiteral("    friend bool operator!=(const %1 &lhs, const %1 &rhs) { return !(lhs "
-                        "== rhs); }\n")
-                 .arg(vc.name);
-    if (!accessors.isEmpty()) {
-        h += QStringLiteral("\nprivate:\n");
-        for (const QString &a : std::as_const(accessors)) {
-            h += QStringLiteral("    QVariant %1Variant() const;\n").arg(a);
-            h += QStringLiteral("    void set%1Variant(const QVariant &variant_);\n")
-                         .arg(upperFirst(a));
-        }
-    }
-    h += QStringLiteral("};\n\n");
-    h += QStringLiteral("QDebug operator<<(QDebug debug, const %1 &value);\n\n").arg(vc.name);
-}
-
-void Generator::writeValueClassImpl(const ValueClass &vc)
-{
-    const QString &n = vc.name;
-    s += QStringLiteral("// ---- %1\n\n").arg(n);
-    // toVariant
-    s += QStringLiteral("QVariant %1::toVariant() const\n{\n").arg(n);
-    switch (vc.shape) {
-    case ValueClass::UnitStruct:
-        s += QStringLiteral("    return QVariant::fromValue(nullptr);\n");
-        break;
-    case ValueClass::Struct:
-    case ValueClass::StructData:
-        s += QStringLiteral("    QVariantMap map_;\n");
-        for (const Member &m : vc.members)
-            s += QStringLiteral("    map_.insert(%1, valueToVariant(%2));\n")
-                         .arg(literal(m.wireName), m.name);
-        s += QStringLiteral("    return map_;\n");
-        break;
-    case ValueClass::TupleData:
-        s += QStringLiteral("    QVariantList list_;\n");
-        for (const Member &m : vc.members)
-            s += QStringLiteral("    list_.append(valueToVariant(%1));\n").arg(m.name);
-        s += QStringLiteral("    return list_;\n");
-        break;
-    case ValueClass::Enum:
-        s += QStringLiteral("    switch (kind) {\n");
-        for (const ValueClass::Variant &v : vc.variants) {
-            s += QStringLiteral("    case %1:\n").arg(v.name);
-            if (v.kind == RpcVariant::Unit)
-                s += QStringLiteral("        return %1;\n").arg(literal(v.wireName));
-            else
-                s += QStringLiteral("        return QVariantMap{{%1, valueToVariant(%2)}};\n")
-                             .arg(literal(v.wireName), v.member);
-        }
-        s += QStringLiteral("    }\n    return QVariant();\n");
-        break;
-    }
-    s += QStringLiteral("}\n\n");
-    // fromVariant
-    s += QStringLiteral("%1 %1::fromVariant(const QVariant &variant_)\n{\n    %1 result_;\n")
-                 .arg(n);
-    switch (vc.shape) {
-    case ValueClass::UnitStruct:
-        s += QStringLiteral("    Q_UNUSED(variant_);\n");
-        break;
-    case ValueClass::Struct:
-    case ValueClass::StructData:
-        if (vc.members.isEmpty()) {
-            s += QStringLiteral("    Q_UNUSED(variant_);\n");
-            break;
-        }
-        s += QStringLiteral("    const QVariantMap map_ = variant_.toMap();\n");
-        for (const Member &m : vc.members)
-            s += QStringLiteral("    valueFromVariant(map_.value(%1), &result_.%2);\n")
-                         .arg(literal(m.wireName), m.name);
-        break;
-    case ValueClass::TupleData:
-        if (vc.members.isEmpty()) {
-            s += QStringLiteral("    Q_UNUSED(variant_);\n");
-            break;
-        }
-        s += QStringLiteral("    const QVariantList list_ = variant_.toList();\n");
-        for (qsizetype i = 0; i < vc.members.size(); ++i)
-            s += QStringLiteral("    valueFromVariant(list_.value(%1), &result_.%2);\n")
-                         .arg(i)
-                         .arg(vc.members.at(i).name);
-        break;
-    case ValueClass::Enum:
-        s += QStringLiteral("    QString tag_;\n    QVariant data_;\n");
-        s += QStringLiteral("    if (variant_.typeId() == QMetaType::QString) {\n        tag_ = "
-                            "variant_.toString();\n");
-        s += QStringLiteral("    } else {\n        const QVariantMap map_ = variant_.toMap();\n");
-        s += QStringLiteral("        if (!map_.isEmpty()) {\n            tag_ = map_.firstKey();\n"
-                            "            data_ = map_.first();\n        }\n    }\n");
-        {
-            bool first = true;
-            for (const ValueClass::Variant &v : vc.variants) {
-                s += QStringLiteral("    %1if (tag_ == %2) {\n")
-                             .arg(first ? QString() : QStringLiteral("} else "),
-                                  literal(v.wireName));
-                s += QStringLiteral("        result_.kind = %1;\n").arg(v.name);
-                if (v.kind != RpcVariant::Unit)
-                    s += QStringLiteral("        valueFromVariant(data_, &result_.%1);\n")
-                                 .arg(v.member);
-                first = false;
-            }
-            if (!first)
-                s += QStringLiteral("    }\n");
-            else
-                s += QStringLiteral("    Q_UNUSED(tag_);\n    Q_UNUSED(data_);\n");
-        }
-        break;
-    }
-    s += QStringLiteral("    return result_;\n}\n\n");
-    // factories
-    if (vc.shape == ValueClass::Enum) {
-        for (const ValueClass::Variant &v : vc.variants) {
-            if (v.kind == RpcVariant::Unit)
-                continue;
-            s += QStringLiteral("%1 %1::from%2(const %3 &data_)\n{\n    %1 result_(%2);\n    "
-                                "result_.%4 = data_;\n"
-                                "    return result_;\n}\n\n")
-                         .arg(n, v.name, v.dataType, v.member);
-        }
-    }
-    // operator==
-    s += QStringLiteral("bool operator==(const %1 &lhs, const %1 &rhs)\n{\n").arg(n);
-    if (vc.shape == ValueClass::Enum) {
-        s += QStringLiteral(
-                "    if (lhs.kind != rhs.kind)\n        return false;\n    switch (lhs.kind) {\n");
-        for (const ValueClass::Variant &v : vc.variants) {
-            s += QStringLiteral("    case %1::%2:\n").arg(n, v.name);
-            if (v.kind == RpcVariant::Unit)
-                s += QStringLiteral("        return true;\n");
-            else
-                s += QStringLiteral("        return lhs.%1 == rhs.%1;\n").arg(v.member);
-        }
-        s += QStringLiteral("    }\n    return true;\n");
-    } else if (vc.members.isEmpty()) {
-        s += QStringLiteral("    Q_UNUSED(lhs);\n    Q_UNUSED(rhs);\n    return true;\n");
-    } else {
-        QStringList parts;
-        for (const Member &m : vc.members)
-            parts.append(QStringLiteral("lhs.%1 == rhs.%1").arg(m.name));
-        s += QStringLiteral("    return %1;\n")
-                     .arg(parts.join(QStringLiteral("\n            && ")));
-    }
-    s += QStringLiteral("}\n\n");
-    // QVariant accessors
-    auto accessor = [&](const QString &member) {
-        s += QStringLiteral("QVariant %1::%2Variant() const\n{\n    return toProperty(%2);\n}\n\n")
-                     .arg(n, member);
-        s += QStringLiteral("void %1::set%2Variant(const QVariant &variant_)\n{\n    "
-                            "fromProperty(variant_, &%3);\n}\n\n")
-                     .arg(n, upperFirst(member), member);
-    };
-    if (vc.shape == ValueClass::Enum) {
-        for (const ValueClass::Variant &v : vc.variants) {
-            if (v.kind == RpcVariant::Newtype && variantProperty(v.newtype))
-                accessor(v.member);
-        }
-    } else {
-        for (const Member &m : vc.members) {
-            if (variantProperty(m.type))
-                accessor(m.name);
-        }
-    }
-    // QDebug
-    s += QStringLiteral("QDebug operator<<(QDebug debug, const %1 &value)\n{\n"
-                        "    QDebugStateSaver saver(debug);\n    debug.nospace() << \"%1(\";\n")
-                 .arg(n);
-    if (vc.shape == ValueClass::Enum) {
-        s += QStringLiteral("    switch (value.kind) {\n");
-        for (const ValueClass::Variant &v : vc.variants) {
-            s += QStringLiteral("    case %1::%2:\n        debug << \"%2\";\n").arg(n, v.name);
-            if (v.kind != RpcVariant::Unit)
-                s += QStringLiteral(
-                             "        debug << \", \";\n        debugValue(debug, value.%1);\n")
-                             .arg(v.member);
-            s += QStringLiteral("        break;\n");
-        }
-        s += QStringLiteral("    }\n");
-    } else {
-        bool first = true;
-        for (const Member &m : vc.members) {
-            s += QStringLiteral("    debug << \"%1%2: \";\n    debugValue(debug, value.%2);\n")
-                         .arg(first ? QString() : QStringLiteral(", "), m.name);
-            first = false;
-        }
-        if (vc.members.isEmpty())
-            s += QStringLiteral("    Q_UNUSED(value);\n");
-    }
-    s += QStringLiteral("    debug << ')';\n    return debug;\n}\n\n");
-}
-
-// ---------------------------------------------------------------------------
-// Clients and servers
-// ---------------------------------------------------------------------------
-
-void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &service)
-{
-    const QString cls = callClass(iface, service);
-    const bool unitResponse = isUnit(service.responseType());
-    const QString resp = unitResponse ? QStringLiteral("void") : cppType(service.responseType());
-    h += QStringLiteral("// A call of %1::%2() (service %3 `%4`): its updates, its response and "
-                        "its end.\n")
-                 .arg(iface.name() + QStringLiteral("Client"), service.cppName())
-                 .arg(service.id())
-                 .arg(service.name());
-    h += QStringLiteral(
-                 "class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n    ~%1() override;\n\n")
-                 .arg(cls);
-    h += QStringLiteral("    Fizyr::RpcRequest *request() const { return m_request; }\n"
-                        "    bool isFinished() const { return m_finished; }\n"
-                        "    bool hasResponse() const { return m_hasResponse; }\n");
-    if (!unitResponse)
-        h += QStringLiteral("    %1 response() const { return m_response; }\n").arg(resp);
-    h += QStringLiteral("    Fizyr::RpcError error() const { return m_error; }\n"
-                        "    QString errorString() const { return m_errorString; }\n"
-                        "    QFuture<%1> future() { return m_promise.future(); }\n\n")
-                 .arg(resp);
-    bool hasCancel = false;
-    for (const RpcUpdate &u : service.requestUpdates()) {
-        h += docComment(u.doc(), QStringLiteral("    "));
-        if (isUnit(u.bodyType()))
-            h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stem(u.cppName())));
-        else
-            h += QStringLiteral("    bool send%1(%2%3);\n")
-                         .arg(upperFirst(stem(u.cppName())), paramType(u.bodyType()), u.cppName());
-        if (u.name() == QLatin1String("cancel"))
-            hasCancel = true;
-    }
-    if (hasCancel)
-        h += QStringLiteral(
-                "    // Sends `cancel` and finishes the call at once with RpcError::Canceled.\n"
-                "    void cancel();\n");
-    h += QStringLiteral("\nQ_SIGNALS:\n");
-    for (const RpcUpdate &u : service.responseUpdates()) {
-        h += docComment(u.doc(), QStringLiteral("    "));
-        if (isUnit(u.bodyType()))
-            h += QStringLiteral("    void %1Received();\n").arg(stem(u.cppName()));
-        else
-            h += QStringLiteral("    void %1Received(%2%3);\n")
-                         .arg(stem(u.cppName()), paramType(u.bodyType()), u.cppName());
-    }
-    h += QStringLiteral("    // Emitted once, when the response arrived or the call failed.\n    "
-                        "void finished();\n\n");
-    h += QStringLiteral("private:\n    friend class %1Client;\n").arg(iface.name());
-    h += QStringLiteral("    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format, "
-                        "QObject *parent);\n"
-                        "    void handleUpdate(const Fizyr::RpcMessage &update);\n"
-                        "    void handleFinished();\n"
-                        "    void finish(Fizyr::RpcError error, const QString &errorString);\n\n")
-                 .arg(cls);
-    h += QStringLiteral("    QPointer<Fizyr::RpcRequest> m_request;\n"
-                        "    Fizyr::RpcBodyCodec::Format m_format;\n"
-                        "    bool m_finished = false;\n"
-                        "    bool m_hasResponse = false;\n");
-    if (!unitResponse)
-        h += QStringLiteral("    %1 m_response;\n").arg(resp);
-    h += QStringLiteral("    Fizyr::RpcError m_error = Fizyr::RpcError::NoError;\n"
-                        "    QString m_errorString;\n"
-                        "    QPromise<%1> m_promise;\n};\n\n")
-                 .arg(resp);
-}
-
-void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &service)
-{
-    const QString cls = callClass(iface, service);
-    const QString svc = serviceFunction(iface, service) + QStringLiteral("()");
-    const bool unitResponse = isUnit(service.responseType());
-    s += QStringLiteral("// ---- %1\n\n").arg(cls);
-    s += QStringLiteral("%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format, "
-                        "QObject *parent)\n"
-                        "    : QObject(parent), m_request(request), m_format(format)\n{\n"
-                        "    m_promise.start();\n"
-                        "    if (!request)\n        return;\n"
-                        "    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
-                        "&%1::handleUpdate);\n"
-                        "    connect(request, &Fizyr::RpcRequest::finished, this, "
-                        "&%1::handleFinished);\n"
-                        "    // Deleted with its peer, without finished(): the call ends too.\n"
-                        "    connect(request, &QObject::destroyed, this, [this] {\n"
-                        "        finish(Fizyr::RpcError::ConnectionLost, QStringLiteral(\"the peer "
-                        "was deleted\"));\n"
-                        "    });\n}\n\n")
-                 .arg(cls);
-    s += QStringLiteral("%1::~%1()\n{\n"
-                        "    // An unfinished request is given up: its response will be dropped.\n"
-                        "    if (m_request) {\n        m_request->disconnect(this);\n"
-                        "        m_request->deleteLater();\n    }\n}\n\n")
-                 .arg(cls);
-    for (const RpcUpdate &u : service.requestUpdates()) {
-        const bool unit = isUnit(u.bodyType());
-        s += QStringLiteral("bool %1::send%2(%3)\n{\n")
-                     .arg(cls, upperFirst(stem(u.cppName())),
-                          unit ? QString() : paramType(u.bodyType()) + u.cppName());
-        s += QStringLiteral(
-                     "    if (!m_request || m_finished)\n        return false;\n"
-                     "    const Fizyr::RpcUpdate update = %1.requestUpdate(%2);\n"
-                     "    QByteArray body;\n"
-                     "    if (!encodeBody(update.bodyType(), %3, m_format, &body, nullptr))\n"
-                     "        return false;\n"
-                     "    return m_request->sendUpdate(update.id(), body);\n}\n\n")
-                     .arg(svc, literal(u.name()),
-                          unit ? QStringLiteral("QVariant()")
-                               : QStringLiteral("valueToVariant(%1)").arg(u.cppName()));
-        if (u.name() == QLatin1String("cancel")) {
-            s += QStringLiteral("void %1::cancel()\n{\n    if (m_finished)\n        return;\n"
-                                "    sendCancel();\n"
-                                "    finish(Fizyr::RpcError::Canceled, "
-                                "QStringLiteral(\"cancelled\"));\n}\n\n")
-                         .arg(cls);
-        }
-    }
-    s += QStringLiteral("void %1::handleUpdate(const Fizyr::RpcMessage &update)\n{\n").arg(cls);
-    if (service.responseUpdates().isEmpty()) {
-        s += QStringLiteral("    Q_UNUSED(update); // %1 has no response updates\n")
-                     .arg(service.name());
-    } else {
-        s += QStringLiteral("    const Fizyr::RpcService &service = %1;\n    QString error;\n"
-                            "    switch (update.serviceId()) {\n")
-                     .arg(svc);
-        for (const RpcUpdate &u : service.responseUpdates()) {
-            const bool unit = isUnit(u.bodyType());
-            s += QStringLiteral("    case %1: {\n        QVariant value;\n"
-                                "        if (!decodeBody(service.responseUpdate(%2).bodyType(), "
-                                "update.body(), m_format, &value, &error)) {\n"
-                                "            finish(Fizyr::RpcError::InvalidBody, "
-                                "QStringLiteral(\"invalid body for %3: \") + error);\n"
-                                "            return;\n        }\n")
-                         .arg(u.id())
-                         .arg(literal(u.name()), u.name());
-            if (unit)
-                s += QStringLiteral("        Q_EMIT %1Received();\n").arg(stem(u.cppName()));
-            else
-                s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
-                                    "        Q_EMIT %2Received(body);\n")
-                             .arg(cppType(u.bodyType()), stem(u.cppName()));
-            s += QStringLiteral("        return;\n    }\n");
-        }
-        s += QStringLiteral("    default:\n        return; // an update this interface does not "
-                            "know: ignored\n    }\n");
-    }
-    s += QStringLiteral("}\n\n");
-    s += QStringLiteral("void %1::handleFinished()\n{\n    if (m_finished || !m_request)\n        "
-                        "return;\n"
-                        "    if (!m_request->hasResponse() || m_request->response().isError()) {\n"
-                        "        finish(m_request->error(), m_request->errorString());\n        "
-                        "return;\n    }\n"
-                        "    QVariant value;\n    QString error;\n"
-                        "    if (!decodeBody(%2.responseType(), m_request->response().body(), "
-                        "m_format, &value, &error)) {\n"
-                        "        finish(Fizyr::RpcError::InvalidBody, QStringLiteral(\"invalid "
-                        "body for the response of %3: \") + error);\n"
-                        "        return;\n    }\n")
-                 .arg(cls, svc, service.name());
-    if (!unitResponse)
-        s += QStringLiteral("    valueFromVariant(value, &m_response);\n");
-    s += QStringLiteral(
-            "    m_hasResponse = true;\n    finish(Fizyr::RpcError::NoError, QString());\n}\n\n");
-    s += QStringLiteral(
-                 "void %1::finish(Fizyr::RpcError error, const QString &errorString)\n{\n"
-                 "    if (m_finished)\n        return;\n"
-                 "    m_finished = true;\n    m_error = error;\n    m_errorString = errorString;\n"
-                 "    if (m_request) {\n        m_request->disconnect(this);\n"
-                 "        m_request->deleteLater();\n        m_request = nullptr;\n    }\n"
-                 "    if (error == Fizyr::RpcError::NoError) {\n")
-                 .arg(cls);
-    if (!unitResponse)
-        s += QStringLiteral("        m_promise.addResult(m_response);\n");
-    s += QStringLiteral(
-            "    } else {\n"
-            "        m_promise.setException(Fizyr::RpcException(error, errorString));\n    }\n"
-            "    m_promise.finish();\n    Q_EMIT finished();\n}\n\n");
-}
-
-void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &service)
-{
-    const QString cls = requestClass(iface, service);
-    const bool unitRequest = isUnit(service.requestType());
-    const bool unitResponse = isUnit(service.responseType());
-    h += QStringLiteral(
-                 "// A received request for service %1 `%2`, from %3Server::%4Requested().\n")
-                 .arg(service.id())
-                 .arg(service.name(), iface.name(), service.cppName());
-    h += QStringLiteral("class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n").arg(cls);
-    h += QStringLiteral("    Fizyr::RpcRequest *request() const { return m_request; }\n"
-                        "    Fizyr::RpcPeer *peer() const { return m_request->peer(); }\n"
-                        "    bool isOpen() const { return m_request->isOpen(); }\n");
-    if (!unitRequest)
-        h += QStringLiteral("    const %1 &body() const { return m_body; }\n")
-                     .arg(cppType(service.requestType()));
-    h += QLatin1Char('\n');
-    for (const RpcUpdate &u : service.responseUpdates()) {
-        h += docComment(u.doc(), QStringLiteral("    "));
-        if (isUnit(u.bodyType()))
-            h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stem(u.cppName())));
-        else
-            h += QStringLiteral("    bool send%1(%2%3);\n")
-                         .arg(upperFirst(stem(u.cppName())), paramType(u.bodyType()), u.cppName());
-    }
-    if (unitResponse)
-        h += QStringLiteral("    bool respond();\n");
-    else
-        h += QStringLiteral("    bool respond(%1response);\n")
-                     .arg(paramType(service.responseType()));
-    h += QStringLiteral("    bool respondError(const QString &message);\n\nQ_SIGNALS:\n");
-    for (const RpcUpdate &u : service.requestUpdates()) {
-        h += docComment(u.doc(), QStringLiteral("    "));
-        if (u.name() == QLatin1String("cancel"))
-            h += QStringLiteral("    void cancelRequested();\n");
-        else if (isUnit(u.bodyType()))
-            h += QStringLiteral("    void %1Received();\n").arg(stem(u.cppName()));
-        else
-            h += QStringLiteral("    void %1Received(%2%3);\n")
-                         .arg(stem(u.cppName()), paramType(u.bodyType()), u.cppName());
-    }
-    h += QStringLiteral("    // An update that did not decode; it is otherwise ignored.\n"
-                        "    void invalidUpdateReceived(const QString &errorString);\n"
-                        "    // The request is closed: answered, or the connection is gone.\n"
-                        "    void finished();\n\n");
-    h += QStringLiteral("private:\n    friend class %1Server;\n").arg(iface.name());
-    h += QStringLiteral("    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format);\n"
-                        "    void handleUpdate(const Fizyr::RpcMessage &update);\n\n"
-                        "    Fizyr::RpcRequest *m_request;\n"
-                        "    Fizyr::RpcBodyCodec::Format m_format;\n")
-                 .arg(cls);
-    if (!unitRequest)
-        h += QStringLiteral("    %1 m_body;\n").arg(cppType(service.requestType()));
-    h += QStringLiteral("};\n\n");
-}
-
-void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &service)
-{
-    const QString cls = requestClass(iface, service);
-    const QString svc = serviceFunction(iface, service) + QStringLiteral("()");
-    const bool unitResponse = isUnit(service.responseType());
-    s += QStringLiteral("// ---- %1\n\n").arg(cls);
-    s += QStringLiteral(
-                 "%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format)\n"
-                 "    : QObject(request), m_request(request), m_format(format)\n{\n"
-                 "    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
-                 "&%1::handleUpdate);\n"
-                 "    connect(request, &Fizyr::RpcRequest::finished, this, &%1::finished);\n}\n\n")
-                 .arg(cls);
-    for (const RpcUpdate &u : service.responseUpdates()) {
-        const bool unit = isUnit(u.bodyType());
-        s += QStringLiteral("bool %1::send%2(%3)\n{\n")
-                     .arg(cls, upperFirst(stem(u.cppName())),
-                          unit ? QString() : paramType(u.bodyType()) + u.cppName());
-        s += QStringLiteral(
-                     "    const Fizyr::RpcUpdate update = %1.responseUpdate(%2);\n"
-                     "    QByteArray body;\n"
-                     "    if (!encodeBody(update.bodyType(), %3, m_format, &body, nullptr))\n"
-                     "        return false;\n"
-                     "    return m_request->sendUpdate(update.id(), body);\n}\n\n")
-                     .arg(svc, literal(u.name()),
-                          unit ? QStringLiteral("QVariant()")
-                               : QStringLiteral("valueToVariant(%1)").arg(u.cppName()));
-    }
-    s += QStringLiteral(
-                 "bool %1::respond(%2)\n{\n    const Fizyr::RpcService &service = %3;\n"
-                 "    QByteArray body;\n    QString error;\n"
-                 "    if (!encodeBody(service.responseType(), %4, m_format, &body, &error))\n"
-                 "        return m_request->sendErrorResponse(QStringLiteral(\"cannot encode the "
-                 "response: \") + error);\n"
-                 "    return m_request->sendResponse(service.id(), body);\n}\n\n")
-                 .arg(cls,
-                      unitResponse ? QString()
-                                   : paramType(service.responseType()) + QStringLiteral("response"),
-                      svc,
-                      unitResponse ? QStringLiteral("QVariant()")
-                                   : QStringLiteral("valueToVariant(response)"));
-    s += QStringLiteral("bool %1::respondError(const QString &message)\n{\n"
-                        "    return m_request->sendErrorResponse(message);\n}\n\n")
-                 .arg(cls);
-    s += QStringLiteral("void %1::handleUpdate(const Fizyr::RpcMessage &update)\n{\n").arg(cls);
-    if (service.requestUpdates().isEmpty()) {
-        s += QStringLiteral("    Q_UNUSED(update); // %1 has no request updates\n")
-                     .arg(service.name());
-    } else {
-        s += QStringLiteral("    const Fizyr::RpcService &service = %1;\n    QString error;\n"
-                            "    switch (update.serviceId()) {\n")
-                     .arg(svc);
-        for (const RpcUpdate &u : service.requestUpdates()) {
-            const bool unit = isUnit(u.bodyType());
-            const bool cancel = u.name() == QLatin1String("cancel");
-            s += QStringLiteral("    case %1: {\n        QVariant value;\n"
-                                "        if (!decodeBody(service.requestUpdate(%2).bodyType(), "
-                                "update.body(), m_format, &value, &error)) {\n"
-                                "            Q_EMIT invalidUpdateReceived(QStringLiteral(\"invalid "
-                                "body for %3: \") + error);\n"
-                                "            return;\n        }\n")
-                         .arg(u.id())
-                         .arg(literal(u.name()), u.name());
-            if (cancel)
-                s += QStringLiteral("        Q_EMIT cancelRequested();\n");
-            else if (unit)
-                s += QStringLiteral("        Q_EMIT %1Received();\n").arg(stem(u.cppName()));
-            else
-                s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
-                                    "        Q_EMIT %2Received(body);\n")
-                             .arg(cppType(u.bodyType()), stem(u.cppName()));
-            s += QStringLiteral("        return;\n    }\n");
-        }
-        s += QStringLiteral("    default:\n        return; // an update this interface does not "
-                            "know: ignored\n    }\n");
-    }
-    s += QStringLiteral("}\n\n");
-}
-
-void Generator::writeInterfaceDecl(const RpcInterface &iface)
-{
-    const QString client = iface.name() + QStringLiteral("Client");
-    const QString server = iface.name() + QStringLiteral("Server");
-    for (const RpcService &service : iface.services())
-        writeCallDecl(iface, service);
-    for (const RpcService &service : iface.services())
-        writeRequestDecl(iface, service);
-
-    // Client
-    h += docComment(iface.doc(), QString());
-    h += QStringLiteral(
-                 "// The typed client of interface %1, on a connected (or connecting) RpcPeer.\n")
-                 .arg(iface.name());
-    h += QStringLiteral("class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n"
-                        "    explicit %1(Fizyr::RpcPeer *peer, QObject *parent = nullptr);\n\n"
-                        "    Fizyr::RpcPeer *peer() const { return m_peer; }\n"
-                        "    Fizyr::RpcBodyCodec::Format bodyFormat() const { return m_format; }\n"
-                        "    void setBodyFormat(Fizyr::RpcBodyCodec::Format format) { m_format = "
-                        "format; }\n"
-                        "    static Fizyr::RpcInterface rpcInterface();\n\n")
-                 .arg(client);
-    for (const RpcService &service : iface.services()) {
-        h += docComment(service.doc(), QStringLiteral("    "));
-        if (isUnit(service.requestType()))
-            h += QStringLiteral("    %1 *%2();\n")
-                         .arg(callClass(iface, service), service.cppName());
-        else
-            h += QStringLiteral("    %1 *%2(%3request);\n")
-                         .arg(callClass(iface, service), service.cppName(),
-                              paramType(service.requestType()));
-    }
-    for (const RpcStream &stream : iface.streams()) {
-        h += docComment(stream.doc(), QStringLiteral("    "));
-        if (isUnit(stream.bodyType()))
-            h += QStringLiteral("    bool send%1();\n").arg(upperFirst(stem(stream.cppName())));
-        else
-            h += QStringLiteral("    bool send%1(%2%3);\n")
-                         .arg(upperFirst(stem(stream.cppName())), paramType(stream.bodyType()),
-                              stream.cppName());
-    }
-    h += QStringLiteral(
-            "\nprivate:\n    QPointer<Fizyr::RpcPeer> m_peer;\n"
-            "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n};\n\n");
-
-    // Server
-    h += QStringLiteral("// The typed server of interface %1, on one RpcPeer or on every "
-                        "connection of an RpcServer.\n")
-                 .arg(iface.name());
-    h += QStringLiteral("class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n"
-                        "    explicit %1(Fizyr::RpcPeer *peer, QObject *parent = nullptr);\n"
-                        "    explicit %1(Fizyr::RpcServer *server, QObject *parent = nullptr);\n\n"
-                        "    void addPeer(Fizyr::RpcPeer *peer);\n"
-                        "    Fizyr::RpcBodyCodec::Format bodyFormat() const { return m_format; }\n"
-                        "    void setBodyFormat(Fizyr::RpcBodyCodec::Format format) { m_format = "
-                        "format; }\n"
-                        "    static Fizyr::RpcInterface rpcInterface();\n\nQ_SIGNALS:\n")
-                 .arg(server);
-    for (const RpcService &service : iface.services()) {
-        h += docComment(service.doc(), QStringLiteral("    "));
-        h += QStringLiteral("    void %1Requested(%2 *request);\n")
-                     .arg(stem(service.cppName()), requestClass(iface, service));
-    }
-    for (const RpcStream &stream : iface.streams()) {
-        h += docComment(stream.doc(), QStringLiteral("    "));
-        if (isUnit(stream.bodyType()))
-            h += QStringLiteral("    void %1Received(Fizyr::RpcPeer *peer);\n")
-                         .arg(stem(stream.cppName()));
-        else
-            h += QStringLiteral("    void %1Received(%2%3, Fizyr::RpcPeer *peer);\n")
-                         .arg(stem(stream.cppName()), paramType(stream.bodyType()),
-                              stream.cppName());
-    }
-    h += QStringLiteral(
-            "    // A request or stream message whose body did not decode; requests got an error "
-            "response.\n"
-            "    void invalidBodyReceived(const QString &errorString, Fizyr::RpcPeer *peer);\n\n"
-            "private:\n"
-            "    void handleRequest(Fizyr::RpcRequest *request);\n"
-            "    void handleStream(Fizyr::RpcPeer *peer, const Fizyr::RpcMessage &message);\n"
-            "    void takeConnections();\n\n"
-            "    QPointer<Fizyr::RpcServer> m_server;\n"
-            "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n};\n\n");
-}
-
-void Generator::writeInterfaceImpl(const RpcInterface &iface)
-{
-    const QString client = iface.name() + QStringLiteral("Client");
-    const QString server = iface.name() + QStringLiteral("Server");
-    const QString ifaceFunction = memberName(iface.name()) + QStringLiteral("Interface");
-    s += QStringLiteral("// ---- interface %1\n\n").arg(iface.name());
-    s += QStringLiteral("namespace {\n\ninline const Fizyr::RpcInterface &%1()\n{\n"
-                        "    static const Fizyr::RpcInterface iface = "
-                        "interfaceFile().interfaceByName(%2);\n"
-                        "    return iface;\n}\n\n")
-                 .arg(ifaceFunction, literal(iface.name()));
-    for (const RpcService &service : iface.services())
-        s += QStringLiteral("const Fizyr::RpcService &%1()\n{\n"
-                            "    static const Fizyr::RpcService service = %2().service(%3);\n"
-                            "    return service;\n}\n\n")
-                     .arg(serviceFunction(iface, service), ifaceFunction, literal(service.name()));
-    for (const RpcStream &stream : iface.streams())
-        s += QStringLiteral("const Fizyr::RpcStream &%1()\n{\n"
-                            "    static const Fizyr::RpcStream stream = %2().stream(%3);\n"
-                            "    return stream;\n}\n\n")
-                     .arg(streamFunction(iface, stream), ifaceFunction, literal(stream.name()));
-    s += QStringLiteral("} // namespace\n\n");
-
-    for (const RpcService &service : iface.services())
-        writeCallImpl(iface, service);
-    for (const RpcService &service : iface.services())
-        writeRequestImpl(iface, service);
-
-    // Client
-    s += QStringLiteral("// ---- %1\n\n").arg(client);
-    s += QStringLiteral("%1::%1(Fizyr::RpcPeer *peer, QObject *parent)\n    : QObject(parent), "
-                        "m_peer(peer)\n{\n}\n\n"
-                        "Fizyr::RpcInterface %1::rpcInterface()\n{\n    return %2();\n}\n\n")
-                 .arg(client, ifaceFunction);
-    for (const RpcService &service : iface.services()) {
-        const QString cls = callClass(iface, service);
-        const bool unit = isUnit(service.requestType());
-        s += QStringLiteral(
-                     "%1 *%2::%3(%4)\n{\n    const Fizyr::RpcService &service = %5();\n"
-                     "    QByteArray body;\n    QString error;\n"
-                     "    if (!m_peer) {\n"
-                     "        auto *call = new %1(nullptr, m_format, this);\n"
-                     "        QMetaObject::invokeMethod(call, [call] { "
-                     "call->finish(Fizyr::RpcError::NotConnected, QStringLiteral(\"no peer\")); }, "
-                     "Qt::QueuedConnection);\n"
-                     "        return call;\n    }\n"
-                     "    if (!encodeBody(service.requestType(), %6, m_format, &body, &error)) {\n"
-                     "        auto *call = new %1(nullptr, m_format, this);\n"
-                     "        QMetaObject::invokeMethod(call, [call, error] { "
-                     "call->finish(Fizyr::RpcError::InvalidBody, error); }, "
-                     "Qt::QueuedConnection);\n"
-                     "        return call;\n    }\n"
-                     "    return new %1(m_peer->sendRequest(service.id(), body), m_format, "
-                     "this);\n}\n\n")
-                     .arg(cls, client, service.cppName(),
-                          unit ? QString()
-                               : paramType(service.requestType()) + QStringLiteral("request"),
-                          serviceFunction(iface, service),
-                          unit ? QStringLiteral("QVariant()")
-                               : QStringLiteral("valueToVariant(request)"));
-    }
-    for (const RpcStream &stream : iface.streams()) {
-        const bool unit = isUnit(stream.bodyType());
-        s += QStringLiteral("bool %1::send%2(%3)\n{\n    const Fizyr::RpcStream &stream = %4();\n"
-                            "    QByteArray body;\n"
-                            "    if (!m_peer || !encodeBody(stream.bodyType(), %5, m_format, "
-                            "&body, nullptr))\n"
-                            "        return false;\n"
-                            "    return m_peer->sendStream(stream.id(), body);\n}\n\n")
-                     .arg(client, upperFirst(stem(stream.cppName())),
-                          unit ? QString() : paramType(stream.bodyType()) + stream.cppName(),
-                          streamFunction(iface, stream),
-                          unit ? QStringLiteral("QVariant()")
-                               : QStringLiteral("valueToVariant(%1)").arg(stream.cppName()));
-    }
-
-    // Server
-    s += QStringLiteral("// ---- %1\n\n").arg(server);
-    s += QStringLiteral("%1::%1(Fizyr::RpcPeer *peer, QObject *parent)\n    : QObject(parent)\n{\n "
-                        "   addPeer(peer);\n}\n\n"
-                        "%1::%1(Fizyr::RpcServer *server, QObject *parent)\n    : QObject(parent), "
-                        "m_server(server)\n{\n"
-                        "    connect(server, &Fizyr::RpcServer::newConnection, this, "
-                        "&%1::takeConnections);\n"
-                        "    takeConnections();\n}\n\n"
-                        "Fizyr::RpcInterface %1::rpcInterface()\n{\n    return %2();\n}\n\n")
-                 .arg(server, ifaceFunction);
-    s += QStringLiteral("void %1::takeConnections()\n{\n"
-                        "    while (m_server && m_server->hasPendingConnections()) {\n"
-                        "        Fizyr::RpcPeer *peer = m_server->nextPendingConnection();\n"
-                        "        // The peer stays a child of the server and is deleted once it "
-                        "disconnected.\n"
-                        "        connect(peer, &Fizyr::RpcPeer::disconnected, peer, "
-                        "&QObject::deleteLater);\n"
-                        "        addPeer(peer);\n    }\n}\n\n")
-                 .arg(server);
-    s += QStringLiteral(
-                 "void %1::addPeer(Fizyr::RpcPeer *peer)\n{\n"
-                 "    connect(peer, &Fizyr::RpcPeer::requestReceived, this, &%1::handleRequest);\n"
-                 "    connect(peer, &Fizyr::RpcPeer::streamReceived, this,\n"
-                 "            [this, peer](const Fizyr::RpcMessage &message) { handleStream(peer, "
-                 "message); });\n}\n\n")
-                 .arg(server);
-    s += QStringLiteral("void %1::handleRequest(Fizyr::RpcRequest *request)\n{\n"
-                        "    // The request (and the typed request, its child) is deleted once it "
-                        "finished.\n"
-                        "    connect(request, &Fizyr::RpcRequest::finished, request, "
-                        "&QObject::deleteLater);\n"
-                        "    QVariant value;\n    QString error;\n"
-                        "    switch (request->serviceId()) {\n")
-                 .arg(server);
-    for (const RpcService &service : iface.services()) {
-        const QString cls = requestClass(iface, service);
-        s += QStringLiteral(
-                     "    case %1: {\n"
-                     "        if (!decodeBody(%2().requestType(), request->body(), m_format, "
-                     "&value, &error)) {\n"
-                     "            const QString message = QStringLiteral(\"invalid body for %3: "
-                     "\") + error;\n"
-                     "            request->sendErrorResponse(message);\n"
-                     "            Q_EMIT invalidBodyReceived(message, request->peer());\n"
-                     "            return;\n        }\n"
-                     "        if (!isSignalConnected(QMetaMethod::fromSignal(&%4::%5Requested)))\n"
-                     "            break;\n"
-                     "        auto *typed = new %6(request, m_format);\n")
-                     .arg(service.id())
-                     .arg(serviceFunction(iface, service), service.name(), server,
-                          stem(service.cppName()), cls);
-        if (!isUnit(service.requestType()))
-            s += QStringLiteral("        valueFromVariant(value, &typed->m_body);\n");
-        s += QStringLiteral("        Q_EMIT %1Requested(typed);\n        return;\n    }\n")
-                     .arg(stem(service.cppName()));
-    }
-    s += QStringLiteral("    default:\n        break;\n    }\n"
-                        "    request->sendErrorResponse(QStringLiteral(\"unexpected request for "
-                        "service %1\").arg(request->serviceId()));\n}\n\n");
-    s += QStringLiteral("void %1::handleStream(Fizyr::RpcPeer *peer, const Fizyr::RpcMessage "
-                        "&message)\n{\n")
-                 .arg(server);
-    if (iface.streams().isEmpty()) {
-        s += QStringLiteral("    Q_UNUSED(peer);\n    Q_UNUSED(message);\n");
-    } else {
-        s += QStringLiteral(
-                "    QVariant value;\n    QString error;\n    switch (message.serviceId()) {\n");
-        for (const RpcStream &stream : iface.streams()) {
-            s += QStringLiteral("    case %1: {\n"
-                                "        if (!decodeBody(%2().bodyType(), message.body(), "
-                                "m_format, &value, &error)) {\n"
-                                "            Q_EMIT invalidBodyReceived(QStringLiteral(\"invalid "
-                                "body for %3: \") + error, peer);\n"
-                                "            return;\n        }\n")
-                         .arg(stream.id())
-                         .arg(streamFunction(iface, stream), stream.name());
-            if (isUnit(stream.bodyType()))
-                s += QStringLiteral("        Q_EMIT %1Received(peer);\n")
-                             .arg(stem(stream.cppName()));
-            else
-                s += QStringLiteral("        %1 body;\n        valueFromVariant(value, &body);\n"
-                                    "        Q_EMIT %2Received(body, peer);\n")
-                             .arg(cppType(stream.bodyType()), stem(stream.cppName()));
-            s += QStringLiteral("        return;\n    }\n");
-        }
-        s += QStringLiteral("    default:\n        return; // a stream this interface does not "
-                            "know: ignored\n    }\n");
-    }
-    s += QStringLiteral("}\n\n");
-}
-
-const char helperCode[] = R"CPP(namespace {
-
-// ---- conversions between the generated types and RpcBodyCodec's QVariant values
-
-template <typename T>
-QVariant valueToVariant(const T &value);
-template <typename T>
-QVariant valueToVariant(const QList<T> &list);
-template <typename T>
-QVariant valueToVariant(const std::optional<T> &value);
-template <typename T>
-QVariant valueToVariant(const QMap<QString, T> &map);
-
-template <typename T>
-void valueFromVariant(const QVariant &variant, T *value);
-template <typename T>
-void valueFromVariant(const QVariant &variant, QList<T> *list);
-template <typename T>
-void valueFromVariant(const QVariant &variant, std::optional<T> *value);
-template <typename T>
-void valueFromVariant(const QVariant &variant, QMap<QString, T> *map);
-
-template <typename T>
-QVariant valueToVariant(const T &value)
-{
-    if constexpr (std::is_same_v<T, QVariant>)
-        return value;
-    else if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, QString> || std::is_same_v<T, QByteArray>)
-        return QVariant::fromValue(value);
-    else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>)
-        return QVariant::fromValue(qint64(value));
-    else if constexpr (std::is_integral_v<T>)
-        return QVariant::fromValue(quint64(value));
-    else if constexpr (std::is_floating_point_v<T>)
-        return QVariant::fromValue(double(value));
-    else
-        return value.toVariant();
-}
-
-template <typename T>
-QVariant valueToVariant(const QList<T> &list)
-{
-    QVariantList result;
-    result.reserve(list.size());
-    for (const T &element : list)
-        result.append(valueToVariant(element));
-    return result;
-}
-
-template <typename T>
-QVariant valueToVariant(const std::optional<T> &value)
-{
-    return value ? valueToVariant(*value) : QVariant();
-}
-
-template <typename T>
-QVariant valueToVariant(const QMap<QString, T> &map)
-{
-    QVariantMap result;
-    for (auto it = map.cbegin(); it != map.cend(); ++it)
-        result.insert(it.key(), valueToVariant(it.value()));
-    return result;
-}
-
-template <typename T>
-void valueFromVariant(const QVariant &variant, T *value)
-{
-    if constexpr (std::is_same_v<T, QVariant>)
-        *value = variant;
-    else if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, QString> || std::is_same_v<T, QByteArray>)
-        *value = variant.value<T>();
-    else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>)
-        *value = T(variant.value<qint64>());
-    else if constexpr (std::is_integral_v<T>)
-        *value = T(variant.value<quint64>());
-    else if constexpr (std::is_floating_point_v<T>)
-        *value = T(variant.toDouble());
-    else if (variant.metaType() == QMetaType::fromType<T>())
-        *value = variant.value<T>();
-    else
-        *value = T::fromVariant(variant);
-}
-
-template <typename T>
-void valueFromVariant(const QVariant &variant, QList<T> *list)
-{
-    const QVariantList elements = variant.toList();
-    list->clear();
-    list->reserve(elements.size());
-    for (const QVariant &element : elements) {
-        T value{};
-        valueFromVariant(element, &value);
-        list->append(value);
-    }
-}
-
-template <typename T>
-void valueFromVariant(const QVariant &variant, std::optional<T> *value)
-{
-    if (variant.isNull()) {
-        value->reset();
-        return;
-    }
-    T inner{};
-    valueFromVariant(variant, &inner);
-    *value = inner;
-}
-
-template <typename T>
-void valueFromVariant(const QVariant &variant, QMap<QString, T> *map)
-{
-    const QVariantMap elements = variant.toMap();
-    map->clear();
-    for (auto it = elements.cbegin(); it != elements.cend(); ++it) {
-        T value{};
-        valueFromVariant(it.value(), &value);
-        map->insert(it.key(), value);
-    }
-}
-
-// ---- QVariant properties of Option and `()` members: null or the value itself
-
-inline QVariant toProperty(const QVariant &value)
-{
-    return value;
-}
-
-inline void fromProperty(const QVariant &variant, QVariant *value)
-{
-    *value = variant;
-}
-
-template <typename T>
-QVariant toProperty(const std::optional<T> &value)
-{
-    return value ? QVariant::fromValue(*value) : QVariant();
-}
-
-template <typename T>
-void fromProperty(const QVariant &variant, std::optional<T> *value)
-{
-    if (variant.isNull())
-        value->reset();
-    else if (variant.metaType() == QMetaType::fromType<T>())
-        *value = variant.value<T>();
-    else
-        valueFromVariant(variant, value); // the codec's form (QVariantMap, QString, ...)
-}
-
-// ---- debug output of members
-
-template <typename T>
-void debugValue(QDebug &debug, const T &value);
-template <typename T>
-void debugValue(QDebug &debug, const std::optional<T> &value);
-template <typename T>
-void debugValue(QDebug &debug, const QList<T> &list);
-template <typename T>
-void debugValue(QDebug &debug, const QMap<QString, T> &map);
-
-template <typename T>
-void debugValue(QDebug &debug, const T &value)
-{
-    debug << value;
-}
-
-template <typename T>
-void debugValue(QDebug &debug, const QList<T> &list)
-{
-    debug << "QList(";
-    for (qsizetype i = 0; i < list.size(); ++i) {
-        if (i > 0)
-            debug << ", ";
-        debugValue(debug, list.at(i));
-    }
-    debug << ')';
-}
-
-template <typename T>
-void debugValue(QDebug &debug, const QMap<QString, T> &map)
-{
-    debug << "QMap(";
-    for (auto it = map.cbegin(); it != map.cend(); ++it) {
-        if (it != map.cbegin())
-            debug << ", ";
-        debug << '(' << it.key() << ", ";
-        debugValue(debug, it.value());
-        debug << ')';
-    }
-    debug << ')';
-}
-
-template <typename T>
-void debugValue(QDebug &debug, const std::optional<T> &value)
-{
-    if (value)
-        debugValue(debug, *value);
-    else
-        debug << "None";
-}
-
-// ---- bodies: `()` is sent as JSON `null` (CBOR f6); an empty body is accepted for it
-
-inline bool encodeBody(const Fizyr::RpcTypeSchema &type, const QVariant &value, Fizyr::RpcBodyCodec::Format format,
-                QByteArray *body, QString *errorString)
-{
-    return Fizyr::RpcBodyCodec::encode(type, value, format, body, errorString);
-}
-
-inline bool decodeBody(const Fizyr::RpcTypeSchema &type, const QByteArray &body, Fizyr::RpcBodyCodec::Format format,
-                QVariant *value, QString *errorString)
-{
-    if (body.isEmpty() && type.kind() == Fizyr::RpcTypeSchema::Unit) {
-        *value = QVariant::fromValue(nullptr);
-        return true;
-    }
-    return Fizyr::RpcBodyCodec::decode(type, body, format, value, errorString);
-}
-
-} // namespace
-
-)CPP";
 
 GeneratorResult Generator::run()
 {
@@ -1641,6 +530,8 @@ GeneratorResult Generator::run()
     h += QStringLiteral("#include <FizyrRpcQt/rpcbodycodec.h>\n"
                         "#include <FizyrRpcQt/rpcinterface.h>\n"
                         "#include <FizyrRpcQt/rpcinterfacefile.h>\n"
+                        "#include <FizyrRpcQt/rpcjsonreader.h>\n"
+                        "#include <FizyrRpcQt/rpcjsonwriter.h>\n"
                         "#include <FizyrRpcQt/rpcmessage.h>\n"
                         "#include <FizyrRpcQt/rpcpeer.h>\n"
                         "#include <FizyrRpcQt/rpcrequest.h>\n"
@@ -1655,6 +546,7 @@ GeneratorResult Generator::run()
                         "#include <QtCore/qpromise.h>\n"
                         "#include <QtCore/qstring.h>\n"
                         "#include <QtCore/qvariant.h>\n\n"
+                        "#include <memory>\n"
                         "#include <optional>\n\n");
     if (ns)
         h += QStringLiteral("namespace %1 {\n\n").arg(m_options.cppNamespace);
@@ -1683,11 +575,12 @@ GeneratorResult Generator::run()
                         "#include <FizyrRpcQt/rpcinterfacefile.h>\n"
                         "#include <FizyrRpcQt/rpctypeschema.h>\n\n"
                         "#include <QtCore/qmetaobject.h>\n\n"
+                        "#include <algorithm>\n"
                         "#include <type_traits>\n\n")
                  .arg(m_options.headerName);
     if (ns)
         s += QStringLiteral("namespace %1 {\n\n").arg(m_options.cppNamespace);
-    s += QString::fromUtf8(helperCode);
+    s += QString::fromUtf8(generatedHelperCode);
     // The interface text, with its imports inlined, parsed once at run time.
     QString delimiter = QStringLiteral("rpc");
     while (m_text.contains(QStringLiteral(")%1\"").arg(delimiter)))
@@ -1732,7 +625,7 @@ GeneratorResult Generator::run()
     return result;
 }
 
-} // namespace
+} // namespace FizyrRpcGen
 
 QString flattenInterfaceText(const QString &path, QStringList *dependencies, QString *errorString)
 {

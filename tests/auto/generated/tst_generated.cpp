@@ -108,6 +108,7 @@ private Q_SLOTS:
     void noHandler();
     void serverOnRpcServer();
     void peerDeleted();
+    void autoDeletingPeers();
 
     void valueTypes();
     void introspection();
@@ -597,6 +598,57 @@ void tst_Generated::peerDeleted()
     QVERIFY(lateFinished.wait(Timeout));
     QCOMPARE(late->error(), RpcError::NotConnected);
     delete c;
+}
+
+// With RpcPeer::autoDeleteRequests() a call is its request's child and is
+// deleted with it after finished(); the server's typed requests likewise. A
+// future asked for after finished() still gets the outcome, and a peer
+// deleted under an unfinished call still finishes it once.
+void tst_Generated::autoDeletingPeers()
+{
+    Connection c;
+    QVERIFY(c.open(address("autodelete")));
+    c.serverPeer->setAutoDeleteRequests(true);
+    c.client.setAutoDeleteRequests(true);
+    GreeterServer server(c.serverPeer);
+    QPointer<GreeterGreetRequest> typedRequest;
+    connect(&server, &GreeterServer::greetRequested, this, [&](GreeterGreetRequest *request) {
+        typedRequest = request;
+        request->respond(GreetResponse{{request->body().name}});
+    });
+    GreeterClient client(&c.client);
+    GreetRequest body;
+    body.name = QStringLiteral("auto");
+    QPointer<GreeterGreetCall> call = client.greet(body);
+    QVERIFY(call->request());
+    QCOMPARE(call->parent(), call->request());
+    QSignalSpy finished(call.data(), &GreeterGreetCall::finished);
+    QVERIFY(finished.wait(Timeout));
+    QCOMPARE(call->error(), RpcError::NoError);
+    QFuture<GreetResponse> future = call->future(); // made after finished()
+    QVERIFY(future.isFinished());
+    QCOMPARE(future.result().greetings, QStringList{QStringLiteral("auto")});
+    QTRY_VERIFY_WITH_TIMEOUT(!call, Timeout); // deleted with its request
+    QTRY_VERIFY_WITH_TIMEOUT(!typedRequest, Timeout);
+
+    // The peer deleted under an unfinished call: finished() once, then the
+    // call goes with the request.
+    auto *peer = new RpcPeer;
+    peer->setAutoDeleteRequests(true);
+    peer->connectToServer(c.server.serverAddress());
+    QVERIFY(peer->waitForConnected(Timeout));
+    GreeterClient second(peer);
+    QPointer<GreeterPingCall> pending = second.ping(); // nobody answers ping
+    int finishedCount = 0;
+    RpcError error = RpcError::NoError;
+    connect(pending.data(), &GreeterPingCall::finished, this, [&] {
+        ++finishedCount;
+        error = pending->error();
+    });
+    delete peer;
+    QCOMPARE(finishedCount, 1);
+    QCOMPARE(error, RpcError::ConnectionLost);
+    QVERIFY(!pending);
 }
 
 void tst_Generated::valueTypes()

@@ -56,6 +56,9 @@ void tst_GeneratorErrors::badFiles_data()
     QTest::newRow("variant data class clash")
             << QStringLiteral("enum E { A(i32, i32) }\nstruct EA { x: i32 }\n")
             << QStringLiteral("the generated class `EA`");
+    QTest::newRow("field named like a member function")
+            << QStringLiteral("struct S { to_body: i32 }\n")
+            << QStringLiteral("the field `to_body` of `S` gets the C++ name `toBody`");
 }
 
 void tst_GeneratorErrors::badFiles()
