@@ -443,6 +443,7 @@ void RpcPeerPrivate::connectTo(const RpcAddress &parsed, const QString &parseErr
     newTransport->setConfig(configSet ? config : RpcConfig::defaultsFor(parsed.transport()));
     if (parsed.transport() == RpcAddress::Tls) {
         newTransport->setSslConfiguration(sslConfig);
+        newTransport->setHandshakeTimeout(handshakeTimeout);
         if (!ignoredSslErrors.isEmpty())
             newTransport->ignoreSslErrors(ignoredSslErrors);
     }
@@ -636,6 +637,36 @@ bool RpcPeer::waitForDisconnected(int msecs)
 
     \sa setSslConfiguration()
 */
+/*!
+    Returns how long, in milliseconds, a connectToServer() to a \c{tls://}
+    address waits for the TLS handshake once the TCP connection is up
+    (default 10000).
+
+    \sa setHandshakeTimeout()
+*/
+int RpcPeer::handshakeTimeout() const
+{
+    Q_D(const RpcPeer);
+    return d->handshakeTimeout;
+}
+
+/*!
+    Sets the time the TLS handshake of the next connectToServer() to a
+    \c{tls://} address may take, once the TCP connection is up, to \a msecs
+    milliseconds (at least 1). A server that accepts the connection and never
+    completes the handshake (a plain TCP service, or one that hangs) then
+    ends the attempt with RpcError::TlsHandshakeFailed ("no answer within N
+    ms") instead of leaving the peer in ConnectingState. The TCP connect
+    itself is bounded by the operating system.
+
+    \sa RpcServer::setHandshakeTimeout()
+*/
+void RpcPeer::setHandshakeTimeout(int msecs)
+{
+    Q_D(RpcPeer);
+    d->handshakeTimeout = qMax(1, msecs);
+}
+
 QSslConfiguration RpcPeer::sslConfiguration() const
 {
     Q_D(const RpcPeer);

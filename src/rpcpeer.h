@@ -79,6 +79,8 @@ public:
 
     QSslConfiguration sslConfiguration() const;
     void setSslConfiguration(const QSslConfiguration &configuration);
+    int handshakeTimeout() const;
+    void setHandshakeTimeout(int msecs);
     bool isEncrypted() const;
     QList<QSslCertificate> peerCertificateChain() const;
     void ignoreSslErrors(const QList<QSslError> &errors);

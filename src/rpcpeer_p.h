@@ -92,6 +92,7 @@ public:
     QSslConfiguration sslConfig
             = RpcTransport::withMinimumTls12(QSslConfiguration::defaultConfiguration());
     QList<QSslError> ignoredSslErrors;
+    int handshakeTimeout = 10000;
     RpcPeer::State state = RpcPeer::UnconnectedState;
     RpcError error = RpcError::NoError;
     QString errorString;

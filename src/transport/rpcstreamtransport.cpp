@@ -7,6 +7,7 @@
 
 #include <QtCore/qfile.h>
 #include <QtCore/qiodevice.h>
+#include <QtCore/qtimer.h>
 #include <QtNetwork/qlocalsocket.h>
 #include <QtNetwork/qsslsocket.h>
 #include <QtNetwork/qtcpsocket.h>
@@ -110,6 +111,27 @@ void RpcStreamTransport::attach(QIODevice *device, bool owned)
     if (m_ssl) {
         // Connected means encrypted: nothing is sent or read in clear text.
         connect(m_ssl, &QSslSocket::encrypted, this, &RpcStreamTransport::onDeviceConnected);
+        // The TCP connection is up: the handshake gets a bounded time, so a
+        // server that accepts and never answers cannot keep the attempt
+        // open for ever.
+        connect(m_ssl, &QAbstractSocket::connected, this, [this] {
+            if (state() != Connecting || m_handshakeTimeout <= 0)
+                return;
+            if (!m_handshakeTimer) {
+                m_handshakeTimer = new QTimer(this);
+                m_handshakeTimer->setSingleShot(true);
+                connect(m_handshakeTimer, &QTimer::timeout, this, [this] {
+                    BusyScope busy(this);
+                    if (state() != Connecting || !m_ssl)
+                        return;
+                    fatal(RpcError::TlsHandshakeFailed,
+                          tr("cannot connect to %1: TLS handshake failed: no answer within %2 ms")
+                                  .arg(m_address.toString())
+                                  .arg(m_handshakeTimeout));
+                });
+            }
+            m_handshakeTimer->start(m_handshakeTimeout);
+        });
         connect(m_ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
             BusyScope busy(this);
             Q_EMIT sslErrors(errors);
@@ -171,6 +193,8 @@ void RpcStreamTransport::detach()
     }
     m_owned = false;
     stopCloseTimer();
+    if (m_handshakeTimer)
+        m_handshakeTimer->stop();
 }
 
 void RpcStreamTransport::setDevice(QIODevice *device, bool owned)
@@ -221,6 +245,8 @@ void RpcStreamTransport::onDeviceConnected()
     BusyScope busy(this);
     if (state() != Connecting)
         return;
+    if (m_handshakeTimer)
+        m_handshakeTimer->stop();
     if (m_tcp)
         m_tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // QLocalSocket connects from inside connectToServer(): report it from the

@@ -54,6 +54,7 @@ public:
     RpcAddress peerAddress() const override;
     RpcPeerCredentials peerCredentials() const override;
     void setSslConfiguration(const QSslConfiguration &configuration) override;
+    void setHandshakeTimeout(int msecs) override { m_handshakeTimeout = msecs; }
     QSslConfiguration sslConfiguration() const override;
     bool isEncrypted() const override;
     void ignoreSslErrors() override;
@@ -86,6 +87,8 @@ private:
     QSslSocket *m_ssl = nullptr;
     QSslConfiguration m_sslConfig;
     QList<QSslError> m_ignoredSslErrors;
+    int m_handshakeTimeout = 10000;
+    QTimer *m_handshakeTimer = nullptr;
     RpcAddress m_address;
     bool m_owned = false;
     bool m_pendingDisconnect = false;

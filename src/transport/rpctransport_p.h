@@ -146,6 +146,9 @@ public:
         Q_UNUSED(configuration);
     }
     virtual QSslConfiguration sslConfiguration() const { return QSslConfiguration(); }
+    // How long a TLS handshake may take once the TCP connection is up (the
+    // next connectToAddress()); on expiry the attempt fails.
+    virtual void setHandshakeTimeout(int msecs) { Q_UNUSED(msecs); }
     virtual bool isEncrypted() const { return false; }
     // Only meaningful inside a slot connected to sslErrors(), or before
     // connectToAddress() (the list form).

@@ -17,6 +17,7 @@
 #include <QtNetwork/QSslConfiguration>
 #include <QtNetwork/QSslKey>
 #include <QtNetwork/QSslSocket>
+#include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void plainClientToTlsServer();
     void tlsClientToPlainServer();
     void handshakeTimeout();
+    void clientHandshakeTimeout();
     void deleteInSslErrors();
     void deleteInErrorOccurred();
     void minimumTls12();
@@ -471,6 +473,35 @@ void tst_Tls::handshakeTimeout()
     QVERIFY(silent.waitForConnected(Timeout));
     QVERIFY(disconnected.wait(Timeout));
     QVERIFY(!server.hasPendingConnections());
+}
+
+// A server that accepts the TCP connection and never answers the TLS
+// handshake: the client's attempt ends with TlsHandshakeFailed after
+// handshakeTimeout(), the peer back in UnconnectedState.
+void tst_Tls::clientHandshakeTimeout()
+{
+    QTcpServer silentServer;
+    QVERIFY(silentServer.listen(QHostAddress::LocalHost));
+    RpcPeer client;
+    QCOMPARE(client.handshakeTimeout(), 10000);
+    client.setHandshakeTimeout(0);
+    QCOMPARE(client.handshakeTimeout(), 1);
+    client.setHandshakeTimeout(300);
+    QCOMPARE(client.handshakeTimeout(), 300);
+    client.setSslConfiguration(clientConfig());
+    QSignalSpy errors(&client, &RpcPeer::errorOccurred);
+    QSignalSpy connected(&client, &RpcPeer::connected);
+    QList<RpcPeer::State> statesAtError;
+    connect(&client, &RpcPeer::errorOccurred, &client,
+            [&] { statesAtError.append(client.state()); });
+    client.connectToServer(QStringLiteral("tls://127.0.0.1:%1").arg(silentServer.serverPort()));
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(errors.first().first().value<RpcError>(), RpcError::TlsHandshakeFailed);
+    QVERIFY2(client.errorString().contains(QLatin1String("no answer within 300 ms")),
+             qPrintable(client.errorString()));
+    QVERIFY(statesAtError.first() != RpcPeer::ConnectedState);
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), RpcPeer::UnconnectedState, Timeout);
+    QCOMPARE(connected.size(), 0);
 }
 
 void tst_Tls::deleteInSslErrors()
