@@ -14,6 +14,7 @@ packages=(
     clang libclang-rt-14-dev clang-format
     binutils qt6-documentation-tools valgrind
     python3 jq
+    tshark
 )
 
 missing=()
