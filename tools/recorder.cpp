@@ -580,9 +580,11 @@ public:
 
     void write(const Item &item)
     {
-        if (item.isMessage && fileMessages > 0
+        // A file holds one item at least, whatever its size.
+        if (fileSize > header.size()
             && ((limits.maxSize > 0 && fileSize + item.bytes.size() > limits.maxSize)
-                || (limits.maxMessages > 0 && fileMessages >= limits.maxMessages))) {
+                || (item.isMessage && limits.maxMessages > 0
+                    && fileMessages >= limits.maxMessages))) {
             rotate();
         }
         if (!file.isOpen())
