@@ -399,6 +399,9 @@ private Q_SLOTS:
     void listenJsonLines();
     void dissectorOnWrittenCapture_data();
     void dissectorOnWrittenCapture();
+    void replay_data() { RpcTestSupport::addTransportRows(); }
+    void replay();
+    void replayByOrder();
     void rotation();
     void dropsCounted();
     void usageErrors();
@@ -691,6 +694,88 @@ void tst_Record::dissectorOnWrittenCapture()
         QVERIFY(!messages.at(i).experts.contains(QStringLiteral("fizyrrpc.unknown_type")));
         QVERIFY(!messages.at(i).experts.contains(QStringLiteral("_ws.malformed")));
     }
+}
+
+void tst_Record::replay()
+{
+    QFETCH(QString, scheme);
+    const QString file = m_dir.filePath(QStringLiteral("replayed-%1.jsonl").arg(scheme));
+    QString proxyAddress;
+    QByteArray errors;
+    QVERIFY(recordThroughProxy(scheme, file, &proxyAddress, &errors));
+
+    ToolProcess replay;
+    QVERIFY(replay.start(
+            {QStringLiteral("replay"), file,
+             RpcTestSupport::addressFor(scheme, m_dir, QStringLiteral("replay-") + scheme)}));
+    const QString address = replay.listeningAddress();
+    QVERIFY(!address.isEmpty());
+
+    // The recorded answers, in the recorded spacing.
+    const Result ok = runProgram(toolPath(),
+                                 {QStringLiteral("call"), QStringLiteral("--json"), address,
+                                  QStringLiteral("1"), QStringLiteral("hello")});
+    QCOMPARE(ok.exitCode, 0);
+    const QList<QJsonObject> okLines = jsonLines(ok.out);
+    QCOMPARE(okLines.size(), 2);
+    QCOMPARE(okLines.at(0).value(QStringLiteral("type")).toString(),
+             QStringLiteral("responder-update"));
+    QCOMPARE(okLines.at(0).value(QStringLiteral("body")).toString(),
+             QStringLiteral("update 1 of 1"));
+    QCOMPARE(okLines.at(1).value(QStringLiteral("type")).toString(), QStringLiteral("response"));
+    QCOMPARE(okLines.at(1).value(QStringLiteral("body")).toString(), QStringLiteral("hello"));
+
+    const Result recordedError = runProgram(
+            toolPath(),
+            {QStringLiteral("call"), address, QStringLiteral("7"), QStringLiteral("x")});
+    QCOMPARE(recordedError.exitCode, 1);
+    QVERIFY2(recordedError.err.contains("error response: unknown service 7"),
+             qPrintable(describe(recordedError)));
+
+    const Result unmatched = runProgram(
+            toolPath(),
+            {QStringLiteral("call"), address, QStringLiteral("1"), QStringLiteral("other")});
+    QCOMPARE(unmatched.exitCode, 1);
+    QVERIFY2(unmatched.err.contains("replay: no recorded request for service 1 with body "
+                                    "\"other\"; recorded bodies for service 1: \"hello\""),
+             qPrintable(describe(unmatched)));
+    const Result unknown = runProgram(
+            toolPath(),
+            {QStringLiteral("call"), address, QStringLiteral("3"), QStringLiteral("x")});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY2(unknown.err.contains("recorded services: 1, 7"), qPrintable(describe(unknown)));
+    QCOMPARE(replay.stop(), 0);
+    QVERIFY(replay.output().contains("matches the recording's line 2"));
+}
+
+void tst_Record::replayByOrder()
+{
+    const QString file = m_dir.filePath(QStringLiteral("by-order.jsonl"));
+    QString proxyAddress;
+    QByteArray errors;
+    QVERIFY(recordThroughProxy(QStringLiteral("unix"), file, &proxyAddress, &errors));
+    ToolProcess replay;
+    QVERIFY(replay.start({QStringLiteral("replay"), QStringLiteral("--by-order"),
+                          QStringLiteral("--fast"), file,
+                          RpcTestSupport::addressFor(QStringLiteral("unix"), m_dir,
+                                                     QStringLiteral("by-order"))}));
+    const QString address = replay.listeningAddress();
+    QVERIFY(!address.isEmpty());
+    const auto call = [&](const QString &service, const QString &body) {
+        return runProgram(toolPath(), {QStringLiteral("call"), address, service, body});
+    };
+    const Result outOfOrder = call(QStringLiteral("7"), QStringLiteral("x"));
+    QCOMPARE(outOfOrder.exitCode, 1);
+    QVERIFY2(outOfOrder.err.contains("expected service 1 with body \"hello\" (line 2)"),
+             qPrintable(describe(outOfOrder)));
+    QCOMPARE(call(QStringLiteral("1"), QStringLiteral("hello")).exitCode, 0);
+    const Result second = call(QStringLiteral("7"), QStringLiteral("x"));
+    QCOMPARE(second.exitCode, 1);
+    QVERIFY2(second.err.contains("unknown service 7"), qPrintable(describe(second)));
+    const Result exhausted = call(QStringLiteral("1"), QStringLiteral("hello"));
+    QVERIFY2(exhausted.err.contains("every recorded request was replayed"),
+             qPrintable(describe(exhausted)));
+    QCOMPARE(replay.stop(), 0);
 }
 
 void tst_Record::rotation()
