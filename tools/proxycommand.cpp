@@ -18,6 +18,7 @@
 #include "output.h"
 #include "recorder.h"
 #include "serverloop.h"
+#include "stats.h"
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
@@ -40,6 +41,7 @@ struct ProxySettings
     QString targetAddress;
     const InterfaceOptions *interface = nullptr; // --interface: bodies printed decoded
     Recorder *recorder = nullptr; // --record: the client connections' traffic
+    Stats *stats = nullptr; // --stats
 };
 
 enum class Side {
@@ -127,6 +129,12 @@ private:
                                          from == Side::Client ? RecordDirection::ToServer
                                                               : RecordDirection::ToClient,
                                          message, requestServiceId);
+        }
+        if (m_settings.stats) {
+            m_settings.stats->message(m_number,
+                                      from == Side::Client ? RecordDirection::ToServer
+                                                           : RecordDirection::ToClient,
+                                      message, requestServiceId);
         }
         QJsonObject json = extra(from);
         for (auto it = more.begin(); it != more.end(); ++it)
@@ -252,6 +260,8 @@ private:
     {
         if (side == Side::Client && m_settings.recorder)
             m_settings.recorder->connectionClosed(m_number);
+        if (side == Side::Client && m_settings.stats)
+            m_settings.stats->connectionClosed(m_number);
         m_settings.printer.event(
                 QStringLiteral("[%1] %2 disconnected").arg(m_number).arg(sideName(side)),
                 {{QStringLiteral("type"), QStringLiteral("disconnected")},
@@ -388,6 +398,7 @@ int runProxy(const QStringList &args)
     addOutputOptions(parser, false);
     InterfaceOptions::addOptions(parser);
     Recorder::addOptions(parser);
+    Stats::addOptions(parser);
 
     if (std::optional<int> exit = commandLine.parse(args, 2, 2))
         return *exit;
@@ -411,8 +422,13 @@ int runProxy(const QStringList &args)
             = Recorder::fromOptions(commandLine, &*interface, &recordOk, &exitCode);
     if (!recordOk)
         return exitCode;
-    const ProxySettings settings{commandLine.command(), *printer, targetAddress.toString(),
-                                 &*interface, recorder.get()};
+    bool statsOk = false;
+    const std::unique_ptr<Stats> stats
+            = Stats::fromOptions(commandLine, *printer, &statsOk, &exitCode);
+    if (!statsOk)
+        return exitCode;
+    const ProxySettings settings{commandLine.command(), *printer,       targetAddress.toString(),
+                                 &*interface,           recorder.get(), stats.get()};
 
     QObject links;
     ProxyState state{settings, links, nullptr, {}, 0};
@@ -422,6 +438,8 @@ int runProxy(const QStringList &args)
                                  state.server = &server;
                                  startAttempt(state);
                              });
+    if (stats)
+        stats->print();
     if (recorder)
         reportRecording(commandLine, *recorder);
     return exitCode;

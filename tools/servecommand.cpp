@@ -11,6 +11,7 @@
 #include "output.h"
 #include "recorder.h"
 #include "serverloop.h"
+#include "stats.h"
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
@@ -40,6 +41,7 @@ struct ServerSettings
     const InterfaceOptions *interface = nullptr; // --interface: decoded output
     const MockAnswers *mock = nullptr; // serve --interface: the mock's answers
     Recorder *recorder = nullptr; // listen --record
+    Stats *stats = nullptr; // listen --stats
 };
 
 void record(const ServerSettings &settings, int connection, RecordDirection direction,
@@ -47,6 +49,8 @@ void record(const ServerSettings &settings, int connection, RecordDirection dire
 {
     if (settings.recorder)
         settings.recorder->message(connection, direction, message, requestServiceId);
+    if (settings.stats)
+        settings.stats->message(connection, direction, message, requestServiceId);
 }
 
 QString connectionLabel(int connection)
@@ -148,6 +152,8 @@ void handleConnection(const ServerSettings &settings, RpcPeer *peer, int connect
     QObject::connect(peer, &RpcPeer::disconnected, peer, [&settings, peer, label, connection] {
         if (settings.recorder)
             settings.recorder->connectionClosed(connection);
+        if (settings.stats)
+            settings.stats->connectionClosed(connection);
         settings.printer.event(label + QStringLiteral(" disconnected"),
                                {{QStringLiteral("type"), QStringLiteral("disconnected")},
                                 {QStringLiteral("connection"), connection}});
@@ -236,6 +242,7 @@ int runServer(Mode mode, const QStringList &args)
                 QStringLiteral("Answer every request with its own body (status 0) instead of "
                                "an error response.")));
         Recorder::addOptions(parser);
+        Stats::addOptions(parser);
     }
     addOutputOptions(parser, false);
     InterfaceOptions::addOptions(parser);
@@ -290,12 +297,17 @@ int runServer(Mode mode, const QStringList &args)
         return commandLine.failure(error);
 
     std::unique_ptr<Recorder> recorder;
+    std::unique_ptr<Stats> stats;
     if (!serve) {
         bool recordOk = false;
         recorder = Recorder::fromOptions(commandLine, &*interface, &recordOk, &exitCode);
         if (!recordOk)
             return exitCode;
         settings.recorder = recorder.get();
+        stats = Stats::fromOptions(commandLine, settings.printer, &recordOk, &exitCode);
+        if (!recordOk)
+            return exitCode;
+        settings.stats = stats.get();
     }
 
     int connections = 0;
@@ -303,6 +315,8 @@ int runServer(Mode mode, const QStringList &args)
         while (RpcPeer *peer = server.nextPendingConnection())
             handleConnection(settings, peer, ++connections, server.serverAddress());
     });
+    if (stats)
+        stats->print();
     if (recorder)
         reportRecording(commandLine, *recorder);
     return exitCode;

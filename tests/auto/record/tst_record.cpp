@@ -397,6 +397,9 @@ private Q_SLOTS:
     void proxyJsonLines();
     void listenJsonLines_data() { RpcTestSupport::addTransportRows(); }
     void listenJsonLines();
+    void listenInterface();
+    void proxyStats();
+    void listenPeriodicStats();
     void dissectorOnWrittenCapture_data();
     void dissectorOnWrittenCapture();
     void replay_data() { RpcTestSupport::addTransportRows(); }
@@ -614,6 +617,117 @@ void tst_Record::listenJsonLines()
              QStringLiteral("server->client"));
     QCOMPARE(messages.at(1).value(QStringLiteral("body")).toString(),
              QStringLiteral("unexpected request for service 5"));
+}
+
+void tst_Record::listenInterface()
+{
+    // Bodies decoded by name in the JSON Lines recording.
+    const QString greeter = QStringLiteral(FIZYR_RPC_GREETER);
+    const QString file = m_dir.filePath(QStringLiteral("decoded.jsonl"));
+    ToolProcess listen;
+    QVERIFY(listen.start({QStringLiteral("listen"), QStringLiteral("--interface"), greeter,
+                          QStringLiteral("--record"), file, QStringLiteral("tcp://127.0.0.1:0")}));
+    const QString address = listen.listeningAddress();
+    QVERIFY(!address.isEmpty());
+    const Result result = runProgram(toolPath(),
+                                     {QStringLiteral("call"), QStringLiteral("--interface"),
+                                      greeter, address, QStringLiteral("greet"),
+                                      QStringLiteral("{\"name\":\"Ada\",\"times\":2}")});
+    QCOMPARE(result.exitCode, 1); // listen answers with an error
+    QVERIFY(listen.waitForOutput("[1] disconnected"));
+    QCOMPARE(listen.stop(), 0);
+    const QList<QJsonObject> messages = messagesOf(jsonLines(readFile(file)));
+    QCOMPARE(messages.size(), 2);
+    QCOMPARE(messages.at(0).value(QStringLiteral("name")).toString(), QStringLiteral("greet"));
+    const QJsonObject value = messages.at(0).value(QStringLiteral("value")).toObject();
+    QCOMPARE(value.value(QStringLiteral("name")).toString(), QStringLiteral("Ada"));
+    QCOMPARE(value.value(QStringLiteral("times")).toInt(), 2);
+    QVERIFY(messages.at(0)
+                    .value(QStringLiteral("body"))
+                    .toString()
+                    .contains(QStringLiteral("\"Ada\"")));
+}
+
+void tst_Record::proxyStats()
+{
+    ToolProcess server;
+    QVERIFY(server.start({QStringLiteral("serve"), QStringLiteral("--updates"), QStringLiteral("1"),
+                          QStringLiteral("tcp://127.0.0.1:0")}));
+    const QString serverAddress = server.listeningAddress();
+    QVERIFY(!serverAddress.isEmpty());
+    ToolProcess proxy;
+    QVERIFY(proxy.start({QStringLiteral("proxy"), QStringLiteral("--stats"),
+                         QStringLiteral("--stats-interval"), QStringLiteral("0"),
+                         QStringLiteral("--json"), QStringLiteral("tcp://127.0.0.1:0"),
+                         serverAddress}));
+    QVERIFY(proxy.waitForOutput("\"type\":\"listening\"}\n"));
+    const QString address
+            = jsonLines(proxy.output()).value(0).value(QStringLiteral("address")).toString();
+    QVERIFY2(!address.isEmpty(), proxy.output().constData());
+    for (int i = 0; i < 2; ++i) {
+        QCOMPARE(runProgram(toolPath(),
+                            {QStringLiteral("call"), address, QStringLiteral("1"),
+                             QStringLiteral("hello")})
+                         .exitCode,
+                 0);
+    }
+    QCOMPARE(runProgram(toolPath(),
+                        {QStringLiteral("call"), address, QStringLiteral("7"), QStringLiteral("x")})
+                     .exitCode,
+             1);
+    QCOMPARE(runProgram(toolPath(),
+                        {QStringLiteral("stream"), address, QStringLiteral("3"),
+                         QStringLiteral("tick")})
+                     .exitCode,
+             0);
+    QVERIFY(proxy.waitForOutput("\"connection\":4,\"side\":\"target\""));
+    QCOMPARE(proxy.stop(), 0);
+    QJsonObject stats;
+    for (const QJsonObject &line : jsonLines(proxy.output())) {
+        if (line.value(QStringLiteral("type")).toString() == QLatin1String("stats"))
+            stats = line;
+    }
+    QVERIFY2(!stats.isEmpty(), proxy.output().constData());
+    const QJsonArray services = stats.value(QStringLiteral("services")).toArray();
+    QCOMPARE(services.size(), 2);
+    const QJsonObject one = services.at(0).toObject();
+    QCOMPARE(one.value(QStringLiteral("service_id")).toInt(), 1);
+    QCOMPARE(one.value(QStringLiteral("requests")).toInt(), 2);
+    QCOMPARE(one.value(QStringLiteral("errors")).toInt(), 0);
+    QCOMPARE(one.value(QStringLiteral("open")).toInt(), 0);
+    // request "hello": 12 + 5; update "update 1 of 1": 12 + 13; response "hello"
+    QCOMPARE(one.value(QStringLiteral("bytes_to_server")).toInt(), 2 * 17);
+    QCOMPARE(one.value(QStringLiteral("bytes_to_client")).toInt(), 2 * (25 + 17));
+    QVERIFY(one.value(QStringLiteral("p50_ms")).isDouble());
+    QVERIFY(one.value(QStringLiteral("p99_ms")).toDouble()
+            >= one.value(QStringLiteral("p50_ms")).toDouble());
+    const QJsonObject seven = services.at(1).toObject();
+    QCOMPARE(seven.value(QStringLiteral("service_id")).toInt(), 7);
+    QCOMPARE(seven.value(QStringLiteral("requests")).toInt(), 1);
+    QCOMPARE(seven.value(QStringLiteral("errors")).toInt(), 1);
+    QCOMPARE(seven.value(QStringLiteral("bytes_to_client")).toInt(), 25 + 12 + 17);
+    const QJsonArray streams = stats.value(QStringLiteral("streams")).toArray();
+    QCOMPARE(streams.size(), 1);
+    QCOMPARE(streams.at(0).toObject().value(QStringLiteral("stream_id")).toInt(), 3);
+    QCOMPARE(streams.at(0).toObject().value(QStringLiteral("bytes_to_server")).toInt(), 16);
+    QCOMPARE(server.stop(), 0);
+}
+
+void tst_Record::listenPeriodicStats()
+{
+    ToolProcess listen;
+    QVERIFY(listen.start({QStringLiteral("listen"), QStringLiteral("--stats"),
+                          QStringLiteral("--stats-interval"), QStringLiteral("0.05"),
+                          QStringLiteral("tcp://127.0.0.1:0")}));
+    const QString address = listen.listeningAddress();
+    QVERIFY(!address.isEmpty());
+    QVERIFY(listen.waitForOutput("stats: no messages yet"));
+    QCOMPARE(runProgram(toolPath(),
+                        {QStringLiteral("call"), address, QStringLiteral("5"), QStringLiteral("x")})
+                     .exitCode,
+             1);
+    QVERIFY(listen.waitForOutput("stats: service 5: 1 requests, 1 errors, 0 open, p50 "));
+    QCOMPARE(listen.stop(), 0);
 }
 
 void tst_Record::dissectorOnWrittenCapture_data()
