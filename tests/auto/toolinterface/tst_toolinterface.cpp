@@ -1117,7 +1117,7 @@ void tst_ToolInterface::mockGeneratedClient()
 
 // The examples of doc/tool/*.md, run as a reader would run them: every
 // console block, one "$ COMMAND" after the other in one bash per page (in a
-// temporary folder with links to the source's examples/ and doc/ and to the
+// temporary folder with links to the source's examples/, doc/ and tools/ and to the
 // build folder as build/; stderr merged into stdout), each output compared
 // with the lines that follow the command on the page. Comments the renderer
 // does not show steer it, in front of a code block:
@@ -1128,6 +1128,7 @@ void tst_ToolInterface::mockGeneratedClient()
 //       is compared with the server's first output lines instead of run
 //   <!-- doc-test: output NAME -->  stops server NAME (its name, or the
 //       address on the page) and compares all it printed with the block
+//       (its last lines "fizyr-rpc COMMAND: recorded ..." after the stop)
 //   <!-- doc-test: file NAME -->  writes the block to the file NAME
 //       (executable) in the page's folder
 //   <!-- doc-test: skip REASON -->  does not run the console block
@@ -1166,6 +1167,7 @@ public:
         for (const auto &[name, target] :
              {std::pair{QStringLiteral("examples"), QStringLiteral(SOURCE_DIR "/examples")},
               std::pair{QStringLiteral("doc"), QStringLiteral(SOURCE_DIR "/doc")},
+              std::pair{QStringLiteral("tools"), QStringLiteral(SOURCE_DIR "/tools")},
               std::pair{QStringLiteral("build"), build}}) {
             if (!QFile::link(target, m_dir.filePath(name)))
                 return false;
@@ -1389,8 +1391,16 @@ void tst_ToolInterface::docExamples()
                 QVERIFY2(doc.m_servers.count(name) > 0, qPrintable(where + u' ' + name));
                 Process *process = doc.m_servers[name].process.get();
                 const QString expected = normalized(block.join(u'\n'));
+                // The lines a server prints when it stops (what --record
+                // wrote) come after the stop.
+                QStringList untilStop = block;
+                static const QRegularExpression atExit(
+                        QStringLiteral("^fizyr-rpc \\w+: (warning: )?recorded "));
+                while (!untilStop.isEmpty() && atExit.match(untilStop.last()).hasMatch())
+                    untilStop.removeLast();
+                const QString beforeStop = normalized(untilStop.join(u'\n'));
                 QVERIFY2(process->waitFor([&](const QByteArray &out) {
-                    return doc.toPage(QString::fromUtf8(out)).startsWith(expected);
+                    return doc.toPage(QString::fromUtf8(out)).startsWith(beforeStop);
                 }),
                          qPrintable(where + u'\n'
                                     + doc.toPage(QString::fromUtf8(process->output()))));
