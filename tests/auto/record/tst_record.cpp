@@ -405,6 +405,8 @@ private Q_SLOTS:
     void replay_data() { RpcTestSupport::addTransportRows(); }
     void replay();
     void replayByOrder();
+    void environmentHook_data() { RpcTestSupport::addTransportRows(); }
+    void environmentHook();
     void rotation();
     void dropsCounted();
     void usageErrors();
@@ -890,6 +892,60 @@ void tst_Record::replayByOrder()
     QVERIFY2(exhausted.err.contains("every recorded request was replayed"),
              qPrintable(describe(exhausted)));
     QCOMPARE(replay.stop(), 0);
+}
+
+void tst_Record::environmentHook()
+{
+    // FIZYR_RPC_RECORD makes every peer of a process record, without code
+    // changes: here the tool's call, a program on the library's public API.
+    QFETCH(QString, scheme);
+    ToolProcess server;
+    QVERIFY(server.start({QStringLiteral("serve"), QStringLiteral("--updates"), QStringLiteral("1"),
+                          RpcTestSupport::addressFor(scheme, m_dir, QStringLiteral("hook"))}));
+    const QString address = server.listeningAddress();
+    QVERIFY(!address.isEmpty());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess call;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("FIZYR_RPC_RECORD"),
+                       dir.filePath(QStringLiteral("app-%p.jsonl")));
+    call.setProcessEnvironment(environment);
+    QStringList args{QStringLiteral("call")};
+    if (scheme == QLatin1String("seqpacket"))
+        args += {QStringLiteral("--fd"), m_fdFile};
+    args += {address, QStringLiteral("1"), QStringLiteral("recorded")};
+    QSignalSpy finished(&call, &QProcess::finished);
+    call.start(toolPath(), args);
+    QVERIFY(call.waitForStarted(Timeout));
+    const qint64 pid = call.processId();
+    QVERIFY(finished.wait(Timeout));
+    QCOMPARE(call.exitCode(), 0);
+    const QString file = dir.filePath(QStringLiteral("app-%1.jsonl").arg(pid));
+    const QList<QJsonObject> lines = jsonLines(readFile(file));
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines.at(0).value(QStringLiteral("direction")).toString(), QStringLiteral("sent"));
+    QCOMPARE(lines.at(0).value(QStringLiteral("type")).toString(), QStringLiteral("request"));
+    QCOMPARE(lines.at(0).value(QStringLiteral("body")).toString(), QStringLiteral("recorded"));
+    QCOMPARE(lines.at(0).value(QStringLiteral("fds")).toInt(),
+             scheme == QLatin1String("seqpacket") ? 1 : 0);
+    QCOMPARE(lines.at(0).value(QStringLiteral("peer")).toString(), address);
+    QCOMPARE(lines.at(1).value(QStringLiteral("direction")).toString(), QStringLiteral("received"));
+    QCOMPARE(lines.at(1).value(QStringLiteral("type")).toString(),
+             QStringLiteral("responder-update"));
+    QCOMPARE(lines.at(2).value(QStringLiteral("type")).toString(), QStringLiteral("response"));
+    QCOMPARE(lines.at(2).value(QStringLiteral("body")).toString(), QStringLiteral("recorded"));
+
+    // Unset: nothing is written.
+    QProcess quiet;
+    environment.remove(QStringLiteral("FIZYR_RPC_RECORD"));
+    quiet.setProcessEnvironment(environment);
+    QSignalSpy quietFinished(&quiet, &QProcess::finished);
+    quiet.start(toolPath(),
+                {QStringLiteral("call"), address, QStringLiteral("1"), QStringLiteral("x")});
+    QVERIFY(quietFinished.wait(Timeout));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+    QCOMPARE(server.stop(), 0);
 }
 
 void tst_Record::rotation()
