@@ -315,8 +315,10 @@ public:
     virtual QByteArray fileHeader() const = 0;
     virtual QByteArray opened(qint64 time, const RecordedConnection &c) = 0;
     virtual QByteArray closed(qint64 time, int connection) = 0;
+    // message: without its descriptors (fds: how many came with it);
+    // decoded: by --interface, or null.
     virtual QByteArray message(qint64 time, int connection, RecordDirection direction,
-                               const RpcMessage &message, qint32 requestServiceId)
+                               const RpcMessage &message, int fds, const DecodedBody *decoded)
             = 0;
 };
 
@@ -360,7 +362,7 @@ public:
     }
 
     QByteArray message(qint64 time, int connection, RecordDirection direction,
-                       const RpcMessage &message, qint32) override
+                       const RpcMessage &message, int fds, const DecodedBody *) override
     {
         auto it = m_connections.find(connection);
         if (it == m_connections.end())
@@ -373,12 +375,10 @@ public:
                     = QStringLiteral("connection %1 %2 %3, %4 fds")
                               .arg(connection)
                               .arg(transportName(state.info.transport), directionName(direction))
-                              .arg(message.fileDescriptors().size())
+                              .arg(fds)
                               .toUtf8();
-            return enhancedPacket(
-                    UnixInterface, time,
-                    pseudoHeader(state, side, 0, quint32(message.fileDescriptors().size())) + bytes,
-                    comment);
+            return enhancedPacket(UnixInterface, time,
+                                  pseudoHeader(state, side, 0, quint32(fds)) + bytes, comment);
         }
         QByteArray framed;
         putOrder32(framed, quint32(bytes.size()), state.info.bigEndian);
@@ -442,8 +442,6 @@ private:
 class JsonLinesEncoder : public Encoder
 {
 public:
-    explicit JsonLinesEncoder(const InterfaceOptions *interface) : m_interface(interface) { }
-
     QByteArray fileHeader() const override { return {}; }
 
     QByteArray opened(qint64 time, const RecordedConnection &c) override
@@ -463,7 +461,7 @@ public:
     }
 
     QByteArray message(qint64 time, int connection, RecordDirection direction,
-                       const RpcMessage &message, qint32 requestServiceId) override
+                       const RpcMessage &message, int fds, const DecodedBody *decoded) override
     {
         QJsonObject o = base(time, connection);
         o.insert(QStringLiteral("direction"), directionName(direction));
@@ -477,17 +475,14 @@ public:
             o.insert(QStringLiteral("body"), text);
         else
             o.insert(QStringLiteral("body_base64"), QString::fromLatin1(body.toBase64()));
-        o.insert(QStringLiteral("fds"), int(message.fileDescriptors().size()));
-        if (m_interface) {
-            const DecodedBody decoded = m_interface->decode(message, requestServiceId);
-            if (decoded.known) {
-                if (!decoded.name.isEmpty())
-                    o.insert(QStringLiteral("name"), decoded.name);
-                if (decoded.decoded)
-                    o.insert(QStringLiteral("value"), decoded.value);
-                else
-                    o.insert(QStringLiteral("decode_error"), decoded.error);
-            }
+        o.insert(QStringLiteral("fds"), fds);
+        if (decoded && decoded->known) {
+            if (!decoded->name.isEmpty())
+                o.insert(QStringLiteral("name"), decoded->name);
+            if (decoded->decoded)
+                o.insert(QStringLiteral("value"), decoded->value);
+            else
+                o.insert(QStringLiteral("decode_error"), decoded->error);
         }
         return jsonLine(o) + '\n';
     }
@@ -505,7 +500,6 @@ private:
                 {QStringLiteral("connection"), connection}};
     }
 
-    const InterfaceOptions *m_interface;
     qint64 m_start = 0;
 };
 
@@ -517,15 +511,26 @@ public:
     QString path;
     Recorder::Format format;
     RecorderLimits limits;
-    std::unique_ptr<Encoder> encoder;
+    std::unique_ptr<Encoder> encoder; // used by the writer thread only
+    const InterfaceOptions *interface = nullptr; // JSON Lines: decode on the event loop
     QByteArray header;
 
     std::mutex mutex;
     std::condition_variable wake;
+    // What the event loop queues; the writer thread encodes it.
     struct Item
     {
-        QByteArray bytes;
-        bool isMessage;
+        enum Kind { Opened, Closed, Message } kind;
+        qint64 time;
+        int connection;
+        RecordedConnection opened = {}; // Opened
+        RecordDirection direction = RecordDirection::ToServer; // Message
+        RpcMessage message = {}; // Message, without descriptors
+        int fds = 0;
+        std::optional<DecodedBody> decoded = {};
+        qint64 estimate = 0; // bytes it takes, roughly, for --record-buffer
+
+        bool isMessage() const { return kind == Message; }
     };
     std::deque<Item> queue;
     qint64 queued = 0; // bytes in queue
@@ -580,19 +585,34 @@ public:
 
     void write(const Item &item)
     {
+        QByteArray bytes;
+        switch (item.kind) {
+        case Item::Opened:
+            bytes = encoder->opened(item.time, item.opened);
+            break;
+        case Item::Closed:
+            bytes = encoder->closed(item.time, item.connection);
+            break;
+        case Item::Message:
+            bytes = encoder->message(item.time, item.connection, item.direction, item.message,
+                                     item.fds, item.decoded ? &*item.decoded : nullptr);
+            break;
+        }
+        if (bytes.isEmpty())
+            return;
         // A file holds one item at least, whatever its size.
         if (fileSize > header.size()
-            && ((limits.maxSize > 0 && fileSize + item.bytes.size() > limits.maxSize)
-                || (item.isMessage && limits.maxMessages > 0
+            && ((limits.maxSize > 0 && fileSize + bytes.size() > limits.maxSize)
+                || (item.isMessage() && limits.maxMessages > 0
                     && fileMessages >= limits.maxMessages))) {
             rotate();
         }
         if (!file.isOpen())
             return;
-        if (file.write(item.bytes) != item.bytes.size() && writeError.isEmpty())
+        if (file.write(bytes) != bytes.size() && writeError.isEmpty())
             writeError = file.errorString();
-        fileSize += item.bytes.size();
-        if (item.isMessage) {
+        fileSize += bytes.size();
+        if (item.isMessage()) {
             ++fileMessages;
             ++written;
         }
@@ -617,24 +637,20 @@ public:
         file.close();
     }
 
-    void push(QByteArray bytes, bool isMessage)
+    void push(Item item)
     {
-        if (bytes.isEmpty())
-            return;
         {
             std::lock_guard lock(mutex);
             if (stopping)
                 return;
-            if (queued + bytes.size() > limits.bufferSize) {
-                if (isMessage)
-                    ++dropped;
-                // connection events are small and keep the file coherent:
-                // they go in even over the limit
-                if (isMessage)
-                    return;
+            // Connection events are small and keep the file coherent: they
+            // go in even over the limit.
+            if (item.isMessage() && queued + item.estimate > limits.bufferSize) {
+                ++dropped;
+                return;
             }
-            queued += bytes.size();
-            queue.push_back({std::move(bytes), isMessage});
+            queued += item.estimate;
+            queue.push_back(std::move(item));
         }
         wake.notify_one();
     }
@@ -647,11 +663,12 @@ Recorder::Recorder(const QString &path, Format format, const RecorderLimits &lim
     d->path = path;
     d->format = format;
     d->limits = limits;
-    if (format == Pcapng)
+    if (format == Pcapng) {
         d->encoder.reset(new PcapngEncoder);
-    else
-        d->encoder.reset(
-                new JsonLinesEncoder(interface && interface->isActive() ? interface : nullptr));
+    } else {
+        d->encoder.reset(new JsonLinesEncoder);
+        d->interface = interface && interface->isActive() ? interface : nullptr;
+    }
     d->header = d->encoder->fileHeader();
 }
 
@@ -670,20 +687,34 @@ bool Recorder::start(QString *errorText)
 
 void Recorder::connectionOpened(const RecordedConnection &connection)
 {
-    d->push(d->encoder->opened(nowMicroseconds(), connection), false);
+    RecorderPrivate::Item item{RecorderPrivate::Item::Opened, nowMicroseconds(), connection.number};
+    item.opened = connection;
+    item.estimate = 256;
+    d->push(std::move(item));
 }
 
 void Recorder::connectionClosed(int connection)
 {
-    d->push(d->encoder->closed(nowMicroseconds(), connection), false);
+    RecorderPrivate::Item item{RecorderPrivate::Item::Closed, nowMicroseconds(), connection};
+    item.estimate = 256;
+    d->push(std::move(item));
 }
 
 void Recorder::message(int connection, RecordDirection direction, const RpcMessage &message,
                        qint32 requestServiceId)
 {
-    d->push(d->encoder->message(nowMicroseconds(), connection, direction, message,
-                                requestServiceId),
-            true);
+    RecorderPrivate::Item item{RecorderPrivate::Item::Message, nowMicroseconds(), connection};
+    item.direction = direction;
+    // Not the descriptors: they are closed when the traffic is done with
+    // them, not when the writer is.
+    item.message
+            = RpcMessage(message.type(), message.requestId(), message.serviceId(), message.body());
+    item.fds = int(message.fileDescriptors().size());
+    if (d->interface)
+        item.decoded = d->interface->decode(message, requestServiceId);
+    // pcapng: block, IP and TCP headers; JSON Lines: base64 at worst
+    item.estimate = 160 + message.body().size() * (d->format == JsonLines ? 2 : 1);
+    d->push(std::move(item));
 }
 
 quint64 Recorder::dropped() const
