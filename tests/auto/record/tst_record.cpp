@@ -400,6 +400,7 @@ private Q_SLOTS:
     void listenInterface();
     void proxyStats();
     void listenPeriodicStats();
+    void liveCaptureMatchesRecording();
     void dissectorOnWrittenCapture_data();
     void dissectorOnWrittenCapture();
     void replay_data() { RpcTestSupport::addTransportRows(); }
@@ -730,6 +731,78 @@ void tst_Record::listenPeriodicStats()
              1);
     QVERIFY(listen.waitForOutput("stats: service 5: 1 requests, 1 errors, 0 open, p50 "));
     QCOMPARE(listen.stop(), 0);
+}
+
+void tst_Record::liveCaptureMatchesRecording()
+{
+    // The same TCP traffic captured by tshark on loopback and recorded by
+    // the proxy decodes to the same messages.
+    ToolProcess server;
+    QVERIFY(server.start({QStringLiteral("serve"), QStringLiteral("--updates"), QStringLiteral("2"),
+                          QStringLiteral("tcp://127.0.0.1:0")}));
+    const QString serverAddress = server.listeningAddress();
+    QVERIFY(!serverAddress.isEmpty());
+    const QString recording = m_dir.filePath(QStringLiteral("live-recorded.pcapng"));
+    const QString captured = m_dir.filePath(QStringLiteral("live-captured.pcapng"));
+    ToolProcess proxy;
+    QVERIFY(proxy.start({QStringLiteral("proxy"), QStringLiteral("--record"), recording,
+                         QStringLiteral("tcp://127.0.0.1:0"), serverAddress}));
+    const QString address = proxy.listeningAddress();
+    QVERIFY(!address.isEmpty());
+    const int port = QUrl(address).port();
+
+    QProcess capture;
+    capture.setProcessChannelMode(QProcess::MergedChannels);
+    capture.start(tsharkPath(),
+                  {QStringLiteral("-i"), QStringLiteral("lo"), QStringLiteral("-f"),
+                   QStringLiteral("tcp port %1").arg(port), QStringLiteral("-w"), captured});
+    QVERIFY(capture.waitForStarted(Timeout));
+    QByteArray captureOutput;
+    QDeadlineTimer deadline(Timeout);
+    while (!captureOutput.contains("Capture started")) {
+        if (capture.state() == QProcess::NotRunning || deadline.hasExpired()) {
+            QSKIP(qPrintable(QStringLiteral("tshark cannot capture on lo here: ")
+                             + QString::fromUtf8(captureOutput + capture.readAll())));
+        }
+        capture.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+        captureOutput += capture.readAll();
+    }
+
+    const Result first = runProgram(
+            toolPath(),
+            {QStringLiteral("call"), address, QStringLiteral("1"), QStringLiteral("captured")});
+    QCOMPARE(first.exitCode, 0);
+    const Result second = runProgram(
+            toolPath(),
+            {QStringLiteral("call"), address, QStringLiteral("7"), QStringLiteral("y")});
+    QCOMPARE(second.exitCode, 1);
+    QVERIFY(proxy.waitForOutput("[2] target disconnected"));
+    QCOMPARE(proxy.stop(), 0);
+
+    const QStringList decodeAs{QStringLiteral("-d"),
+                               QStringLiteral("tcp.port==%1,fizyrrpc").arg(port)};
+    QString error;
+    const QList<Decoded> recorded = dissect(recording, decodeAs, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(recorded.size(), 8);
+    // The capture is complete once it holds all eight messages.
+    QList<Decoded> live;
+    QTRY_VERIFY_WITH_TIMEOUT((live = dissect(captured, decodeAs, &error)).size() == 8, 30000);
+    ::kill(pid_t(capture.processId()), SIGINT);
+    QVERIFY(capture.waitForFinished(Timeout));
+    live = dissect(captured, decodeAs, &error);
+    QCOMPARE(live.size(), 8);
+    for (int i = 0; i < 8; ++i) {
+        for (const char *field : {"fizyrrpc.length", "fizyrrpc.type", "fizyrrpc.request_id",
+                                  "fizyrrpc.service_id", "fizyrrpc.body", "fizyrrpc.updates"}) {
+            QCOMPARE(live.at(i).value(field), recorded.at(i).value(field));
+        }
+        QCOMPARE(live.at(i).value("fizyrrpc.request_in").isEmpty(),
+                 recorded.at(i).value("fizyrrpc.request_in").isEmpty());
+        QCOMPARE(live.at(i).value("fizyrrpc.response_in").isEmpty(),
+                 recorded.at(i).value("fizyrrpc.response_in").isEmpty());
+    }
+    QCOMPARE(server.stop(), 0);
 }
 
 void tst_Record::dissectorOnWrittenCapture_data()
