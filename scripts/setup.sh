@@ -17,6 +17,7 @@ packages=(
     clang libclang-rt-14-dev clang-format
     binutils qt6-documentation-tools valgrind
     openssl python3 util-linux jq
+    tshark
 )
 
 missing=()

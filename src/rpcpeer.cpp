@@ -5,6 +5,7 @@
 #include "rpcpeer_p.h"
 
 #include "rpclogging_p.h"
+#include "rpcrecording_p.h"
 #include "rpcrequest.h"
 #include "rpcrequest_p.h"
 
@@ -945,6 +946,7 @@ void RpcPeerPrivate::finishAll(RpcError reason, const QString &text)
 void RpcPeerPrivate::onMessage(const RpcMessage &message)
 {
     Q_Q(RpcPeer);
+    RpcRecording::record(q, RpcRecording::Received, message); // FIZYR_RPC_RECORD
     inIncomingBatch = true;
     switch (message.type()) {
     case RpcMessage::Request:
@@ -1047,7 +1049,10 @@ RpcError RpcPeerPrivate::send(const RpcMessage &message)
 {
     if (!transport || state != RpcPeer::ConnectedState)
         return RpcError::NotConnected;
-    return transport->send(message);
+    const RpcError result = transport->send(message);
+    if (result == RpcError::NoError)
+        RpcRecording::record(q_func(), RpcRecording::Sent, message); // FIZYR_RPC_RECORD
+    return result;
 }
 
 void RpcPeerPrivate::forget(RpcRequest *request, bool abandonId)

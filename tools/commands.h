@@ -14,6 +14,7 @@ int runStream(const QStringList &args);
 int runServe(const QStringList &args);
 int runListen(const QStringList &args);
 int runProxy(const QStringList &args);
+int runReplay(const QStringList &args);
 int runDescribe(const QStringList &args);
 
 } // namespace Tool

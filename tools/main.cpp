@@ -8,6 +8,7 @@
 //   fizyr-rpc serve ADDRESS                   run a test server (echo on service 1)
 //   fizyr-rpc listen ADDRESS                  accept connections, print every message
 //   fizyr-rpc proxy LISTEN TARGET             forward both ways, print every message
+//   fizyr-rpc replay FILE ADDRESS             answer requests from a recording
 //   fizyr-rpc describe FILE                   show the interfaces of an interface file
 
 #include "commands.h"
@@ -32,6 +33,8 @@ constexpr Command commands[] = {
         {"serve", Tool::runServe, "Run a test server: echo on service 1, streams echoed."},
         {"listen", Tool::runListen, "Accept connections and print every incoming message."},
         {"proxy", Tool::runProxy, "Forward messages between two addresses and print each one."},
+        {"replay", Tool::runReplay,
+         "Answer requests from a JSON Lines recording (proxy/listen --record)."},
         {"describe", Tool::runDescribe,
          "Show the services, updates, streams and body types of an interface file."},
 };
@@ -103,7 +106,7 @@ int main(int argc, char **argv)
     }
     Tool::printError(QString(),
                      QStringLiteral("unknown command \"%1\" (commands: call, stream, serve, "
-                                    "listen, proxy, describe; see fizyr-rpc --help)")
+                                    "listen, proxy, replay, describe; see fizyr-rpc --help)")
                              .arg(name));
     return Tool::ExitFailure;
 }

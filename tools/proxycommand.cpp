@@ -16,7 +16,9 @@
 #include "connection.h"
 #include "interfaceoptions.h"
 #include "output.h"
+#include "recorder.h"
 #include "serverloop.h"
+#include "stats.h"
 #include "tlsoptions.h"
 
 #include <FizyrRpcQt/RpcPeer>
@@ -39,6 +41,8 @@ struct ProxySettings
     Printer printer;
     QString targetAddress;
     const InterfaceOptions *interface = nullptr; // --interface: bodies printed decoded
+    Recorder *recorder = nullptr; // --record: the client connections' traffic
+    Stats *stats = nullptr; // --stats
 };
 
 enum class Side {
@@ -58,9 +62,13 @@ class Link : public QObject
 {
 public:
     Link(const ProxySettings &settings, int number, RpcPeer *client, RpcPeer *target,
-         QObject *parent)
+         const RpcAddress &listenAddress, QObject *parent)
         : QObject(parent), m_settings(settings), m_number(number)
     {
+        if (m_settings.recorder) {
+            m_settings.recorder->connectionOpened(describeConnection(
+                    number, listenAddress, client->peerAddress(), client->config()));
+        }
         m_peers[0] = client;
         m_peers[1] = target;
         for (RpcPeer *peer : m_peers) {
@@ -115,6 +123,20 @@ private:
     void print(Side from, const RpcMessage &message, qint32 requestServiceId = 0,
                const QJsonObject &more = {}, const QString &suffix = {}) const
     {
+        if (m_settings.recorder) {
+            // What went over the client's connection: from the client, or
+            // forwarded to it from the target.
+            m_settings.recorder->message(m_number,
+                                         from == Side::Client ? RecordDirection::ToServer
+                                                              : RecordDirection::ToClient,
+                                         message, requestServiceId);
+        }
+        if (m_settings.stats) {
+            m_settings.stats->message(m_number,
+                                      from == Side::Client ? RecordDirection::ToServer
+                                                           : RecordDirection::ToClient,
+                                      message, requestServiceId);
+        }
         QJsonObject json = extra(from);
         for (auto it = more.begin(); it != more.end(); ++it)
             json.insert(it.key(), it.value());
@@ -237,6 +259,10 @@ private:
 
     void closed(Side side)
     {
+        if (side == Side::Client && m_settings.recorder)
+            m_settings.recorder->connectionClosed(m_number);
+        if (side == Side::Client && m_settings.stats)
+            m_settings.stats->connectionClosed(m_number);
         m_settings.printer.event(
                 QStringLiteral("[%1] %2 disconnected").arg(m_number).arg(sideName(side)),
                 {{QStringLiteral("type"), QStringLiteral("disconnected")},
@@ -314,7 +340,8 @@ void settle(ProxyState &state)
         }
         const int number = ++state.connections;
         printConnected(state.settings, number, client);
-        new Link(state.settings, number, client, target, &state.links);
+        new Link(state.settings, number, client, target, state.server->serverAddress(),
+                 &state.links);
     }
 }
 
@@ -372,6 +399,8 @@ int runProxy(const QStringList &args)
                                  QStringLiteral("The service to forward to."));
     addOutputOptions(parser, false);
     InterfaceOptions::addOptions(parser);
+    Recorder::addOptions(parser);
+    Stats::addOptions(parser);
 
     if (std::optional<int> exit = commandLine.parse(args, 2, 2))
         return *exit;
@@ -390,17 +419,32 @@ int runProxy(const QStringList &args)
     const RpcAddress targetAddress = parseAddress(parser.positionalArguments().at(1), &error);
     if (!targetAddress.isValid())
         return commandLine.failure(error);
-    const ProxySettings settings{commandLine.command(), *printer, targetAddress.toString(),
-                                 &*interface};
+    bool recordOk = false;
+    const std::unique_ptr<Recorder> recorder
+            = Recorder::fromOptions(commandLine, &*interface, &recordOk, &exitCode);
+    if (!recordOk)
+        return exitCode;
+    bool statsOk = false;
+    const std::unique_ptr<Stats> stats
+            = Stats::fromOptions(commandLine, *printer, &statsOk, &exitCode);
+    if (!statsOk)
+        return exitCode;
+    const ProxySettings settings{commandLine.command(), *printer,       targetAddress.toString(),
+                                 &*interface,           recorder.get(), stats.get()};
 
     QObject links;
     ProxyState state{settings, links, nullptr, {}, 0};
-    return runServerLoop(commandLine, settings.printer, listenAddress,
-                         {{QStringLiteral("target"), settings.targetAddress}},
-                         [&state](RpcServer &server) {
-                             state.server = &server;
-                             startAttempt(state);
-                         });
+    exitCode = runServerLoop(commandLine, settings.printer, listenAddress,
+                             {{QStringLiteral("target"), settings.targetAddress}},
+                             [&state](RpcServer &server) {
+                                 state.server = &server;
+                                 startAttempt(state);
+                             });
+    if (stats)
+        stats->print();
+    if (recorder)
+        reportRecording(commandLine, *recorder);
+    return exitCode;
 }
 
 } // namespace Tool

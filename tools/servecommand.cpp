@@ -9,7 +9,9 @@
 #include "interfaceoptions.h"
 #include "mockserver.h"
 #include "output.h"
+#include "recorder.h"
 #include "serverloop.h"
+#include "stats.h"
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
@@ -38,7 +40,18 @@ struct ServerSettings
     bool echo = false; // listen: echo requests instead of rejecting them
     const InterfaceOptions *interface = nullptr; // --interface: decoded output
     const MockAnswers *mock = nullptr; // serve --interface: the mock's answers
+    Recorder *recorder = nullptr; // listen --record
+    Stats *stats = nullptr; // listen --stats
 };
+
+void record(const ServerSettings &settings, int connection, RecordDirection direction,
+            const RpcMessage &message, qint32 requestServiceId = 0)
+{
+    if (settings.recorder)
+        settings.recorder->message(connection, direction, message, requestServiceId);
+    if (settings.stats)
+        settings.stats->message(connection, direction, message, requestServiceId);
+}
 
 QString connectionLabel(int connection)
 {
@@ -56,7 +69,7 @@ void printConnected(const ServerSettings &settings, RpcPeer *peer, int connectio
     settings.printer.event(line, json);
 }
 
-void answer(const ServerSettings &settings, RpcRequest *request)
+void answer(const ServerSettings &settings, RpcRequest *request, int connection)
 {
     if (!request->isOpen())
         return;
@@ -65,11 +78,16 @@ void answer(const ServerSettings &settings, RpcRequest *request)
     if (settings.mock) {
         sent = settings.mock->answer(request, &mockError);
     } else if (settings.mode == Mode::Listen) {
-        sent = settings.echo
-                ? request->sendResponse(0, request->body(),
-                                        request->requestMessage().fileDescriptors())
-                : request->sendErrorResponse(QStringLiteral("unexpected request for service %1")
-                                                     .arg(request->serviceId()));
+        const RpcMessage response = settings.echo
+                ? RpcMessage(RpcMessage::Response, request->requestId(), 0, request->body(),
+                             request->requestMessage().fileDescriptors())
+                : RpcMessage::errorResponse(request->requestId(),
+                                            QStringLiteral("unexpected request for service %1")
+                                                    .arg(request->serviceId()));
+        sent = request->sendResponse(response.serviceId(), response.body(),
+                                     response.fileDescriptors());
+        if (sent)
+            record(settings, connection, RecordDirection::ToClient, response, request->serviceId());
     } else if (request->serviceId() == 1) {
         sent = request->sendResponse(0, request->body(),
                                      request->requestMessage().fileDescriptors());
@@ -92,19 +110,22 @@ void handleRequest(const ServerSettings &settings, RpcRequest *request, int conn
     const QJsonObject extra{{QStringLiteral("connection"), connection}};
     settings.printer.message(request->requestMessage(), label, extra, {},
                              settings.interface->decode(request->requestMessage(), 0));
+    record(settings, connection, RecordDirection::ToServer, request->requestMessage());
 
     auto received = std::make_shared<int>(0);
     QObject::connect(
             request, &RpcRequest::updateReceived, request,
-            [&settings, request, label, extra, received](const RpcMessage &update) {
+            [&settings, request, label, extra, received, connection](const RpcMessage &update) {
                 settings.printer.message(update, label, extra, {},
                                          settings.interface->decode(update, request->serviceId()));
+                record(settings, connection, RecordDirection::ToServer, update,
+                       request->serviceId());
                 if (settings.mode != Mode::Serve || settings.mock)
                     return;
                 // serve echoes requester updates as responder updates.
                 request->sendUpdate(update.serviceId(), update.body(), update.fileDescriptors());
                 if (++*received == settings.waitUpdates)
-                    answer(settings, request);
+                    answer(settings, request, connection);
             });
     if (settings.mode == Mode::Serve && !settings.mock) {
         for (int i = 1; i <= settings.updates; ++i) {
@@ -114,16 +135,25 @@ void handleRequest(const ServerSettings &settings, RpcRequest *request, int conn
         if (settings.waitUpdates > 0)
             return;
     }
-    answer(settings, request);
+    answer(settings, request, connection);
 }
 
-void handleConnection(const ServerSettings &settings, RpcPeer *peer, int connection)
+void handleConnection(const ServerSettings &settings, RpcPeer *peer, int connection,
+                      const RpcAddress &listenAddress)
 {
     const QString label = connectionLabel(connection);
     const QJsonObject extra{{QStringLiteral("connection"), connection}};
     printConnected(settings, peer, connection);
+    if (settings.recorder) {
+        settings.recorder->connectionOpened(
+                describeConnection(connection, listenAddress, peer->peerAddress(), peer->config()));
+    }
     peer->setAutoDeleteRequests(true);
     QObject::connect(peer, &RpcPeer::disconnected, peer, [&settings, peer, label, connection] {
+        if (settings.recorder)
+            settings.recorder->connectionClosed(connection);
+        if (settings.stats)
+            settings.stats->connectionClosed(connection);
         settings.printer.event(label + QStringLiteral(" disconnected"),
                                {{QStringLiteral("type"), QStringLiteral("disconnected")},
                                 {QStringLiteral("connection"), connection}});
@@ -140,9 +170,10 @@ void handleConnection(const ServerSettings &settings, RpcPeer *peer, int connect
             printError(settings.command, label + QLatin1Char(' ') + peer->errorString());
     });
     QObject::connect(peer, &RpcPeer::streamReceived, peer,
-                     [&settings, peer, label, extra](const RpcMessage &message) {
+                     [&settings, peer, label, extra, connection](const RpcMessage &message) {
                          settings.printer.message(message, label, extra, {},
                                                   settings.interface->decode(message, 0));
+                         record(settings, connection, RecordDirection::ToServer, message);
                          if (settings.mode == Mode::Serve && !settings.mock
                              && !peer->sendStream(message.serviceId(), message.body(),
                                                   message.fileDescriptors())) {
@@ -210,6 +241,8 @@ int runServer(Mode mode, const QStringList &args)
                 QStringLiteral("echo"),
                 QStringLiteral("Answer every request with its own body (status 0) instead of "
                                "an error response.")));
+        Recorder::addOptions(parser);
+        Stats::addOptions(parser);
     }
     addOutputOptions(parser, false);
     InterfaceOptions::addOptions(parser);
@@ -263,11 +296,30 @@ int runServer(Mode mode, const QStringList &args)
     if (!address.isValid())
         return commandLine.failure(error);
 
+    std::unique_ptr<Recorder> recorder;
+    std::unique_ptr<Stats> stats;
+    if (!serve) {
+        bool recordOk = false;
+        recorder = Recorder::fromOptions(commandLine, &*interface, &recordOk, &exitCode);
+        if (!recordOk)
+            return exitCode;
+        settings.recorder = recorder.get();
+        stats = Stats::fromOptions(commandLine, settings.printer, &recordOk, &exitCode);
+        if (!recordOk)
+            return exitCode;
+        settings.stats = stats.get();
+    }
+
     int connections = 0;
-    return runServerLoop(commandLine, settings.printer, address, {}, [&](RpcServer &server) {
+    exitCode = runServerLoop(commandLine, settings.printer, address, {}, [&](RpcServer &server) {
         while (RpcPeer *peer = server.nextPendingConnection())
-            handleConnection(settings, peer, ++connections);
+            handleConnection(settings, peer, ++connections, server.serverAddress());
     });
+    if (stats)
+        stats->print();
+    if (recorder)
+        reportRecording(commandLine, *recorder);
+    return exitCode;
 }
 
 } // namespace

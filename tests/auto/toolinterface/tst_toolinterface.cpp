@@ -1117,7 +1117,7 @@ void tst_ToolInterface::mockGeneratedClient()
 
 // The examples of doc/tool/*.md, run as a reader would run them: every
 // console block, one "$ COMMAND" after the other in one bash per page (in a
-// temporary folder with links to the source's examples/ and doc/ and to the
+// temporary folder with links to the source's examples/, doc/ and tools/ and to the
 // build folder as build/; stderr merged into stdout), each output compared
 // with the lines that follow the command on the page. Comments the renderer
 // does not show steer it, in front of a code block:
@@ -1128,8 +1128,7 @@ void tst_ToolInterface::mockGeneratedClient()
 //       is compared with the server's first output lines instead of run
 //   <!-- doc-test: output NAME -->  stops server NAME (its name, or the
 //       address on the page) and compares all it printed with the block
-//   <!-- doc-test: output NAME unordered [subset] -->  the same, but the
-//       lines may come in any order ([subset]: and others may come too)
+//       (its last lines "fizyr-rpc COMMAND: recorded ..." after the stop)
 //   <!-- doc-test: file NAME -->  writes the block to the file NAME
 //       (executable) in the page's folder
 //   <!-- doc-test: skip REASON -->  does not run the console block
@@ -1168,6 +1167,7 @@ public:
         for (const auto &[name, target] :
              {std::pair{QStringLiteral("examples"), QStringLiteral(SOURCE_DIR "/examples")},
               std::pair{QStringLiteral("doc"), QStringLiteral(SOURCE_DIR "/doc")},
+              std::pair{QStringLiteral("tools"), QStringLiteral(SOURCE_DIR "/tools")},
               std::pair{QStringLiteral("build"), build}}) {
             if (!QFile::link(target, m_dir.filePath(name)))
                 return false;
@@ -1391,37 +1391,21 @@ void tst_ToolInterface::docExamples()
                 QVERIFY2(doc.m_servers.count(name) > 0, qPrintable(where + u' ' + name));
                 Process *process = doc.m_servers[name].process.get();
                 const QString expected = normalized(block.join(u'\n'));
-                // "unordered": messages of both directions race each other
-                // through the proxy, so only the lines count, not their
-                // order; "subset": other lines may come too (the page says
-                // which and why).
-                const bool unordered = words.contains(QLatin1String("unordered"));
-                const bool subset = words.contains(QLatin1String("subset"));
-                const auto sortedLines = [](const QString &text) {
-                    QStringList sorted = text.split(u'\n', Qt::SkipEmptyParts);
-                    sorted.sort();
-                    return sorted;
-                };
-                const auto containsAll = [&](const QString &text) {
-                    QStringList have = text.split(u'\n', Qt::SkipEmptyParts);
-                    for (const QString &wanted : expected.split(u'\n', Qt::SkipEmptyParts)) {
-                        if (!have.removeOne(wanted))
-                            return false;
-                    }
-                    return true;
-                };
+                // The lines a server prints when it stops (what --record
+                // wrote) come after the stop.
+                QStringList untilStop = block;
+                static const QRegularExpression atExit(
+                        QStringLiteral("^fizyr-rpc \\w+: (warning: )?recorded "));
+                while (!untilStop.isEmpty() && atExit.match(untilStop.last()).hasMatch())
+                    untilStop.removeLast();
+                const QString beforeStop = normalized(untilStop.join(u'\n'));
                 QVERIFY2(process->waitFor([&](const QByteArray &out) {
-                    const QString sofar = doc.toPage(QString::fromUtf8(out));
-                    return unordered ? containsAll(sofar) : sofar.startsWith(expected);
+                    return doc.toPage(QString::fromUtf8(out)).startsWith(beforeStop);
                 }),
                          qPrintable(where + u'\n'
                                     + doc.toPage(QString::fromUtf8(process->output()))));
                 process->stop();
-                const QString printed = doc.toPage(QString::fromUtf8(process->output()));
-                if (unordered && !subset)
-                    QCOMPARE(sortedLines(printed), sortedLines(expected));
-                else if (!unordered)
-                    QCOMPARE(printed, expected + u'\n');
+                QCOMPARE(doc.toPage(QString::fromUtf8(process->output())), expected + u'\n');
                 doc.m_servers.erase(name);
             } else if (kind == QLatin1String("file")) {
                 QFile written(doc.m_dir.filePath(words.value(1)));
