@@ -42,7 +42,7 @@ SecuritySettings &settings()
 bool listens(const QString &command)
 {
     return command == QLatin1String("serve") || command == QLatin1String("listen")
-            || command == QLatin1String("proxy");
+            || command == QLatin1String("proxy") || command == QLatin1String("replay");
 }
 
 QSslKey readKey(const QString &path, QString *error)
@@ -93,6 +93,8 @@ std::optional<qint64> parseId(const QString &text)
 
 void addSecurityOptions(QCommandLineParser &parser, const QString &command)
 {
+    if (command == QLatin1String("describe"))
+        return; // reads a file, connects nowhere
     const bool server = listens(command);
     parser.addOption(QCommandLineOption(
             QStringLiteral("tls-ca"),
@@ -151,6 +153,8 @@ std::optional<int> readSecurityOptions(const CommandLine &commandLine)
     QCommandLineParser &parser = const_cast<CommandLine &>(commandLine).parser();
     SecuritySettings &s = settings();
     s = SecuritySettings();
+    if (commandLine.command() == QLatin1String("describe"))
+        return std::nullopt; // no security options there
     QString error;
     if (parser.isSet(QStringLiteral("tls-ca"))) {
         s.caCertificates = readCertificates(QStringLiteral("--tls-ca"),
