@@ -422,7 +422,11 @@ void QmlRpcInterfaceCall::handleFinished()
 {
     if (m_finished || !m_request)
         return;
-    if (m_request->error() != RpcError::NoError) {
+    // A response with the service's own (negative) id is a body, not an error
+    // (RpcService::isErrorResponse()), even though the core finished the
+    // request with RpcError::RemoteError.
+    if (m_request->error() != RpcError::NoError
+        && (!m_request->hasResponse() || m_service.isErrorResponse(m_request->response()))) {
         m_error = m_request->error();
         m_errorString = m_request->errorString();
     } else {

@@ -184,7 +184,7 @@ int runCall(const QStringList &args)
     // Let queued output (nothing, normally) go out before closing.
     peer.disconnectFromServer();
     peer.waitForDisconnected(1000);
-    if (response.isError()) {
+    if (interface->isErrorResponse(response, message->serviceId)) {
         printError(commandLine.command(),
                    QStringLiteral("error response: ") + response.errorText());
         return ExitErrorResponse;

@@ -233,6 +233,15 @@ DecodedBody InterfaceOptions::decodeAs(const RpcTypeSchema &type, const QByteArr
     return decoded;
 }
 
+bool InterfaceOptions::isErrorResponse(const RpcMessage &response, qint32 requestServiceId) const
+{
+    // With an interface, a response with the service's own negative id is a
+    // body (RpcService::isErrorResponse()); without one, any negative id.
+    if (!isActive())
+        return response.isError();
+    return RpcService::isErrorResponse(response, requestServiceId);
+}
+
 DecodedBody InterfaceOptions::decode(const RpcMessage &message, qint32 requestServiceId) const
 {
     if (!isActive())
@@ -263,10 +272,8 @@ DecodedBody InterfaceOptions::decode(const RpcMessage &message, qint32 requestSe
         return decodeAs(update.bodyType(), message.body(), update.name(), update.name());
     }
     case RpcMessage::Response: {
-        if (message.isError())
-            return {};
         const RpcService service = m_interface.serviceById(requestServiceId);
-        if (!service.isValid())
+        if (!service.isValid() || service.isErrorResponse(message))
             return {};
         return decodeAs(service.responseType(), message.body(), QString(),
                         QStringLiteral("the response of ") + service.name());

@@ -69,6 +69,10 @@ public:
     // (requestServiceId). Nothing known (no interface, id not in it, error
     // responses): an empty DecodedBody.
     DecodedBody decode(const Fizyr::RpcMessage &message, qint32 requestServiceId) const;
+    // Whether the response to a request for requestServiceId is an error
+    // response: RpcService::isErrorResponse() with an interface,
+    // RpcMessage::isError() without.
+    bool isErrorResponse(const Fizyr::RpcMessage &response, qint32 requestServiceId) const;
 
     // value (as RpcBodyCodec gives it) as compact JSON text, by type.
     static QString jsonText(const Fizyr::RpcTypeSchema &type, const QVariant &value);

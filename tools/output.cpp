@@ -239,7 +239,7 @@ QJsonObject Printer::toJson(const RpcMessage &message, const DecodedBody &decode
     if (const std::optional<QString> text = decodeUtf8(body))
         object.insert(QStringLiteral("body"), *text);
     object.insert(QStringLiteral("body_base64"), QString::fromLatin1(body.toBase64()));
-    if (message.isError())
+    if (message.isError() && !decoded.decoded) // decoded: the service's own negative id
         object.insert(QStringLiteral("error"), message.errorText());
     if (decoded.known) {
         if (!decoded.name.isEmpty())

@@ -13,6 +13,8 @@
 
 namespace Fizyr {
 
+class RpcMessage;
+
 class FIZYRRPCQTINTERFACE_EXPORT RpcUpdate
 {
     Q_GADGET
@@ -103,6 +105,9 @@ public:
     RpcUpdate requestUpdateById(qint32 id) const;
     RpcUpdate responseUpdate(const QString &name) const;
     RpcUpdate responseUpdateById(qint32 id) const;
+
+    bool isErrorResponse(const RpcMessage &response) const;
+    static bool isErrorResponse(const RpcMessage &response, qint32 serviceId);
 
 private:
     friend class RpcInterface;

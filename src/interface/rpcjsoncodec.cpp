@@ -39,6 +39,46 @@ QString tr(const char *text)
 // Writes into text (ShortestMax characters at most) and returns the end.
 constexpr int ShortestMax = 352; // 1 + 17 digits + 1 + max(308 + 2, 16 + 2): fits
 
+// The shortest digits of common short values without std::to_chars: a value
+// that is an integer multiple of 2^-10 below 2^30 in magnitude is exactly
+// M * 5^10 / 10^10 (M = |value| * 2^10 < 2^40, so M * 5^10 < 2^64), a finite
+// decimal. With N significant digits (trailing zeros dropped), N <= 15 for
+// f64 (N <= 6 for f32), every other decimal of at most N digits is at least
+// 10^-N relative away, more than the rounding interval (2^-52, 2^-23
+// relative), so these digits are the unique shortest round-trip form: what
+// Ryu (and std::to_chars) gives. Returns false (nothing set) otherwise.
+template<typename F>
+bool shortestFast(F value, char *digits, int *length, int *kk)
+{
+    constexpr int maxDigits = sizeof(F) == 8 ? 15 : 6;
+    const double scaled = std::fabs(double(value)) * 1024.0;
+    if (!(scaled < 1099511627776.0)) // 2^40; false for NaN
+        return false;
+    const quint64 m = quint64(scaled);
+    if (double(m) != scaled || m == 0)
+        return false;
+    quint64 n = m * 9765625u; // 5^10
+    int zeros = 0;
+    while (n % 10 == 0) {
+        n /= 10;
+        ++zeros;
+    }
+    char reversed[24];
+    int count = 0;
+    while (n) {
+        reversed[count++] = char('0' + n % 10);
+        n /= 10;
+    }
+    if (count > maxDigits)
+        return false;
+    for (int i = 0; i < count; ++i)
+        digits[i] = reversed[count - 1 - i];
+    *length = count;
+    // value = digits * 10^(zeros - 10)
+    *kk = count + zeros - 10;
+    return true;
+}
+
 template<typename F>
 char *formatShortest(char *text, F value, int maxIntegerDigits, int minExponent)
 {
@@ -50,25 +90,28 @@ char *formatShortest(char *text, F value, int maxIntegerDigits, int minExponent)
         std::memcpy(text, "0.0", 3);
         return text + 3;
     }
-    char buf[64];
-    const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
     char *t = text;
-    const char *p = buf;
-    if (*p == '-') {
-        *t++ = '-';
-        ++p;
-    }
     char digits[32];
     int length = 0;
-    while (p < res.ptr && *p != 'e') {
-        if (*p != '.')
-            digits[length++] = *p;
-        ++p;
+    int kk = 0; // 10^(kk-1) <= |v| < 10^kk
+    if (!shortestFast(value, digits, &length, &kk)) {
+        char buf[64];
+        const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+        const char *p = buf;
+        if (*p == '-')
+            ++p;
+        while (p < res.ptr && *p != 'e') {
+            if (*p != '.')
+                digits[length++] = *p;
+            ++p;
+        }
+        ++p; // 'e'
+        int exp10 = 0;
+        std::from_chars(*p == '+' ? p + 1 : p, res.ptr, exp10);
+        kk = exp10 + 1;
     }
-    ++p; // 'e'
-    int exp10 = 0;
-    std::from_chars(*p == '+' ? p + 1 : p, res.ptr, exp10);
-    const int kk = exp10 + 1; // 10^(kk-1) <= v < 10^kk
+    if (std::signbit(value))
+        *t++ = '-';
     const int k = kk - length;
     if (0 <= k && kk <= maxIntegerDigits) {
         std::memcpy(t, digits, size_t(length));

@@ -182,22 +182,27 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                             "know: ignored\n    }\n");
     }
     s += QStringLiteral("}\n\n");
-    s += QStringLiteral("void %1::handleFinished()\n{\n    if (m_finished || !m_request)\n        "
-                        "return;\n"
-                        "    if (!m_request->hasResponse() || m_request->response().isError()) {\n"
-                        "        finish(m_request->error(), m_request->errorString());\n        "
-                        "return;\n    }\n"
-                        "%4"
-                        "    QString error;\n"
-                        "    if (!decodeBody([] { return %2.responseType(); }, "
-                        "m_request->response().body(), m_format,\n"
-                        "                    %5, &error)) {\n"
-                        "        finish(Fizyr::RpcError::InvalidBody, QStringLiteral(\"invalid "
-                        "body for the response of %3: \") + error);\n"
-                        "        return;\n    }\n")
+    // A response with the service's own (negative) id is a body, not an error:
+    // RpcService::isErrorResponse() has the rule (the Rust reference's).
+    s += QStringLiteral(
+                 "void %1::handleFinished()\n{\n    if (m_finished || !m_request)\n        "
+                 "return;\n"
+                 "    if (!m_request->hasResponse()\n"
+                 "        || Fizyr::RpcService::isErrorResponse(m_request->response(), %6)) {\n"
+                 "        finish(m_request->error(), m_request->errorString());\n        "
+                 "return;\n    }\n"
+                 "%4"
+                 "    QString error;\n"
+                 "    if (!decodeBody([] { return %2.responseType(); }, "
+                 "m_request->response().body(), m_format,\n"
+                 "                    %5, &error)) {\n"
+                 "        finish(Fizyr::RpcError::InvalidBody, QStringLiteral(\"invalid "
+                 "body for the response of %3: \") + error);\n"
+                 "        return;\n    }\n")
                  .arg(cls, svc, service.name(),
                       unitResponse ? QStringLiteral("    QVariant value;\n") : QString(),
-                      unitResponse ? QStringLiteral("&value") : QStringLiteral("&m_response"));
+                      unitResponse ? QStringLiteral("&value") : QStringLiteral("&m_response"))
+                 .arg(service.id());
     s += QStringLiteral(
             "    m_hasResponse = true;\n    finish(Fizyr::RpcError::NoError, QString());\n}\n\n");
     s += QStringLiteral(

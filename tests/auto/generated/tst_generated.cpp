@@ -98,6 +98,7 @@ private Q_SLOTS:
     void cancel();
     void streams();
     void unitBodies();
+    void negativeServiceId();
     void cbor();
     void everythingRoundTrip();
     void updatesBothWays();
@@ -299,6 +300,54 @@ void tst_Generated::unitBodies()
     QVERIFY(!raw->response().isError());
     QCOMPARE(raw->response().serviceId(), 99);
     QCOMPARE(raw->response().body(), QByteArray("null"));
+}
+
+// A service with a negative id (`class`, -7): its response carries -7 and is a
+// body, not an error (RpcService::isErrorResponse()); -1 stays an error.
+void tst_Generated::negativeServiceId()
+{
+    Connection c;
+    QVERIFY(c.open(address("negative")));
+    KitchenServer server(c.serverPeer);
+    bool fail = false;
+    connect(&server, &KitchenServer::classRequested, this, [&](KitchenClassRequest *request) {
+        if (fail)
+            request->respondError(QStringLiteral("no class"));
+        else
+            request->respond(request->body());
+    });
+    KitchenClient client(&c.client);
+    Keywords k;
+    k.class_ = QStringLiteral("c");
+    k.new_ = -3;
+    k.delete_ = true;
+    k.namespace_ = {QStringLiteral("a"), QStringLiteral("b")};
+    KitchenClassCall *call = client.class_(k);
+    QSignalSpy finished(call, &KitchenClassCall::finished);
+    QVERIFY(finished.wait(Timeout));
+    QCOMPARE(call->error(), RpcError::NoError);
+    QCOMPARE(call->response(), k);
+    QCOMPARE(call->future().result(), k);
+
+    fail = true;
+    KitchenClassCall *failing = client.class_(k);
+    QSignalSpy failed(failing, &KitchenClassCall::finished);
+    QVERIFY(failed.wait(Timeout));
+    QCOMPARE(failing->error(), RpcError::RemoteError);
+    QCOMPARE(failing->errorString(), QStringLiteral("no class"));
+
+    // The helper itself.
+    const RpcService service = KitchenClient::rpcInterface().service(QStringLiteral("class"));
+    const auto response = [](qint32 id) {
+        return RpcMessage(RpcMessage::Response, 1, id, QByteArray("x"));
+    };
+    QVERIFY(!service.isErrorResponse(response(-7)));
+    QVERIFY(service.isErrorResponse(response(-1)));
+    QVERIFY(service.isErrorResponse(response(-8)));
+    QVERIFY(!service.isErrorResponse(response(7)));
+    QVERIFY(!service.isErrorResponse(RpcMessage(RpcMessage::Stream, 0, -1, QByteArray())));
+    QVERIFY(RpcService::isErrorResponse(response(-7), 1));
+    QVERIFY(!RpcService::isErrorResponse(response(-7), -7));
 }
 
 void tst_Generated::cbor()

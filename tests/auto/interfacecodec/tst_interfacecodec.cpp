@@ -6,6 +6,7 @@
 
 #include <FizyrRpcQt/rpcbodycodec.h>
 #include <FizyrRpcQt/rpcinterfacefile.h>
+#include <FizyrRpcQt/rpcjsonwriter.h>
 
 #include <QtCore/qfile.h>
 #include <QtCore/qjsonarray.h>
@@ -14,6 +15,7 @@
 #include <QtCore/qrandom.h>
 #include <QtTest/qtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <iterator>
@@ -555,6 +557,8 @@ private Q_SLOTS:
     void decodeErrorsNamePath();
     void lenientEncoderInputs();
     void shortestFloats();
+    void shortestFloatsFastPath_data();
+    void shortestFloatsFastPath();
     void randomRoundTrips_data();
     void randomRoundTrips();
     void defaultValues();
@@ -884,6 +888,128 @@ void tst_InterfaceCodec::shortestFloats()
         QByteArray body;
         QVERIFY(RpcBodyCodec::encode(f32, double(c.first), RpcBodyCodec::Json, &body));
         QCOMPARE(body, QByteArray(c.second));
+    }
+}
+
+namespace {
+
+// ryu's format64 / format32 layout over std::to_chars' shortest scientific
+// digits: the reference the codec's fast path must agree with.
+template<typename F>
+QByteArray referenceShortest(F value, int maxIntegerDigits, int minExponent)
+{
+    if (value == 0)
+        return std::signbit(value) ? QByteArray("-0.0") : QByteArray("0.0");
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+    const QByteArray sci(buf, int(res.ptr - buf));
+    QByteArray out;
+    qsizetype i = 0;
+    if (sci.at(0) == '-') {
+        out += '-';
+        i = 1;
+    }
+    const qsizetype e = sci.indexOf('e');
+    QByteArray digits = sci.mid(i, e - i);
+    digits.replace(".", "");
+    const int length = int(digits.size());
+    const int kk = sci.mid(e + 1).toInt() + 1;
+    const int k = kk - length;
+    if (0 <= k && kk <= maxIntegerDigits)
+        out += digits + QByteArray(k, '0') + ".0";
+    else if (0 < kk && kk <= maxIntegerDigits)
+        out += digits.left(kk) + '.' + digits.mid(kk);
+    else if (minExponent < kk && kk <= 0)
+        out += "0." + QByteArray(-kk, '0') + digits;
+    else
+        out += digits.left(1) + (length > 1 ? '.' + digits.mid(1) : QByteArray()) + 'e'
+                + QByteArray::number(kk - 1);
+    return out;
+}
+
+} // namespace
+
+void tst_InterfaceCodec::shortestFloatsFastPath_data()
+{
+    QTest::addColumn<int>("kind"); // 0: multiples of 2^-k, 1: random bits, 2: extremes
+    QTest::newRow("short binary fractions") << 0;
+    QTest::newRow("random bits") << 1;
+    QTest::newRow("subnormals, zeros, big and small exponents") << 2;
+}
+
+// The codec's shortest floats (a fast path for short binary fractions, else
+// std::to_chars) agree byte for byte with the plain std::to_chars layout.
+void tst_InterfaceCodec::shortestFloatsFastPath()
+{
+    QFETCH(int, kind);
+    const RpcTypeSchema f64 = RpcInterfaceFile().typeSchema(QStringLiteral("f64"));
+    const RpcTypeSchema f32 = RpcInterfaceFile().typeSchema(QStringLiteral("f32"));
+    QRandomGenerator rng(4321 + quint32(kind));
+    QList<double> doubles;
+    QList<float> floats;
+    if (kind == 0) {
+        for (int i = 0; i < 40000; ++i) {
+            const int bits = int(rng.bounded(42));
+            const double m = double(rng.generate64() >> (64 - qMax(bits, 1)));
+            const double v = std::ldexp(m, -int(rng.bounded(14))) * (rng.bounded(2) ? -1 : 1);
+            doubles.append(v);
+            floats.append(float(v));
+            floats.append(std::ldexp(float(rng.bounded(1u << 24)), -int(rng.bounded(14))));
+        }
+        for (double v : {1.5, -2.25, 0.5, 1e9, 1073741823.999, 1073741824.0, 999999999999999.0,
+                         0.0009765625, 0.00048828125, 123456.789, 0.1, 3.0})
+            doubles.append(v);
+    } else if (kind == 1) {
+        for (int i = 0; i < 40000; ++i) {
+            const quint64 bits = rng.generate64();
+            double d;
+            std::memcpy(&d, &bits, 8);
+            if (std::isfinite(d))
+                doubles.append(d);
+            const quint32 fbits = rng.generate();
+            float f;
+            std::memcpy(&f, &fbits, 4);
+            if (std::isfinite(f))
+                floats.append(f);
+        }
+    } else {
+        doubles = {0.0,
+                   -0.0,
+                   std::numeric_limits<double>::denorm_min(),
+                   -std::numeric_limits<double>::denorm_min(),
+                   std::numeric_limits<double>::min(),
+                   std::numeric_limits<double>::max(),
+                   std::numeric_limits<double>::lowest(),
+                   std::numeric_limits<double>::epsilon()};
+        floats = {0.0f,
+                  -0.0f,
+                  std::numeric_limits<float>::denorm_min(),
+                  std::numeric_limits<float>::min(),
+                  std::numeric_limits<float>::max(),
+                  std::numeric_limits<float>::lowest()};
+        for (int i = 0; i < 20000; ++i) {
+            const double m = 1.0 + double(rng.bounded(1u << 20)) / double(1u << 20);
+            doubles.append(std::ldexp(m, int(rng.bounded(2098)) - 1074));
+            floats.append(std::ldexp(float(m), int(rng.bounded(277)) - 149));
+        }
+    }
+    for (double d : doubles) {
+        QByteArray body;
+        QVERIFY(RpcBodyCodec::encode(f64, d, RpcBodyCodec::Json, &body));
+        QCOMPARE(body, referenceShortest(d, 16, -5));
+        RpcJsonWriter writer;
+        writer.writeDouble(d);
+        QCOMPARE(writer.data(), body);
+    }
+    for (float f : floats) {
+        if (!std::isfinite(f))
+            continue;
+        QByteArray body;
+        QVERIFY(RpcBodyCodec::encode(f32, double(f), RpcBodyCodec::Json, &body));
+        QCOMPARE(body, referenceShortest(f, 13, -6));
+        RpcJsonWriter writer;
+        writer.writeFloat(f);
+        QCOMPARE(writer.data(), body);
     }
 }
 

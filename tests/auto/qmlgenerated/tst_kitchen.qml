@@ -118,8 +118,8 @@ TestCase {
     }
 
     // Plain values and unit bodies; keyword names (class_, whose id -7 is
-    // negative: the core takes a response with a negative service id for an
-    // error response, so it is not called over the wire here).
+    // negative: its response carries -7 and is a body, not an error, by
+    // RpcService::isErrorResponse()).
     function test_services_data() { return transports_data() }
     function test_services(data) {
         connectTo(data.address)
@@ -135,6 +135,12 @@ TestCase {
         kitchenClient.class_({ class: "c" }).then(() => { message = "resolved" }, e => { message = e.message })
         tryVerify(() => message !== null, 20000)
         verify(message.indexOf("new") >= 0, message)
+        // Over the wire: the server answers with service id -7.
+        let keywords = null
+        kitchenClient.class_({ class: "c", new: -3, delete: true, namespace: ["a", "b"] })
+            .then(r => { keywords = r }, e => { keywords = "class_: " + e.message })
+        tryVerify(() => keywords !== null, 20000)
+        compare(keywords, { class: "c", new: -3, delete: true, namespace: ["a", "b"] })
     }
 
     // Streams both ways: the typed client sends, the typed server receives;

@@ -24,6 +24,27 @@ TestCase {
 
     SignalSpy { id: streams; target: greeter; signalName: "streamReceived" }
 
+    // An untyped server for the negative service id test: answers `class`
+    // (-7) with its own id, or with -9 (another negative id: an error) or an
+    // error response (-1) when asked to.
+    RpcServer {
+        id: rawServer
+        onRequestReceived: request => {
+            if (request.text.indexOf("minus-nine") >= 0)
+                request.sendResponse(-9, "")
+            else if (request.text.indexOf("error") >= 0)
+                request.sendErrorResponse("no class")
+            else
+                request.sendResponse(-7, request.text)
+        }
+    }
+
+    RpcInterfaceClient {
+        id: signed
+        source: Qt.resolvedUrl("data/negative.rpc")
+        peer: peer
+    }
+
     function transports_data() {
         let rows = [ { tag: "tcp", address: "tcp://127.0.0.1:0" },
                      { tag: "unix", address: "unix:" + testTempDir + "/iface-" + (++socketCount) + ".sock" } ]
@@ -218,6 +239,37 @@ TestCase {
         compare(outcome.error.message, "times must be at most 100, got 101")
         compare(call.error, RpcError.RemoteError)
         compare(call.response, undefined)
+    }
+
+    // A response with the service's own negative id is a body
+    // (RpcService::isErrorResponse()); -1 and other negative ids are errors.
+    function test_negativeServiceId_data() { return transports_data() }
+    function test_negativeServiceId(data) {
+        compare(signed.status, RpcInterfaceClient.Ready, signed.errorString)
+        rawServer.address = data.address
+        rawServer.listening = true
+        verify(rawServer.listening, rawServer.errorString)
+        peer.address = rawServer.serverAddress
+        peer.active = true
+        tryCompare(peer, "state", RpcPeer.Connected, 20000)
+
+        const call = signed.call("class", { class: "c", new: -3 })
+        compare(call.serviceId, -7)
+        const outcome = settle(call)
+        verify(outcome.value !== undefined, outcome.error ? outcome.error.message : "")
+        compare(outcome.value, { class: "c", new: -3 })
+        compare(call.error, RpcError.NoError)
+
+        const failed = settle(signed.call("class", { class: "error", new: 0 }))
+        compare(failed.error.code, RpcError.RemoteError)
+        compare(failed.error.message, "no class")
+
+        const other = settle(signed.call("class", { class: "minus-nine", new: 0 }))
+        compare(other.error.code, RpcError.RemoteError)
+
+        peer.active = false
+        tryCompare(peer, "state", RpcPeer.Unconnected, 20000)
+        rawServer.listening = false
     }
 
     function test_cancel_data() { return transports_data() }

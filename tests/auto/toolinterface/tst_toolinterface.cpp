@@ -263,6 +263,8 @@ public:
                          });
         QObject::connect(&canvas, &CanvasServer::countRequested, &canvas,
                          [](CanvasCountRequest *request) { request->respond(7); });
+        QObject::connect(&canvas, &CanvasServer::negateRequested, &canvas,
+                         [](CanvasNegateRequest *request) { request->respond(-request->body()); });
         QObject::connect(&canvas, &CanvasServer::drawnReceived, &canvas,
                          [this](const Shape &shape, RpcPeer *) { drawn.append(shape); });
     }
@@ -477,7 +479,7 @@ void tst_ToolInterface::describeJson()
     QCOMPARE(all.size(), 2);
     const QJsonArray canvasServices
             = all.at(0).toObject().value(QStringLiteral("services")).toArray();
-    QCOMPARE(canvasServices.size(), 3);
+    QCOMPARE(canvasServices.size(), 4);
     QCOMPARE(canvasServices.at(2).toObject().value(QStringLiteral("hidden")).toBool(), true);
     // A struct variant's fields, and a Vec of a struct.
     const QJsonObject shape = canvasServices.at(0)
@@ -880,6 +882,18 @@ void tst_ToolInterface::generatedServer()
                  + QStringList{service.address(), QStringLiteral("count")});
     QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
     QVERIFY2(result.out.endsWith(": 7\n"), qPrintable(describe(result)));
+
+    // A negative service id: the response carries the service's own id (-7)
+    // and is a body, not an error response.
+    result = run(QStringList{QStringLiteral("call")} + options
+                 + QStringList{service.address(), QStringLiteral("negate"), QStringLiteral("5"),
+                               QStringLiteral("--json")});
+    QVERIFY2(result.finished && result.exitCode == 0, qPrintable(describe(result)));
+    lines = jsonLines(result.out);
+    QCOMPARE(lines.size(), 1);
+    QCOMPARE(lines.at(0).value(QStringLiteral("service_id")).toInt(), -7);
+    QCOMPARE(lines.at(0).value(QStringLiteral("value")), QJsonValue(-5));
+    QVERIFY2(!lines.at(0).contains(QStringLiteral("error")), qPrintable(describe(result)));
 
     // A stream by id, arriving decoded at the generated server.
     result = run(QStringList{QStringLiteral("stream")} + options
