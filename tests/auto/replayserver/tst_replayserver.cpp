@@ -10,11 +10,13 @@
 #include <FizyrRpcQt/RpcRequest>
 
 #include <QtCore/QFile>
+#include <QtCore/QProcess>
 #include <QtCore/QPointer>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <csignal>
 #include <memory>
 
 using namespace Fizyr;
@@ -53,6 +55,9 @@ private Q_SLOTS:
     void byOrder();
     void deleteWhilePending();
     void badFiles();
+#ifdef FIZYR_RPC_TOOL
+    void realRecording();
+#endif
 
 private:
     QString writeFile(const QByteArray &contents);
@@ -255,6 +260,69 @@ void TestReplayServer::badFiles()
     QVERIFY(replay.errorString().isEmpty());
     QVERIFY(replay.allTransactionsUsed());
 }
+
+#ifdef FIZYR_RPC_TOOL
+// Starts the tool with args; returns the address of its "listening on" line.
+static QString startTool(QProcess *process, const QStringList &args)
+{
+    process->start(QStringLiteral(FIZYR_RPC_TOOL), args);
+    QDeadlineTimer deadline(DefaultTimeout);
+    while (!process->canReadLine() && !deadline.hasExpired())
+        process->waitForReadyRead(100);
+    const QString line = QString::fromUtf8(process->readLine()).trimmed();
+    return line.startsWith(QLatin1String("listening on ")) ? line.mid(13) : QString();
+}
+
+// A recording made by the real proxy (fizyr-rpc proxy --record) of the real
+// test server, replayed.
+void TestReplayServer::realRecording()
+{
+    QFETCH_GLOBAL(QString, scheme);
+    QProcess service;
+    const QString serviceAddress
+            = startTool(&service,
+                        {QStringLiteral("serve"), QStringLiteral("--updates"), QStringLiteral("1"),
+                         RpcTestSupport::addressFor(scheme, *m_dir, QStringLiteral("service"))});
+    QVERIFY2(!serviceAddress.isEmpty(), service.readAllStandardError().constData());
+    const QString recording = m_dir->filePath(QStringLiteral("real.jsonl"));
+    QProcess proxy;
+    const QString proxyAddress = startTool(
+            &proxy,
+            {QStringLiteral("proxy"), QStringLiteral("--record"), recording,
+             RpcTestSupport::addressFor(scheme, *m_dir, QStringLiteral("proxy")), serviceAddress});
+    QVERIFY2(!proxyAddress.isEmpty(), proxy.readAllStandardError().constData());
+    {
+        RpcPeer client;
+        QSignalSpy connected(&client, &RpcPeer::connected);
+        client.connectToServer(proxyAddress);
+        QVERIFY(connected.wait(DefaultTimeout) || !connected.isEmpty());
+        RpcRequest *request = client.sendRequest(1, "hello");
+        QSignalSpy finished(request, &RpcRequest::finished);
+        QVERIFY(finished.wait(DefaultTimeout));
+    }
+    ::kill(pid_t(proxy.processId()), SIGTERM);
+    QVERIFY(proxy.waitForFinished(DefaultTimeout));
+    ::kill(pid_t(service.processId()), SIGTERM);
+    QVERIFY(service.waitForFinished(DefaultTimeout));
+
+    RpcReplayServer replay;
+    QVERIFY2(replay.load(recording), qPrintable(replay.errorString()));
+    QCOMPARE(replay.transactionCount(), 1);
+    QVERIFY(replay.listen(RpcTestSupport::addressFor(scheme, *m_dir, QStringLiteral("replay"))));
+    RpcPeer client;
+    QSignalSpy connected(&client, &RpcPeer::connected);
+    client.connectToServer(replay.serverAddress());
+    QVERIFY(connected.wait(DefaultTimeout) || !connected.isEmpty());
+    RpcRequest *request = client.sendRequest(1, "hello");
+    QSignalSpy updates(request, &RpcRequest::updateReceived);
+    QSignalSpy finished(request, &RpcRequest::finished);
+    QVERIFY(finished.wait(DefaultTimeout));
+    QCOMPARE(updates.size(), 1);
+    QCOMPARE(updates.at(0).at(0).value<RpcMessage>().body(), QByteArray("update 1 of 1"));
+    QCOMPARE(request->response().body(), QByteArray("hello"));
+    QVERIFY(replay.allTransactionsUsed());
+}
+#endif
 
 QTEST_GUILESS_MAIN(TestReplayServer)
 #include "tst_replayserver.moc"
