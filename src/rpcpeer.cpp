@@ -630,15 +630,6 @@ bool RpcPeer::waitForDisconnected(int msecs)
 }
 
 /*!
-    Returns the TLS configuration: once a \c{tls://} connection is encrypted,
-    the configuration of its session (with the peer's certificate chain, the
-    protocol and cipher in use); otherwise the one set with
-    setSslConfiguration() (by default QSslConfiguration::defaultConfiguration()
-    with TLS 1.2 as the minimum protocol).
-
-    \sa setSslConfiguration()
-*/
-/*!
     Returns how long, in milliseconds, a connectToServer() to a \c{tls://}
     address waits for the TLS handshake once the TCP connection is up
     (default 10000).
@@ -668,6 +659,15 @@ void RpcPeer::setHandshakeTimeout(int msecs)
     d->handshakeTimeout = qMax(1, msecs);
 }
 
+/*!
+    Returns the TLS configuration: once a \c{tls://} connection is encrypted,
+    the configuration of its session (with the peer's certificate chain, the
+    protocol and cipher in use); otherwise the one set with
+    setSslConfiguration() (by default QSslConfiguration::defaultConfiguration()
+    with TLS 1.2 as the minimum protocol).
+
+    \sa setSslConfiguration()
+*/
 QSslConfiguration RpcPeer::sslConfiguration() const
 {
     Q_D(const RpcPeer);
