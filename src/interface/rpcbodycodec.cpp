@@ -80,7 +80,39 @@ public:
     {
         if (isNull(v))
             return QStringLiteral("null");
-        return QLatin1String(v.metaType().name());
+        // In the words of JSON, which is what users write bodies in.
+        switch (v.metaType().id()) {
+        case QMetaType::QString:
+        case QMetaType::QByteArray:
+        case QMetaType::QChar:
+            return tr("a string");
+        case QMetaType::Bool:
+            return tr("a boolean");
+        case QMetaType::Int:
+        case QMetaType::UInt:
+        case QMetaType::LongLong:
+        case QMetaType::ULongLong:
+        case QMetaType::Long:
+        case QMetaType::ULong:
+        case QMetaType::Short:
+        case QMetaType::UShort:
+        case QMetaType::Char:
+        case QMetaType::SChar:
+        case QMetaType::UChar:
+        case QMetaType::Double:
+        case QMetaType::Float:
+            return tr("a number");
+        case QMetaType::QVariantMap:
+        case QMetaType::QVariantHash:
+        case QMetaType::QJsonObject:
+            return tr("a map");
+        case QMetaType::QVariantList:
+        case QMetaType::QStringList:
+        case QMetaType::QJsonArray:
+            return tr("a list");
+        default:
+            return QLatin1String(v.metaType().name());
+        }
     }
 
     bool integer(const TypeNode *type, const QVariant &v)
