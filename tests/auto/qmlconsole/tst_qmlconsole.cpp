@@ -283,7 +283,7 @@ QString tst_QmlConsole::startServer(QProcess *process, const QString &name, cons
 void tst_QmlConsole::greeterByCommandLine()
 {
 #ifdef NO_GREETER_SERVER
-    QSKIP("built without the greeter example");
+    QSKIP("built without the greeter example (FIZYRRPCQT_BUILD_EXAMPLES=OFF)");
 #endif
     // qml-console greeter.rpc --service greet --body JSON: the form filled
     // from the JSON, the call by name, bodies decoded.
@@ -381,7 +381,7 @@ static void type(QQuickWindow *window, QQuickItem *field, const QString &text)
 void tst_QmlConsole::greeterForm()
 {
 #ifdef NO_GREETER_SERVER
-    QSKIP("built without the greeter example");
+    QSKIP("built without the greeter example (FIZYRRPCQT_BUILD_EXAMPLES=OFF)");
 #endif
     // The console in this process, offscreen, with the greeter's interface
     // file: connect, fill in the form of greet as a user does, call, and

@@ -1392,7 +1392,7 @@ void tst_ToolInterface::docExamples()
                     continue; // already running for this page
                 const QString error = doc.startServer(name, words.mid(2));
                 if (error == QLatin1String("the examples are not built"))
-                    QSKIP("the examples are not built");
+                    QSKIP("the examples are not built (FIZYRRPCQT_BUILD_EXAMPLES=OFF)");
                 QVERIFY2(error.isEmpty(), qPrintable(where + u' ' + error));
                 // A console block showing this start: its output is the
                 // server's first lines.
