@@ -79,6 +79,7 @@ private:
     void handleFinished();
     void finish();
     void settle();
+    void abandon();
 
     QPointer<QmlRpcInterfaceClient> m_client;
     RpcService m_service;
@@ -185,6 +186,9 @@ private:
     QString m_interfaceName;
     QPointer<QmlRpcPeer> m_peer;
     QMetaObject::Connection m_streamConnection;
+    // The calls made with call(), so that destroying the client can end the
+    // open ones (abandon()).
+    QList<QPointer<QmlRpcInterfaceCall>> m_calls;
     BodyFormat m_format = Json;
     Status m_status = Null;
     QString m_errorString;
