@@ -48,7 +48,9 @@ def group(value):
 
 
 def unit_text(unit):
-    return {"us": "µs"}.get(unit, unit)
+    if unit == "us" or unit.startswith("us/"):
+        return "µs" + unit[2:]
+    return unit
 
 
 def main():
@@ -91,8 +93,11 @@ def main():
         print("| target | transport | value | limit | |")
         print("|---|---|---:|---|---|")
         for t in targets:
-            print("| {} | {} | {:.2f} | {} | {} |".format(
-                t["target"], t["transport"], t["value"], t["limit"].replace("<=", "≤")
+            value = t["value"]
+            print("| {} | {} | {} | {} | {} |".format(
+                t["target"], t["transport"],
+                f"{value:,.0f}".replace(",", " ") if abs(value) >= 1000 else f"{value:.2f}",
+                t["limit"].replace("<=", "≤")
                 .replace(">=", "≥"), "met" if t["met"] else "**missed**"))
     return 0
 
