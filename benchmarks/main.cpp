@@ -730,8 +730,13 @@ public:
     }
     ~ServeChild()
     {
-        m_process.kill();
-        m_process.waitForFinished(TimeoutMs);
+        // SIGTERM first: a child under valgrind then still writes its
+        // callgrind counts (scripts/callgrind-count.py); SIGKILL if it hangs.
+        m_process.terminate();
+        if (!m_process.waitForFinished(10000)) {
+            m_process.kill();
+            m_process.waitForFinished(TimeoutMs);
+        }
     }
     QString address() const { return m_address; }
     qint64 pid() const { return m_process.processId(); }
@@ -1403,8 +1408,13 @@ private:
         const auto cpu = [&](const Bench::Forked &f, bool have) {
             return have ? f.cpuSeconds * 1e6 / count : -1;
         };
-        const Row cpuRow{scenario,           tn, size, QStringLiteral("cpu"), QStringLiteral("us/req"),
-                         cpu(ours, haveOurs), cpu(base, haveBase)};
+        const Row cpuRow{scenario,
+                         tn,
+                         size,
+                         QStringLiteral("cpu"),
+                         QStringLiteral("us/req"),
+                         cpu(ours, haveOurs),
+                         cpu(base, haveBase)};
         if (rtt) {
             const QString us = QStringLiteral("us");
             return {{scenario, tn, size, QStringLiteral("p50"), us, percentile(ours.rtts, 0.5),
@@ -1532,18 +1542,18 @@ QList<Target> evaluateTargets(const QList<Row> &rows)
                         QStringLiteral("%1 %2").arg(atMost ? u"<=" : u">=").arg(limit),
                         atMost ? v <= limit : v >= limit});
     };
-    for (const QString &t : {QStringLiteral("tcp"), QStringLiteral("unix"),
-                             QStringLiteral("seqpacket")}) {
+    for (const QString &t :
+         {QStringLiteral("tcp"), QStringLiteral("unix"), QStringLiteral("seqpacket")}) {
         ratio(QStringLiteral("rtt p50, two processes / raw two processes"),
               QStringLiteral("rtt-2p"), QStringLiteral("p50"), t, true, 1.15);
         ratio(QStringLiteral("CPU per round trip, two processes / raw"), QStringLiteral("rtt-2p"),
               QStringLiteral("cpu"), t, true, 1.3);
         ratio(QStringLiteral("pipelined, two processes / raw two processes"),
               QStringLiteral("pipelined-2p"), QStringLiteral("rate"), t, false, 1.0);
-        ratio(QStringLiteral("pipelined, in-process / raw in-process"),
-              QStringLiteral("pipelined"), QStringLiteral("rate"), t, false, 1.0);
-        ratio(QStringLiteral("bulk / raw"), QStringLiteral("bulk"), QStringLiteral("throughput"),
-              t, false, t == QLatin1String("seqpacket") ? 0.8 : 0.9);
+        ratio(QStringLiteral("pipelined, in-process / raw in-process"), QStringLiteral("pipelined"),
+              QStringLiteral("rate"), t, false, 1.0);
+        ratio(QStringLiteral("bulk / raw"), QStringLiteral("bulk"), QStringLiteral("throughput"), t,
+              false, t == QLatin1String("seqpacket") ? 0.8 : 0.9);
         ratio(QStringLiteral("stream / batched raw writer"), QStringLiteral("stream"),
               QStringLiteral("rate-batched"), t, false, 0.8);
         // Idle peers: 10,000 on one server, <= 16 KiB each, throughput flat
@@ -1561,10 +1571,12 @@ QList<Target> evaluateTargets(const QList<Row> &rows)
         if (largest > 0) {
             targets.append({QStringLiteral("idle peers on one server"), t, double(largest),
                             QStringLiteral(">= 10000"), largest >= 10000});
-            const Row *mem = find(QStringLiteral("idle"), t, QStringLiteral("memory@%1").arg(largest));
+            const Row *mem
+                    = find(QStringLiteral("idle"), t, QStringLiteral("memory@%1").arg(largest));
             targets.append({QStringLiteral("server KiB per idle peer at %1").arg(largest), t,
                             mem->value, QStringLiteral("<= 16"), mem->value <= 16});
-            const Row *lo = find(QStringLiteral("idle"), t, QStringLiteral("rate@%1").arg(smallest));
+            const Row *lo
+                    = find(QStringLiteral("idle"), t, QStringLiteral("rate@%1").arg(smallest));
             const Row *hi = find(QStringLiteral("idle"), t, QStringLiteral("rate@%1").arg(largest));
             if (lo && hi && lo->value > 0 && smallest != largest) {
                 const double v = hi->value / lo->value;
@@ -1664,18 +1676,20 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral(
             "Benchmarks the library against a same-run baseline of blocking POSIX sockets.\n"
             "Scenarios: rtt, pipelined, stream, bulk, updates, fds, connections, rtt-2p,\n"
-            "pipelined-2p, idle, typed-rtt, typed-pipelined, codec; tls-rtt, tls-pipelined, tls-bulk, tls-connections (TLS\n"
+            "pipelined-2p, idle, typed-rtt, typed-pipelined, codec; tls-rtt, tls-pipelined, "
+            "tls-bulk, tls-connections (TLS\n"
             "against plain TCP, both through the library, in the same run; not in the default\n"
             "list)."));
     parser.addHelpOption();
     const QCommandLineOption scenarios(
             QStringLiteral("scenarios"), QStringLiteral("Comma-separated scenarios."),
             QStringLiteral("list"),
-            QStringLiteral("rtt,pipelined,stream,bulk,updates,fds,connections,rtt-2p,pipelined-2p,idle"
+            QStringLiteral(
+                    "rtt,pipelined,stream,bulk,updates,fds,connections,rtt-2p,pipelined-2p,idle"
 #ifdef FIZYRRPCBENCH_TYPED
-                           ",typed-rtt,typed-pipelined,codec"
+                    ",typed-rtt,typed-pipelined,codec"
 #endif
-                           ));
+                    ));
     const QCommandLineOption transports(
             QStringLiteral("transports"), QStringLiteral("Comma-separated: tcp,unix,seqpacket."),
             QStringLiteral("list"), QStringLiteral("tcp,unix,seqpacket"));
