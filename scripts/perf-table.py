@@ -59,6 +59,12 @@ def main():
     parser.add_argument("--scenarios", help="comma-separated: only these scenarios")
     parser.add_argument("--date", help="the date and time of the run (default: the file's mtime)")
     parser.add_argument("--machine", help="the machine (default: this machine)")
+    parser.add_argument("--figures", help="comma-separated: only these figures (e.g. p50,cpu,rate)")
+    parser.add_argument("--compare", metavar="OTHER_JSON",
+                        help="a table of this run's figures of ours against OTHER_JSON's "
+                             "(e.g. the same command with QT_NO_GLIB=1)")
+    parser.add_argument("--labels", default="this,other",
+                        help="--compare: the names of the two runs [this,other]")
     parser.add_argument("--sections", default="main,scaling,targets",
                         help="comma-separated: main, scaling, targets [all]")
     args = parser.parse_args()
@@ -66,6 +72,10 @@ def main():
 
     with open(args.json_file, encoding="utf-8") as f:
         data = json.load(f)
+    if "requests" in data:
+        return print_callgrind(data, args)
+    if args.compare:
+        return print_compare(data, args)
     wanted = set(args.scenarios.split(",")) if args.scenarios else None
 
     when = args.date or datetime.datetime.fromtimestamp(
@@ -99,6 +109,61 @@ def main():
                 f"{value:,.0f}".replace(",", " ") if abs(value) >= 1000 else f"{value:.2f}",
                 t["limit"].replace("<=", "≤")
                 .replace(">=", "≥"), "met" if t["met"] else "**missed**"))
+    return 0
+
+
+def print_compare(data, args):
+    """Our figures of two runs side by side, each with its ratio to its own raw baseline."""
+    with open(args.compare, encoding="utf-8") as f:
+        other = {(r["scenario"], r["transport"], r["figure"]): r
+                 for r in json.load(f)["results"]}
+    wanted = set(args.scenarios.split(",")) if args.scenarios else None
+    figures = set(args.figures.split(",")) if args.figures else None
+    a, b = args.labels.split(",", 1)
+    print(f"Ours in `{os.path.basename(args.json_file)}` ({a}) and "
+          f"`{os.path.basename(args.compare)}` ({b}); each ratio *ours / raw baseline* of its "
+          f"own run.")
+    print()
+    print(f"| scenario | transport | figure | ours, {a} | ours, {b} | {b} / {a} "
+          f"| ratio to raw, {a} | ratio to raw, {b} |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    for r in data["results"]:
+        if wanted and r["scenario"] not in wanted:
+            continue
+        name = r["figure"].partition("@")[0]
+        if figures and r["figure"] not in figures and name not in figures:
+            continue
+        o = other.get((r["scenario"], r["transport"], r["figure"]))
+        if not o:
+            continue
+        unit = unit_text(r["unit"])
+        def ratio(x):
+            return f"{x['ratio']:.2f}" if x.get("ratio") is not None else "–"
+        print("| {} | {} | {} | {} {} | {} {} | {} | {} | {} |".format(
+            r["scenario"], r["transport"], r["figure"], group(r["value"]), unit,
+            group(o["value"]), unit,
+            f"{o['value'] / r['value']:.2f}" if r["value"] else "–", ratio(r), ratio(o)))
+    return 0
+
+
+def print_callgrind(data, args):
+    """The JSON of scripts/callgrind-count.py: instructions per request-response."""
+    wanted = set(args.scenarios.split(",")) if args.scenarios else None
+    when = args.date or datetime.datetime.fromtimestamp(
+        os.path.getmtime(args.json_file), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"Counted {when} by {data.get('valgrind', 'valgrind')} "
+          f"(N = {data['requests']} requests against 2N), "
+          f"from `{os.path.basename(args.json_file)}`.")
+    print()
+    print("| scenario | transport | ours (Ir per request) | raw baseline | ratio |")
+    print("|---|---|---:|---:|---:|")
+    for r in data["results"]:
+        if wanted and r["scenario"] not in wanted:
+            continue
+        print("| {} | {} | {} | {} | {} |".format(
+            r["scenario"], r["transport"], f"{r['ours']:,}".replace(",", " "),
+            f"{r['baseline']:,}".replace(",", " "),
+            f"{r['ratio']:.1f}" if r.get("ratio") is not None else "–"))
     return 0
 
 
