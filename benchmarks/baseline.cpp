@@ -7,8 +7,12 @@
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <csignal>
+#include <ctime>
 #include <stdexcept>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <thread>
 #include <unistd.h>
@@ -33,14 +37,80 @@ struct Message
     std::vector<char> body;
 };
 
+constexpr int Batch = 64; // frames per writev() / sendmmsg() / recvmmsg() of the batched baseline
+
 class Conn
 {
 public:
-    Conn(int fd, bool seqpacket, int maxBody) : m_fd(fd), m_seq(seqpacket)
+    Conn(int fd, bool seqpacket, int maxBody, bool batched = false)
+        : m_fd(fd), m_seq(seqpacket), m_batched(batched)
     {
         m_in.resize(size_t(HeaderSize + maxBody));
+        if (m_batched) {
+            m_buf.resize(m_seq ? static_cast<size_t>(Batch) * m_in.size()
+                               : std::max<size_t>(256 * 1024, 2 * (m_in.size() + 4)));
+            m_lens.resize(Batch);
+        }
     }
     ~Conn() { ::close(m_fd); }
+
+    // Sends count copies of one message (type 4: stream) in batches: writev()
+    // of up to Batch frames on stream sockets, sendmmsg() on seqpacket.
+    void sendBatched(quint32 type, qint32 service, const char *body, size_t len, int count)
+    {
+        const size_t prefix = m_seq ? 0 : 4;
+        std::vector<char> frame(prefix + HeaderSize + len);
+        char *p = frame.data();
+        if (!m_seq)
+            qToLittleEndian<quint32>(quint32(HeaderSize + len), p);
+        qToLittleEndian<quint32>(type, p + prefix);
+        qToLittleEndian<quint32>(0, p + prefix + 4);
+        qToLittleEndian<qint32>(service, p + prefix + 8);
+        if (len)
+            std::memcpy(p + prefix + HeaderSize, body, len);
+        std::vector<iovec> iov(static_cast<size_t>(Batch), iovec{frame.data(), frame.size()});
+        int left = count;
+        if (m_seq) {
+            std::vector<mmsghdr> msgs(static_cast<size_t>(Batch));
+            for (int i = 0; i < Batch; ++i) {
+                msgs[size_t(i)] = mmsghdr{};
+                msgs[size_t(i)].msg_hdr.msg_iov = &iov[size_t(i)];
+                msgs[size_t(i)].msg_hdr.msg_iovlen = 1;
+            }
+            while (left > 0) {
+                const int n = ::sendmmsg(m_fd, msgs.data(), unsigned(std::min(left, Batch)),
+                                         MSG_NOSIGNAL);
+                if (n < 0) {
+                    if (errno == EINTR)
+                        continue;
+                    fail("sendmmsg");
+                }
+                left -= n;
+            }
+            return;
+        }
+        while (left > 0) {
+            const int frames = std::min(left, Batch);
+            size_t total = size_t(frames) * frame.size();
+            size_t done = 0;
+            while (done < total) {
+                // Skip the frames (and the part of one) already written.
+                const size_t first = done / frame.size();
+                const size_t offset = done % frame.size();
+                std::vector<iovec> part(iov.begin() + long(first), iov.begin() + frames);
+                part[0].iov_base = frame.data() + offset;
+                part[0].iov_len = frame.size() - offset;
+                const ssize_t n = ::writev(m_fd, part.data(), int(part.size()));
+                if (n < 0) {
+                    if (errno == EINTR)
+                        continue;
+                    fail("writev");
+                }
+                done += size_t(n);
+            }
+            left -= frames;
+        }
+    }
 
     void send(quint32 type, quint32 id, qint32 service, const char *body, size_t len, int fd = -1)
     {
@@ -88,6 +158,8 @@ public:
     // False on end of stream.
     bool receive(Message &m)
     {
+        if (m_batched)
+            return receiveBatched(m);
         size_t len = 0;
         if (m_seq) {
             iovec iov{m_in.data(), m_in.size()};
@@ -136,6 +208,76 @@ public:
     }
 
 private:
+    void decode(Message &m, const char *p, size_t len)
+    {
+        if (len < HeaderSize)
+            throw std::runtime_error("baseline: short message");
+        m.type = qFromLittleEndian<quint32>(p);
+        m.id = qFromLittleEndian<quint32>(p + 4);
+        m.service = qFromLittleEndian<qint32>(p + 8);
+        m.body.assign(p + HeaderSize, p + len);
+    }
+
+    // The batched reader: recvmmsg() of up to Batch datagrams on seqpacket,
+    // recv() into a large buffer on stream sockets.
+    bool receiveBatched(Message &m)
+    {
+        if (m_seq) {
+            if (m_next == m_count) {
+                std::vector<iovec> iov(static_cast<size_t>(Batch));
+                std::vector<mmsghdr> msgs(static_cast<size_t>(Batch));
+                for (int i = 0; i < Batch; ++i) {
+                    iov[size_t(i)] = {m_buf.data() + size_t(i) * m_in.size(), m_in.size()};
+                    msgs[size_t(i)] = mmsghdr{};
+                    msgs[size_t(i)].msg_hdr.msg_iov = &iov[size_t(i)];
+                    msgs[size_t(i)].msg_hdr.msg_iovlen = 1;
+                }
+                int n;
+                do {
+                    n = ::recvmmsg(m_fd, msgs.data(), Batch, MSG_WAITFORONE, nullptr);
+                } while (n < 0 && errno == EINTR);
+                if (n < 0)
+                    fail("recvmmsg");
+                if (n == 0 || msgs[0].msg_len == 0)
+                    return false;
+                for (int i = 0; i < n; ++i)
+                    m_lens[size_t(i)] = msgs[size_t(i)].msg_len;
+                m_count = n;
+                m_next = 0;
+            }
+            const int i = m_next++;
+            decode(m, m_buf.data() + size_t(i) * m_in.size(), m_lens[size_t(i)]);
+            return true;
+        }
+        for (;;) {
+            const size_t have = m_end - m_start;
+            if (have >= 4) {
+                const size_t len = qFromLittleEndian<quint32>(m_buf.data() + m_start);
+                if (len < HeaderSize || len > m_in.size())
+                    throw std::runtime_error("baseline: bad frame length");
+                if (have >= 4 + len) {
+                    decode(m, m_buf.data() + m_start + 4, len);
+                    m_start += 4 + len;
+                    return true;
+                }
+            }
+            if (m_start > 0) {
+                std::memmove(m_buf.data(), m_buf.data() + m_start, have);
+                m_start = 0;
+                m_end = have;
+            }
+            ssize_t n;
+            do {
+                n = ::recv(m_fd, m_buf.data() + m_end, m_buf.size() - m_end, 0);
+            } while (n < 0 && errno == EINTR);
+            if (n < 0)
+                fail("recv");
+            if (n == 0)
+                return false;
+            m_end += size_t(n);
+        }
+    }
+
     bool readExact(char *p, size_t len)
     {
         size_t done = 0;
@@ -155,8 +297,15 @@ private:
 
     int m_fd;
     bool m_seq;
+    bool m_batched;
     std::vector<char> m_in;
     std::vector<char> m_out;
+    std::vector<char> m_buf; // batched reader
+    std::vector<size_t> m_lens;
+    size_t m_start = 0;
+    size_t m_end = 0;
+    int m_next = 0;
+    int m_count = 0;
 };
 
 int socketType(Transport t)
@@ -205,9 +354,9 @@ void setNoDelay(const Shape &shape, int fd)
 
 // The echoing side: answers service 1 with an echo, service 2 with N updates
 // and a response, service 3 with the number of stream messages received.
-void serve(int fd, bool seq, int maxBody)
+void serve(int fd, bool seq, int maxBody, bool batched = false)
 {
-    Conn conn(fd, seq, maxBody);
+    Conn conn(fd, seq, maxBody, batched);
     Message m;
     quint64 streams = 0;
     std::vector<char> update;
@@ -249,7 +398,7 @@ auto withServer(const Shape &shape, F client)
         if (fd < 0)
             return;
         setNoDelay(shape, fd);
-        serve(fd, seq, maxBody);
+        serve(fd, seq, maxBody, shape.batched);
     });
     const int fd = ::socket(addr.ss_family, socketType(shape.transport) | SOCK_CLOEXEC, 0);
     if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr *>(&addr), addrLen) < 0)
@@ -264,6 +413,53 @@ auto withServer(const Shape &shape, F client)
     if (!seq && shape.transport != Transport::Tcp)
         ::unlink(shape.unixPath.toLocal8Bit().constData());
     if (seq)
+        ::unlink(shape.unixPath.toLocal8Bit().constData());
+    return result;
+}
+
+// Runs `client` against an echoing side in a forked child process. The
+// child only accepts, serves and leaves with _exit(): no Qt, no destructors.
+template<typename F>
+Forked withForkedServer(const Shape &shape, F client)
+{
+    sockaddr_storage addr;
+    socklen_t addrLen;
+    const int listenFd = listenOn(shape, addr, addrLen);
+    const bool seq = shape.transport == Transport::UnixSeqpacket;
+    const int maxBody = std::max(shape.size, 64) + 64;
+    std::fflush(nullptr);
+    const pid_t child = ::fork();
+    if (child < 0)
+        fail("fork");
+    if (child == 0) {
+        const int fd = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd >= 0) {
+            setNoDelay(shape, fd);
+            serve(fd, seq, maxBody);
+        }
+        ::_exit(0);
+    }
+    Forked result;
+    try {
+        const int fd = ::socket(addr.ss_family, socketType(shape.transport) | SOCK_CLOEXEC, 0);
+        if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr *>(&addr), addrLen) < 0)
+            fail("connect");
+        setNoDelay(shape, fd);
+        Conn conn(fd, seq, maxBody);
+        const double before = cpuSeconds() + cpuSeconds(child);
+        client(conn, result);
+        // The child is still alive (blocked in recv()): read its clock now.
+        result.cpuSeconds = cpuSeconds() + cpuSeconds(child) - before;
+    } catch (...) {
+        ::kill(child, SIGKILL);
+        ::waitpid(child, nullptr, 0);
+        ::close(listenFd);
+        throw;
+    }
+    // The connection is closed: the child reads end of stream and leaves.
+    ::waitpid(child, nullptr, 0);
+    ::close(listenFd);
+    if (shape.transport != Transport::Tcp)
         ::unlink(shape.unixPath.toLocal8Bit().constData());
     return result;
 }
@@ -352,6 +548,137 @@ double baselineUpdates(const Shape &shape)
         }
         return seconds(start);
     });
+}
+
+double baselineStreamBatched(const Shape &shape)
+{
+    Shape batched = shape;
+    batched.batched = true;
+    return withServer(batched, [&](Conn &conn) {
+        std::vector<char> body(size_t(shape.size), 's');
+        Message m;
+        const auto start = Clock::now();
+        conn.sendBatched(4, 1, body.data(), body.size(), shape.count);
+        conn.send(0, 1, 3, nullptr, 0);
+        // The server's reply comes on its own, unbatched connection object:
+        // this side reads it with the plain reader.
+        expect(conn.receive(m) && m.type == 1 && m.body.size() == 8, "count");
+        expect(qFromLittleEndian<quint64>(m.body.data()) == quint64(shape.count), "stream count");
+        return seconds(start);
+    });
+}
+
+double cpuSeconds(long pid)
+{
+    clockid_t clock = CLOCK_PROCESS_CPUTIME_ID;
+    if (pid != 0 && ::clock_getcpuclockid(pid_t(pid), &clock) != 0)
+        return 0;
+    timespec ts{};
+    if (::clock_gettime(clock, &ts) != 0)
+        return 0;
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+Forked forkedRtt(const Shape &shape)
+{
+    return withForkedServer(shape, [&](Conn &conn, Forked &result) {
+        std::vector<char> body(size_t(shape.size), 'r');
+        result.rtts.reserve(size_t(shape.count));
+        Message m;
+        for (int i = 0; i < shape.count; ++i) {
+            const auto start = Clock::now();
+            conn.send(0, quint32(i), 1, body.data(), body.size());
+            expect(conn.receive(m) && m.type == 1 && m.body.size() == body.size(), "response");
+            result.rtts.push_back(
+                    std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+        }
+    });
+}
+
+Forked forkedPipelined(const Shape &shape)
+{
+    return withForkedServer(shape, [&](Conn &conn, Forked &result) {
+        std::vector<char> body(size_t(shape.size), 'p');
+        Message m;
+        const auto start = Clock::now();
+        int sent = 0;
+        int received = 0;
+        while (sent < std::min(shape.inFlight, shape.count))
+            conn.send(0, quint32(sent++), 1, body.data(), body.size());
+        while (received < shape.count) {
+            expect(conn.receive(m) && m.type == 1, "response");
+            ++received;
+            if (sent < shape.count)
+                conn.send(0, quint32(sent++), 1, body.data(), body.size());
+        }
+        result.seconds = seconds(start);
+    });
+}
+
+IdlePeers::IdlePeers(Transport transport, const QString &hostOrPath, int port)
+    : m_transport(transport), m_hostOrPath(hostOrPath), m_port(port)
+{ }
+
+IdlePeers::~IdlePeers()
+{
+    for (int fd : m_fds) {
+        if (m_transport == Transport::Tcp) {
+            // Reset instead of a TIME_WAIT per port: runs of 10,000 peers
+            // follow each other faster than TIME_WAIT ends.
+            linger l{1, 0};
+            ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+        }
+        ::close(fd);
+    }
+}
+
+void IdlePeers::growTo(int n)
+{
+    const bool seq = m_transport == Transport::UnixSeqpacket;
+    sockaddr_storage addr{};
+    socklen_t addrLen = 0;
+    if (m_transport == Transport::Tcp) {
+        auto *in = reinterpret_cast<sockaddr_in *>(&addr);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(quint16(m_port));
+        if (::inet_pton(AF_INET, m_hostOrPath.toLatin1().constData(), &in->sin_addr) != 1)
+            throw std::runtime_error("baseline: idle peers: bad host");
+        addrLen = sizeof(sockaddr_in);
+    } else {
+        auto *un = reinterpret_cast<sockaddr_un *>(&addr);
+        un->sun_family = AF_UNIX;
+        const QByteArray path = m_hostOrPath.toLocal8Bit();
+        if (size_t(path.size()) >= sizeof(un->sun_path))
+            throw std::runtime_error("baseline: socket path too long");
+        std::memcpy(un->sun_path, path.constData(), size_t(path.size()));
+        addrLen = sizeof(sockaddr_un);
+    }
+    constexpr int BatchSize = 32; // below Qt's listen backlog of 50
+    const char body[16] = "idle-peer-hello";
+    while (size() < n) {
+        const size_t first = m_fds.size();
+        const int batch = std::min(BatchSize, n - size());
+        for (int i = 0; i < batch; ++i) {
+            const int fd = ::socket(addr.ss_family, socketType(m_transport) | SOCK_CLOEXEC, 0);
+            if (fd < 0)
+                fail("idle peers: socket");
+            m_fds.push_back(fd);
+            if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), addrLen) < 0)
+                fail("idle peers: connect");
+        }
+        // One echo request on each, then every response: the server has
+        // accepted each connection and made a peer for it.
+        for (size_t i = first; i < m_fds.size(); ++i) {
+            Conn conn(::dup(m_fds[i]), seq, 64);
+            conn.send(0, quint32(i), 1, body, sizeof(body));
+        }
+        for (size_t i = first; i < m_fds.size(); ++i) {
+            Conn conn(::dup(m_fds[i]), seq, 64);
+            Message m;
+            expect(conn.receive(m) && m.type == 1 && m.body.size() == sizeof(body),
+                   "idle peer response");
+        }
+    }
 }
 
 int seqpacketMaxBody()

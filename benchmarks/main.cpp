@@ -322,6 +322,8 @@ public:
 
 double percentile(std::vector<double> v, double p)
 {
+    if (v.empty())
+        return -1; // a side not measured (--only)
     std::sort(v.begin(), v.end());
     const size_t i = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
     return v[i];
@@ -329,6 +331,8 @@ double percentile(std::vector<double> v, double p)
 
 double mean(const std::vector<double> &v)
 {
+    if (v.empty())
+        return -1;
     return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
 }
 
@@ -710,6 +714,38 @@ QList<CodecFigure> codecFigures(int objects, double seconds, bool oursFirst, qsi
 }
 #endif // FIZYRRPCBENCH_TYPED
 
+// Our server side (`--serve ADDRESS`) in a child process, killed when this
+// object goes away.
+class ServeChild
+{
+public:
+    explicit ServeChild(const QString &address)
+    {
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start(QCoreApplication::applicationFilePath(),
+                        {QStringLiteral("--serve"), address});
+        if (!m_process.waitForStarted(TimeoutMs) || !m_process.waitForReadyRead(TimeoutMs))
+            fail(QStringLiteral("server process did not start"));
+        m_address = QString::fromUtf8(m_process.readLine()).trimmed().section(QLatin1Char(' '), 1);
+    }
+    ~ServeChild()
+    {
+        // SIGTERM first: a child under valgrind then still writes its
+        // callgrind counts (scripts/callgrind-count.py); SIGKILL if it hangs.
+        m_process.terminate();
+        if (!m_process.waitForFinished(10000)) {
+            m_process.kill();
+            m_process.waitForFinished(TimeoutMs);
+        }
+    }
+    QString address() const { return m_address; }
+    qint64 pid() const { return m_process.processId(); }
+
+private:
+    QProcess m_process;
+    QString m_address;
+};
+
 struct ConnectionsResult
 {
     double seconds = 0;
@@ -798,6 +834,105 @@ ConnectionsResult oursConnections(const QString &address, int peers, int perPeer
     return result;
 }
 
+// ---------------------------------------------------------------- idle peers
+
+struct IdleLevel
+{
+    int peers = 0;
+    double kibPerPeer = 0; // server VmRSS growth per idle peer
+    double rate = 0; // requests/s of the active peers
+    double serverCpuUs = 0; // server CPU (user + sys) per request of the active peers
+};
+
+// The idle scenario: our server in a child process (its memory its own), a
+// few active RpcPeers of this process, and raw idle peers (one echo request
+// each, then silent) added level by level. At each level: the server's VmRSS
+// growth per idle peer since before the first, and the active peers'
+// pipelined throughput and the server's CPU per request among the idle ones.
+QList<IdleLevel> oursIdle(const QString &listenAddress, const QList<int> &levels, int count)
+{
+    constexpr int Active = 4;
+    constexpr int InFlight = 8;
+    ServeChild server(listenAddress);
+    const RpcAddress address = RpcAddress::fromString(server.address());
+    Bench::IdlePeers idle(address.transport() == RpcAddress::Tcp ? Transport::Tcp
+                                  : address.transport() == RpcAddress::UnixStream
+                                  ? Transport::UnixStream
+                                  : Transport::UnixSeqpacket,
+                          address.transport() == RpcAddress::Tcp ? address.host() : address.path(),
+                          address.port());
+    QEventLoop loop;
+    QString error;
+    auto fault = [&](const QString &text) {
+        if (error.isEmpty())
+            error = text;
+        loop.quit();
+    };
+    std::vector<std::unique_ptr<RpcPeer>> active;
+    for (int i = 0; i < Active; ++i) {
+        auto peer = std::make_unique<RpcPeer>();
+        peer->setAutoDeleteRequests(true);
+        peer->connectToServer(server.address());
+        if (!peer->waitForConnected(TimeoutMs))
+            fail(QStringLiteral("idle: cannot connect: %1").arg(peer->errorString()));
+        QObject::connect(peer.get(), &RpcPeer::errorOccurred, &loop, [&, p = peer.get()] {
+            if (p->state() == RpcPeer::ConnectedState)
+                warn(QStringLiteral("peer: %1").arg(p->errorString()));
+            else
+                fault(QStringLiteral("peer: %1").arg(p->errorString()));
+        });
+        active.push_back(std::move(peer));
+    }
+    const QByteArray body(64, 'i');
+    // count requests spread over the active peers, InFlight in flight on each.
+    auto traffic = [&](int requests) {
+        int sent = 0;
+        int received = 0;
+        std::function<void(RpcPeer *)> send = [&](RpcPeer *peer) {
+            ++sent;
+            RpcRequest *r = peer->sendRequest(1, body);
+            QObject::connect(r, &RpcRequest::finished, &loop, [&, r, peer] {
+                if (r->error() != RpcError::NoError)
+                    return fault(r->errorString());
+                if (++received == requests)
+                    loop.quit();
+                else if (sent < requests)
+                    send(peer);
+            });
+        };
+        for (int k = 0; k < InFlight; ++k)
+            for (auto &p : active)
+                if (sent < requests)
+                    send(p.get());
+        QTimer timeout;
+        timeout.setSingleShot(true);
+        QObject::connect(&timeout, &QTimer::timeout, &loop,
+                         [&] { fault(QStringLiteral("timed out")); });
+        timeout.start(TimeoutMs);
+        if (received < requests)
+            loop.exec();
+        if (!error.isEmpty())
+            fail(QStringLiteral("idle: %1 (%2 idle peers)").arg(error).arg(idle.size()));
+    };
+    traffic(Active * InFlight * 4); // warm-up: every active peer's buffers exist
+    const qint64 before = residentKiB(server.pid());
+    QList<IdleLevel> result;
+    for (int peers : levels) {
+        idle.growTo(peers);
+        IdleLevel level;
+        level.peers = peers;
+        level.kibPerPeer = double(residentKiB(server.pid()) - before) / double(peers);
+        const double cpuBefore = Bench::cpuSeconds(server.pid());
+        QElapsedTimer timer;
+        timer.start();
+        traffic(count);
+        level.rate = count / (double(timer.nsecsElapsed()) / 1e9);
+        level.serverCpuUs = (Bench::cpuSeconds(server.pid()) - cpuBefore) * 1e6 / count;
+        result.append(level);
+    }
+    return result;
+}
+
 // ---------------------------------------------------------------- reporting
 
 struct Row
@@ -822,6 +957,8 @@ struct Options
     int connections = 1000;
     int runs = 1;
     bool quick = false;
+    QString only; // "ours" or "baseline": measure only that column (callgrind-count.py)
+    QList<int> idlePeers{100, 1000, 10000};
 };
 
 double median(std::vector<double> v)
@@ -1057,16 +1194,53 @@ private:
 
     // Runs both measurements, alternating which goes first from run to run so
     // that a load change on the machine does not always hit the same side.
+    // Records the CPU time (user + sys) of this process during each side in
+    // m_cpuBase / m_cpuOurs: both sides of the in-process scenarios (the
+    // server thread included). --only skips the other side.
     template<typename B, typename O>
-    static auto both(bool oursFirst, B base, O ours)
+    auto both(bool oursFirst, B base, O ours)
     {
+        using BR = decltype(base());
+        using OR = decltype(ours());
+        const auto timed = [](auto f, double &cpu) {
+            const double before = Bench::cpuSeconds();
+            auto r = f();
+            cpu = Bench::cpuSeconds() - before;
+            return r;
+        };
+        m_cpuBase = m_cpuOurs = -1;
+        const bool doBase = o.only != QLatin1String("ours");
+        const bool doOurs = o.only != QLatin1String("baseline");
         if (oursFirst) {
-            auto x = ours();
-            return std::make_pair(base(), std::move(x));
+            OR x = doOurs ? timed(ours, m_cpuOurs) : OR{};
+            BR y = doBase ? timed(base, m_cpuBase) : BR{};
+            return std::make_pair(std::move(y), std::move(x));
         }
-        auto y = base();
-        return std::make_pair(std::move(y), ours());
+        BR y = doBase ? timed(base, m_cpuBase) : BR{};
+        OR x = doOurs ? timed(ours, m_cpuOurs) : OR{};
+        return std::make_pair(std::move(y), std::move(x));
     }
+
+    // The CPU row of the last both(): microseconds per unit (request, message, update).
+    Row cpuRow(const QString &scenario, const QString &tn, qint64 size, double units,
+               const QString &figure = QStringLiteral("cpu")) const
+    {
+        const QString unit = QStringLiteral("us/%1").arg(
+                scenario == QLatin1String("stream") || scenario == QLatin1String("fds")
+                        ? QStringLiteral("msg")
+                        : scenario == QLatin1String("updates") ? QStringLiteral("upd")
+                                                               : QStringLiteral("req"));
+        return {scenario,
+                tn,
+                size,
+                figure,
+                unit,
+                m_cpuOurs >= 0 ? m_cpuOurs * 1e6 / units : -1,
+                m_cpuBase >= 0 ? m_cpuBase * 1e6 / units : -1};
+    }
+
+    double m_cpuBase = -1;
+    double m_cpuOurs = -1;
 
     QList<Row> runOne(const QString &scenario, Transport t, bool oursFirst)
     {
@@ -1082,6 +1256,38 @@ private:
                      -1},
                     {scenario, tn, 64, QStringLiteral("memory"), QStringLiteral("KiB/peer"),
                      r.kibPerPeer, -1}};
+        }
+        if (scenario == QLatin1String("rtt-2p") || scenario == QLatin1String("pipelined-2p"))
+            return runTwoProcess(scenario, t, oursFirst);
+        if (scenario == QLatin1String("idle")) {
+            QList<int> levels = o.idlePeers;
+            if (o.quick)
+                levels = {std::min(100, levels.value(0, 100))};
+            // Both processes hold one descriptor per idle peer, and a few more.
+            rlimit limit{};
+            ::getrlimit(RLIMIT_NOFILE, &limit);
+            QList<int> possible;
+            for (int peers : levels) {
+                if (rlim_t(peers) + 256 <= limit.rlim_cur)
+                    possible.append(peers);
+                else
+                    warn(QStringLiteral("idle: %1 peers skipped: RLIMIT_NOFILE is %2 (the hard "
+                                        "limit; each process needs one descriptor per peer)")
+                                 .arg(peers)
+                                 .arg(qulonglong(limit.rlim_cur)));
+            }
+            const int count = o.quick ? 40 : std::max(100, o.count / 4);
+            QList<Row> result;
+            for (const IdleLevel &l : oursIdle(ourAddress(t), possible, count)) {
+                const QString at = QStringLiteral("@%1").arg(l.peers);
+                result.append({scenario, tn, 64, QStringLiteral("memory") + at,
+                               QStringLiteral("KiB/peer"), l.kibPerPeer, -1});
+                result.append({scenario, tn, 64, QStringLiteral("rate") + at,
+                               QStringLiteral("req/s"), l.rate, -1});
+                result.append({scenario, tn, 64, QStringLiteral("server-cpu") + at,
+                               QStringLiteral("us/req"), l.serverCpuUs, -1});
+            }
+            return result;
         }
         if (scenario == QLatin1String("typed-rtt") || scenario == QLatin1String("typed-pipelined")
             || scenario == QLatin1String("codec")) {
@@ -1116,29 +1322,44 @@ private:
                 const double mb = 2.0 * double(size) * count / 1e6;
                 return {{scenario, tn, size, QStringLiteral("throughput"), QStringLiteral("MB/s"),
                          mb / (std::accumulate(ours.begin(), ours.end(), 0.0) / 1e6),
-                         mb / (std::accumulate(base.begin(), base.end(), 0.0) / 1e6)}};
+                         mb / (std::accumulate(base.begin(), base.end(), 0.0) / 1e6)},
+                        cpuRow(scenario, tn, size, count)};
             }
             const QString us = QStringLiteral("us");
             return {{scenario, tn, size, QStringLiteral("p50"), us, percentile(ours, 0.5),
                      percentile(base, 0.5)},
                     {scenario, tn, size, QStringLiteral("p99"), us, percentile(ours, 0.99),
                      percentile(base, 0.99)},
-                    {scenario, tn, size, QStringLiteral("mean"), us, mean(ours), mean(base)}};
+                    {scenario, tn, size, QStringLiteral("mean"), us, mean(ours), mean(base)},
+                    cpuRow(scenario, tn, size, count)};
         }
         if (scenario == QLatin1String("pipelined")) {
             const auto [base, ours] = both(
                     oursFirst, [&] { return Bench::baselinePipelined(shape); },
                     [&] { return oursPipelined(address, size, count, o.inFlight); });
             return {{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("req/s"),
-                     count / ours, count / base}};
+                     count / ours, count / base},
+                    cpuRow(scenario, tn, size, count)};
         }
         if (scenario == QLatin1String("stream") || scenario == QLatin1String("fds")) {
             const bool fds = scenario == QLatin1String("fds");
             const auto [base, ours] = both(
                     oursFirst, [&] { return Bench::baselineStream(shape, fds); },
                     [&] { return oursStream(address, size, count, fds); });
-            return {{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("msg/s"),
-                     count / ours, count / base}};
+            QList<Row> result{{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("msg/s"),
+                               count / ours, count / base},
+                              cpuRow(scenario, tn, size, count)};
+            if (!fds) {
+                // The batched raw writer as the baseline, in the same run; our side
+                // measured again so that the pair alternates like the others.
+                const auto [batched, ours2] = both(
+                        !oursFirst, [&] { return Bench::baselineStreamBatched(shape); },
+                        [&] { return oursStream(address, size, count, false); });
+                result.append({scenario, tn, size, QStringLiteral("rate-batched"),
+                               QStringLiteral("msg/s"), count / ours2, count / batched});
+                result.append(cpuRow(scenario, tn, size, count, QStringLiteral("cpu-batched")));
+            }
+            return result;
         }
         if (scenario == QLatin1String("updates")) {
             const auto [base, ours] = both(
@@ -1146,9 +1367,70 @@ private:
                     [&] { return oursUpdates(address, size, count, o.updates); });
             const double total = double(count) * o.updates;
             return {{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("upd/s"),
-                     total / ours, total / base}};
+                     total / ours, total / base},
+                    cpuRow(scenario, tn, size, total)};
         }
         fail(QStringLiteral("unknown scenario %1").arg(scenario));
+    }
+
+    // rtt-2p and pipelined-2p: our client against our server in a child
+    // process (`--serve`), next to the raw pair as two processes (the echoing
+    // side forked). CPU: user + sys of both processes during the traffic.
+    QList<Row> runTwoProcess(const QString &scenario, Transport t, bool oursFirst)
+    {
+        const QString tn = transportName(t);
+        const bool rtt = scenario == QLatin1String("rtt-2p");
+        int count = rtt ? std::max(10, o.count / 4) : o.count;
+        if (o.quick)
+            count = std::max(2, std::min(count, 20));
+        const int size = o.size;
+        const Bench::Shape shape = baseShape(t, size, count);
+        Bench::Forked base;
+        Bench::Forked ours;
+        const auto runBase = [&] {
+            base = rtt ? Bench::forkedRtt(shape) : Bench::forkedPipelined(shape);
+            return 0;
+        };
+        const auto runOurs = [&] {
+            ServeChild server(ourAddress(t));
+            const double before = Bench::cpuSeconds() + Bench::cpuSeconds(server.pid());
+            if (rtt) {
+                ours.rtts = oursRtt(server.address(), size, count);
+            } else {
+                ours.seconds = oursPipelined(server.address(), size, count, o.inFlight);
+            }
+            ours.cpuSeconds = Bench::cpuSeconds() + Bench::cpuSeconds(server.pid()) - before;
+            return 0;
+        };
+        both(oursFirst, runBase, runOurs);
+        const bool haveBase = o.only != QLatin1String("ours");
+        const bool haveOurs = o.only != QLatin1String("baseline");
+        const auto cpu = [&](const Bench::Forked &f, bool have) {
+            return have ? f.cpuSeconds * 1e6 / count : -1;
+        };
+        const Row cpuRow{scenario,
+                         tn,
+                         size,
+                         QStringLiteral("cpu"),
+                         QStringLiteral("us/req"),
+                         cpu(ours, haveOurs),
+                         cpu(base, haveBase)};
+        if (rtt) {
+            const QString us = QStringLiteral("us");
+            return {{scenario, tn, size, QStringLiteral("p50"), us, percentile(ours.rtts, 0.5),
+                     percentile(base.rtts, 0.5)},
+                    {scenario, tn, size, QStringLiteral("p99"), us, percentile(ours.rtts, 0.99),
+                     percentile(base.rtts, 0.99)},
+                    {scenario, tn, size, QStringLiteral("mean"), us, mean(ours.rtts),
+                     mean(base.rtts)},
+                    cpuRow};
+        }
+        const auto rate = [&](const Bench::Forked &f, bool have) {
+            return have && f.seconds > 0 ? count / f.seconds : -1;
+        };
+        return {{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("req/s"),
+                 rate(ours, haveOurs), rate(base, haveBase)},
+                cpuRow};
     }
 
 #ifdef FIZYRRPCBENCH_TYPED
@@ -1227,6 +1509,98 @@ private:
     QString m_dir;
 };
 
+// ---------------------------------------------------------------- targets
+
+// A target of issue 18, evaluated on the figures of one run. Never asserted in
+// a test: the benchmark prints "met" or "missed".
+struct Target
+{
+    QString name; // e.g. "rtt-2p p50 / raw two-process"
+    QString transport;
+    double value = 0; // the ratio (or absolute figure) compared
+    QString limit; // e.g. "<= 1.15"
+    bool met = false;
+};
+
+QList<Target> evaluateTargets(const QList<Row> &rows)
+{
+    const auto find = [&](const QString &scenario, const QString &transport,
+                          const QString &figure) -> const Row * {
+        for (const Row &r : rows)
+            if (r.scenario == scenario && r.transport == transport && r.figure == figure)
+                return &r;
+        return nullptr;
+    };
+    QList<Target> targets;
+    const auto ratio = [&](const QString &name, const QString &scenario, const QString &figure,
+                           const QString &transport, bool atMost, double limit) {
+        const Row *r = find(scenario, transport, figure);
+        if (!r || r->baseline <= 0 || r->value < 0)
+            return;
+        const double v = r->value / r->baseline;
+        targets.append({name, transport, v,
+                        QStringLiteral("%1 %2").arg(atMost ? u"<=" : u">=").arg(limit),
+                        atMost ? v <= limit : v >= limit});
+    };
+    for (const QString &t :
+         {QStringLiteral("tcp"), QStringLiteral("unix"), QStringLiteral("seqpacket")}) {
+        ratio(QStringLiteral("rtt p50, two processes / raw two processes"),
+              QStringLiteral("rtt-2p"), QStringLiteral("p50"), t, true, 1.15);
+        ratio(QStringLiteral("CPU per round trip, two processes / raw"), QStringLiteral("rtt-2p"),
+              QStringLiteral("cpu"), t, true, 1.3);
+        ratio(QStringLiteral("pipelined, two processes / raw two processes"),
+              QStringLiteral("pipelined-2p"), QStringLiteral("rate"), t, false, 1.0);
+        ratio(QStringLiteral("pipelined, in-process / raw in-process"), QStringLiteral("pipelined"),
+              QStringLiteral("rate"), t, false, 1.0);
+        ratio(QStringLiteral("bulk / raw"), QStringLiteral("bulk"), QStringLiteral("throughput"), t,
+              false, t == QLatin1String("seqpacket") ? 0.8 : 0.9);
+        ratio(QStringLiteral("stream / batched raw writer"), QStringLiteral("stream"),
+              QStringLiteral("rate-batched"), t, false, 0.8);
+        // Idle peers: 10,000 on one server, <= 16 KiB each, throughput flat
+        // (the largest level's rate >= 0.9 x the smallest level's).
+        int smallest = -1;
+        int largest = -1;
+        for (const Row &r : rows) {
+            if (r.scenario != QLatin1String("idle") || r.transport != t
+                || !r.figure.startsWith(QLatin1String("memory@")))
+                continue;
+            const int peers = r.figure.mid(7).toInt();
+            smallest = smallest < 0 ? peers : std::min(smallest, peers);
+            largest = std::max(largest, peers);
+        }
+        if (largest > 0) {
+            targets.append({QStringLiteral("idle peers on one server"), t, double(largest),
+                            QStringLiteral(">= 10000"), largest >= 10000});
+            const Row *mem
+                    = find(QStringLiteral("idle"), t, QStringLiteral("memory@%1").arg(largest));
+            targets.append({QStringLiteral("server KiB per idle peer at %1").arg(largest), t,
+                            mem->value, QStringLiteral("<= 16"), mem->value <= 16});
+            const Row *lo
+                    = find(QStringLiteral("idle"), t, QStringLiteral("rate@%1").arg(smallest));
+            const Row *hi = find(QStringLiteral("idle"), t, QStringLiteral("rate@%1").arg(largest));
+            if (lo && hi && lo->value > 0 && smallest != largest) {
+                const double v = hi->value / lo->value;
+                targets.append({QStringLiteral("throughput at %1 / at %2 idle peers")
+                                        .arg(largest)
+                                        .arg(smallest),
+                                t, v, QStringLiteral(">= 0.9"), v >= 0.9});
+            }
+        }
+    }
+    return targets;
+}
+
+void printTargets(const QList<Target> &targets)
+{
+    if (targets.isEmpty())
+        return;
+    std::printf("\ntargets (issue 18; ratios ours / raw baseline of this run):\n");
+    for (const Target &t : targets)
+        std::printf("  %-52s %-10s %10.2f  %-9s %s\n", qPrintable(t.name), qPrintable(t.transport),
+                    t.value, qPrintable(t.limit), t.met ? "target met" : "target missed");
+    std::fflush(stdout);
+}
+
 // --connect: the client side of rtt, pipelined and stream against an external server.
 QList<Row> runExternal(const QString &address, const Options &o)
 {
@@ -1301,19 +1675,21 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
             "Benchmarks the library against a same-run baseline of blocking POSIX sockets.\n"
-            "Scenarios: rtt, pipelined, stream, bulk, updates, fds, connections, typed-rtt,\n"
-            "typed-pipelined, codec; tls-rtt, tls-pipelined, tls-bulk, tls-connections (TLS\n"
+            "Scenarios: rtt, pipelined, stream, bulk, updates, fds, connections, rtt-2p,\n"
+            "pipelined-2p, idle, typed-rtt, typed-pipelined, codec; tls-rtt, tls-pipelined, "
+            "tls-bulk, tls-connections (TLS\n"
             "against plain TCP, both through the library, in the same run; not in the default\n"
             "list)."));
     parser.addHelpOption();
     const QCommandLineOption scenarios(
             QStringLiteral("scenarios"), QStringLiteral("Comma-separated scenarios."),
             QStringLiteral("list"),
-            QStringLiteral("rtt,pipelined,stream,bulk,updates,fds,connections"
+            QStringLiteral(
+                    "rtt,pipelined,stream,bulk,updates,fds,connections,rtt-2p,pipelined-2p,idle"
 #ifdef FIZYRRPCBENCH_TYPED
-                           ",typed-rtt,typed-pipelined,codec"
+                    ",typed-rtt,typed-pipelined,codec"
 #endif
-                           ));
+                    ));
     const QCommandLineOption transports(
             QStringLiteral("transports"), QStringLiteral("Comma-separated: tcp,unix,seqpacket."),
             QStringLiteral("list"), QStringLiteral("tcp,unix,seqpacket"));
@@ -1352,8 +1728,16 @@ int main(int argc, char **argv)
     const QCommandLineOption maxBody(QStringLiteral("max-body"),
                                      QStringLiteral("--serve: largest body accepted."),
                                      QStringLiteral("bytes"), QStringLiteral("1048576"));
+    const QCommandLineOption idlePeers(
+            QStringLiteral("idle-peers"),
+            QStringLiteral("idle: idle peer counts, one level each (--quick: 100 only)."),
+            QStringLiteral("list"), QStringLiteral("100,1000,10000"));
+    const QCommandLineOption only(
+            QStringLiteral("only"),
+            QStringLiteral("Measure only one column: ours or baseline (for callgrind)."),
+            QStringLiteral("side"));
     parser.addOptions({scenarios, transports, size, count, inFlight, updates, connections, runs,
-                       quick, json, connectTo, serve, maxBody});
+                       quick, json, connectTo, serve, maxBody, idlePeers, only});
     parser.process(app);
 
     loadTlsDefaultsFromEnvironment();
@@ -1381,6 +1765,18 @@ int main(int argc, char **argv)
     o.connections = parser.value(connections).toInt();
     o.runs = std::max(1, parser.value(runs).toInt());
     o.quick = parser.isSet(quick);
+    o.only = parser.value(only);
+    if (!o.only.isEmpty() && o.only != QLatin1String("ours")
+        && o.only != QLatin1String("baseline")) {
+        std::fprintf(stderr, "--only: ours or baseline\n");
+        return 2;
+    }
+    if (parser.isSet(idlePeers)) {
+        o.idlePeers.clear();
+        for (const QString &n : parser.value(idlePeers).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            if (n.toInt() > 0)
+                o.idlePeers.append(n.toInt());
+    }
     if (o.quick) {
         o.updates = std::min(o.updates, 10);
         o.connections = std::min(o.connections, 20);
@@ -1400,6 +1796,7 @@ int main(int argc, char **argv)
             Bencher bencher(o, dir.path());
             bencher.runAll();
             rows = bencher.rows;
+            printTargets(evaluateTargets(rows));
         }
     } catch (const std::exception &e) {
         std::fprintf(stderr, "fizyr-rpc-bench: %s\n", e.what());
@@ -1426,8 +1823,21 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "cannot write %s\n", qPrintable(parser.value(json)));
             return 1;
         }
+        QJsonArray targets;
+        for (const Target &t : evaluateTargets(rows))
+            targets.append(QJsonObject{{QStringLiteral("target"), t.name},
+                                       {QStringLiteral("transport"), t.transport},
+                                       {QStringLiteral("value"), t.value},
+                                       {QStringLiteral("limit"), t.limit},
+                                       {QStringLiteral("met"), t.met}});
+        const double load = [] {
+            double avg[1] = {-1};
+            return ::getloadavg(avg, 1) == 1 ? avg[0] : -1.0;
+        }();
         file.write(QJsonDocument(QJsonObject{{QStringLiteral("runs"), o.runs},
-                                             {QStringLiteral("results"), array}})
+                                             {QStringLiteral("results"), array},
+                                             {QStringLiteral("targets"), targets},
+                                             {QStringLiteral("load"), load}})
                            .toJson());
     }
     return 0;

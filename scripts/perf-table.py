@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
 """Turns the JSON of `fizyr-rpc-bench --json FILE` into a Markdown table.
 
-    scripts/perf-table.py figures.json [--scenarios typed-rtt,codec] [--baseline-name untyped]
+    scripts/perf-table.py figures.json [--scenarios typed-rtt,codec]
+        [--sections main,scaling,targets] [--date D] [--machine M]
 
 Prints a heading line with the date and the machine (taken from this machine
-unless --date / --machine are given: run it where and when the benchmark ran),
-then one row per figure: scenario, transport, size, figure, ours, baseline,
-ratio (ours / baseline). doc/performance.md quotes its output verbatim; never
-edit the figures by hand.
+unless --date / --machine are given: run it where and when the benchmark ran;
+the load average is the one the benchmark recorded at its end, when the JSON
+has it), then the sections:
+
+- main: one row per figure: scenario, transport, size, figure, ours, baseline,
+  ratio (ours / baseline); the idle scenario's rows are left to `scaling`;
+- scaling: the idle scenario as one table, a row per transport and peer count
+  (server memory per idle peer, the active peers' throughput and its ratio to
+  the smallest level's, the server's CPU per request);
+- targets: the targets of issue 18 the benchmark evaluated, met or missed.
+
+doc/performance.md quotes its output verbatim; never edit the figures by hand.
 """
 
 import argparse
@@ -39,7 +48,9 @@ def group(value):
 
 
 def unit_text(unit):
-    return {"us": "µs"}.get(unit, unit)
+    if unit == "us" or unit.startswith("us/"):
+        return "µs" + unit[2:]
+    return unit
 
 
 def main():
@@ -48,26 +59,139 @@ def main():
     parser.add_argument("--scenarios", help="comma-separated: only these scenarios")
     parser.add_argument("--date", help="the date and time of the run (default: the file's mtime)")
     parser.add_argument("--machine", help="the machine (default: this machine)")
+    parser.add_argument("--figures", help="comma-separated: only these figures (e.g. p50,cpu,rate)")
+    parser.add_argument("--compare", metavar="OTHER_JSON",
+                        help="a table of this run's figures of ours against OTHER_JSON's "
+                             "(e.g. the same command with QT_NO_GLIB=1)")
+    parser.add_argument("--labels", default="this,other",
+                        help="--compare: the names of the two runs [this,other]")
+    parser.add_argument("--sections", default="main,scaling,targets",
+                        help="comma-separated: main, scaling, targets [all]")
     args = parser.parse_args()
+    sections = set(args.sections.split(","))
 
     with open(args.json_file, encoding="utf-8") as f:
         data = json.load(f)
+    if "requests" in data:
+        return print_callgrind(data, args)
+    if args.compare:
+        return print_compare(data, args)
     wanted = set(args.scenarios.split(",")) if args.scenarios else None
 
     when = args.date or datetime.datetime.fromtimestamp(
         os.path.getmtime(args.json_file), datetime.timezone.utc
     ).strftime("%Y-%m-%d %H:%M UTC")
+    load = data.get("load")
+    load_text = (f"{load:.1f} (at the end of the run)" if load is not None and load >= 0
+                 else " ".join(f"{x:.1f}" for x in os.getloadavg()))
     machine = args.machine or "{}, nproc {}, Linux {}, load average {}".format(
-        cpu_model(), os.cpu_count(), platform.release(),
-        " ".join(f"{x:.1f}" for x in os.getloadavg()))
+        cpu_model(), os.cpu_count(), platform.release(), load_text)
     print(f"Recorded {when} on {machine}; `--runs {data.get('runs', 1)}` "
           f"(each figure the median of its runs), from `{os.path.basename(args.json_file)}`.")
+    results = [r for r in data["results"] if not wanted or r["scenario"] in wanted]
+    main_rows = [r for r in results if r["scenario"] != "idle"]
+    if "main" in sections and main_rows:
+        print()
+        print_main(main_rows)
+    idle = [r for r in results if r["scenario"] == "idle"]
+    if "scaling" in sections and idle:
+        print()
+        print_scaling(idle)
+    targets = data.get("targets") or []
+    if "targets" in sections and targets and not wanted:
+        print()
+        print("| target | transport | value | limit | |")
+        print("|---|---|---:|---|---|")
+        for t in targets:
+            value = t["value"]
+            print("| {} | {} | {} | {} | {} |".format(
+                t["target"], t["transport"],
+                f"{value:,.0f}".replace(",", " ") if abs(value) >= 1000 else f"{value:.2f}",
+                t["limit"].replace("<=", "≤")
+                .replace(">=", "≥"), "met" if t["met"] else "**missed**"))
+    return 0
+
+
+def print_compare(data, args):
+    """Our figures of two runs side by side, each with its ratio to its own raw baseline."""
+    with open(args.compare, encoding="utf-8") as f:
+        other = {(r["scenario"], r["transport"], r["figure"]): r
+                 for r in json.load(f)["results"]}
+    wanted = set(args.scenarios.split(",")) if args.scenarios else None
+    figures = set(args.figures.split(",")) if args.figures else None
+    a, b = args.labels.split(",", 1)
+    print(f"Ours in `{os.path.basename(args.json_file)}` ({a}) and "
+          f"`{os.path.basename(args.compare)}` ({b}); each ratio *ours / raw baseline* of its "
+          f"own run.")
     print()
-    print("| scenario | transport | size | figure | ours | baseline | ratio |")
-    print("|---|---|---:|---|---:|---:|---:|")
+    print(f"| scenario | transport | figure | ours, {a} | ours, {b} | {b} / {a} "
+          f"| ratio to raw, {a} | ratio to raw, {b} |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
     for r in data["results"]:
         if wanted and r["scenario"] not in wanted:
             continue
+        name = r["figure"].partition("@")[0]
+        if figures and r["figure"] not in figures and name not in figures:
+            continue
+        o = other.get((r["scenario"], r["transport"], r["figure"]))
+        if not o:
+            continue
+        unit = unit_text(r["unit"])
+        def ratio(x):
+            return f"{x['ratio']:.2f}" if x.get("ratio") is not None else "–"
+        print("| {} | {} | {} | {} {} | {} {} | {} | {} | {} |".format(
+            r["scenario"], r["transport"], r["figure"], group(r["value"]), unit,
+            group(o["value"]), unit,
+            f"{o['value'] / r['value']:.2f}" if r["value"] else "–", ratio(r), ratio(o)))
+    return 0
+
+
+def print_callgrind(data, args):
+    """The JSON of scripts/callgrind-count.py: instructions per request-response."""
+    wanted = set(args.scenarios.split(",")) if args.scenarios else None
+    when = args.date or datetime.datetime.fromtimestamp(
+        os.path.getmtime(args.json_file), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"Counted {when} by {data.get('valgrind', 'valgrind')} "
+          f"(N = {data['requests']} requests against 2N), "
+          f"from `{os.path.basename(args.json_file)}`.")
+    print()
+    print("| scenario | transport | ours (Ir per request) | raw baseline | ratio |")
+    print("|---|---|---:|---:|---:|")
+    for r in data["results"]:
+        if wanted and r["scenario"] not in wanted:
+            continue
+        print("| {} | {} | {} | {} | {} |".format(
+            r["scenario"], r["transport"], f"{r['ours']:,}".replace(",", " "),
+            f"{r['baseline']:,}".replace(",", " "),
+            f"{r['ratio']:.1f}" if r.get("ratio") is not None else "–"))
+    return 0
+
+
+def print_scaling(rows):
+    """The idle scenario: figures named memory@N, rate@N, server-cpu@N."""
+    table = {}
+    for r in rows:
+        name, _, peers = r["figure"].partition("@")
+        table.setdefault((r["transport"], int(peers)), {})[name] = r["value"]
+    print("| transport | idle peers | server memory per idle peer | throughput (4 active peers) "
+          "| vs. fewest peers | server CPU per request |")
+    print("|---|---:|---:|---:|---:|---:|")
+    first_rate = {}
+    for (transport, peers) in sorted(table, key=lambda k: (["tcp", "unix", "seqpacket"].index(
+            k[0]) if k[0] in ("tcp", "unix", "seqpacket") else 9, k[1])):
+        f = table[(transport, peers)]
+        rate = f.get("rate")
+        first_rate.setdefault(transport, rate)
+        base = first_rate[transport]
+        print("| {} | {} | {} KiB | {} req/s | {} | {} µs |".format(
+            transport, f"{peers:,}".replace(",", " "), f"{f.get('memory', 0):.1f}", group(rate),
+            f"{rate / base:.2f}" if rate and base else "–", f"{f.get('server-cpu', 0):.1f}"))
+
+
+def print_main(rows):
+    print("| scenario | transport | size | figure | ours | baseline | ratio |")
+    print("|---|---|---:|---|---:|---:|---:|")
+    for r in rows:
         unit = unit_text(r["unit"])
         base = r.get("baseline")
         ratio = r.get("ratio")
@@ -76,7 +200,6 @@ def main():
             group(r["value"]), unit,
             f"{group(base)} {unit}" if base is not None else "–",
             f"{ratio:.2f}" if ratio is not None else "–"))
-    return 0
 
 
 if __name__ == "__main__":
