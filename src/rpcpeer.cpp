@@ -792,7 +792,8 @@ int RpcPeer::remainingReconnectDelay() const
     Q_D(const RpcPeer);
     if (d->state != WaitingToReconnectState || !d->reconnectTimer)
         return 0;
-    return qMax(0, d->reconnectTimer->remainingTime());
+    // (A coarse timer may round its remaining time up.)
+    return qBound(0, d->reconnectTimer->remainingTime(), d->reconnectDelayMsecs);
 }
 
 /*!
@@ -886,9 +887,7 @@ bool RpcPeer::waitForDisconnected(int msecs)
     });
     return waitFor(
             this, msecs,
-            [d] {
-                return d->state == UnconnectedState || d->state == WaitingToReconnectState;
-            },
+            [d] { return d->state == UnconnectedState || d->state == WaitingToReconnectState; },
             loop);
 }
 
