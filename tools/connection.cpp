@@ -106,13 +106,13 @@ void addReconnectOptions(QCommandLineParser &parser, const QString &reconnectDes
 {
     parser.addOption(QCommandLineOption(QStringLiteral("reconnect"), reconnectDescription));
     parser.addOption(QCommandLineOption(
-            QStringLiteral("reconnect-delay"),
+            QStringLiteral("backoff"),
             QStringLiteral("With --reconnect: wait SECONDS before the first new attempt; the "
                            "delay doubles after each failed one (each shortened at random by up "
                            "to a quarter). Default: 0.5."),
             QStringLiteral("SECONDS"), QStringLiteral("0.5")));
     parser.addOption(QCommandLineOption(
-            QStringLiteral("reconnect-max-delay"),
+            QStringLiteral("max-backoff"),
             QStringLiteral("With --reconnect: the longest delay between attempts. Default: 30."),
             QStringLiteral("SECONDS"), QStringLiteral("30")));
     parser.addOption(QCommandLineOption(
@@ -127,7 +127,7 @@ std::optional<ReconnectOptions> reconnectFromOptions(CommandLine &commandLine, i
     QCommandLineParser &parser = commandLine.parser();
     ReconnectOptions options;
     options.enabled = parser.isSet(QStringLiteral("reconnect"));
-    for (const char *name : {"reconnect-delay", "reconnect-max-delay"}) {
+    for (const char *name : {"backoff", "max-backoff"}) {
         const QString option = QLatin1String(name);
         const QString text = parser.value(option);
         bool ok = false;
@@ -140,7 +140,7 @@ std::optional<ReconnectOptions> reconnectFromOptions(CommandLine &commandLine, i
                             .arg(maxTimeoutSeconds));
             return std::nullopt;
         }
-        (option == QLatin1String("reconnect-delay") ? options.initialDelay : options.maxDelay)
+        (option == QLatin1String("backoff") ? options.initialDelay : options.maxDelay)
                 = int(std::ceil(seconds * 1000));
     }
     bool ok = false;
@@ -152,7 +152,7 @@ std::optional<ReconnectOptions> reconnectFromOptions(CommandLine &commandLine, i
         return std::nullopt;
     }
     if (!options.enabled) {
-        for (const char *name : {"reconnect-delay", "reconnect-max-delay", "max-attempts"}) {
+        for (const char *name : {"backoff", "max-backoff", "max-attempts"}) {
             if (parser.isSet(QLatin1String(name))) {
                 *exitCode = commandLine.usageError(
                         QStringLiteral("--%1 needs --reconnect").arg(QLatin1String(name)));

@@ -58,8 +58,8 @@ struct ReconnectOptions
     int maxAttempts = 0; // 0: no limit
 };
 
-// Adds --reconnect (described by reconnectDescription), --reconnect-delay,
-// --reconnect-max-delay and --max-attempts.
+// Adds --reconnect (described by reconnectDescription), --backoff,
+// --max-backoff and --max-attempts.
 void addReconnectOptions(QCommandLineParser &parser, const QString &reconnectDescription);
 // The options' values, or nothing after a usage error (exitCode set).
 std::optional<ReconnectOptions> reconnectFromOptions(CommandLine &commandLine, int *exitCode);

@@ -840,8 +840,8 @@ void tst_Reconnect::toolStreamReconnect()
     QProcess tool;
     tool.start(toolPath(),
                {QStringLiteral("stream"), QStringLiteral("--reconnect"),
-                QStringLiteral("--reconnect-delay"), QStringLiteral("0.02"), address,
-                QStringLiteral("7"), QStringLiteral("late but there")});
+                QStringLiteral("--backoff"), QStringLiteral("0.02"), address, QStringLiteral("7"),
+                QStringLiteral("late but there")});
     QVERIFY(tool.waitForStarted(DefaultTimeout));
     // It reports each failed attempt on stderr; listen once it did.
     QByteArray errors;
@@ -867,7 +867,7 @@ void tst_Reconnect::toolStreamReconnect()
     QProcess bounded;
     bounded.start(toolPath(),
                   {QStringLiteral("stream"), QStringLiteral("--reconnect"),
-                   QStringLiteral("--reconnect-delay"), QStringLiteral("0.01"),
+                   QStringLiteral("--backoff"), QStringLiteral("0.01"),
                    QStringLiteral("--max-attempts"), QStringLiteral("3"),
                    deadAddress(scheme, m_dir), QStringLiteral("7"), QStringLiteral("x")});
     QVERIFY(bounded.waitForFinished(DefaultTimeout));
@@ -899,7 +899,7 @@ void tst_Reconnect::toolListenReconnect()
     QProcess tool;
     tool.start(toolPath(),
                {QStringLiteral("listen"), QStringLiteral("--reconnect"),
-                QStringLiteral("--reconnect-delay"), QStringLiteral("0.02"), address.toString()});
+                QStringLiteral("--backoff"), QStringLiteral("0.02"), address.toString()});
     QVERIFY(tool.waitForStarted(DefaultTimeout));
     QByteArray output;
     QTRY_VERIFY_WITH_TIMEOUT((output += tool.readAllStandardOutput()).contains("\"hello 1\""),
