@@ -216,6 +216,7 @@ private Q_SLOTS:
     void typedClient();
     void qmlPeer();
     void qmlDeleteWhileWaiting();
+    void qmlInterfaceClient();
     void toolStreamReconnect();
     void toolListenReconnect();
 
@@ -812,6 +813,68 @@ RpcPeer {
     sentinel.setReconnectMaxDelay(5);
     sentinel.connectToServer(deadAddress(scheme, m_dir));
     QTRY_VERIFY_WITH_TIMEOUT(sentinel.reconnectAttempt() >= 2, DefaultTimeout);
+#endif
+}
+
+static const char qmlInterfaceClientSource[] = R"(
+import QtQml
+import Fizyr.Rpc
+
+QtObject {
+    id: root
+    property string address
+    property string interfaceFile
+    property int reconnects: 0
+    property int greetings: 0
+    property int failures: 0
+    property RpcPeer peer: RpcPeer {
+        address: root.address
+        active: true
+        autoReconnect: true
+        reconnectInitialDelay: 20
+        reconnectMaxDelay: 200
+        onReconnected: root.reconnects++
+        // Long-running requests are sent again on every connection.
+        onConnected: root.greet()
+    }
+    property RpcInterfaceClient greeter: RpcInterfaceClient {
+        source: root.interfaceFile
+        peer: root.peer
+    }
+    function greet() {
+        greeter.call("greet", { name: "Ada", times: 1 })
+            .then(response => root.greetings++, error => root.failures++)
+    }
+}
+)";
+
+// RpcInterfaceClient on a reconnecting QML peer: the same client object
+// calls the greeter again after each restart of its server.
+void tst_Reconnect::qmlInterfaceClient()
+{
+#if !defined(HAVE_QML_PLUGIN) || !defined(GREETER_SERVER)
+    QSKIP("needs the QML module and the greeter example");
+#else
+    QFETCH_GLOBAL(QString, scheme);
+    ServerProcess server(QStringLiteral(GREETER_SERVER));
+    QVERIFY(server.start(addressFor(scheme, m_dir, QStringLiteral("qml-greeter"))));
+    QQmlEngine engine;
+    QQmlComponent component(&engine);
+    component.setData(qmlInterfaceClientSource, QUrl(QStringLiteral("qrc:/interface.qml")));
+    QVERIFY2(component.isReady(), qPrintable(component.errorString()));
+    std::unique_ptr<QObject> root(component.createWithInitialProperties(
+            {{QStringLiteral("address"), server.address()},
+             {QStringLiteral("interfaceFile"),
+              QUrl::fromLocalFile(QStringLiteral(GREETER_RPC)).toString()}}));
+    QVERIFY2(root, qPrintable(component.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(root->property("greetings").toInt(), 1, DefaultTimeout);
+    for (int i = 1; i <= 2; ++i) {
+        server.kill();
+        QVERIFY(server.restart());
+        QTRY_COMPARE_WITH_TIMEOUT(root->property("reconnects").toInt(), i, DefaultTimeout);
+        QTRY_COMPARE_WITH_TIMEOUT(root->property("greetings").toInt(), i + 1, DefaultTimeout);
+    }
+    QCOMPARE(root->property("failures").toInt(), 0);
 #endif
 }
 
