@@ -35,8 +35,10 @@ namespace Fizyr {
     \endqml
 
     \c active is what you ask for, \c state what is: when the connection
-    fails or ends, \c active falls back to \c false (set it again to
-    reconnect) and \c errorString says why. Changing \c address while active
+    fails or ends, \c active falls back to \c false and \c errorString
+    says why. With \c autoReconnect the peer connects again by itself
+    instead, with a growing delay, and \c active stays \c true (see
+    "Staying connected" in doc/qml.md). Changing \c address while active
     reconnects to the new address.
 
     Peers that an RpcServer accepts are RpcPeer objects too, handed over by
@@ -83,6 +85,10 @@ void QmlRpcPeer::setUp()
 {
     connect(m_peer, &RpcPeer::stateChanged, this, &QmlRpcPeer::handleStateChanged);
     connect(m_peer, &RpcPeer::connected, this, &QmlRpcPeer::connected);
+    connect(m_peer, &RpcPeer::reconnected, this, &QmlRpcPeer::reconnected);
+    connect(m_peer, &RpcPeer::autoReconnectChanged, this, &QmlRpcPeer::autoReconnectChanged);
+    connect(m_peer, &RpcPeer::reconnectSettingsChanged, this,
+            &QmlRpcPeer::reconnectSettingsChanged);
     connect(m_peer, &RpcPeer::disconnected, this, &QmlRpcPeer::handleDisconnected);
     connect(m_peer, &RpcPeer::errorOccurred, this, &QmlRpcPeer::handleError);
     connect(m_peer, &RpcPeer::errorChanged, this, &QmlRpcPeer::errorChanged);
@@ -179,8 +185,10 @@ void QmlRpcPeer::componentComplete()
 
 /*!
     \qmlproperty enumeration RpcPeer::state
-    RpcPeer.Unconnected, RpcPeer.Connecting, RpcPeer.Connected or
-    RpcPeer.Closing.
+    RpcPeer.Unconnected, RpcPeer.Connecting, RpcPeer.Connected,
+    RpcPeer.Closing or, with \c autoReconnect, RpcPeer.WaitingToReconnect
+    (the connection was lost or an attempt failed; the next attempt follows
+    after \c reconnectDelay milliseconds).
 */
 QmlRpcPeer::State QmlRpcPeer::state() const
 {
@@ -189,8 +197,10 @@ QmlRpcPeer::State QmlRpcPeer::state() const
 
 void QmlRpcPeer::handleStateChanged()
 {
+    // A handler may delete this object (and so the C++ peer).
+    QPointer<QmlRpcPeer> guard(this);
     Q_EMIT stateChanged();
-    if (m_peer->state() != RpcPeer::UnconnectedState)
+    if (!guard || !m_peer || m_peer->state() != RpcPeer::UnconnectedState)
         return;
     if (m_reconnect && m_active) {
         // From the event loop, once the old connection's disconnected() and
@@ -216,8 +226,9 @@ void QmlRpcPeer::handleStateChanged()
 
 void QmlRpcPeer::handleDisconnected()
 {
+    QPointer<QmlRpcPeer> guard(this);
     Q_EMIT disconnected();
-    if (m_server) {
+    if (guard && m_server) {
         // The connection of an accepted peer is over for good.
         deleteLater();
     }
@@ -286,6 +297,72 @@ void QmlRpcPeer::setTimeout(int msecs)
     m_timeout = qMax(0, msecs);
     Q_EMIT timeoutChanged();
 }
+
+/*!
+    \qmlproperty bool RpcPeer::autoReconnect
+    \qmlproperty int RpcPeer::reconnectInitialDelay
+    \qmlproperty int RpcPeer::reconnectMaxDelay
+    \qmlproperty int RpcPeer::maxReconnectAttempts
+
+    Reconnecting, as the C++ \l{Fizyr::RpcPeer} does it. With
+    \c autoReconnect (default \c false) the peer connects again by itself
+    after the connection was lost or an attempt failed, and \c active stays
+    \c true. The delay between attempts starts at \c reconnectInitialDelay
+    milliseconds (default 500), doubles after every failed attempt up to
+    \c reconnectMaxDelay (default 30000), each shortened at random by up to
+    a quarter; \c maxReconnectAttempts bounds the attempts after a loss (0,
+    the default: no limit), after which \c active falls back to \c false.
+    Setting \c active to \c false, disconnectFromServer() and abort() stop
+    reconnecting. Requests open at the loss are rejected once with
+    RpcError.ConnectionLost; requests sent while the connection is down are
+    rejected at once with RpcError.NotConnected. See "Staying connected" in
+    doc/qml.md.
+*/
+
+/*!
+    \qmlproperty int RpcPeer::reconnectAttempt
+    \readonly
+    The number of the automatic attempt awaited (state
+    RpcPeer.WaitingToReconnect) or under way (RpcPeer.Connecting): 1 for the
+    first after a loss; 0 while connected.
+*/
+
+/*!
+    \qmlproperty int RpcPeer::reconnectDelay
+    \readonly
+    In state RpcPeer.WaitingToReconnect, the delay in milliseconds chosen for
+    the current wait; 0 otherwise. remainingReconnectDelay() tells how much of
+    it is left.
+*/
+
+/*!
+    \qmlmethod int RpcPeer::remainingReconnectDelay()
+    The milliseconds until the next attempt in state
+    RpcPeer.WaitingToReconnect, 0 otherwise: read it from a Timer to show a
+    countdown ("reconnecting in 4 s").
+*/
+int QmlRpcPeer::remainingReconnectDelay() const
+{
+    return m_peer ? m_peer->remainingReconnectDelay() : 0;
+}
+
+/*!
+    \qmlmethod void RpcPeer::reconnectNow()
+    In state RpcPeer.WaitingToReconnect, makes the next attempt now; does
+    nothing otherwise.
+*/
+void QmlRpcPeer::reconnectNow()
+{
+    if (m_peer)
+        m_peer->reconnectNow();
+}
+
+/*!
+    \qmlsignal RpcPeer::reconnected()
+    Emitted right after connected when the connection came up again after a
+    loss (\c autoReconnect): send long-running requests (subscriptions) again
+    here.
+*/
 
 /*!
     \qmlproperty int RpcPeer::openRequestCount

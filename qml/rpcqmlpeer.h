@@ -42,6 +42,17 @@ class QmlRpcPeer : public QObject, public QQmlParserStatus
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
     Q_PROPERTY(int openRequestCount READ openRequestCount NOTIFY openRequestCountChanged)
+    // Reconnecting: the C++ peer's settings.
+    Q_PROPERTY(bool autoReconnect READ autoReconnect WRITE setAutoReconnect NOTIFY
+                       autoReconnectChanged)
+    Q_PROPERTY(int reconnectInitialDelay READ reconnectInitialDelay WRITE setReconnectInitialDelay
+                       NOTIFY reconnectSettingsChanged)
+    Q_PROPERTY(int reconnectMaxDelay READ reconnectMaxDelay WRITE setReconnectMaxDelay NOTIFY
+                       reconnectSettingsChanged)
+    Q_PROPERTY(int maxReconnectAttempts READ maxReconnectAttempts WRITE setMaxReconnectAttempts
+                       NOTIFY reconnectSettingsChanged)
+    Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY stateChanged)
+    Q_PROPERTY(int reconnectDelay READ reconnectDelay NOTIFY stateChanged)
     // TLS (tls:// addresses): the files of the configuration and the peer verify mode.
     Q_PROPERTY(QString tlsCaFile READ tlsCaFile WRITE setTlsCaFile NOTIFY tlsChanged)
     Q_PROPERTY(QString tlsCertificateFile READ tlsCertificateFile WRITE setTlsCertificateFile NOTIFY
@@ -57,6 +68,7 @@ public:
         Connecting = RpcPeer::ConnectingState,
         Connected = RpcPeer::ConnectedState,
         Closing = RpcPeer::ClosingState,
+        WaitingToReconnect = RpcPeer::WaitingToReconnectState,
     };
     Q_ENUM(State)
 
@@ -75,6 +87,18 @@ public:
     int timeout() const { return m_timeout; }
     void setTimeout(int msecs);
     int openRequestCount() const { return int(m_open.size()); }
+    bool autoReconnect() const { return m_peer->autoReconnect(); }
+    void setAutoReconnect(bool enable) { m_peer->setAutoReconnect(enable); }
+    int reconnectInitialDelay() const { return m_peer->reconnectInitialDelay(); }
+    void setReconnectInitialDelay(int msecs) { m_peer->setReconnectInitialDelay(msecs); }
+    int reconnectMaxDelay() const { return m_peer->reconnectMaxDelay(); }
+    void setReconnectMaxDelay(int msecs) { m_peer->setReconnectMaxDelay(msecs); }
+    int maxReconnectAttempts() const { return m_peer->maxReconnectAttempts(); }
+    void setMaxReconnectAttempts(int attempts) { m_peer->setMaxReconnectAttempts(attempts); }
+    int reconnectAttempt() const { return m_peer ? m_peer->reconnectAttempt() : 0; }
+    int reconnectDelay() const { return m_peer ? m_peer->reconnectDelay() : 0; }
+    Q_INVOKABLE int remainingReconnectDelay() const;
+    Q_INVOKABLE void reconnectNow();
 
     RpcPeer *peer() const { return m_peer; }
     QmlUtil::Scripts *scripts() { return &m_scripts; }
@@ -116,6 +140,9 @@ Q_SIGNALS:
     void timeoutChanged();
     void openRequestCountChanged();
     void connected();
+    void reconnected();
+    void autoReconnectChanged();
+    void reconnectSettingsChanged();
     void disconnected();
     void errorOccurred(const QString &errorString);
     void requestReceived(Fizyr::QmlRpcRequest *request);

@@ -13,6 +13,7 @@
 #include <QtCore/qeventloop.h>
 #include <QtCore/qiodevice.h>
 #include <QtCore/qmetaobject.h>
+#include <QtCore/qrandom.h>
 #include <QtCore/qtimer.h>
 
 #include <functional>
@@ -96,6 +97,8 @@ namespace Fizyr {
     \li UnconnectedState: a connection attempt failed (connection refused,
         no such host or socket, invalid address); disconnected() is not
         emitted, as the connection never came up.
+    \li WaitingToReconnectState: with autoReconnect(), a connection attempt
+        failed and another one follows (see "Staying connected").
     \endlist
     The peer changes state (and emits stateChanged()) before it emits
     errorOccurred(). Nothing needs to be inferred from the numeric value of
@@ -109,6 +112,40 @@ namespace Fizyr {
 
     When the connection closes, every open request finishes with
     RpcError::ConnectionLost, then disconnected() is emitted.
+
+    \section1 Staying connected
+
+    With autoReconnect() on, a peer that connected with connectToServer()
+    connects again by itself after the connection was lost, whatever the
+    reason (the server closed it or went away, a read or write failed, a
+    protocol error of the other side), and after a failed attempt (also the
+    first one). Between attempts it is in WaitingToReconnectState: the
+    delay starts at reconnectInitialDelay() and doubles after every failed
+    attempt up to reconnectMaxDelay(), each one shortened at random by up to
+    a quarter (jitter), so that the clients of a restarted server do not all
+    come back at the same moment. maxReconnectAttempts() bounds the attempts
+    after a loss (0, the default: no limit); after the last one fails the
+    peer stays in UnconnectedState. reconnectAttempt() and reconnectDelay()
+    tell a user interface what is going on ("reconnecting in 4 s"), and
+    reconnectNow() skips the wait.
+
+    A lost connection goes through the usual steps: ClosingState,
+    errorOccurred() if it was an error, every open request finishes once
+    with RpcError::ConnectionLost, then WaitingToReconnectState and
+    disconnected(). Nothing is queued meanwhile: sendRequest() and
+    sendStream() fail at once with RpcError::NotConnected, whose error
+    string says that the peer is reconnecting. The next successful attempt
+    emits connected(), then reconnected(): the signal to send again the
+    long-running requests (subscriptions) that the loss ended. The peer
+    object, its settings and everything connected to its signals stay as
+    they are, so typed clients built on the peer work again as soon as it is
+    connected.
+
+    disconnectFromServer() and abort() stop reconnecting (and end a wait at
+    once: UnconnectedState). Deleting the peer at any point, also from a slot
+    connected to stateChanged() while waiting or connecting, is safe. Peers
+    made with setDevice() or setSocketDescriptor(), and those of an
+    RpcServer, do not reconnect.
 
     \section1 Limits
 
@@ -135,6 +172,10 @@ namespace Fizyr {
     \value ConnectedState Connected: messages can be sent and received.
     \value ClosingState The connection is closing: disconnectFromServer() was called and
            pending output is being written, or a fatal error occurred.
+    \value WaitingToReconnectState With autoReconnect(): the connection made with
+           connectToServer() was lost, or an attempt failed, and the next attempt
+           follows after reconnectDelay() milliseconds (then ConnectingState).
+           Nothing can be sent meanwhile.
 */
 
 /*!
@@ -389,7 +430,13 @@ int RpcPeer::openRequestCount() const
     \c{seqpacket:/path}). Returns at once; connected() or errorOccurred()
     follows. The error of an earlier connection is reset first. An invalid
     address is reported through errorOccurred() with
-    RpcError::InvalidAddress, from the event loop.
+    RpcError::InvalidAddress, from the event loop (and never retried).
+
+    With autoReconnect(), a failed attempt or a later loss of the
+    connection is followed by another attempt to the same address; see
+    "Staying connected" in the class description. Called in
+    WaitingToReconnectState, it ends the wait and connects to \a address
+    now.
 */
 void RpcPeer::connectToServer(const QString &address)
 {
@@ -411,12 +458,26 @@ void RpcPeer::connectToServer(const RpcAddress &address)
 
 void RpcPeerPrivate::connectTo(const RpcAddress &parsed, const QString &parseError)
 {
-    Q_Q(RpcPeer);
-    if (state != RpcPeer::UnconnectedState) {
+    if (state != RpcPeer::UnconnectedState && state != RpcPeer::WaitingToReconnectState) {
         qCWarning(lcRpcPeer,
                   "RpcPeer::connectToServer: the peer is already connected or connecting");
         return;
     }
+    // A new session: waiting for another attempt (of an earlier session)
+    // ends here.
+    if (reconnectTimer)
+        reconnectTimer->stop();
+    reconnectSession = true;
+    sessionWasConnected = false;
+    reconnectAddress = parsed;
+    reconnectAttemptNumber = 0;
+    reconnectDelayMsecs = 0;
+    startAttempt(parsed, parseError);
+}
+
+void RpcPeerPrivate::startAttempt(const RpcAddress &parsed, const QString &parseError)
+{
+    Q_Q(RpcPeer);
     const quint64 attempt = ++connectAttempt;
     RpcError createError = RpcError::InvalidAddress;
     RpcTransport *newTransport = parsed.isValid()
@@ -428,7 +489,14 @@ void RpcPeerPrivate::connectTo(const RpcAddress &parsed, const QString &parseErr
                 : (parseError.isEmpty() ? rpcErrorString(RpcError::InvalidAddress) : parseError);
         // A new attempt starts without the error of the last one; the
         // failure follows from the event loop, like every other outcome.
+        // Trying again would not help: no reconnecting.
         QPointer<RpcPeer> guard(q);
+        reconnectSession = false;
+        reconnectAttemptNumber = 0;
+        reconnectDelayMsecs = 0;
+        setState(RpcPeer::UnconnectedState);
+        if (!guard)
+            return;
         setError(RpcError::NoError, QString());
         if (!guard)
             return;
@@ -455,11 +523,20 @@ void RpcPeerPrivate::connectTo(const RpcAddress &parsed, const QString &parseErr
 /*!
     Closes the connection after the data queued for writing is sent. Open
     requests finish with RpcError::ConnectionLost and disconnected() follows
-    once the connection is closed.
+    once the connection is closed. Stops reconnecting (autoReconnect()):
+    called in WaitingToReconnectState, the peer goes to UnconnectedState at
+    once.
 */
 void RpcPeer::disconnectFromServer()
 {
     Q_D(RpcPeer);
+    if (d->reconnectSession || d->state == WaitingToReconnectState) {
+        d->reconnectSession = false;
+        if (d->state == WaitingToReconnectState) {
+            d->stopReconnecting();
+            return;
+        }
+    }
     if (!d->transport || d->state == UnconnectedState || d->state == ClosingState)
         return;
     if (d->state == ConnectedState) {
@@ -473,11 +550,17 @@ void RpcPeer::disconnectFromServer()
 
 /*!
     Closes the connection at once, dropping data queued for writing. Open
-    requests finish with RpcError::ConnectionLost.
+    requests finish with RpcError::ConnectionLost. Stops reconnecting, like
+    disconnectFromServer().
 */
 void RpcPeer::abort()
 {
     Q_D(RpcPeer);
+    d->reconnectSession = false;
+    if (d->state == WaitingToReconnectState) {
+        d->stopReconnecting();
+        return;
+    }
     if (d->transport)
         d->transport->abort();
 }
@@ -528,7 +611,7 @@ RpcRequest *RpcPeerPrivate::sendRequest(std::optional<quint32> requestId, qint32
                        fileDescriptors);
     if (state != RpcPeer::ConnectedState) {
         auto *request = new RpcRequest(q, RpcRequest::Outgoing, message);
-        RpcRequestPrivate::get(request)->finishQueued(RpcError::NotConnected, QString());
+        RpcRequestPrivate::get(request)->finishQueued(RpcError::NotConnected, notConnectedText());
         return request;
     }
     if (requestId && (outgoing.contains(*requestId) || abandoned.contains(*requestId))) {
@@ -563,11 +646,186 @@ bool RpcPeer::sendStream(qint32 serviceId, const QByteArray &body,
     const RpcError sendError
             = d->send(RpcMessage(RpcMessage::Stream, 0, serviceId, body, fileDescriptors));
     if (sendError != RpcError::NoError) {
-        d->setError(sendError, QString());
+        d->setError(sendError,
+                    sendError == RpcError::NotConnected ? d->notConnectedText() : QString());
         return false;
     }
     return true;
 }
+
+/*!
+    \property Fizyr::RpcPeer::autoReconnect
+    \brief Whether a connection made with connectToServer() connects again
+    by itself after it was lost or an attempt failed.
+
+    Off by default. See "Staying connected" in the class description.
+    Turning it off while the peer waits for the next attempt ends the wait:
+    the peer goes to UnconnectedState. Turning it on while connected covers
+    the current connection too.
+*/
+bool RpcPeer::autoReconnect() const
+{
+    Q_D(const RpcPeer);
+    return d->autoReconnect;
+}
+
+void RpcPeer::setAutoReconnect(bool enable)
+{
+    Q_D(RpcPeer);
+    if (d->autoReconnect == enable)
+        return;
+    d->autoReconnect = enable;
+    QPointer<RpcPeer> guard(this);
+    Q_EMIT autoReconnectChanged();
+    if (guard && !enable && d->state == WaitingToReconnectState)
+        d->stopReconnecting();
+}
+
+/*!
+    \property Fizyr::RpcPeer::reconnectInitialDelay
+    \brief The delay in milliseconds before the first attempt after a loss
+    (default 500); it doubles after every failed attempt, up to
+    reconnectMaxDelay().
+
+    Every delay is shortened at random by up to a quarter (jitter). Values
+    below 0 count as 0. Takes effect from the next wait on.
+*/
+int RpcPeer::reconnectInitialDelay() const
+{
+    Q_D(const RpcPeer);
+    return d->reconnectInitialDelay;
+}
+
+void RpcPeer::setReconnectInitialDelay(int msecs)
+{
+    Q_D(RpcPeer);
+    msecs = qMax(0, msecs);
+    if (d->reconnectInitialDelay == msecs)
+        return;
+    d->reconnectInitialDelay = msecs;
+    Q_EMIT reconnectSettingsChanged();
+}
+
+/*!
+    \property Fizyr::RpcPeer::reconnectMaxDelay
+    \brief The longest delay in milliseconds between two attempts (default
+    30000).
+
+    The doubling delay stops growing there; when it is below
+    reconnectInitialDelay(), every delay is this one. Values below 0 count
+    as 0.
+*/
+int RpcPeer::reconnectMaxDelay() const
+{
+    Q_D(const RpcPeer);
+    return d->reconnectMaxDelay;
+}
+
+void RpcPeer::setReconnectMaxDelay(int msecs)
+{
+    Q_D(RpcPeer);
+    msecs = qMax(0, msecs);
+    if (d->reconnectMaxDelay == msecs)
+        return;
+    d->reconnectMaxDelay = msecs;
+    Q_EMIT reconnectSettingsChanged();
+}
+
+/*!
+    \property Fizyr::RpcPeer::maxReconnectAttempts
+    \brief How many attempts follow a lost connection or failed first
+    attempt before the peer gives up (0, the default: no limit).
+
+    The count starts again once an attempt succeeds. When the last attempt
+    fails, the peer goes to UnconnectedState (errorOccurred() says why).
+*/
+int RpcPeer::maxReconnectAttempts() const
+{
+    Q_D(const RpcPeer);
+    return d->maxReconnectAttempts;
+}
+
+void RpcPeer::setMaxReconnectAttempts(int attempts)
+{
+    Q_D(RpcPeer);
+    attempts = qMax(0, attempts);
+    if (d->maxReconnectAttempts == attempts)
+        return;
+    d->maxReconnectAttempts = attempts;
+    Q_EMIT reconnectSettingsChanged();
+}
+
+/*!
+    \property Fizyr::RpcPeer::reconnectAttempt
+    \brief The number of the automatic attempt that is awaited
+    (WaitingToReconnectState) or under way (ConnectingState): 1 for the first
+    one after a loss. 0 while connected and for the first attempt of
+    connectToServer(). Changes together with the state (stateChanged()).
+*/
+int RpcPeer::reconnectAttempt() const
+{
+    Q_D(const RpcPeer);
+    return d->reconnectAttemptNumber;
+}
+
+/*!
+    \property Fizyr::RpcPeer::reconnectDelay
+    \brief In WaitingToReconnectState, the delay in milliseconds, jitter
+    included, chosen for the current wait; 0 in the other states. Changes
+    together with the state (stateChanged()).
+
+    \sa remainingReconnectDelay()
+*/
+int RpcPeer::reconnectDelay() const
+{
+    Q_D(const RpcPeer);
+    return d->reconnectDelayMsecs;
+}
+
+/*!
+    Returns the time in milliseconds until the next attempt, in
+    WaitingToReconnectState; 0 in the other states. A user interface that
+    shows a countdown reads it from a timer of its own.
+*/
+int RpcPeer::remainingReconnectDelay() const
+{
+    Q_D(const RpcPeer);
+    if (d->state != WaitingToReconnectState || !d->reconnectTimer)
+        return 0;
+    // (A coarse timer may round its remaining time up.)
+    return qBound(0, d->reconnectTimer->remainingTime(), d->reconnectDelayMsecs);
+}
+
+/*!
+    In WaitingToReconnectState, makes the next attempt now instead of after
+    the delay (a "retry now" button); does nothing in the other states.
+*/
+void RpcPeer::reconnectNow()
+{
+    Q_D(RpcPeer);
+    if (d->state != WaitingToReconnectState)
+        return;
+    if (d->reconnectTimer)
+        d->reconnectTimer->stop();
+    d->onReconnectTimer();
+}
+
+/*!
+    \fn void Fizyr::RpcPeer::reconnected()
+    Emitted right after connected() when the connection came up again after
+    a loss, by autoReconnect(): the requests that were open at the loss have
+    finished with RpcError::ConnectionLost, so send long-running ones (live
+    subscriptions) again here.
+*/
+/*!
+    \fn void Fizyr::RpcPeer::autoReconnectChanged()
+    Emitted when autoReconnect() changes.
+*/
+/*!
+    \fn void Fizyr::RpcPeer::reconnectSettingsChanged()
+    Emitted when reconnectInitialDelay(), reconnectMaxDelay() or
+    maxReconnectAttempts() changes.
+*/
 
 // Runs loop until done() or msecs passed. Returns false if peer was deleted
 // meanwhile (by a slot run from the loop).
@@ -592,7 +850,8 @@ static bool waitFor(RpcPeer *peer, int msecs, const std::function<bool()> &done,
 /*!
     Blocks until the peer is connected, the connection failed, or \a msecs
     milliseconds passed (-1: no limit), running a local event loop. Returns
-    \c true if connected; \c false also if the peer was deleted meanwhile (by
+    \c true if connected; \c false when the attempt failed, also when
+    autoReconnect() makes another one follow (WaitingToReconnectState); \c false also if the peer was deleted meanwhile (by
     a slot run from the loop: do not touch it then). Meant for tests and command-line programs; do not
     use it in a GUI thread.
 */
@@ -613,20 +872,23 @@ bool RpcPeer::waitForConnected(int msecs)
 }
 
 /*!
-    Blocks until the peer is unconnected or \a msecs milliseconds passed
-    (-1: no limit), running a local event loop. Returns \c true if the peer
-    is unconnected; \c false on timeout or if the peer was deleted meanwhile. Meant for tests and command-line programs.
+    Blocks until the peer is unconnected (UnconnectedState, or
+    WaitingToReconnectState when autoReconnect() is on) or \a msecs
+    milliseconds passed (-1: no limit), running a local event loop. Returns
+    \c true if the peer is unconnected; \c false on timeout or if the peer was deleted meanwhile. Meant for tests and command-line programs.
 */
 bool RpcPeer::waitForDisconnected(int msecs)
 {
     Q_D(RpcPeer);
     QEventLoop loop;
     connect(this, &RpcPeer::stateChanged, &loop, [&loop](State s) {
-        if (s == UnconnectedState)
+        if (s == UnconnectedState || s == WaitingToReconnectState)
             loop.quit();
     });
     return waitFor(
-            this, msecs, [d] { return d->state == UnconnectedState; }, loop);
+            this, msecs,
+            [d] { return d->state == UnconnectedState || d->state == WaitingToReconnectState; },
+            loop);
 }
 
 /*!
@@ -764,6 +1026,81 @@ void RpcPeer::ignoreSslErrors(const QList<QSslError> &errors)
 
 // ---------------------------------------------------------------------------
 
+bool RpcPeerPrivate::shouldReconnect() const
+{
+    return autoReconnect && reconnectSession
+            && (maxReconnectAttempts <= 0 || reconnectAttemptNumber < maxReconnectAttempts);
+}
+
+int RpcPeerPrivate::nominalDelay(int attempt) const
+{
+    // initial * 2^(attempt - 1), capped; in 64 bits so that it cannot overflow.
+    qint64 delay = reconnectInitialDelay;
+    for (int i = 1; i < attempt && delay < reconnectMaxDelay; ++i)
+        delay *= 2;
+    return int(qMin<qint64>(delay, reconnectMaxDelay));
+}
+
+void RpcPeerPrivate::settleUnconnected()
+{
+    Q_Q(RpcPeer);
+    if (!shouldReconnect()) {
+        if (reconnectTimer)
+            reconnectTimer->stop();
+        reconnectSession = false;
+        reconnectAttemptNumber = 0;
+        reconnectDelayMsecs = 0;
+        setState(RpcPeer::UnconnectedState);
+        return;
+    }
+    ++reconnectAttemptNumber;
+    // Jitter: between 75% and 100% of the nominal delay, so that the clients
+    // of a restarted server do not all come back at the same moment.
+    const int nominal = nominalDelay(reconnectAttemptNumber);
+    reconnectDelayMsecs
+            = nominal - int(QRandomGenerator::global()->bounded(quint32(nominal / 4) + 1));
+    if (!reconnectTimer) {
+        reconnectTimer = new QTimer(q);
+        reconnectTimer->setSingleShot(true);
+        QObject::connect(reconnectTimer, &QTimer::timeout, q, [this] { onReconnectTimer(); });
+    }
+    reconnectTimer->start(reconnectDelayMsecs);
+    qCDebug(lcRpcPeer) << "reconnect attempt" << reconnectAttemptNumber << "in"
+                       << reconnectDelayMsecs << "ms";
+    setState(RpcPeer::WaitingToReconnectState);
+}
+
+void RpcPeerPrivate::stopReconnecting()
+{
+    reconnectSession = false;
+    if (reconnectTimer)
+        reconnectTimer->stop();
+    if (state != RpcPeer::WaitingToReconnectState)
+        return;
+    reconnectAttemptNumber = 0;
+    reconnectDelayMsecs = 0;
+    setState(RpcPeer::UnconnectedState);
+}
+
+void RpcPeerPrivate::onReconnectTimer()
+{
+    if (state != RpcPeer::WaitingToReconnectState)
+        return;
+    reconnectDelayMsecs = 0;
+    startAttempt(reconnectAddress, QString());
+}
+
+QString RpcPeerPrivate::notConnectedText() const
+{
+    if (state == RpcPeer::WaitingToReconnectState) {
+        return RpcPeer::tr("not connected: the connection is down, reconnect attempt %1 follows")
+                .arg(reconnectAttemptNumber);
+    }
+    if (state == RpcPeer::ConnectingState)
+        return RpcPeer::tr("not connected yet: the connection is being set up");
+    return QString();
+}
+
 bool RpcPeerPrivate::adoptTransport(RpcTransport *newTransport, RpcPeer::State newState)
 {
     Q_Q(RpcPeer);
@@ -843,9 +1180,17 @@ void RpcPeerPrivate::onConnected()
     Q_Q(RpcPeer);
     qCDebug(lcRpcPeer) << "connected to" << transport->peerAddress();
     QPointer<RpcPeer> guard(q);
+    const bool again = reconnectSession && sessionWasConnected;
+    if (reconnectSession)
+        sessionWasConnected = true;
+    reconnectAttemptNumber = 0;
+    reconnectDelayMsecs = 0;
     setState(RpcPeer::ConnectedState);
-    if (guard)
-        Q_EMIT q->connected();
+    if (!guard)
+        return;
+    Q_EMIT q->connected();
+    if (guard && again && state == RpcPeer::ConnectedState)
+        Q_EMIT q->reconnected();
 }
 
 void RpcPeerPrivate::onTransportError(RpcError transportError, const QString &text, bool fatal)
@@ -860,7 +1205,7 @@ void RpcPeerPrivate::onTransportError(RpcError transportError, const QString &te
     if (fatal) {
         QPointer<RpcPeer> guard(q);
         if (state == RpcPeer::ConnectingState)
-            setState(RpcPeer::UnconnectedState);
+            settleUnconnected();
         else if (state == RpcPeer::ConnectedState)
             setState(RpcPeer::ClosingState);
         if (!guard)
@@ -878,7 +1223,9 @@ void RpcPeerPrivate::onDisconnected()
     if (!guard)
         return;
     abandoned.clear();
-    setState(RpcPeer::UnconnectedState);
+    // After a failed attempt the peer may already wait for the next one.
+    if (state != RpcPeer::WaitingToReconnectState && state != RpcPeer::UnconnectedState)
+        settleUnconnected();
     if (guard && wasConnected)
         Q_EMIT q->disconnected();
 }

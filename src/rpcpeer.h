@@ -34,6 +34,16 @@ class FIZYRRPCQT_EXPORT RpcPeer : public QObject
     Q_PROPERTY(Fizyr::RpcError error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(Fizyr::RpcAddress peerAddress READ peerAddress NOTIFY stateChanged)
+    Q_PROPERTY(bool autoReconnect READ autoReconnect WRITE setAutoReconnect NOTIFY
+                       autoReconnectChanged)
+    Q_PROPERTY(int reconnectInitialDelay READ reconnectInitialDelay WRITE setReconnectInitialDelay
+                       NOTIFY reconnectSettingsChanged)
+    Q_PROPERTY(int reconnectMaxDelay READ reconnectMaxDelay WRITE setReconnectMaxDelay NOTIFY
+                       reconnectSettingsChanged)
+    Q_PROPERTY(int maxReconnectAttempts READ maxReconnectAttempts WRITE setMaxReconnectAttempts
+                       NOTIFY reconnectSettingsChanged)
+    Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY stateChanged)
+    Q_PROPERTY(int reconnectDelay READ reconnectDelay NOTIFY stateChanged)
 
 public:
     enum State {
@@ -41,6 +51,7 @@ public:
         ConnectingState,
         ConnectedState,
         ClosingState,
+        WaitingToReconnectState,
     };
     Q_ENUM(State)
 
@@ -74,6 +85,19 @@ public:
     void connectToServer(const QString &address);
     void connectToServer(const RpcAddress &address);
 
+    // Reconnecting (connections made with connectToServer()).
+    bool autoReconnect() const;
+    void setAutoReconnect(bool enable);
+    int reconnectInitialDelay() const;
+    void setReconnectInitialDelay(int msecs);
+    int reconnectMaxDelay() const;
+    void setReconnectMaxDelay(int msecs);
+    int maxReconnectAttempts() const;
+    void setMaxReconnectAttempts(int attempts);
+    int reconnectAttempt() const;
+    int reconnectDelay() const;
+    int remainingReconnectDelay() const;
+
     bool waitForConnected(int msecs = 30000);
     bool waitForDisconnected(int msecs = 30000);
 
@@ -89,9 +113,13 @@ public Q_SLOTS:
     void disconnectFromServer();
     void abort();
     void ignoreSslErrors();
+    void reconnectNow();
 
 Q_SIGNALS:
     void connected();
+    void reconnected();
+    void autoReconnectChanged();
+    void reconnectSettingsChanged();
     void disconnected();
     void stateChanged(Fizyr::RpcPeer::State state);
     void errorOccurred(Fizyr::RpcError error);

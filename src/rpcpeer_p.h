@@ -20,6 +20,7 @@
 #include <QtCore/qhash.h>
 #include <QtCore/qpointer.h>
 #include <QtCore/qset.h>
+#include <QtCore/qtimer.h>
 
 #include <memory>
 #include <optional>
@@ -47,6 +48,25 @@ public:
     void releaseTransport();
 
     void connectTo(const RpcAddress &address, const QString &parseError);
+    // One connection attempt to reconnectAddress (the first one of
+    // connectToServer() and every automatic one).
+    void startAttempt(const RpcAddress &address, const QString &parseError);
+    // Reconnecting: whether a lost connection or a failed attempt is
+    // followed by another attempt.
+    bool shouldReconnect() const;
+    // Where a connection or attempt that ended goes: WaitingToReconnectState
+    // (the timer started) if shouldReconnect(), otherwise UnconnectedState
+    // and the end of the session. Emits stateChanged(): callers check a
+    // QPointer afterwards.
+    void settleUnconnected();
+    // Ends the reconnect session: no more automatic attempts; from
+    // WaitingToReconnectState back to UnconnectedState.
+    void stopReconnecting();
+    void onReconnectTimer();
+    // The text of RpcError::NotConnected for a send now: says when the
+    // peer is reconnecting or still connecting.
+    QString notConnectedText() const;
+    int nominalDelay(int attempt) const;
     // These emit a signal when something changed; the peer may be deleted by
     // a slot connected to it, so callers check a QPointer afterwards.
     void setState(RpcPeer::State newState);
@@ -102,6 +122,22 @@ public:
     // after it (see disposePending()).
     QList<QPointer<RpcRequest>> finishedInBatch;
     bool readingPaused = false;
+
+    // Reconnecting (see RpcPeer::autoReconnect()).
+    bool autoReconnect = false;
+    int reconnectInitialDelay = 500;
+    int reconnectMaxDelay = 30000;
+    int maxReconnectAttempts = 0;
+    // A connectToServer() session: true from connectToServer() until
+    // disconnectFromServer(), abort(), or the last attempt failed.
+    bool reconnectSession = false;
+    // The session's connection was up at least once: the next connection
+    // is a reconnect (reconnected()).
+    bool sessionWasConnected = false;
+    RpcAddress reconnectAddress;
+    int reconnectAttemptNumber = 0;
+    int reconnectDelayMsecs = 0;
+    QTimer *reconnectTimer = nullptr;
 
     // Counts connectToServer() calls: a queued failure of an older attempt is dropped.
     quint64 connectAttempt = 0;

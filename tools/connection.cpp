@@ -7,10 +7,14 @@
 #include <FizyrRpcQt/RpcPeerCredentials>
 
 #include <QtCore/QDir>
+#include <QtCore/QEventLoop>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+#include <QtCore/QTimer>
 
 #include <sys/un.h>
+
+#include <cmath>
 
 using namespace Fizyr;
 
@@ -96,6 +100,127 @@ void describeRemote(const RpcPeer *peer, QString *line, QJsonObject *json)
         json->insert(QStringLiteral("pid"), credentials.processId());
         json->insert(QStringLiteral("uid"), credentials.userId());
     }
+}
+
+void addReconnectOptions(QCommandLineParser &parser, const QString &reconnectDescription)
+{
+    parser.addOption(QCommandLineOption(QStringLiteral("reconnect"), reconnectDescription));
+    parser.addOption(QCommandLineOption(
+            QStringLiteral("backoff"),
+            QStringLiteral("With --reconnect: wait SECONDS before the first new attempt; the "
+                           "delay doubles after each failed one (each shortened at random by up "
+                           "to a quarter). Default: 0.5."),
+            QStringLiteral("SECONDS"), QStringLiteral("0.5")));
+    parser.addOption(QCommandLineOption(
+            QStringLiteral("max-backoff"),
+            QStringLiteral("With --reconnect: the longest delay between attempts. Default: 30."),
+            QStringLiteral("SECONDS"), QStringLiteral("30")));
+    parser.addOption(QCommandLineOption(
+            QStringLiteral("max-attempts"),
+            QStringLiteral("With --reconnect: give up after N new attempts in a row failed "
+                           "(exit code 2); 0: no limit. Default: 0."),
+            QStringLiteral("N"), QStringLiteral("0")));
+}
+
+std::optional<ReconnectOptions> reconnectFromOptions(CommandLine &commandLine, int *exitCode)
+{
+    QCommandLineParser &parser = commandLine.parser();
+    ReconnectOptions options;
+    options.enabled = parser.isSet(QStringLiteral("reconnect"));
+    for (const char *name : {"backoff", "max-backoff"}) {
+        const QString option = QLatin1String(name);
+        const QString text = parser.value(option);
+        bool ok = false;
+        const double seconds = text.toDouble(&ok);
+        if (!ok || !std::isfinite(seconds) || seconds < 0 || seconds > maxTimeoutSeconds) {
+            *exitCode = commandLine.usageError(
+                    QStringLiteral("invalid --%1 \"%2\": expected a number of seconds from 0 to "
+                                   "%3")
+                            .arg(option, text)
+                            .arg(maxTimeoutSeconds));
+            return std::nullopt;
+        }
+        (option == QLatin1String("backoff") ? options.initialDelay : options.maxDelay)
+                = int(std::ceil(seconds * 1000));
+    }
+    bool ok = false;
+    options.maxAttempts = parser.value(QStringLiteral("max-attempts")).toInt(&ok);
+    if (!ok || options.maxAttempts < 0) {
+        *exitCode = commandLine.usageError(
+                QStringLiteral("invalid --max-attempts \"%1\": expected a count")
+                        .arg(parser.value(QStringLiteral("max-attempts"))));
+        return std::nullopt;
+    }
+    if (!options.enabled) {
+        for (const char *name : {"backoff", "max-backoff", "max-attempts"}) {
+            if (parser.isSet(QLatin1String(name))) {
+                *exitCode = commandLine.usageError(
+                        QStringLiteral("--%1 needs --reconnect").arg(QLatin1String(name)));
+                return std::nullopt;
+            }
+        }
+    }
+    return options;
+}
+
+void applyReconnect(RpcPeer &peer, const ReconnectOptions &options)
+{
+    peer.setReconnectInitialDelay(options.initialDelay);
+    peer.setReconnectMaxDelay(options.maxDelay);
+    peer.setMaxReconnectAttempts(options.maxAttempts);
+    peer.setAutoReconnect(options.enabled);
+}
+
+void reportReconnectAttempts(const CommandLine &commandLine, RpcPeer &peer)
+{
+    QObject::connect(&peer, &RpcPeer::errorOccurred, &peer, [&commandLine, &peer] {
+        if (peer.state() != RpcPeer::WaitingToReconnectState)
+            return;
+        commandLine.warning(QStringLiteral("%1; trying again in %2 s (attempt %3)")
+                                    .arg(peer.errorString())
+                                    .arg(peer.reconnectDelay() / 1000.0, 0, 'f', 1)
+                                    .arg(peer.reconnectAttempt()));
+    });
+}
+
+bool connectPeerReconnecting(const CommandLine &commandLine, RpcPeer &peer,
+                             const RpcAddress &address, const ReconnectOptions &options, int msecs,
+                             QString *errorText)
+{
+    if (!options.enabled)
+        return connectPeer(peer, address, msecs, errorText);
+    applySecurityOptions(peer);
+    applyReconnect(peer, options);
+    reportReconnectAttempts(commandLine, peer);
+    peer.connectToServer(address);
+    QEventLoop loop;
+    const auto done = [&peer] {
+        return peer.state() == RpcPeer::ConnectedState || peer.state() == RpcPeer::UnconnectedState;
+    };
+    QObject::connect(&peer, &RpcPeer::stateChanged, &loop, [&] {
+        if (done())
+            loop.quit();
+    });
+    QTimer timer;
+    timer.setSingleShot(true);
+    QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+    if (msecs >= 0)
+        timer.start(msecs);
+    if (!done())
+        loop.exec();
+    QObject::disconnect(&peer, nullptr, &loop, nullptr);
+    if (peer.state() == RpcPeer::ConnectedState)
+        return true;
+    if (peer.state() == RpcPeer::UnconnectedState) {
+        *errorText = connectErrorText(peer, address.toString());
+    } else {
+        *errorText
+                = peer.state() == RpcPeer::WaitingToReconnectState && !peer.errorString().isEmpty()
+                ? QStringLiteral("%1 (timed out trying again)").arg(peer.errorString())
+                : QStringLiteral("cannot connect to %1: timed out").arg(address.toString());
+    }
+    peer.abort();
+    return false;
 }
 
 } // namespace Tool

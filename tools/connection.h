@@ -12,8 +12,12 @@
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcServer>
 
+#include "commandline.h"
+
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
+
+#include <optional>
 
 namespace Tool {
 
@@ -44,6 +48,33 @@ bool connectionSurvived(const Fizyr::RpcPeer &peer);
 // HOST:PORT" (TCP) and " (pid P, uid U)" (Unix sockets) to line, and the
 // same as "peer", "pid" and "uid" to json.
 void describeRemote(const Fizyr::RpcPeer *peer, QString *line, QJsonObject *json);
+
+// --reconnect and its settings (stream, listen).
+struct ReconnectOptions
+{
+    bool enabled = false;
+    int initialDelay = 500; // ms
+    int maxDelay = 30000; // ms
+    int maxAttempts = 0; // 0: no limit
+};
+
+// Adds --reconnect (described by reconnectDescription), --backoff,
+// --max-backoff and --max-attempts.
+void addReconnectOptions(QCommandLineParser &parser, const QString &reconnectDescription);
+// The options' values, or nothing after a usage error (exitCode set).
+std::optional<ReconnectOptions> reconnectFromOptions(CommandLine &commandLine, int *exitCode);
+// Turns on autoReconnect with the options' delays and limit.
+void applyReconnect(Fizyr::RpcPeer &peer, const ReconnectOptions &options);
+// Reports each failed attempt of peer as a warning: "cannot connect to X:
+// reason; trying again in N s (attempt A)".
+void reportReconnectAttempts(const CommandLine &commandLine, Fizyr::RpcPeer &peer);
+
+// connectPeer() with --reconnect: failed attempts are reported as warnings
+// and tried again with backoff, until connected, the last attempt failed
+// (--max-attempts) or msecs passed.
+bool connectPeerReconnecting(const CommandLine &commandLine, Fizyr::RpcPeer &peer,
+                             const Fizyr::RpcAddress &address, const ReconnectOptions &options,
+                             int msecs, QString *errorText);
 
 } // namespace Tool
 

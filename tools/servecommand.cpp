@@ -12,10 +12,13 @@
 #include "recorder.h"
 #include "serverloop.h"
 #include "stats.h"
+#include "tlsoptions.h"
 
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
 #include <FizyrRpcQt/RpcServer>
+
+#include <QtCore/QCoreApplication>
 
 #include <memory>
 
@@ -188,6 +191,72 @@ void handleConnection(const ServerSettings &settings, RpcPeer *peer, int connect
                      });
 }
 
+// listen --reconnect: connects to address instead of listening on it,
+// prints what the server sends like for an accepted connection, and
+// connects again whenever the connection is lost, until SIGINT or SIGTERM
+// (exit code 0) or until --max-attempts attempts in a row failed (2).
+int runListenClient(const CommandLine &commandLine, const ServerSettings &settings,
+                    const RpcAddress &address, const ReconnectOptions &options)
+{
+    RpcPeer peer;
+    applySecurityOptions(peer);
+    applyReconnect(peer, options);
+    peer.setAutoDeleteRequests(true);
+    reportReconnectAttempts(commandLine, peer);
+    int connection = 0;
+    int exitCode = ExitSuccess;
+    const QString target = address.toString();
+    QObject::connect(&peer, &RpcPeer::connected, &peer, [&] {
+        ++connection;
+        settings.printer.event(connectionLabel(connection) + QStringLiteral(" connected to ")
+                                       + target,
+                               {{QStringLiteral("type"), QStringLiteral("connected")},
+                                {QStringLiteral("connection"), connection},
+                                {QStringLiteral("peer"), target}});
+        if (settings.recorder) {
+            settings.recorder->connectionOpened(
+                    describeConnection(connection, address, peer.peerAddress(), peer.config()));
+        }
+    });
+    QObject::connect(&peer, &RpcPeer::disconnected, &peer, [&] {
+        if (settings.recorder)
+            settings.recorder->connectionClosed(connection);
+        if (settings.stats)
+            settings.stats->connectionClosed(connection);
+        settings.printer.event(connectionLabel(connection) + QStringLiteral(" disconnected"),
+                               {{QStringLiteral("type"), QStringLiteral("disconnected")},
+                                {QStringLiteral("connection"), connection}});
+    });
+    QObject::connect(&peer, &RpcPeer::errorOccurred, &peer, [&](RpcError e) {
+        if (peer.state() == RpcPeer::WaitingToReconnectState || e == RpcError::RemoteClosed)
+            return; // a failed attempt (reported with the next one) or an ordinary end
+        if (peer.state() == RpcPeer::UnconnectedState) {
+            // The last attempt failed (--max-attempts).
+            printError(settings.command, peer.errorString());
+            exitCode = ExitFailure;
+            QCoreApplication::exit(ExitFailure);
+            return;
+        }
+        const QString line = connectionLabel(connection) + QLatin1Char(' ') + peer.errorString();
+        if (connectionSurvived(peer))
+            printWarning(settings.command, line);
+        else
+            printError(settings.command, line);
+    });
+    QObject::connect(&peer, &RpcPeer::streamReceived, &peer, [&](const RpcMessage &message) {
+        settings.printer.message(message, connectionLabel(connection),
+                                 {{QStringLiteral("connection"), connection}}, {},
+                                 settings.interface->decode(message, 0));
+        record(settings, connection, RecordDirection::ToServer, message);
+    });
+    QObject::connect(&peer, &RpcPeer::requestReceived, &peer,
+                     [&](RpcRequest *request) { handleRequest(settings, request, connection); });
+    onTerminationSignal([](int) { QCoreApplication::exit(ExitSuccess); });
+    peer.connectToServer(address);
+    const int result = QCoreApplication::exec();
+    return exitCode == ExitSuccess ? result : exitCode;
+}
+
 int runServer(Mode mode, const QStringList &args)
 {
     const bool serve = mode == Mode::Serve;
@@ -212,7 +281,10 @@ int runServer(Mode mode, const QStringList &args)
                           "service N\", or with --echo their own body back. With --interface "
                           "bodies are printed decoded.\n"
                           "Prints \"listening on ADDRESS\" when ready; runs until SIGINT or "
-                          "SIGTERM, then exits with 0."));
+                          "SIGTERM, then exits with 0.\n"
+                          "With --reconnect: connects to the server at ADDRESS instead and "
+                          "prints what it sends, connecting again whenever the connection is "
+                          "lost."));
     QCommandLineParser &parser = commandLine.parser();
     parser.addPositionalArgument(
             QStringLiteral("ADDRESS"),
@@ -243,6 +315,11 @@ int runServer(Mode mode, const QStringList &args)
                                "an error response.")));
         Recorder::addOptions(parser);
         Stats::addOptions(parser);
+        addReconnectOptions(parser,
+                            QStringLiteral("Connect to the server at ADDRESS instead of listening "
+                                           "on it, print what it sends, and connect again (with a "
+                                           "growing delay) whenever the connection is lost or an "
+                                           "attempt fails."));
     }
     addOutputOptions(parser, false);
     InterfaceOptions::addOptions(parser);
@@ -291,6 +368,12 @@ int runServer(Mode mode, const QStringList &args)
     } else {
         settings.echo = parser.isSet(QStringLiteral("echo"));
     }
+    std::optional<ReconnectOptions> reconnect;
+    if (!serve) {
+        reconnect = reconnectFromOptions(commandLine, &exitCode);
+        if (!reconnect)
+            return exitCode;
+    }
     QString error;
     const RpcAddress address = parseAddress(parser.positionalArguments().at(0), &error);
     if (!address.isValid())
@@ -310,6 +393,14 @@ int runServer(Mode mode, const QStringList &args)
         settings.stats = stats.get();
     }
 
+    if (reconnect && reconnect->enabled) {
+        exitCode = runListenClient(commandLine, settings, address, *reconnect);
+        if (stats)
+            stats->print();
+        if (recorder)
+            reportRecording(commandLine, *recorder);
+        return exitCode;
+    }
     int connections = 0;
     exitCode = runServerLoop(commandLine, settings.printer, address, {}, [&](RpcServer &server) {
         while (RpcPeer *peer = server.nextPendingConnection())

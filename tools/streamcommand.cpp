@@ -23,7 +23,10 @@ int runStream(const QStringList &args)
             QStringLiteral("Connect to ADDRESS, send one stream message of kind SERVICE and "
                            "disconnect once it is written. Prints nothing on success.\n"
                            "Exit code: 0 when sent, 2 on usage or connection errors and "
-                           "timeouts."));
+                           "timeouts.\n"
+                           "With --reconnect, a server that is not there yet (or refuses the "
+                           "connection) is tried again with a growing delay until --timeout, "
+                           "each failed attempt reported on stderr."));
     QCommandLineParser &parser = commandLine.parser();
     parser.addPositionalArgument(QStringLiteral("ADDRESS"),
                                  QStringLiteral("tcp://HOST:PORT, unix:/PATH or seqpacket:/PATH"));
@@ -39,6 +42,10 @@ int runStream(const QStringList &args)
     addTimeoutOption(parser,
                      QStringLiteral("Give up after SECONDS (connecting and sending) with exit "
                                     "code 2; 0: wait forever. Default: 30."));
+    addReconnectOptions(parser,
+                        QStringLiteral("Try again when the connection attempt fails, with a "
+                                       "growing delay, until connected or --timeout (or "
+                                       "--max-attempts) runs out."));
     InterfaceOptions::addOptions(parser);
 
     if (std::optional<int> exit = commandLine.parse(args, 2, 3))
@@ -51,6 +58,9 @@ int runStream(const QStringList &args)
     const std::optional<int> timeout = timeoutFromOptions(commandLine, &exitCode);
     if (!timeout)
         return exitCode;
+    const std::optional<ReconnectOptions> reconnect = reconnectFromOptions(commandLine, &exitCode);
+    if (!reconnect)
+        return exitCode;
     const std::optional<MessageArguments> message
             = messageFromArguments(commandLine, &exitCode, &*interface, MessageKind::Stream);
     if (!message)
@@ -60,8 +70,12 @@ int runStream(const QStringList &args)
     const QDeadlineTimer deadline(*timeout < 0 ? QDeadlineTimer(QDeadlineTimer::Forever)
                                                : QDeadlineTimer(*timeout));
     RpcPeer peer;
-    if (!connectPeer(peer, message->address, remainingMsecs(deadline), &error))
+    if (!connectPeerReconnecting(commandLine, peer, message->address, *reconnect,
+                                 remainingMsecs(deadline), &error)) {
         return commandLine.failure(error);
+    }
+    // Connected: the message goes over this connection or not at all.
+    peer.setAutoReconnect(false);
     // Errors the connection survives are warnings; one that closes it
     // before the message is written is the failure.
     QString connectionError;
