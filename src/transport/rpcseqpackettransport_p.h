@@ -134,14 +134,12 @@ private:
     std::deque<RpcSeqpacket::ParseResult> m_backlog;
     bool m_resumeQueued = false;
     RpcAddress m_peerAddress;
-    // Room for a batch of datagrams (recvmmsg), and their control data.
-    QByteArray m_readBuffer;
-    QByteArray m_controlBuffer;
+    // The room one datagram (and its control data) takes in the thread's
+    // receive area, a batch of which one recvmmsg() fills.
     qsizetype m_readSlot = 0;
     qsizetype m_controlSlot = 0;
     quint32 m_readMaxBody = 0;
     int m_readMaxFds = 0;
-    int m_readBatch = 1;
 };
 
 // Listens on a seqpacket socket path; hands out accepted descriptors.

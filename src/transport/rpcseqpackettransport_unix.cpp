@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -30,7 +31,13 @@ constexpr int MaxDatagramsPerWakeup = 256;
 // Datagrams taken by one recvmmsg() or sent by one sendmmsg(), at most; the
 // receive batch also stays within ReadBatchBytes of buffer.
 constexpr int MaxBatch = 32;
-constexpr qsizetype ReadBatchBytes = 256 * 1024;
+// The receive area of a thread is at most this much address space; only the
+// pages a datagram is written to take memory.
+constexpr qint64 MaxReadAreaBytes
+        = sizeof(void *) >= 8 ? qint64(256) * 1024 * 1024 : qint64(16) * 1024 * 1024;
+// Pages past this offset in a slot are handed back to the system after a
+// datagram that long, so that a burst of huge datagrams does not stay resident.
+constexpr qsizetype ReadSlotKeptBytes = 1024 * 1024;
 constexpr int ConnectRetryIntervalMsecs = 5;
 constexpr int ConnectRetryLimit = 2000;
 
@@ -83,6 +90,86 @@ bool fillAddress(const QString &path, sockaddr_un *addr, QString *errorString,
     }
     return true;
 }
+
+// The receive buffers of all seqpacket transports of one thread: room for a
+// batch of full-size datagrams (recvmmsg) and their control data. Shared,
+// because a transport parses every datagram of a read into its backlog before
+// it delivers any (so a read by another transport, in a nested event loop,
+// may reuse it at once), and per thread, so that an idle connection holds no
+// receive buffer and the batch does not shrink with the configured maximum
+// body size: the area is address space reserved without backing, and only the
+// pages that datagrams are written to take memory.
+class ReadArea
+{
+public:
+    ReadArea() = default;
+    ~ReadArea() { release(); }
+    Q_DISABLE_COPY_MOVE(ReadArea)
+
+    static ReadArea &current()
+    {
+        static thread_local ReadArea area;
+        return area;
+    }
+
+    // Makes room for up to wanted slots of slot bytes (and controlSlot bytes
+    // of control data each); returns how many fit (at least 1), or 0 if the
+    // memory could not be had.
+    int reserve(qsizetype slot, qsizetype controlSlot, int wanted)
+    {
+        int batch = int(qBound(qint64(1), MaxReadAreaBytes / qint64(slot), qint64(wanted)));
+        if (size_t(slot) * size_t(batch) > m_size) {
+            release();
+            for (;;) {
+                const size_t bytes = size_t(slot) * size_t(batch);
+                void *area = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+                if (area != MAP_FAILED) {
+                    m_data = static_cast<char *>(area);
+                    m_size = bytes;
+                    break;
+                }
+                if (batch == 1)
+                    return 0;
+                batch = 1; // address space is short (ulimit -v): one at a time
+            }
+        }
+        batch = int(qMin<qint64>(batch, qint64(m_size / size_t(slot))));
+        const qsizetype controlBytes = controlSlot * batch;
+        if (m_control.size() < controlBytes)
+            m_control.resize(controlBytes);
+        return batch;
+    }
+
+    char *data() const { return m_data; }
+    char *control() { return m_control.data(); }
+
+    // A datagram of length bytes was read into the slot at offset: gives back
+    // the pages it used past ReadSlotKeptBytes.
+    void trim(qsizetype offset, qsizetype length)
+    {
+        if (length <= ReadSlotKeptBytes)
+            return;
+        static const qsizetype page = qsizetype(::sysconf(_SC_PAGESIZE));
+        const qsizetype begin = (offset + ReadSlotKeptBytes + page - 1) / page * page;
+        const qsizetype end = (offset + length) / page * page;
+        if (end > begin)
+            ::madvise(m_data + begin, size_t(end - begin), MADV_DONTNEED);
+    }
+
+private:
+    void release()
+    {
+        if (m_data)
+            ::munmap(m_data, m_size);
+        m_data = nullptr;
+        m_size = 0;
+    }
+
+    char *m_data = nullptr;
+    size_t m_size = 0;
+    QByteArray m_control;
+};
 
 } // namespace
 
@@ -141,10 +228,12 @@ ParseResult parse(const ReceivedDatagram &datagram, RpcConfig::ByteOrder order, 
     RpcWire::DatagramResult decoded
             = RpcWire::parseDatagram(datagram.data, datagram.size, order, maxBody);
     result.error = decoded.error;
-    result.errorString = decoded.errorString;
+    result.errorString = std::move(decoded.errorString);
     if (decoded.error == RpcError::NoError) {
-        result.message = decoded.message;
-        result.message.setFileDescriptors(datagram.fileDescriptors);
+        // Moved, so that setting the descriptors does not copy the message.
+        result.message = std::move(decoded.message);
+        if (!datagram.fileDescriptors.isEmpty())
+            result.message.setFileDescriptors(datagram.fileDescriptors);
     }
     return result;
 }
@@ -211,14 +300,11 @@ void RpcSeqpacketTransport::setupNotifiers()
                                         systemMaxDatagramSize() - RpcWire::HeaderSize);
     m_readMaxBody = quint32(qMax<qint64>(maxBody, 0));
     m_readSlot = qsizetype(RpcWire::HeaderSize + qint64(m_readMaxBody));
-    m_readBatch = int(qBound(qint64(1), ReadBatchBytes / qint64(m_readSlot), qint64(MaxBatch)));
-    m_readBuffer.resize(m_readSlot * m_readBatch);
     // Room for one more descriptor than allowed, so too many is detected
     // rather than silently cut (MSG_CTRUNC covers the rest). The kernel
     // never passes more than SCM_MAX_FD in one message.
     m_readMaxFds = qBound(0, m_config.maxFileDescriptorsRead(), MaxFileDescriptorsPerMessage);
     m_controlSlot = qsizetype(CMSG_SPACE(sizeof(int) * size_t(m_readMaxFds + 1)));
-    m_controlBuffer.resize(m_controlSlot * m_readBatch);
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &RpcSeqpacketTransport::onReadable);
     m_readNotifier->setEnabled(isReadingAllowed());
@@ -529,20 +615,27 @@ bool RpcSeqpacketTransport::deliverBacklog()
 
 void RpcSeqpacketTransport::readDatagrams()
 {
-    const int batch = m_readBatch;
-
     for (int total = 0; total < MaxDatagramsPerWakeup;) {
         if (!isReadingAllowed() || state() != Connected || m_fd < 0)
             return;
+        // Reserved anew for every read: a nested event loop of the previous
+        // batch's handlers may have grown it for another transport.
+        ReadArea &area = ReadArea::current();
+        const int batch = area.reserve(m_readSlot, m_controlSlot, MaxBatch);
+        if (batch <= 0) {
+            fail(RpcError::SocketResource, errorText(RpcError::SocketResource));
+            return;
+        }
+        char *const readBuffer = area.data();
         mmsghdr messages[MaxBatch] = {};
         iovec iovs[MaxBatch];
         for (int i = 0; i < batch; ++i) {
-            iovs[i].iov_base = m_readBuffer.data() + m_readSlot * i;
+            iovs[i].iov_base = readBuffer + m_readSlot * i;
             iovs[i].iov_len = size_t(m_readSlot);
             msghdr &msg = messages[i].msg_hdr;
             msg.msg_iov = &iovs[i];
             msg.msg_iovlen = 1;
-            msg.msg_control = m_controlBuffer.data() + m_controlSlot * i;
+            msg.msg_control = area.control() + m_controlSlot * i;
             msg.msg_controllen = size_t(m_controlSlot);
         }
         const int received = ::recvmmsg(m_fd, messages, unsigned(batch),
@@ -587,13 +680,14 @@ void RpcSeqpacketTransport::readDatagrams()
             const qsizetype length = qsizetype(messages[i].msg_len);
             RpcSeqpacket::ReceivedDatagram datagram;
             datagram.fileDescriptors = std::move(fds[i]);
-            datagram.data = m_readBuffer.constData() + m_readSlot * i;
+            datagram.data = readBuffer + m_readSlot * i;
             datagram.truncated = (msg.msg_flags & MSG_TRUNC) || length > m_readSlot;
             // With MSG_TRUNC, the real length (possibly more than the buffer holds).
             datagram.size = length;
             datagram.controlTruncated = msg.msg_flags & MSG_CTRUNC;
             m_backlog.push_back(RpcSeqpacket::parse(datagram, m_config.byteOrder(), m_readMaxBody,
                                                     m_readMaxFds));
+            area.trim(m_readSlot * i, qMin(length, m_readSlot));
         }
         if (!deliverBacklog())
             return;
