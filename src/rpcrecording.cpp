@@ -14,7 +14,7 @@
 #include <QtCore/qhash.h>
 #include <QtCore/qjsondocument.h>
 #include <QtCore/qjsonobject.h>
-#include <QtCore/qstringconverter.h>
+#include <QtCore/qlocale.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -53,6 +53,84 @@ qint64 environmentNumber(const char *name, qint64 fallback)
     bool ok = false;
     const qint64 value = qEnvironmentVariable(name).toLongLong(&ok);
     return ok && value >= 0 ? value : fallback;
+}
+
+// Appends utf8 (valid UTF-8) as a JSON string: quote, backslash and C0
+// controls escaped as QJsonDocument does, and DEL, the C1 controls and the
+// bidi and line-separator characters as \uXXXX (as the tool's recordings).
+// Byte by byte: a line costs a few thousand instructions, not the tens of
+// thousands of QJsonObject and QJsonDocument.
+void appendJsonString(QByteArray &out, QByteArrayView utf8)
+{
+    static const char hex[] = "0123456789abcdef";
+    const auto escape = [&out](uint code) {
+        char u[6] = {'\\',
+                     'u',
+                     hex[(code >> 12) & 15],
+                     hex[(code >> 8) & 15],
+                     hex[(code >> 4) & 15],
+                     hex[code & 15]};
+        out.append(u, 6);
+    };
+    out.append('"');
+    const qsizetype n = utf8.size();
+    const auto *p = reinterpret_cast<const uchar *>(utf8.data());
+    qsizetype plain = 0; // start of the bytes not copied yet
+    for (qsizetype i = 0; i < n; ++i) {
+        const uchar c = p[i];
+        uint code = 0;
+        int length = 1;
+        if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+            code = c;
+        } else if (c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+            code = p[i + 1];
+            length = 2;
+        } else if (c == 0xd8 && i + 1 < n && p[i + 1] == 0x9c) {
+            code = 0x061c;
+            length = 2;
+        } else if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x80
+                   && (p[i + 2] == 0x8e || p[i + 2] == 0x8f
+                       || (p[i + 2] >= 0xa8 && p[i + 2] <= 0xae))) {
+            code = 0x2000 + (p[i + 2] - 0x80);
+            length = 3;
+        } else if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x81 && p[i + 2] >= 0xa6
+                   && p[i + 2] <= 0xa9) {
+            code = 0x2040 + (p[i + 2] - 0x80);
+            length = 3;
+        } else {
+            continue;
+        }
+        out.append(utf8.data() + plain, i - plain);
+        switch (code) {
+        case '"':
+            out.append("\\\"", 2);
+            break;
+        case '\\':
+            out.append("\\\\", 2);
+            break;
+        case '\b':
+            out.append("\\b", 2);
+            break;
+        case '\f':
+            out.append("\\f", 2);
+            break;
+        case '\n':
+            out.append("\\n", 2);
+            break;
+        case '\r':
+            out.append("\\r", 2);
+            break;
+        case '\t':
+            out.append("\\t", 2);
+            break;
+        default:
+            escape(code);
+        }
+        i += length - 1;
+        plain = i + 1;
+    }
+    out.append(utf8.data() + plain, n - plain);
+    out.append('"');
 }
 
 // What a peer's thread queues: the encoding happens on the writer thread.
@@ -247,35 +325,49 @@ void Recording::run()
 void Recording::write(const Item &item)
 {
     const RpcMessage &message = item.message;
+    const QByteArray &body = message.body();
     // UTC with microseconds; gmtime_r rather than QDateTime, which costs
     // tens of thousands of instructions per line.
     const time_t seconds = time_t(item.time / 1000000);
     struct tm utc = {};
     gmtime_r(&seconds, &utc);
-    char stampText[64];
-    std::snprintf(stampText, sizeof stampText, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
-                  utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                  utc.tm_sec, static_cast<long long>(item.time % 1000000));
-    const QString stamp = QString::fromLatin1(stampText);
-    QJsonObject line{{QStringLiteral("time"), stamp},
-                     {QStringLiteral("elapsed"), double(item.time - start_) / 1e6},
-                     {QStringLiteral("connection"), item.connection},
-                     {QStringLiteral("peer"), item.peer.toString()},
-                     {QStringLiteral("role"),
-                      item.client ? QStringLiteral("client") : QStringLiteral("server")},
-                     {QStringLiteral("direction"),
-                      item.direction == Sent ? QStringLiteral("sent") : QStringLiteral("received")},
-                     {QStringLiteral("type"), RpcMessage::typeName(message.type())},
-                     {QStringLiteral("request_id"), qint64(message.requestId())},
-                     {QStringLiteral("service_id"), message.serviceId()},
-                     {QStringLiteral("fds"), item.fds}};
-    QStringDecoder decoder(QStringDecoder::Utf8);
-    const QString text = decoder(message.body());
-    if (!decoder.hasError())
-        line.insert(QStringLiteral("body"), text);
-    else
-        line.insert(QStringLiteral("body_base64"), QString::fromLatin1(message.body().toBase64()));
-    writeLine(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n', true);
+    char stamp[64];
+    const int stampLength
+            = std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+                            utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
+                            utc.tm_min, utc.tm_sec, static_cast<long long>(item.time % 1000000));
+    // The keys in sorted order, as QJsonObject would write them.
+    QByteArray line;
+    line.reserve(256 + body.size() + body.size() / 2);
+    if (body.isValidUtf8()) {
+        line.append("{\"body\":");
+        appendJsonString(line, body);
+    } else {
+        line.append("{\"body_base64\":\"");
+        line.append(body.toBase64());
+        line.append('"');
+    }
+    line.append(",\"connection\":");
+    line.append(QByteArray::number(item.connection));
+    line.append(item.direction == Sent ? ",\"direction\":\"sent\"" : ",\"direction\":\"received\"");
+    line.append(",\"elapsed\":");
+    line.append(QByteArray::number(double(item.time - start_) / 1e6, 'g',
+                                   QLocale::FloatingPointShortest));
+    line.append(",\"fds\":");
+    line.append(QByteArray::number(item.fds));
+    line.append(",\"peer\":");
+    appendJsonString(line, item.peer.toString().toUtf8());
+    line.append(",\"request_id\":");
+    line.append(QByteArray::number(message.requestId()));
+    line.append(item.client ? ",\"role\":\"client\"" : ",\"role\":\"server\"");
+    line.append(",\"service_id\":");
+    line.append(QByteArray::number(message.serviceId()));
+    line.append(",\"time\":\"");
+    line.append(stamp, stampLength);
+    line.append("\",\"type\":\"");
+    line.append(RpcMessage::typeName(message.type()).toLatin1());
+    line.append("\"}\n");
+    writeLine(line, true);
 }
 
 void Recording::writeLine(const QByteArray &line, bool isMessage)
