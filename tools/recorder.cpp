@@ -17,6 +17,7 @@
 #include <QtCore/QSysInfo>
 
 #include <atomic>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <chrono>
@@ -535,6 +536,14 @@ void appendJsonString(QByteArray &out, QByteArrayView utf8)
     out.append('"');
 }
 
+// Appends the decimal digits of value.
+void appendNumber(QByteArray &out, qint64 value)
+{
+    char digits[24];
+    const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, result.ptr - digits);
+}
+
 // UTC with microseconds, as the JSON Lines "time": 2026-11-27T19:18:36.123456Z
 QByteArray utcStamp(qint64 time)
 {
@@ -619,20 +628,32 @@ private:
             out.append('"');
         }
         out.append(",\"connection\":");
-        out.append(QByteArray::number(connection));
+        appendNumber(out, connection);
         out.append(direction == RecordDirection::ToServer ? ",\"direction\":\"client->server\""
                                                           : ",\"direction\":\"server->client\"");
         out.append(",\"elapsed\":");
         out.append(QByteArray::number(double(time - m_start) / 1e6, 'g',
                                       QLocale::FloatingPointShortest));
         out.append(",\"fds\":");
-        out.append(QByteArray::number(fds));
+        appendNumber(out, fds);
         out.append(",\"request_id\":");
-        out.append(QByteArray::number(message.requestId()));
+        appendNumber(out, message.requestId());
         out.append(",\"service_id\":");
-        out.append(QByteArray::number(message.serviceId()));
+        appendNumber(out, message.serviceId());
         out.append(",\"time\":\"");
-        out.append(utcStamp(time));
+        // The date and time to the second change once a second: formatted
+        // then, and the microseconds appended each time.
+        if (time / 1000000 != m_stampSecond || m_stampPrefix.isEmpty()) {
+            m_stampSecond = time / 1000000;
+            m_stampPrefix = utcStamp(time).left(20); // 2026-11-27T19:18:36.
+        }
+        out.append(m_stampPrefix);
+        char micro[7];
+        qint64 fraction = time % 1000000;
+        for (int i = 5; i >= 0; --i, fraction /= 10)
+            micro[i] = char('0' + fraction % 10);
+        micro[6] = 'Z';
+        out.append(micro, 7);
         out.append("\",\"type\":\"");
         out.append(RpcMessage::typeName(message.type()).toLatin1());
         out.append("\"}\n");
@@ -650,6 +671,8 @@ private:
     }
 
     qint64 m_start = 0;
+    qint64 m_stampSecond = -1;
+    QByteArray m_stampPrefix;
 };
 
 // ---- the writer thread and its bounded queue

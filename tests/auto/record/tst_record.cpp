@@ -415,6 +415,7 @@ private Q_SLOTS:
     void rotation();
     void dropsCounted();
     void usageErrors();
+    void costTableGenerated();
 
 private:
     // serve (answering service 1 with one update and the body, others with
@@ -1281,6 +1282,28 @@ void tst_Record::usageErrors()
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(expected), qPrintable(describe(result)));
     }
+}
+
+void tst_Record::costTableGenerated()
+{
+    // The recording-cost table of doc/tool/record.md is the output of
+    // scripts/record-cost.py on the figures of the run, never typed.
+    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (python.isEmpty())
+        QSKIP("python3 not found");
+    const QString source = QStringLiteral(FIZYR_RPC_SOURCE_DIR);
+    const QByteArray page = readFile(source + QStringLiteral("/doc/tool/record.md"));
+    const QByteArray start = "<!-- record-cost table start -->\n";
+    const qsizetype from = page.indexOf(start);
+    const qsizetype to = page.indexOf("<!-- record-cost table end -->");
+    QVERIFY(from >= 0 && to > from);
+    const QByteArray table = page.mid(from + start.size(), to - from - start.size());
+    const Result generated = runProgram(
+            python,
+            {source + QStringLiteral("/scripts/record-cost.py"), QStringLiteral("table"),
+             source + QStringLiteral("/doc/figures/2026-11-27-record-cost.json")});
+    QCOMPARE(generated.exitCode, 0);
+    QCOMPARE(QString::fromUtf8(table), QString::fromUtf8(generated.out));
 }
 
 QTEST_GUILESS_MAIN(tst_Record)
