@@ -839,6 +839,9 @@ void tst_Record::dissectorOnWrittenCapture()
     pcap.segment(40001, true, shortFrame);
     // Frame 6 (a third connection): message type 9.
     pcap.segment(40002, true, framed(9, 1, 1, "?", bigEndian));
+    // Frame 7 (a fourth connection): a request and a requester update of it.
+    pcap.segment(40003, true,
+                 framed(0, 7, 4, "ask", bigEndian) + framed(2, 7, 4, "more", bigEndian));
     const QString file = m_dir.filePath(QStringLiteral("written-%1.pcap").arg(bigEndian));
     QVERIFY(pcap.save(file));
 
@@ -848,7 +851,7 @@ void tst_Record::dissectorOnWrittenCapture()
     QString error;
     const QList<Decoded> messages = dissect(file, extra, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QCOMPARE(messages.size(), 8);
+    QCOMPARE(messages.size(), 10);
 
     QCOMPARE(messages.at(0).frame, 2); // reassembled
     QCOMPARE(messages.at(0).value("fizyrrpc.length"), QString::number(first.size() - 4));
@@ -882,6 +885,10 @@ void tst_Record::dissectorOnWrittenCapture()
     QCOMPARE(messages.at(7).frame, 6);
     QCOMPARE(messages.at(7).value("fizyrrpc.type"), QStringLiteral("9"));
     QVERIFY(messages.at(7).experts.contains(QStringLiteral("fizyrrpc.unknown_type")));
+    QCOMPARE(messages.at(9).frame, 7);
+    QCOMPARE(messages.at(9).value("fizyrrpc.type"), QStringLiteral("2"));
+    QCOMPARE(messages.at(9).value("fizyrrpc.body_text"), QStringLiteral("more"));
+    QCOMPARE(messages.at(9).value("fizyrrpc.request_in"), QStringLiteral("7"));
     // Nothing else is flagged malformed.
     for (int i = 0; i < 6; ++i) {
         QVERIFY(!messages.at(i).experts.contains(QStringLiteral("fizyrrpc.short")));
