@@ -3,8 +3,13 @@
 
 #include "rpcreplayserver.h"
 
+#include "rpcfiledescriptor.h"
 #include "rpcmessage.h"
 #include "rpcpeer.h"
+#include "rpcpeer_p.h"
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+#    include "transport/rpcseqpackettransport_p.h"
+#endif
 #include "rpcrequest.h"
 #include "rpcserver.h"
 
@@ -17,16 +22,28 @@
 #include <QtCore/QStringList>
 #include <QtCore/QTimer>
 
+#include <memory>
+
+#ifdef Q_OS_UNIX
+#    include <fcntl.h>
+#    include <unistd.h>
+#endif
+
 namespace Fizyr {
 
 namespace {
 
+// A message the server sent: a responder update or the response of a
+// transaction, or one the server started (a stream message, a request, a
+// requester update of such a request).
 struct RecordedReply
 {
     RpcMessage::Type type = RpcMessage::Response;
     qint32 serviceId = 0;
     QByteArray body;
-    double delay = 0; // seconds after the request
+    double delay = 0; // seconds after the request (or the connection's start)
+    int fds = 0; // descriptors that came with it (sent again on seqpacket)
+    int parent = -1; // a requester update: the index of its request in the list
 };
 
 struct Transaction
@@ -35,6 +52,10 @@ struct Transaction
     qint32 serviceId = 0;
     QByteArray body;
     QList<RecordedReply> replies; // responder updates, then the response
+    // What the server started on the connection after this request and
+    // before the next one: stream messages, requests and their updates.
+    QList<RecordedReply> followUps;
+    double startedAt = 0; // the request's "elapsed"
     bool used = false;
 };
 
@@ -102,6 +123,10 @@ class RpcReplayServerPrivate
 {
 public:
     QList<Transaction> transactions;
+    // Per recorded connection, in the order of the file: what the server
+    // started before the client's first request.
+    QList<QList<RecordedReply>> greetings;
+    int acceptedConnections = 0;
     RpcReplayServer::MatchMode matchMode = RpcReplayServer::MatchByServiceAndBody;
     RpcReplayServer::Timing timing = RpcReplayServer::RecordedTiming;
     QString errorString;
@@ -109,7 +134,43 @@ public:
 
     bool load(const QString &path);
     Transaction *find(RpcRequest *request, QString *expected);
+    void sendServerMessages(RpcPeer *peer, const QList<RecordedReply> &messages, QObject *context);
 };
+
+namespace {
+
+// Fresh descriptors in the recorded number, for a message sent on a
+// seqpacket connection (the recording keeps the number only): /dev/null,
+// opened for reading. None on the other transports, which cannot carry them.
+QList<RpcFileDescriptor> descriptorsFor(const RpcPeer *peer, int count)
+{
+    QList<RpcFileDescriptor> descriptors;
+#ifdef Q_OS_UNIX
+    // An accepted seqpacket peer has no address (its client's socket is
+    // unnamed): ask the transport.
+    if (count <= 0 || !peer)
+        return descriptors;
+#    ifdef FIZYRRPCQT_HAVE_SEQPACKET
+    RpcPeerPrivate *pd = RpcPeerPrivate::get(const_cast<RpcPeer *>(peer));
+    if (!dynamic_cast<RpcSeqpacketTransport *>(pd->transport))
+        return descriptors;
+#    else
+    return descriptors;
+#    endif
+    for (int i = 0; i < count; ++i) {
+        const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            break;
+        descriptors.append(RpcFileDescriptor::fromOwned(fd));
+    }
+#else
+    Q_UNUSED(peer);
+    Q_UNUSED(count);
+#endif
+    return descriptors;
+}
+
+} // namespace
 
 bool RpcReplayServerPrivate::load(const QString &path)
 {
@@ -118,9 +179,13 @@ bool RpcReplayServerPrivate::load(const QString &path)
         errorString = QStringLiteral("cannot read \"%1\": %2").arg(path, file.errorString());
         return false;
     }
-    QList<Transaction> loaded;
-    QHash<QString, qsizetype> open; // "connection/request id" -> index
-    QHash<QString, double> openedAt;
+    // First pass: the lines, and which way each connection went. The tool's
+    // recordings say client->server / server->client; the library hook's
+    // (FIZYR_RPC_RECORD) say sent / received, from the recording process's
+    // side: its "role" says which side that was, or else the first request
+    // of the connection does (a process that received it was the server).
+    QList<std::pair<int, QJsonObject>> lines;
+    QHash<int, bool> processIsServer; // hook files: connection -> role
     int number = 0;
     while (!file.atEnd()) {
         const QByteArray text = file.readLine();
@@ -129,7 +194,6 @@ bool RpcReplayServerPrivate::load(const QString &path)
             continue;
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
-        const QJsonObject line = document.object();
         if (!document.isObject()) {
             errorString = QStringLiteral("%1:%2: not a JSON object: %3")
                                   .arg(path)
@@ -137,44 +201,158 @@ bool RpcReplayServerPrivate::load(const QString &path)
                                   .arg(parseError.errorString());
             return false;
         }
+        const QJsonObject line = document.object();
+        const int connection = line.value(QStringLiteral("connection")).toInt();
+        const QString direction = line.value(QStringLiteral("direction")).toString();
+        const QString role = line.value(QStringLiteral("role")).toString();
+        if (!processIsServer.contains(connection)) {
+            if (role == QLatin1String("server") || role == QLatin1String("client")) {
+                processIsServer.insert(connection, role == QLatin1String("server"));
+            } else if (line.value(QStringLiteral("type")).toString()
+                               == RpcMessage::typeName(RpcMessage::Request)
+                       && (direction == QLatin1String("sent")
+                           || direction == QLatin1String("received"))) {
+                processIsServer.insert(connection, direction == QLatin1String("received"));
+            }
+        }
+        lines.append({number, line});
+    }
+
+    QList<Transaction> loaded;
+    QList<QList<RecordedReply>> loadedGreetings;
+    QHash<int, qsizetype> connectionIndex; // connection -> index in loadedGreetings
+    QHash<int, double> connectionStart;
+    QHash<int, qsizetype> lastTransaction; // connection -> its latest transaction
+    QHash<QString, qsizetype> open; // "connection/request id" -> index
+    QHash<QString, double> openedAt;
+    // A request the server sent: where it went (-1: the greeting, or the
+    // transaction's index) and its index in that list.
+    QHash<QString, std::pair<qsizetype, int>> serverRequests;
+    for (const auto &[lineNumber, line] : std::as_const(lines)) {
+        const int connection = line.value(QStringLiteral("connection")).toInt();
+        const double elapsed = line.value(QStringLiteral("elapsed")).toDouble();
+        if (!connectionIndex.contains(connection)) {
+            connectionIndex.insert(connection, loadedGreetings.size());
+            connectionStart.insert(connection, elapsed);
+            loadedGreetings.append(QList<RecordedReply>());
+        }
         const QString type = line.value(QStringLiteral("type")).toString();
         if (type.isEmpty())
             continue; // connection events
-        const bool fromClient = line.value(QStringLiteral("direction")).toString()
-                == QLatin1String("client->server");
+        const QString direction = line.value(QStringLiteral("direction")).toString();
+        bool fromClient = direction == QLatin1String("client->server");
+        if (direction == QLatin1String("sent") || direction == QLatin1String("received")) {
+            const bool processServes = processIsServer.value(connection, false);
+            fromClient = (direction == QLatin1String("received")) == processServes;
+        }
         const QString key = QStringLiteral("%1/%2")
-                                    .arg(line.value(QStringLiteral("connection")).toInt())
+                                    .arg(connection)
                                     .arg(line.value(QStringLiteral("request_id")).toInteger());
-        const double elapsed = line.value(QStringLiteral("elapsed")).toDouble();
         QByteArray body;
         if (!bodyOf(line, &body)) {
-            errorString = QStringLiteral("%1:%2: invalid body_base64").arg(path).arg(number);
+            errorString = QStringLiteral("%1:%2: invalid body_base64").arg(path).arg(lineNumber);
             return false;
         }
         const qint32 serviceId = line.value(QStringLiteral("service_id")).toInt();
+        const int fds = line.value(QStringLiteral("fds")).toInt();
         const bool request = type == RpcMessage::typeName(RpcMessage::Request);
         const bool response = type == RpcMessage::typeName(RpcMessage::Response);
         const bool update = type == RpcMessage::typeName(RpcMessage::ResponderUpdate);
-        if (request && fromClient) {
-            Transaction transaction;
-            transaction.line = number;
-            transaction.serviceId = serviceId;
-            transaction.body = body;
-            open.insert(key, loaded.size());
-            openedAt.insert(key, elapsed);
-            loaded.append(transaction);
-        } else if ((response || update) && !fromClient && open.contains(key)) {
+        const bool stream = type == RpcMessage::typeName(RpcMessage::Stream);
+        const bool requesterUpdate = type == RpcMessage::typeName(RpcMessage::RequesterUpdate);
+        if (fromClient) {
+            if (request) {
+                Transaction transaction;
+                transaction.line = lineNumber;
+                transaction.serviceId = serviceId;
+                transaction.body = body;
+                transaction.startedAt = elapsed;
+                open.insert(key, loaded.size());
+                openedAt.insert(key, elapsed);
+                lastTransaction.insert(connection, loaded.size());
+                loaded.append(transaction);
+            }
+            continue; // client streams, updates and responses: the client's part
+        }
+        if ((response || update) && open.contains(key)) {
             Transaction &transaction = loaded[open.value(key)];
             transaction.replies.append(
                     {response ? RpcMessage::Response : RpcMessage::ResponderUpdate, serviceId, body,
-                     qMax(0.0, elapsed - openedAt.value(key))});
+                     qMax(0.0, elapsed - openedAt.value(key)), fds, -1});
             if (response)
                 open.remove(key);
+            continue;
+        }
+        // Started by the server: after the connection's latest request, or
+        // before its first one.
+        const QString serverKey = QStringLiteral("s") + key;
+        const auto place = [&](qsizetype where, RecordedReply reply) -> int {
+            if (where < 0) {
+                reply.delay = qMax(0.0, elapsed - connectionStart.value(connection));
+                QList<RecordedReply> &list = loadedGreetings[connectionIndex.value(connection)];
+                list.append(reply);
+                return int(list.size() - 1);
+            }
+            Transaction &transaction = loaded[where];
+            reply.delay = qMax(0.0, elapsed - transaction.startedAt);
+            transaction.followUps.append(reply);
+            return int(transaction.followUps.size() - 1);
+        };
+        if (stream || request) {
+            const qsizetype where = lastTransaction.value(connection, -1);
+            const int index = place(where,
+                                    {stream ? RpcMessage::Stream : RpcMessage::Request, serviceId,
+                                     body, 0, fds, -1});
+            if (request)
+                serverRequests.insert(serverKey, {where, index});
+        } else if (requesterUpdate && serverRequests.contains(serverKey)) {
+            const auto [where, parent] = serverRequests.value(serverKey);
+            place(where, {RpcMessage::RequesterUpdate, serviceId, body, 0, fds, parent});
         }
     }
     transactions = std::move(loaded);
+    greetings = std::move(loadedGreetings);
     errorString.clear();
     return true;
+}
+
+void RpcReplayServerPrivate::sendServerMessages(RpcPeer *peer, const QList<RecordedReply> &messages,
+                                                QObject *context)
+{
+    if (messages.isEmpty())
+        return;
+    // The requests sent, for their requester updates.
+    auto sent = std::make_shared<QList<QPointer<RpcRequest>>>(messages.size());
+    const QPointer<RpcPeer> guard(peer);
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        const RecordedReply message = messages.at(i);
+        auto send = [guard, sent, message, i] {
+            if (!guard || guard->state() != RpcPeer::ConnectedState)
+                return;
+            const QList<RpcFileDescriptor> fds = descriptorsFor(guard, message.fds);
+            switch (message.type) {
+            case RpcMessage::Stream:
+                guard->sendStream(message.serviceId, message.body, fds);
+                break;
+            case RpcMessage::Request:
+                (*sent)[i] = guard->sendRequest(message.serviceId, message.body, fds);
+                break;
+            case RpcMessage::RequesterUpdate:
+                if (message.parent >= 0 && message.parent < sent->size()) {
+                    if (RpcRequest *request = sent->at(message.parent);
+                        request && request->isOpen())
+                        request->sendUpdate(message.serviceId, message.body, fds);
+                }
+                break;
+            default:
+                break;
+            }
+        };
+        if (timing == RpcReplayServer::Immediate)
+            send();
+        else
+            QTimer::singleShot(int(message.delay * 1000), context, send);
+    }
 }
 
 Transaction *RpcReplayServerPrivate::find(RpcRequest *request, QString *expected)
@@ -248,8 +426,26 @@ Transaction *RpcReplayServerPrivate::find(RpcRequest *request, QString *expected
     updates and the response the server sent for it (same connection, same
     request id). Requester updates received during a replay are ignored; a
     recorded request without a response is answered, after its recorded
-    updates, with an error response saying so. File descriptors are not
-    replayed.
+    updates, with an error response saying so.
+
+    What the server started itself is replayed too: stream messages,
+    requests and the requester updates of those requests, sent to the client
+    after the request they followed in the recording (with their spacing
+    from it), or, for those sent before the connection's first request, when
+    the client connects (see handleConnection()).
+
+    A recording keeps the number of file descriptors of each message, not
+    the descriptors: on a Unix seqpacket connection each replayed message
+    carries that number of fresh descriptors, of \c{/dev/null} opened for
+    reading; on the other transports none.
+
+    Both kinds of JSON Lines recordings load: the tool's (\c{--record}),
+    whose \c{direction} is \c{client->server} or \c{server->client}, and
+    the library hook's (\c{FIZYR_RPC_RECORD}), whose \c{direction} is
+    \c{sent} or \c{received} from the recording process's side: its
+    \c{role} field says which side that process was on each connection
+    (\c{client} or \c{server}), or, without it, the first request of the
+    connection does (the process that received it was the server).
 
     After the client under test has run, unusedTransactionCount() and
     allTransactionsUsed() tell whether every recorded transaction was
@@ -355,7 +551,8 @@ bool RpcReplayServer::allTransactionsUsed() const
 }
 
 /*!
-    Marks every recorded transaction unused, so that the recording can be
+    Marks every recorded transaction unused, and counts connections from the
+    first again (see handleConnection()), so that the recording can be
     replayed again from its start.
 */
 void RpcReplayServer::resetUsage()
@@ -363,6 +560,7 @@ void RpcReplayServer::resetUsage()
     Q_D(RpcReplayServer);
     for (Transaction &transaction : d->transactions)
         transaction.used = false;
+    d->acceptedConnections = 0;
 }
 
 /*!
@@ -432,6 +630,7 @@ bool RpcReplayServer::listen(const RpcAddress &address)
                 peer->setAutoDeleteRequests(true);
                 connect(peer, &RpcPeer::disconnected, peer, &QObject::deleteLater);
                 connect(peer, &RpcPeer::requestReceived, this, &RpcReplayServer::handleRequest);
+                handleConnection(peer);
             }
         });
     }
@@ -497,7 +696,9 @@ void RpcReplayServer::handleRequest(Fizyr::RpcRequest *request)
     }
     match->used = true;
     const QList<RecordedReply> replies = match->replies;
+    const QList<RecordedReply> followUps = match->followUps;
     const int line = match->line;
+    RpcPeer *peer = request->peer();
     const bool fast = d->timing == Immediate;
     QPointer<RpcRequest> guard(request);
     Q_EMIT requestMatched(request, line);
@@ -507,10 +708,11 @@ void RpcReplayServer::handleRequest(Fizyr::RpcRequest *request)
         auto send = [guard, reply] {
             if (!guard || !guard->isOpen())
                 return;
+            const QList<RpcFileDescriptor> fds = descriptorsFor(guard->peer(), reply.fds);
             if (reply.type == RpcMessage::Response)
-                guard->sendResponse(reply.serviceId, reply.body);
+                guard->sendResponse(reply.serviceId, reply.body, fds);
             else
-                guard->sendUpdate(reply.serviceId, reply.body);
+                guard->sendUpdate(reply.serviceId, reply.body, fds);
         };
         if (fast)
             send();
@@ -533,6 +735,30 @@ void RpcReplayServer::handleRequest(Fizyr::RpcRequest *request)
         else
             QTimer::singleShot(int(replies.last().delay * 1000), request, fail);
     }
+    // What the server started after this request: on the peer, which
+    // outlives the request.
+    if (peer)
+        d->sendServerMessages(peer, followUps, peer);
+}
+
+/*!
+    Sends \a peer what the server of the recording started on a connection
+    before the client's first request (stream messages, requests and their
+    requester updates), spaced as recorded or at once (see timing): the first
+    peer passed here gets what the recording's first connection got, the
+    second the second's, and so on; peers beyond the recorded connections get
+    nothing. Peers accepted by listen() are passed here when they connect;
+    call it yourself for a peer you manage. Requests sent this way are
+    answered by the client or not; their responses are not checked.
+
+    \sa handleRequest()
+*/
+void RpcReplayServer::handleConnection(Fizyr::RpcPeer *peer)
+{
+    Q_D(RpcReplayServer);
+    const int index = d->acceptedConnections++;
+    if (peer && index < d->greetings.size())
+        d->sendServerMessages(peer, d->greetings.at(index), peer);
 }
 
 /*!

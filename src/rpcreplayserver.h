@@ -13,6 +13,7 @@
 
 namespace Fizyr {
 
+class RpcPeer;
 class RpcRequest;
 class RpcServer;
 class RpcReplayServerPrivate;
@@ -57,6 +58,7 @@ public:
     RpcServer *server() const;
 
     void handleRequest(Fizyr::RpcRequest *request);
+    void handleConnection(Fizyr::RpcPeer *peer);
 
     QString errorString() const;
 

@@ -17,6 +17,9 @@
 #include <QtCore/QSysInfo>
 
 #include <atomic>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -98,6 +101,7 @@ void pcapngOption(QByteArray &out, quint16 code, const QByteArray &value)
 QByteArray pcapngBlock(quint32 type, const QByteArray &content)
 {
     QByteArray out;
+    out.reserve(12 + content.size());
     const quint32 length = quint32(12 + content.size());
     putLe32(out, type);
     putLe32(out, length);
@@ -145,6 +149,7 @@ QByteArray enhancedPacket(quint32 interface, qint64 timeUs, const QByteArray &da
                           const QByteArray &comment)
 {
     QByteArray epb;
+    epb.reserve(20 + data.size() + 8 + comment.size() + 8);
     putLe32(epb, interface);
     putLe32(epb, quint32(quint64(timeUs) >> 32));
     putLe32(epb, quint32(quint64(timeUs)));
@@ -159,14 +164,24 @@ QByteArray enhancedPacket(quint32 interface, qint64 timeUs, const QByteArray &da
     return pcapngBlock(6, epb);
 }
 
-quint16 checksum(const QByteArray &bytes, quint32 sum = 0)
+// The Internet checksum of pseudo followed by bytes (pseudo: an even
+// number of bytes), without joining them.
+quint16 checksum(const QByteArray &bytes, const QByteArray &pseudo = {})
 {
-    const auto *p = reinterpret_cast<const uchar *>(bytes.constData());
-    qsizetype n = bytes.size();
-    for (qsizetype i = 0; i + 1 < n; i += 2)
-        sum += quint32(p[i] << 8 | p[i + 1]);
-    if (n % 2)
-        sum += quint32(p[n - 1] << 8);
+    quint32 sum = 0;
+    const auto add = [&sum](const QByteArray &data) {
+        const auto *p = reinterpret_cast<const uchar *>(data.constData());
+        const qsizetype n = data.size();
+        for (qsizetype i = 0; i + 1 < n; i += 2) {
+            sum += quint32(p[i] << 8 | p[i + 1]);
+            if (sum & 0x80000000u)
+                sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+        if (n % 2)
+            sum += quint32(p[n - 1] << 8);
+    };
+    add(pseudo);
+    add(bytes);
     while (sum >> 16)
         sum = (sum & 0xFFFF) + (sum >> 16);
     return quint16(~sum);
@@ -178,6 +193,7 @@ QByteArray tcpPacket(const QHostAddress &from, quint16 fromPort, const QHostAddr
                      const QByteArray &payload)
 {
     QByteArray tcp;
+    tcp.reserve(20 + payload.size());
     putBe16(tcp, fromPort);
     putBe16(tcp, toPort);
     putBe32(tcp, seq);
@@ -204,7 +220,7 @@ QByteArray tcpPacket(const QHostAddress &from, quint16 fromPort, const QHostAddr
         putBe32(pseudo, quint32(tcp.size()));
         putBe32(pseudo, 6);
     }
-    const quint16 tcpSum = checksum(pseudo + tcp);
+    const quint16 tcpSum = checksum(tcp, pseudo);
     tcp[16] = char(tcpSum >> 8);
     tcp[17] = char(tcpSum);
 
@@ -229,7 +245,9 @@ QByteArray tcpPacket(const QHostAddress &from, quint16 fromPort, const QHostAddr
         ip.append(char(64));
         ip.append(pseudo.left(32));
     }
-    return ip + tcp;
+    ip.reserve(ip.size() + tcp.size());
+    ip.append(tcp);
+    return ip;
 }
 
 constexpr quint8 TcpFin = 0x01, TcpSyn = 0x02, TcpPsh = 0x08, TcpAck = 0x10;
@@ -439,6 +457,107 @@ private:
     QHash<int, Connection> m_connections;
 };
 
+// Appends utf8 (valid UTF-8) as a JSON string, escaped as jsonLine() (the
+// tool's --json output) escapes: what QJsonDocument escapes (quote,
+// backslash, C0 controls) and, as \uXXXX, DEL, the C1 controls, U+061C,
+// U+200E, U+200F, U+2028 to U+202E and U+2066 to U+2069. Byte by byte, with
+// no QString in between: a message line costs a few thousand instructions
+// instead of tens of thousands through QJsonObject.
+void appendJsonString(QByteArray &out, QByteArrayView utf8)
+{
+    static const char hex[] = "0123456789abcdef";
+    const auto escape = [&out](uint code) {
+        char u[6] = {'\\',
+                     'u',
+                     hex[(code >> 12) & 15],
+                     hex[(code >> 8) & 15],
+                     hex[(code >> 4) & 15],
+                     hex[code & 15]};
+        out.append(u, 6);
+    };
+    out.append('"');
+    const qsizetype n = utf8.size();
+    const auto *p = reinterpret_cast<const uchar *>(utf8.data());
+    qsizetype plain = 0; // start of the bytes not copied yet
+    for (qsizetype i = 0; i < n; ++i) {
+        const uchar c = p[i];
+        uint code = 0;
+        int length = 1;
+        if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+            code = c;
+        } else if (c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+            code = p[i + 1];
+            length = 2;
+        } else if (c == 0xd8 && i + 1 < n && p[i + 1] == 0x9c) {
+            code = 0x061c;
+            length = 2;
+        } else if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x80
+                   && (p[i + 2] == 0x8e || p[i + 2] == 0x8f
+                       || (p[i + 2] >= 0xa8 && p[i + 2] <= 0xae))) {
+            code = 0x2000 + (p[i + 2] - 0x80);
+            length = 3;
+        } else if (c == 0xe2 && i + 2 < n && p[i + 1] == 0x81 && p[i + 2] >= 0xa6
+                   && p[i + 2] <= 0xa9) {
+            code = 0x2040 + (p[i + 2] - 0x80);
+            length = 3;
+        } else {
+            continue;
+        }
+        out.append(utf8.data() + plain, i - plain);
+        switch (code) {
+        case '"':
+            out.append("\\\"", 2);
+            break;
+        case '\\':
+            out.append("\\\\", 2);
+            break;
+        case '\b':
+            out.append("\\b", 2);
+            break;
+        case '\f':
+            out.append("\\f", 2);
+            break;
+        case '\n':
+            out.append("\\n", 2);
+            break;
+        case '\r':
+            out.append("\\r", 2);
+            break;
+        case '\t':
+            out.append("\\t", 2);
+            break;
+        default:
+            escape(code);
+        }
+        i += length - 1;
+        plain = i + 1;
+    }
+    out.append(utf8.data() + plain, n - plain);
+    out.append('"');
+}
+
+// Appends the decimal digits of value.
+void appendNumber(QByteArray &out, qint64 value)
+{
+    char digits[24];
+    const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, result.ptr - digits);
+}
+
+// UTC with microseconds, as the JSON Lines "time": 2026-11-27T19:18:36.123456Z
+QByteArray utcStamp(qint64 time)
+{
+    const time_t seconds = time_t(time / 1000000);
+    struct tm utc = {};
+    gmtime_r(&seconds, &utc);
+    char text[64];
+    const int length
+            = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+                            utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
+                            utc.tm_min, utc.tm_sec, static_cast<long long>(time % 1000000));
+    return QByteArray(text, length);
+}
+
 class JsonLinesEncoder : public Encoder
 {
 public:
@@ -463,6 +582,8 @@ public:
     QByteArray message(qint64 time, int connection, RecordDirection direction,
                        const RpcMessage &message, int fds, const DecodedBody *decoded) override
     {
+        if (!decoded || !decoded->known)
+            return plainMessage(time, connection, direction, message, fds);
         QJsonObject o = base(time, connection);
         o.insert(QStringLiteral("direction"), directionName(direction));
         o.insert(QStringLiteral("type"), RpcMessage::typeName(message.type()));
@@ -488,22 +609,75 @@ public:
     }
 
 private:
+    // A message line without --interface decoding, written directly, with
+    // the keys in QJsonObject's (sorted) order, as the other lines.
+    QByteArray plainMessage(qint64 time, int connection, RecordDirection direction,
+                            const RpcMessage &message, int fds)
+    {
+        if (m_start == 0)
+            m_start = time;
+        const QByteArray &body = message.body();
+        QByteArray out;
+        out.reserve(200 + body.size() + body.size() / 2);
+        if (body.isValidUtf8()) {
+            out.append("{\"body\":");
+            appendJsonString(out, body);
+        } else {
+            out.append("{\"body_base64\":\"");
+            out.append(body.toBase64());
+            out.append('"');
+        }
+        out.append(",\"connection\":");
+        appendNumber(out, connection);
+        out.append(direction == RecordDirection::ToServer ? ",\"direction\":\"client->server\""
+                                                          : ",\"direction\":\"server->client\"");
+        out.append(",\"elapsed\":");
+        out.append(QByteArray::number(double(time - m_start) / 1e6, 'g',
+                                      QLocale::FloatingPointShortest));
+        out.append(",\"fds\":");
+        appendNumber(out, fds);
+        out.append(",\"request_id\":");
+        appendNumber(out, message.requestId());
+        out.append(",\"service_id\":");
+        appendNumber(out, message.serviceId());
+        out.append(",\"time\":\"");
+        // The date and time to the second change once a second: formatted
+        // then, and the microseconds appended each time.
+        if (time / 1000000 != m_stampSecond || m_stampPrefix.isEmpty()) {
+            m_stampSecond = time / 1000000;
+            m_stampPrefix = utcStamp(time).left(20); // 2026-11-27T19:18:36.
+        }
+        out.append(m_stampPrefix);
+        char micro[7];
+        qint64 fraction = time % 1000000;
+        for (int i = 5; i >= 0; --i, fraction /= 10)
+            micro[i] = char('0' + fraction % 10);
+        micro[6] = 'Z';
+        out.append(micro, 7);
+        out.append("\",\"type\":\"");
+        out.append(RpcMessage::typeName(message.type()).toLatin1());
+        out.append("\"}\n");
+        return out;
+    }
+
     QJsonObject base(qint64 time, int connection)
     {
         if (m_start == 0)
             m_start = time;
-        const QDateTime when = QDateTime::fromMSecsSinceEpoch(time / 1000, Qt::UTC);
-        const QString stamp = when.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"))
-                + QStringLiteral("%1Z").arg(time % 1000, 3, 10, QLatin1Char('0'));
+        const QString stamp = QString::fromLatin1(utcStamp(time));
         return {{QStringLiteral("time"), stamp},
                 {QStringLiteral("elapsed"), double(time - m_start) / 1e6},
                 {QStringLiteral("connection"), connection}};
     }
 
     qint64 m_start = 0;
+    qint64 m_stampSecond = -1;
+    QByteArray m_stampPrefix;
 };
 
 // ---- the writer thread and its bounded queue
+
+constexpr std::chrono::milliseconds GatherTime{50};
 
 class RecorderPrivate
 {
@@ -625,6 +799,11 @@ public:
             wake.wait(lock, [this] { return stopping || !queue.empty(); });
             if (queue.empty() && stopping)
                 break;
+            // Gather for a moment: one wake-up, write and flush for many
+            // messages rather than one each (sooner when a quarter of the
+            // buffer is used).
+            wake.wait_for(lock, GatherTime,
+                          [this] { return stopping || queued >= limits.bufferSize / 4; });
             std::deque<Item> batch;
             batch.swap(queue);
             queued = 0;
@@ -639,6 +818,7 @@ public:
 
     void push(Item item)
     {
+        bool notify = false;
         {
             std::lock_guard lock(mutex);
             if (stopping)
@@ -649,10 +829,15 @@ public:
                 ++dropped;
                 return;
             }
+            // The writer waits for an empty queue to fill, then for a
+            // quarter of the buffer or GatherTime: it needs no other wake-up.
+            const qint64 quarter = limits.bufferSize / 4;
+            notify = queue.empty() || (queued < quarter && queued + item.estimate >= quarter);
             queued += item.estimate;
             queue.push_back(std::move(item));
         }
-        wake.notify_one();
+        if (notify)
+            wake.notify_one();
     }
 };
 

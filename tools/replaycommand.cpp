@@ -35,8 +35,12 @@ int runReplay(const QStringList &args)
                     "--by-order to the next recorded request, and answered with the recorded "
                     "responder updates and response, spaced as recorded (--fast: at once). An "
                     "unmatched request gets the error response \"replay: no recorded request "
-                    "for service N with body ...; \" and what was expected. File descriptors "
-                    "are not replayed (a recording keeps their number only).\n"
+                    "for service N with body ...; \" and what was expected. What the server "
+                    "started itself (stream messages, requests) is sent after the request it "
+                    "followed, or when a client connects. A recording keeps the number of "
+                    "file descriptors only: on seqpacket each message carries that many "
+                    "fresh ones (/dev/null). Recordings of the library hook (FIZYR_RPC_RECORD, "
+                    "sent/received) load too.\n"
                     "Prints \"listening on ADDRESS\" when ready; runs until SIGINT or SIGTERM, "
                     "then exits with 0."));
     QCommandLineParser &parser = commandLine.parser();

@@ -10,6 +10,8 @@
 
 #include "rpctestsupport.h"
 
+#include <FizyrRpcQt/RpcReplayServer>
+
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -408,9 +410,12 @@ private Q_SLOTS:
     void replayByOrder();
     void environmentHook_data() { RpcTestSupport::addTransportRows(); }
     void environmentHook();
+    void environmentHookLimits();
+    void environmentHookExampleProgram();
     void rotation();
     void dropsCounted();
     void usageErrors();
+    void costTableGenerated();
 
 private:
     // serve (answering service 1 with one update and the body, others with
@@ -834,6 +839,9 @@ void tst_Record::dissectorOnWrittenCapture()
     pcap.segment(40001, true, shortFrame);
     // Frame 6 (a third connection): message type 9.
     pcap.segment(40002, true, framed(9, 1, 1, "?", bigEndian));
+    // Frame 7 (a fourth connection): a request and a requester update of it.
+    pcap.segment(40003, true,
+                 framed(0, 7, 4, "ask", bigEndian) + framed(2, 7, 4, "more", bigEndian));
     const QString file = m_dir.filePath(QStringLiteral("written-%1.pcap").arg(bigEndian));
     QVERIFY(pcap.save(file));
 
@@ -843,7 +851,7 @@ void tst_Record::dissectorOnWrittenCapture()
     QString error;
     const QList<Decoded> messages = dissect(file, extra, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QCOMPARE(messages.size(), 8);
+    QCOMPARE(messages.size(), 10);
 
     QCOMPARE(messages.at(0).frame, 2); // reassembled
     QCOMPARE(messages.at(0).value("fizyrrpc.length"), QString::number(first.size() - 4));
@@ -877,6 +885,10 @@ void tst_Record::dissectorOnWrittenCapture()
     QCOMPARE(messages.at(7).frame, 6);
     QCOMPARE(messages.at(7).value("fizyrrpc.type"), QStringLiteral("9"));
     QVERIFY(messages.at(7).experts.contains(QStringLiteral("fizyrrpc.unknown_type")));
+    QCOMPARE(messages.at(9).frame, 7);
+    QCOMPARE(messages.at(9).value("fizyrrpc.type"), QStringLiteral("2"));
+    QCOMPARE(messages.at(9).value("fizyrrpc.body_text"), QStringLiteral("more"));
+    QCOMPARE(messages.at(9).value("fizyrrpc.request_in"), QStringLiteral("7"));
     // Nothing else is flagged malformed.
     for (int i = 0; i < 6; ++i) {
         QVERIFY(!messages.at(i).experts.contains(QStringLiteral("fizyrrpc.short")));
@@ -1003,6 +1015,7 @@ void tst_Record::environmentHook()
     QCOMPARE(lines.at(0).value(QStringLiteral("fds")).toInt(),
              scheme == QLatin1String("seqpacket") ? 1 : 0);
     QCOMPARE(lines.at(0).value(QStringLiteral("peer")).toString(), address);
+    QCOMPARE(lines.at(0).value(QStringLiteral("role")).toString(), QStringLiteral("client"));
     QCOMPARE(lines.at(1).value(QStringLiteral("direction")).toString(), QStringLiteral("received"));
     QCOMPARE(lines.at(1).value(QStringLiteral("type")).toString(),
              QStringLiteral("responder-update"));
@@ -1019,6 +1032,178 @@ void tst_Record::environmentHook()
     QVERIFY(quietFinished.wait(Timeout));
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
     QCOMPARE(server.stop(), 0);
+}
+
+namespace {
+
+// Runs the tool with args and the environment variables of hook set.
+Result runWithEnvironment(const QString &program, const QStringList &args,
+                          const QList<std::pair<QString, QString>> &variables)
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const auto &[name, value] : variables)
+        environment.insert(name, value);
+    process.setProcessEnvironment(environment);
+    QSignalSpy finishedSpy(&process, &QProcess::finished);
+    process.start(program, args);
+    Result result;
+    if (!process.waitForStarted(Timeout))
+        return result;
+    process.closeWriteChannel();
+    if (finishedSpy.isEmpty() && !finishedSpy.wait(Timeout)) {
+        process.kill();
+        process.waitForFinished(Timeout);
+        return result;
+    }
+    result.finished = process.exitStatus() == QProcess::NormalExit;
+    result.exitCode = process.exitCode();
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+} // namespace
+
+void tst_Record::environmentHookLimits()
+{
+    // Rotation by message count: 5 messages (a request, 3 updates, the
+    // response), 2 per file, 2 files kept: hook.2.jsonl is deleted.
+    ToolProcess server;
+    QVERIFY(server.start({QStringLiteral("serve"), QStringLiteral("--updates"), QStringLiteral("3"),
+                          QStringLiteral("tcp://127.0.0.1:0")}));
+    const QString address = server.listeningAddress();
+    QVERIFY(!address.isEmpty());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("hook.jsonl"));
+    const Result rotated = runWithEnvironment(
+            toolPath(), {QStringLiteral("call"), address, QStringLiteral("1"), QStringLiteral("r")},
+            {{QStringLiteral("FIZYR_RPC_RECORD"), file},
+             {QStringLiteral("FIZYR_RPC_RECORD_MAX_MESSAGES"), QStringLiteral("2")},
+             {QStringLiteral("FIZYR_RPC_RECORD_MAX_FILES"), QStringLiteral("2")}});
+    QCOMPARE(rotated.exitCode, 0);
+    const QList<QJsonObject> newest = jsonLines(readFile(file));
+    const QList<QJsonObject> older
+            = jsonLines(readFile(dir.filePath(QStringLiteral("hook.1.jsonl"))));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("hook.2.jsonl"))));
+    QCOMPARE(older.size(), 2); // messages 3 and 4: updates 2 and 3
+    QCOMPARE(older.at(0).value(QStringLiteral("body")).toString(), QStringLiteral("update 2 of 3"));
+    QCOMPARE(newest.size(), 1); // message 5: the response
+    QCOMPARE(newest.at(0).value(QStringLiteral("type")).toString(), QStringLiteral("response"));
+
+    // Rotation by size: every file under the limit, one line at least.
+    const QString sized = dir.filePath(QStringLiteral("sized.jsonl"));
+    const Result bySize = runWithEnvironment(
+            toolPath(), {QStringLiteral("call"), address, QStringLiteral("1"), QStringLiteral("s")},
+            {{QStringLiteral("FIZYR_RPC_RECORD"), sized},
+             {QStringLiteral("FIZYR_RPC_RECORD_MAX_SIZE"), QStringLiteral("300")},
+             {QStringLiteral("FIZYR_RPC_RECORD_MAX_FILES"), QStringLiteral("10")}});
+    QCOMPARE(bySize.exitCode, 0);
+    int lines = 0;
+    for (int i = 0; i < 10; ++i) {
+        const QString name = i == 0 ? sized : dir.filePath(QStringLiteral("sized.%1.jsonl").arg(i));
+        if (!QFile::exists(name))
+            continue;
+        const QList<QJsonObject> objects = jsonLines(readFile(name));
+        QVERIFY2(QFileInfo(name).size() <= 300 || objects.size() == 1, qPrintable(name));
+        lines += int(objects.size());
+    }
+    QCOMPARE(lines, 5);
+
+    // A queue of no bytes holds one message at a time: the others are
+    // dropped, and every message is either written or counted as dropped,
+    // in the file and on stderr.
+    const QString dropped = dir.filePath(QStringLiteral("dropped.jsonl"));
+    const Result small = runWithEnvironment(
+            toolPath(), {QStringLiteral("call"), address, QStringLiteral("1"), QStringLiteral("d")},
+            {{QStringLiteral("FIZYR_RPC_RECORD"), dropped},
+             {QStringLiteral("FIZYR_RPC_RECORD_BUFFER"), QStringLiteral("0")}});
+    QCOMPARE(small.exitCode, 0);
+    int written = 0;
+    qint64 lost = 0;
+    for (const QJsonObject &line : jsonLines(readFile(dropped))) {
+        if (line.value(QStringLiteral("event")).toString() == QLatin1String("dropped"))
+            lost += line.value(QStringLiteral("messages")).toInteger();
+        else
+            ++written;
+    }
+    QVERIFY(written >= 1);
+    QCOMPARE(written + lost, 5);
+    if (lost > 0) {
+        QVERIFY2(small.err.contains(QByteArray::number(lost)
+                                    + " messages dropped: the recording of"),
+                 qPrintable(describe(small)));
+    } else {
+        QVERIFY2(!small.err.contains("dropped"), qPrintable(describe(small)));
+    }
+    QCOMPARE(server.stop(), 0);
+}
+
+void tst_Record::environmentHookExampleProgram()
+{
+#if defined(EXAMPLE_TCP_SERVER) && defined(EXAMPLE_TCP_CLIENT)
+    // The example programs, unchanged, record with the variable set: the
+    // client's file and the server's, the same conversation from both sides.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess server;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("FIZYR_RPC_RECORD"),
+                       dir.filePath(QStringLiteral("server-%p.jsonl")));
+    server.setProcessEnvironment(environment);
+    server.start(QStringLiteral(EXAMPLE_TCP_SERVER), {QStringLiteral("tcp://127.0.0.1:0")});
+    QVERIFY(server.waitForStarted(Timeout));
+    QDeadlineTimer deadline(Timeout);
+    QByteArray serverOut;
+    while (!serverOut.contains('\n') && !deadline.hasExpired()
+           && server.state() == QProcess::Running) {
+        server.waitForReadyRead(100);
+        serverOut += server.readAllStandardOutput();
+    }
+    QVERIFY2(serverOut.startsWith("listening on "), serverOut.constData());
+    const QString address = QString::fromUtf8(serverOut.mid(13, serverOut.indexOf('\n') - 13));
+    const Result client = runWithEnvironment(
+            QStringLiteral(EXAMPLE_TCP_CLIENT), {address},
+            {{QStringLiteral("FIZYR_RPC_RECORD"), dir.filePath(QStringLiteral("client.jsonl"))}});
+    QCOMPARE(client.exitCode, 0);
+    const QList<QJsonObject> sent
+            = jsonLines(readFile(dir.filePath(QStringLiteral("client.jsonl"))));
+    QVERIFY(sent.size() >= 2);
+    // The server runs on: its writer flushes on its own (it is killed by
+    // SIGTERM below, without its exit-time flush).
+    const QString serverFile
+            = dir.filePath(QStringLiteral("server-%1.jsonl").arg(server.processId()));
+    QTRY_COMPARE_WITH_TIMEOUT(jsonLines(readFile(serverFile)).size(), sent.size(), Timeout);
+    ::kill(pid_t(server.processId()), SIGTERM);
+    QVERIFY(server.waitForFinished(Timeout));
+
+    QCOMPARE(sent.at(0).value(QStringLiteral("direction")).toString(), QStringLiteral("sent"));
+    QCOMPARE(sent.at(0).value(QStringLiteral("role")).toString(), QStringLiteral("client"));
+    QCOMPARE(sent.at(0).value(QStringLiteral("type")).toString(), QStringLiteral("request"));
+    QCOMPARE(sent.at(0).value(QStringLiteral("body")).toString(), QStringLiteral("Hello World!"));
+    QCOMPARE(sent.last().value(QStringLiteral("direction")).toString(), QStringLiteral("received"));
+    QCOMPARE(sent.last().value(QStringLiteral("type")).toString(), QStringLiteral("response"));
+    const QList<QJsonObject> received = jsonLines(readFile(serverFile));
+    QCOMPARE(received.size(), sent.size());
+    QCOMPARE(received.at(0).value(QStringLiteral("direction")).toString(),
+             QStringLiteral("received"));
+    QCOMPARE(received.at(0).value(QStringLiteral("role")).toString(), QStringLiteral("server"));
+    QCOMPARE(received.at(0).value(QStringLiteral("body")).toString(),
+             QStringLiteral("Hello World!"));
+
+    // The client's recording loads for a replay: its request is the
+    // client's part (sent, by the client role).
+    Fizyr::RpcReplayServer replay;
+    QVERIFY2(replay.load(dir.filePath(QStringLiteral("client.jsonl"))),
+             qPrintable(replay.errorString()));
+    QCOMPARE(replay.transactionCount(), 1);
+    Fizyr::RpcReplayServer fromServer;
+    QVERIFY2(fromServer.load(serverFile), qPrintable(fromServer.errorString()));
+    QCOMPARE(fromServer.transactionCount(), 1);
+#else
+    QSKIP("the examples are not built (FIZYRRPCQT_BUILD_EXAMPLES=OFF)");
+#endif
 }
 
 void tst_Record::rotation()
@@ -1104,6 +1289,28 @@ void tst_Record::usageErrors()
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(expected), qPrintable(describe(result)));
     }
+}
+
+void tst_Record::costTableGenerated()
+{
+    // The recording-cost table of doc/tool/record.md is the output of
+    // scripts/record-cost.py on the figures of the run, never typed.
+    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (python.isEmpty())
+        QSKIP("python3 not found");
+    const QString source = QStringLiteral(FIZYR_RPC_SOURCE_DIR);
+    const QByteArray page = readFile(source + QStringLiteral("/doc/tool/record.md"));
+    const QByteArray start = "<!-- record-cost table start -->\n";
+    const qsizetype from = page.indexOf(start);
+    const qsizetype to = page.indexOf("<!-- record-cost table end -->");
+    QVERIFY(from >= 0 && to > from);
+    const QByteArray table = page.mid(from + start.size(), to - from - start.size());
+    const Result generated = runProgram(
+            python,
+            {source + QStringLiteral("/scripts/record-cost.py"), QStringLiteral("table"),
+             source + QStringLiteral("/doc/figures/2026-11-27-record-cost.json")});
+    QCOMPARE(generated.exitCode, 0);
+    QCOMPARE(QString::fromUtf8(table), QString::fromUtf8(generated.out));
 }
 
 QTEST_GUILESS_MAIN(tst_Record)

@@ -39,6 +39,33 @@ const char *const Recording = R"({"elapsed":0,"connection":1,"event":"connected"
 {"elapsed":60.020,"connection":3,"direction":"server->client","type":"response","request_id":0,"service_id":0,"body":"late","fds":0}
 )";
 
+// What the server started itself, and descriptors: before the first
+// request a stream message with one descriptor; the response to "hello" with
+// two; after it a stream message and a request of the server's with a
+// requester update.
+const char *const ServerStarted = R"({"elapsed":0,"connection":1,"event":"connected"}
+{"elapsed":0.001,"connection":1,"direction":"server->client","type":"stream","request_id":0,"service_id":9,"body":"welcome","fds":1}
+{"elapsed":0.002,"connection":1,"direction":"client->server","type":"request","request_id":0,"service_id":1,"body":"hello","fds":0}
+{"elapsed":0.003,"connection":1,"direction":"server->client","type":"response","request_id":0,"service_id":0,"body":"hello","fds":2}
+{"elapsed":0.004,"connection":1,"direction":"server->client","type":"stream","request_id":0,"service_id":9,"body":"after","fds":0}
+{"elapsed":0.005,"connection":1,"direction":"server->client","type":"request","request_id":0,"service_id":5,"body":"ask","fds":0}
+{"elapsed":0.006,"connection":1,"direction":"server->client","type":"requester-update","request_id":0,"service_id":5,"body":"more","fds":0}
+{"elapsed":0.007,"connection":1,"direction":"client->server","type":"response","request_id":0,"service_id":0,"body":"answer","fds":0}
+)";
+
+// The library hook's files (FIZYR_RPC_RECORD) say sent / received: a client
+// process's recording (with its role), and a server process's without one
+// (the first request, received, says it).
+const char *const HookClient
+        = R"({"elapsed":0,"connection":1,"direction":"sent","role":"client","type":"request","request_id":0,"service_id":1,"body":"from the app","fds":0}
+{"elapsed":0.001,"connection":1,"direction":"received","role":"client","type":"response","request_id":0,"service_id":0,"body":"to the app","fds":0}
+)";
+const char *const HookServer
+        = R"({"elapsed":0,"connection":1,"direction":"received","type":"request","request_id":3,"service_id":2,"body":"question","fds":0}
+{"elapsed":0.001,"connection":1,"direction":"sent","type":"responder-update","request_id":3,"service_id":2,"body":"thinking","fds":0}
+{"elapsed":0.002,"connection":1,"direction":"sent","type":"response","request_id":3,"service_id":0,"body":"answer","fds":0}
+)";
+
 } // namespace
 
 class TestReplayServer : public QObject
@@ -55,13 +82,15 @@ private Q_SLOTS:
     void byOrder();
     void deleteWhilePending();
     void badFiles();
+    void serverStartedAndDescriptors();
+    void hookRecordings();
 #ifdef FIZYR_RPC_TOOL
     void realRecording();
 #endif
 
 private:
     QString writeFile(const QByteArray &contents);
-    bool start(RpcReplayServer::MatchMode mode);
+    bool start(RpcReplayServer::MatchMode mode, const char *recording = Recording);
     RpcRequest *call(qint32 serviceId, const QByteArray &body);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -92,12 +121,12 @@ QString TestReplayServer::writeFile(const QByteArray &contents)
     return path;
 }
 
-bool TestReplayServer::start(RpcReplayServer::MatchMode mode)
+bool TestReplayServer::start(RpcReplayServer::MatchMode mode, const char *recording)
 {
     QFETCH_GLOBAL(QString, scheme);
     m_replay = std::make_unique<RpcReplayServer>();
     m_replay->setMatchMode(mode);
-    if (!m_replay->load(writeFile(Recording)))
+    if (!m_replay->load(writeFile(recording)))
         return false;
     if (!m_replay->listen(RpcTestSupport::addressFor(scheme, *m_dir, QStringLiteral("replay"))))
         return false;
@@ -259,6 +288,80 @@ void TestReplayServer::badFiles()
     QCOMPARE(replay.transactionCount(), 0);
     QVERIFY(replay.errorString().isEmpty());
     QVERIFY(replay.allTransactionsUsed());
+}
+
+void TestReplayServer::serverStartedAndDescriptors()
+{
+    QFETCH_GLOBAL(QString, scheme);
+    const bool seqpacket = scheme == QLatin1String("seqpacket");
+    m_replay = std::make_unique<RpcReplayServer>();
+    QVERIFY(m_replay->load(writeFile(ServerStarted)));
+    QCOMPARE(m_replay->transactionCount(), 1);
+    QVERIFY(m_replay->listen(RpcTestSupport::addressFor(scheme, *m_dir, QStringLiteral("replay"))));
+    m_client = std::make_unique<RpcPeer>();
+    QList<RpcMessage> streams;
+    QList<QByteArray> serverUpdates;
+    QPointer<RpcRequest> serverRequest;
+    connect(m_client.get(), &RpcPeer::streamReceived, this,
+            [&streams](const RpcMessage &message) { streams.append(message); });
+    connect(m_client.get(), &RpcPeer::requestReceived, this,
+            [&serverRequest, &serverUpdates](RpcRequest *request) {
+                serverRequest = request;
+                connect(request, &RpcRequest::updateReceived, request,
+                        [&serverUpdates](const RpcMessage &update) {
+                            serverUpdates.append(update.body());
+                        });
+            });
+    m_client->connectToServer(m_replay->serverAddress());
+
+    // Sent when the client connects, as recorded before the first request.
+    QTRY_COMPARE_WITH_TIMEOUT(streams.size(), 1, DefaultTimeout);
+    QCOMPARE(streams.at(0).serviceId(), 9);
+    QCOMPARE(streams.at(0).body(), QByteArray("welcome"));
+    QCOMPARE(streams.at(0).fileDescriptors().size(), seqpacket ? 1 : 0);
+
+    RpcRequest *hello = call(1, "hello");
+    QSignalSpy finished(hello, &RpcRequest::finished);
+    QVERIFY(finished.wait(DefaultTimeout) || !finished.isEmpty());
+    QCOMPARE(hello->response().body(), QByteArray("hello"));
+    // Fresh descriptors in the recorded number (of /dev/null) on seqpacket.
+    QCOMPARE(hello->response().fileDescriptors().size(), seqpacket ? 2 : 0);
+    if (seqpacket)
+        QVERIFY(hello->response().fileDescriptors().at(0).isValid());
+
+    // Then what the server started after the request.
+    QTRY_COMPARE_WITH_TIMEOUT(streams.size(), 2, DefaultTimeout);
+    QCOMPARE(streams.at(1).body(), QByteArray("after"));
+    QTRY_VERIFY_WITH_TIMEOUT(serverRequest, DefaultTimeout);
+    QCOMPARE(serverRequest->serviceId(), 5);
+    QCOMPARE(serverRequest->body(), QByteArray("ask"));
+    QTRY_COMPARE_WITH_TIMEOUT(serverUpdates.size(), 1, DefaultTimeout);
+    QCOMPARE(serverUpdates.at(0), QByteArray("more"));
+    QVERIFY(serverRequest->sendResponse(0, "answer"));
+    QVERIFY(m_replay->allTransactionsUsed());
+}
+
+void TestReplayServer::hookRecordings()
+{
+    // A client process's recording: what it sent is the client's part.
+    QVERIFY(start(RpcReplayServer::MatchByServiceAndBody, HookClient));
+    QCOMPARE(m_replay->transactionCount(), 1);
+    RpcRequest *request = call(1, "from the app");
+    QSignalSpy finished(request, &RpcRequest::finished);
+    QVERIFY(finished.wait(DefaultTimeout) || !finished.isEmpty());
+    QCOMPARE(request->response().body(), QByteArray("to the app"));
+
+    // A server process's recording: what it received is the client's part.
+    m_client.reset();
+    QVERIFY(start(RpcReplayServer::MatchByServiceAndBody, HookServer));
+    QCOMPARE(m_replay->transactionCount(), 1);
+    RpcRequest *question = call(2, "question");
+    QSignalSpy updates(question, &RpcRequest::updateReceived);
+    QSignalSpy finished2(question, &RpcRequest::finished);
+    QVERIFY(finished2.wait(DefaultTimeout) || !finished2.isEmpty());
+    QCOMPARE(updates.size(), 1);
+    QCOMPARE(updates.at(0).at(0).value<RpcMessage>().body(), QByteArray("thinking"));
+    QCOMPARE(question->response().body(), QByteArray("answer"));
 }
 
 #ifdef FIZYR_RPC_TOOL

@@ -1146,6 +1146,9 @@ void tst_ToolInterface::mockGeneratedClient()
 //   <!-- doc-test: file NAME -->  writes the block to the file NAME
 //       (executable) in the page's folder
 //   <!-- doc-test: skip REASON -->  does not run the console block
+//   <!-- doc-test: skip-unless COMMAND -->  runs COMMAND in the page's shell
+//       and skips the console block when it fails (a machine without what
+//       the block needs, as a capture permission)
 //
 // A "$ COMMAND &" line starts a server the same way (named by its address).
 // Addresses and socket paths are mapped both ways; the ports and pids of
@@ -1434,6 +1437,17 @@ void tst_ToolInterface::docExamples()
                 written.write((block.join(u'\n') + u'\n').toUtf8());
                 written.close();
                 QVERIFY(written.setPermissions(written.permissions() | QFile::ExeOwner));
+            } else if (kind == QLatin1String("skip-unless")) {
+                const QString condition = words.mid(1).join(u' ');
+                QVERIFY2(!condition.isEmpty(), qPrintable(where + QStringLiteral(": no command")));
+                const QString answer = doc.runCommand(
+                        QStringLiteral("if %1 >/dev/null 2>&1; then echo yes; else echo no; fi")
+                                .arg(condition));
+                if (answer != QLatin1String("yes")) {
+                    qInfo("%s: skipped: %s failed", qPrintable(where), qPrintable(condition));
+                    handled = true;
+                    ++skipped;
+                }
             } else if (kind == QLatin1String("skip")) {
                 QVERIFY2(words.size() > 1,
                          qPrintable(where + QStringLiteral(": skip without a reason")));
