@@ -88,6 +88,7 @@ void QmlRpcPeer::setUp()
     connect(m_peer, &RpcPeer::errorChanged, this, &QmlRpcPeer::errorChanged);
     connect(m_peer, &RpcPeer::requestReceived, this, &QmlRpcPeer::handleRequest);
     connect(m_peer, &RpcPeer::streamReceived, this, &QmlRpcPeer::handleStream);
+    connect(m_peer, &RpcPeer::defaultTimeoutChanged, this, &QmlRpcPeer::timeoutChanged);
 }
 
 QJSEngine *QmlRpcPeer::engine() const
@@ -277,14 +278,11 @@ QString QmlRpcPeer::errorString() const
     \qmlproperty int RpcPeer::timeout
     The timeout in milliseconds given to each request sent from now on;
     0 (the default) waits for ever. RpcRequest.timeout changes it for one
-    request.
+    request. It is the C++ peer's RpcPeer::defaultTimeout (\c{rpcPeer.defaultTimeout}).
 */
 void QmlRpcPeer::setTimeout(int msecs)
 {
-    if (msecs == m_timeout)
-        return;
-    m_timeout = qMax(0, msecs);
-    Q_EMIT timeoutChanged();
+    m_peer->setDefaultTimeout(msecs);
 }
 
 /*!
@@ -333,8 +331,6 @@ QmlRpcRequest *QmlRpcPeer::sendRequest(int serviceId, const QJSValue &body)
     if (!QmlUtil::bodyFromJs(jsEngine, &m_scripts, body, "sendRequest", &bytes))
         return nullptr;
     RpcRequest *request = m_peer->sendRequest(serviceId, bytes);
-    if (m_timeout > 0)
-        request->setTimeout(m_timeout);
     return wrap(request);
 }
 

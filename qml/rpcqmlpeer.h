@@ -72,7 +72,7 @@ public:
     State state() const;
     RpcError error() const;
     QString errorString() const;
-    int timeout() const { return m_timeout; }
+    int timeout() const { return m_peer ? m_peer->defaultTimeout() : 0; }
     void setTimeout(int msecs);
     int openRequestCount() const { return int(m_open.size()); }
 
@@ -141,7 +141,6 @@ private:
     bool m_active = false;
     bool m_complete = true;
     bool m_reconnect = false;
-    int m_timeout = 0;
     QList<QPointer<QmlRpcRequest>> m_open;
     QmlUtil::Scripts m_scripts;
     QList<QPair<QPointer<QObject>, QList<int>>> m_claims;
