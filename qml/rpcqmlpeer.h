@@ -11,6 +11,8 @@
 #include <FizyrRpcQt/rpcpeer.h>
 
 #include <QtCore/qlist.h>
+
+#include <functional>
 #include <QtCore/qobject.h>
 #include <QtCore/qpair.h>
 #include <QtCore/qpointer.h>
@@ -146,6 +148,47 @@ private:
     QList<QPair<QPointer<QObject>, QList<int>>> m_claims;
     void applyTls();
     QmlTls::Files m_tls;
+
+    // Dead peers: TCP keep-alive and the heartbeat (RpcConfig), applied to
+    // the C++ peer's configuration before each connectToServer().
+    Q_PROPERTY(bool keepAlive READ keepAlive WRITE setKeepAlive NOTIFY livenessChanged)
+    Q_PROPERTY(int keepAliveIdle READ keepAliveIdle WRITE setKeepAliveIdle NOTIFY livenessChanged)
+    Q_PROPERTY(int keepAliveInterval READ keepAliveInterval WRITE setKeepAliveInterval NOTIFY
+                       livenessChanged)
+    Q_PROPERTY(int keepAliveCount READ keepAliveCount WRITE setKeepAliveCount NOTIFY
+                       livenessChanged)
+    Q_PROPERTY(int heartbeatServiceId READ heartbeatServiceId WRITE setHeartbeatServiceId NOTIFY
+                       livenessChanged)
+    Q_PROPERTY(int heartbeatInterval READ heartbeatInterval WRITE setHeartbeatInterval NOTIFY
+                       livenessChanged)
+    Q_PROPERTY(int heartbeatTimeout READ heartbeatTimeout WRITE setHeartbeatTimeout NOTIFY
+                       livenessChanged)
+
+public:
+    bool keepAlive() const { return liveness().keepAlive() != RpcConfig::KeepAliveOff; }
+    void setKeepAlive(bool enable);
+    int keepAliveIdle() const { return liveness().keepAliveIdle(); }
+    void setKeepAliveIdle(int seconds);
+    int keepAliveInterval() const { return liveness().keepAliveInterval(); }
+    void setKeepAliveInterval(int seconds);
+    int keepAliveCount() const { return liveness().keepAliveCount(); }
+    void setKeepAliveCount(int count);
+    int heartbeatServiceId() const { return liveness().heartbeatServiceId(); }
+    void setHeartbeatServiceId(int serviceId);
+    int heartbeatInterval() const { return liveness().heartbeatInterval(); }
+    void setHeartbeatInterval(int msecs);
+    int heartbeatTimeout() const { return liveness().heartbeatTimeout(); }
+    void setHeartbeatTimeout(int msecs);
+
+Q_SIGNALS:
+    void livenessChanged();
+
+private:
+    RpcConfig liveness() const { return m_livenessSet ? m_liveness : m_peer->config(); }
+    bool changeLiveness(const std::function<void(RpcConfig &)> &change);
+    void applyLiveness();
+    RpcConfig m_liveness;
+    bool m_livenessSet = false;
 };
 
 } // namespace Fizyr
