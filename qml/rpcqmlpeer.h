@@ -155,8 +155,8 @@ private:
     Q_PROPERTY(int keepAliveIdle READ keepAliveIdle WRITE setKeepAliveIdle NOTIFY livenessChanged)
     Q_PROPERTY(int keepAliveInterval READ keepAliveInterval WRITE setKeepAliveInterval NOTIFY
                        livenessChanged)
-    Q_PROPERTY(int keepAliveCount READ keepAliveCount WRITE setKeepAliveCount NOTIFY
-                       livenessChanged)
+    Q_PROPERTY(
+            int keepAliveCount READ keepAliveCount WRITE setKeepAliveCount NOTIFY livenessChanged)
     Q_PROPERTY(int heartbeatServiceId READ heartbeatServiceId WRITE setHeartbeatServiceId NOTIFY
                        livenessChanged)
     Q_PROPERTY(int heartbeatInterval READ heartbeatInterval WRITE setHeartbeatInterval NOTIFY

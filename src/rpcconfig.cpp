@@ -798,8 +798,7 @@ bool RpcConfig::equals(const RpcConfig &other) const
                 && d->highWaterMark == other.d->highWaterMark
                 && writeBufferLowWaterMark() == other.writeBufferLowWaterMark()
                 && d->maxOpenIncoming == other.d->maxOpenIncoming
-                && d->keepAlive == other.d->keepAlive
-                && d->keepAliveIdle == other.d->keepAliveIdle
+                && d->keepAlive == other.d->keepAlive && d->keepAliveIdle == other.d->keepAliveIdle
                 && d->keepAliveInterval == other.d->keepAliveInterval
                 && d->keepAliveCount == other.d->keepAliveCount
                 && d->heartbeatServiceId == other.d->heartbeatServiceId
@@ -822,8 +821,8 @@ QDebug operator<<(QDebug debug, const RpcConfig &config)
                     << ", maxFdsWrite=" << config.maxFileDescriptorsWrite()
                     << ", highWaterMark=" << config.writeBufferHighWaterMark()
                     << ", lowWaterMark=" << config.writeBufferLowWaterMark()
-                    << ", maxOpenIncomingRequests=" << config.maxOpenIncomingRequests()
-                    << ", " << config.keepAlive() << ", keepAliveIdle=" << config.keepAliveIdle()
+                    << ", maxOpenIncomingRequests=" << config.maxOpenIncomingRequests() << ", "
+                    << config.keepAlive() << ", keepAliveIdle=" << config.keepAliveIdle()
                     << ", keepAliveInterval=" << config.keepAliveInterval()
                     << ", keepAliveCount=" << config.keepAliveCount()
                     << ", heartbeatServiceId=" << config.heartbeatServiceId()

@@ -154,7 +154,8 @@ const char *errorText(RpcError error)
     case RpcError::InvalidBody:
         return QT_TRANSLATE_NOOP("Fizyr::RpcError", "A body does not decode as its declared type");
     case RpcError::HeartbeatTimeout:
-        return QT_TRANSLATE_NOOP("Fizyr::RpcError", "No answer to the heartbeat: peer presumed dead");
+        return QT_TRANSLATE_NOOP("Fizyr::RpcError",
+                                 "No answer to the heartbeat: peer presumed dead");
     }
     return QT_TRANSLATE_NOOP("Fizyr::RpcError", "Unknown error");
 }

@@ -1152,7 +1152,8 @@ void RpcPeer::setDefaultTimeout(int msecs)
 */
 void RpcPeer::setDefaultTimeout(std::chrono::milliseconds timeout)
 {
-    setDefaultTimeout(int(qBound(qint64(0), qint64(timeout.count()), qint64(std::numeric_limits<int>::max()))));
+    setDefaultTimeout(int(
+            qBound(qint64(0), qint64(timeout.count()), qint64(std::numeric_limits<int>::max()))));
 }
 
 namespace {
@@ -1163,7 +1164,8 @@ int remainingMsecs(const QDeadlineTimer &deadline)
 {
     if (deadline.isForever())
         return -1;
-    return int(qBound(qint64(0), qint64(deadline.remainingTime()), qint64(std::numeric_limits<int>::max())));
+    return int(qBound(qint64(0), qint64(deadline.remainingTime()),
+                      qint64(std::numeric_limits<int>::max())));
 }
 
 } // namespace
@@ -1217,8 +1219,7 @@ void RpcPeerPrivate::sendHeartbeat()
     // One at a time: an open heartbeat has its own deadline.
     if (heartbeat || state != RpcPeer::ConnectedState)
         return;
-    RpcRequest *request
-            = sendRequest(std::nullopt, config.heartbeatServiceId(), QByteArray(), {});
+    RpcRequest *request = sendRequest(std::nullopt, config.heartbeatServiceId(), QByteArray(), {});
     heartbeat = request;
     const int timeout = config.heartbeatTimeout();
     request->setTimeout(timeout);

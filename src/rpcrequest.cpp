@@ -476,7 +476,8 @@ void RpcRequest::abort()
 */
 void RpcRequest::setTimeout(std::chrono::milliseconds timeout)
 {
-    setTimeout(int(qBound(qint64(0), qint64(timeout.count()), qint64(std::numeric_limits<int>::max()))));
+    setTimeout(int(
+            qBound(qint64(0), qint64(timeout.count()), qint64(std::numeric_limits<int>::max()))));
 }
 
 /*!
@@ -513,8 +514,8 @@ bool RpcRequest::waitForFinished(QDeadlineTimer deadline)
 {
     if (deadline.isForever())
         return waitForFinished(-1);
-    return waitForFinished(
-            int(qBound(qint64(0), qint64(deadline.remainingTime()), qint64(std::numeric_limits<int>::max()))));
+    return waitForFinished(int(qBound(qint64(0), qint64(deadline.remainingTime()),
+                                      qint64(std::numeric_limits<int>::max()))));
 }
 
 } // namespace Fizyr

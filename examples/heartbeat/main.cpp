@@ -83,18 +83,17 @@ int watch(const QString &address)
                 out() << "reading: " << call->response().celsius << " C" << Qt::endl;
         });
     });
-    QObject::connect(&peer, &Fizyr::RpcPeer::errorOccurred, &peer,
-                     [&peer](Fizyr::RpcError error) {
-                         if (peer.state() == Fizyr::RpcPeer::ConnectedState)
-                             return; // the connection survived it
-                         if (error == Fizyr::RpcError::HeartbeatTimeout) {
-                             out() << "server presumed dead: " << peer.errorString() << Qt::endl;
-                             QCoreApplication::exit(0);
-                         } else {
-                             QTextStream(stderr) << "heartbeat: " << peer.errorString() << Qt::endl;
-                             QCoreApplication::exit(1);
-                         }
-                     });
+    QObject::connect(&peer, &Fizyr::RpcPeer::errorOccurred, &peer, [&peer](Fizyr::RpcError error) {
+        if (peer.state() == Fizyr::RpcPeer::ConnectedState)
+            return; // the connection survived it
+        if (error == Fizyr::RpcError::HeartbeatTimeout) {
+            out() << "server presumed dead: " << peer.errorString() << Qt::endl;
+            QCoreApplication::exit(0);
+        } else {
+            QTextStream(stderr) << "heartbeat: " << peer.errorString() << Qt::endl;
+            QCoreApplication::exit(1);
+        }
+    });
     QObject::connect(&peer, &Fizyr::RpcPeer::disconnected, &peer, [&peer] {
         if (peer.error() != Fizyr::RpcError::HeartbeatTimeout)
             QCoreApplication::exit(1);

@@ -185,9 +185,10 @@ void tst_Deadlines::waitForConnectedDeadline()
     // A failed attempt: false before the deadline.
     QTemporaryDir dir;
     RpcPeer refused;
-    refused.connectToServer(scheme == QLatin1String("tcp")
-                                    ? QStringLiteral("tcp://127.0.0.1:1")
-                                    : RpcTestSupport::addressFor(scheme, dir, QStringLiteral("none")));
+    refused.connectToServer(
+            scheme == QLatin1String("tcp")
+                    ? QStringLiteral("tcp://127.0.0.1:1")
+                    : RpcTestSupport::addressFor(scheme, dir, QStringLiteral("none")));
     QVERIFY(!refused.waitForConnected(QDeadlineTimer(QDeadlineTimer::Forever)));
     QCOMPARE(refused.state(), RpcPeer::UnconnectedState);
 }

@@ -228,13 +228,12 @@ void tst_Heartbeat::serverSideHeartbeat()
     QVERIFY(connectClient(0, 100));
     QCOMPARE(m_serverPeer->config().heartbeatInterval(), 20);
     int clientPings = 0;
-    connect(m_client.get(), &RpcPeer::requestReceived, this,
-            [&clientPings](RpcRequest *request) {
-                ++clientPings;
-                if (clientPings <= 3)
-                    request->sendResponse(0);
-                // The fourth stays open: the server closes the connection.
-            });
+    connect(m_client.get(), &RpcPeer::requestReceived, this, [&clientPings](RpcRequest *request) {
+        ++clientPings;
+        if (clientPings <= 3)
+            request->sendResponse(0);
+        // The fourth stays open: the server closes the connection.
+    });
     QSignalSpy clientDisconnected(m_client.get(), &RpcPeer::disconnected);
     QVERIFY(clientDisconnected.wait(DefaultTimeout));
     QVERIFY2(clientPings >= 3 && clientPings <= 4, qPrintable(QString::number(clientPings)));

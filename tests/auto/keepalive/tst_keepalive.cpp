@@ -151,15 +151,13 @@ void tst_KeepAlive::clientOptions_data()
     QTest::addColumn<int>("count");
     // Unconfigured: the documented defaults.
     QTest::newRow("tcp-default") << "tcp" << false << 0 << 1 << 60 << 10 << 6;
-    QTest::newRow("tcp-auto") << "tcp" << true << int(RpcConfig::KeepAliveAuto) << 1 << 7 << 3
-                              << 4;
+    QTest::newRow("tcp-auto") << "tcp" << true << int(RpcConfig::KeepAliveAuto) << 1 << 7 << 3 << 4;
     QTest::newRow("tcp-on") << "tcp" << true << int(RpcConfig::KeepAliveOn) << 1 << 9 << 2 << 5;
     QTest::newRow("tcp-off") << "tcp" << true << int(RpcConfig::KeepAliveOff) << 0 << -2 << -2
                              << -2;
     // tls:// from the TCP connection on, during the handshake already.
     QTest::newRow("tls-default") << "tls" << false << 0 << 1 << 60 << 10 << 6;
-    QTest::newRow("tls-auto") << "tls" << true << int(RpcConfig::KeepAliveAuto) << 1 << 7 << 3
-                              << 4;
+    QTest::newRow("tls-auto") << "tls" << true << int(RpcConfig::KeepAliveAuto) << 1 << 7 << 3 << 4;
     QTest::newRow("tls-off") << "tls" << true << int(RpcConfig::KeepAliveOff) << 0 << -2 << -2
                              << -2;
 }
@@ -181,8 +179,8 @@ void tst_KeepAlive::clientOptions()
     RpcPeer client;
     client.setHandshakeTimeout(DefaultTimeout * 10);
     if (configured) {
-        QVERIFY(client.setConfig(keepAliveConfig(RpcConfig::KeepAliveMode(mode), idle < 0 ? 1 : idle,
-                                                 interval < 0 ? 1 : interval,
+        QVERIFY(client.setConfig(keepAliveConfig(RpcConfig::KeepAliveMode(mode),
+                                                 idle < 0 ? 1 : idle, interval < 0 ? 1 : interval,
                                                  count < 0 ? 1 : count)));
     }
     client.connectToServer(scheme + QStringLiteral("://127.0.0.1:")
