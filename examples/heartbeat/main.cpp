@@ -87,7 +87,7 @@ int watch(const QString &address)
         if (peer.state() == Fizyr::RpcPeer::ConnectedState)
             return; // the connection survived it
         if (error == Fizyr::RpcError::HeartbeatTimeout) {
-            out() << "server presumed dead: " << peer.errorString() << Qt::endl;
+            out() << "connection closed: " << peer.errorString() << Qt::endl;
             QCoreApplication::exit(0);
         } else {
             QTextStream(stderr) << "heartbeat: " << peer.errorString() << Qt::endl;
