@@ -94,9 +94,11 @@ void applyKeepAlive(QTcpSocket *socket, const RpcConfig &config, bool outgoing)
                               {TCP_KEEPINTVL, config.keepAliveInterval()},
                               {TCP_KEEPCNT, config.keepAliveCount()}};
     for (const auto &[option, value] : options) {
-        if (::setsockopt(fd, IPPROTO_TCP, option, &value, sizeof(value)) != 0)
+        if (::setsockopt(fd, IPPROTO_TCP, option, &value, sizeof(value)) != 0) {
+            const int error = errno;
             qCWarning(lcRpcTransport) << "cannot set TCP keep-alive option" << option << "to"
-                                      << value << ":" << qt_error_string(errno);
+                                      << value << ":" << qt_error_string(error);
+        }
     }
 #endif
 }
