@@ -71,7 +71,7 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
 /*!
     \class Fizyr::RpcConfig
     \inmodule FizyrRpcQt
-    \brief Limits and byte order of one connection.
+    \brief Limits, byte order, keep-alive and heartbeat of one connection.
 
     RpcConfig is an implicitly shared value type: copies are cheap and share
     their data until one of them is changed.
@@ -80,7 +80,9 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
     defaults for the stream transports (TCP and Unix stream sockets): little
     endian headers, at most 8 KiB of body read and written, no file
     descriptors, a write buffer high-water mark of 16 MiB and a low-water
-    mark of 4 MiB, and at most 1024 open incoming requests.
+    mark of 4 MiB, and at most 1024 open incoming requests; TCP keep-alive
+    (60 s idle, 10 s interval, 6 probes) for connections made with
+    RpcPeer::connectToServer(), and no heartbeat (see "Dead peers" below).
     defaultsFor() returns the defaults of any transport; the seqpacket
     transport uses native byte order, 4 KiB bodies and at most 10 file
     descriptors per message.
