@@ -373,6 +373,11 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
     RpcError::HeartbeatTimeout, open requests finish with
     RpcError::ConnectionLost and disconnected() follows, as for any other
     lost connection. Negative values are raised to 0 with a warning.
+
+    Heartbeats are ordinary requests: while open, one counts in
+    RpcPeer::openRequestCount(), and the peer deletes each once finished.
+    The RpcServer of this library answers a request nobody handles with an
+    error response at once, which counts as alive too.
 */
 /*!
     \property Fizyr::RpcConfig::heartbeatTimeout
