@@ -376,8 +376,9 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
 
     Heartbeats are ordinary requests: while open, one counts in
     RpcPeer::openRequestCount(), and the peer deletes each once finished.
-    The RpcServer of this library answers a request nobody handles with an
-    error response at once, which counts as alive too.
+    A peer of this library that handles no requests answers each with an
+    error response at once (see RpcPeer::requestReceived()), which counts
+    as alive too.
 */
 /*!
     \property Fizyr::RpcConfig::heartbeatTimeout
