@@ -154,6 +154,8 @@ void RpcRequestPrivate::startTimer()
                    RpcMessage());
         });
     }
+    if (preciseTimer)
+        timer->setTimerType(Qt::PreciseTimer);
     timer->start(timeoutMsecs);
 }
 
@@ -486,7 +488,9 @@ void RpcRequest::setTimeout(std::chrono::milliseconds timeout)
     RpcError::Timeout. A deadline that already expired finishes it from the
     event loop; QDeadlineTimer::Forever disables the timeout. One
     QDeadlineTimer can bound several requests (and waits) together, for
-    example every request of one user action.
+    example every request of one user action. The request's timer is then a
+    Qt::PreciseTimer, so it never times out before \a deadline (the
+    timers of setTimeout() are coarse: they may fire up to 5 % early).
 
     timeout() then reads the milliseconds that remained when this was
     called (at least 1 for an expired deadline), and timeoutChanged() is
@@ -498,10 +502,19 @@ void RpcRequest::setDeadline(QDeadlineTimer deadline)
         setTimeout(0);
         return;
     }
-    // Rounded up, so that the request never times out before the deadline.
+    Q_D(RpcRequest);
+    // Rounded up, with a precise timer, so that the request never times out
+    // before the deadline; restarted even if the milliseconds are the same.
     const qint64 nsecs = deadline.remainingTimeNSecs();
-    const qint64 msecs = nsecs <= 0 ? 1 : (nsecs + 999999) / 1000000;
-    setTimeout(int(qMin<qint64>(msecs, std::numeric_limits<int>::max())));
+    const int msecs = int(qMin<qint64>(nsecs <= 0 ? 1 : (nsecs + 999999) / 1000000,
+                                       std::numeric_limits<int>::max()));
+    d->preciseTimer = true;
+    const bool changed = d->timeoutMsecs != msecs;
+    d->timeoutMsecs = msecs;
+    if (d->tracked)
+        d->startTimer();
+    if (changed)
+        Q_EMIT timeoutChanged(msecs);
 }
 
 /*!
