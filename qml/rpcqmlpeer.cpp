@@ -94,6 +94,7 @@ void QmlRpcPeer::setUp()
     connect(m_peer, &RpcPeer::errorChanged, this, &QmlRpcPeer::errorChanged);
     connect(m_peer, &RpcPeer::requestReceived, this, &QmlRpcPeer::handleRequest);
     connect(m_peer, &RpcPeer::streamReceived, this, &QmlRpcPeer::handleStream);
+    connect(m_peer, &RpcPeer::defaultTimeoutChanged, this, &QmlRpcPeer::timeoutChanged);
 }
 
 QJSEngine *QmlRpcPeer::engine() const
@@ -167,6 +168,7 @@ void QmlRpcPeer::updateConnection()
             Q_EMIT activeChanged();
             return;
         }
+        applyLiveness();
         m_peer->connectToServer(m_address);
     } else if (m_active && current == RpcPeer::ClosingState && !m_server) {
         // Still closing after active went false: connect again once closed.
@@ -212,8 +214,10 @@ void QmlRpcPeer::handleStateChanged()
                     if (!m_reconnect)
                         return;
                     m_reconnect = false;
-                    if (m_active && m_peer && m_peer->state() == RpcPeer::UnconnectedState)
+                    if (m_active && m_peer && m_peer->state() == RpcPeer::UnconnectedState) {
+                        applyLiveness();
                         m_peer->connectToServer(m_address);
+                    }
                 },
                 Qt::QueuedConnection);
         return;
@@ -288,14 +292,11 @@ QString QmlRpcPeer::errorString() const
     \qmlproperty int RpcPeer::timeout
     The timeout in milliseconds given to each request sent from now on;
     0 (the default) waits for ever. RpcRequest.timeout changes it for one
-    request.
+    request. It is the C++ peer's RpcPeer::defaultTimeout (\c{rpcPeer.defaultTimeout}).
 */
 void QmlRpcPeer::setTimeout(int msecs)
 {
-    if (msecs == m_timeout)
-        return;
-    m_timeout = qMax(0, msecs);
-    Q_EMIT timeoutChanged();
+    m_peer->setDefaultTimeout(msecs);
 }
 
 /*!
@@ -410,8 +411,6 @@ QmlRpcRequest *QmlRpcPeer::sendRequest(int serviceId, const QJSValue &body)
     if (!QmlUtil::bodyFromJs(jsEngine, &m_scripts, body, "sendRequest", &bytes))
         return nullptr;
     RpcRequest *request = m_peer->sendRequest(serviceId, bytes);
-    if (m_timeout > 0)
-        request->setTimeout(m_timeout);
     return wrap(request);
 }
 
@@ -594,6 +593,120 @@ void QmlRpcPeer::applyTls()
 {
     m_peer->setSslConfiguration(m_tls.configuration(this));
     Q_EMIT tlsChanged();
+}
+
+/*!
+    \qmlproperty bool RpcPeer::keepAlive
+    \qmlproperty int RpcPeer::keepAliveIdle
+    \qmlproperty int RpcPeer::keepAliveInterval
+    \qmlproperty int RpcPeer::keepAliveCount
+
+    TCP keep-alive of \c{tcp://} and \c{tls://} connections, so that a
+    server that vanished without closing the connection (a machine that
+    lost power, a pulled cable) is detected: on (\c true) by default, with
+    a first probe after keepAliveIdle seconds without traffic (60), then
+    one every keepAliveInterval seconds (10), and the connection fails
+    after keepAliveCount unanswered probes (6): at most 120 s after the
+    last traffic with the defaults. See \l{Fizyr::RpcConfig}{RpcConfig}'s
+    keep-alive settings; out-of-range values are clamped with a warning.
+    Changes apply to the next connection. On a peer accepted by an
+    RpcServer they read the server's configuration and cannot be changed.
+*/
+/*!
+    \qmlproperty int RpcPeer::heartbeatServiceId
+    \qmlproperty int RpcPeer::heartbeatInterval
+    \qmlproperty int RpcPeer::heartbeatTimeout
+
+    An application heartbeat, off by default (heartbeatInterval 0): while
+    connected, a request for heartbeatServiceId is sent every
+    heartbeatInterval milliseconds; when one gets no response within
+    heartbeatTimeout milliseconds (10000), the connection is closed as dead:
+    \c error becomes RpcError.HeartbeatTimeout, open requests fail with
+    RpcError.ConnectionLost and disconnected follows, as for any other lost
+    connection. Any response, even an error response, counts as alive. It
+    also detects a server whose process hangs, which keep-alive cannot.
+    Changes apply to the next connection. On a peer accepted by an
+    RpcServer they read the server's configuration and cannot be changed.
+
+    \qml
+    RpcPeer {
+        address: "tcp://127.0.0.1:12345"
+        heartbeatServiceId: 99      // the server's ping service
+        heartbeatInterval: 5000
+        heartbeatTimeout: 2000
+        active: true
+        onErrorOccurred: if (error === RpcError.HeartbeatTimeout) console.log("server hangs")
+    }
+    \endqml
+*/
+bool QmlRpcPeer::changeLiveness(const std::function<void(RpcConfig &)> &change)
+{
+    if (m_server) {
+        qmlWarning(this) << "the keep-alive and heartbeat settings of a peer accepted by a "
+                            "server are those of the server";
+        return false;
+    }
+    RpcConfig config = liveness();
+    change(config);
+    const bool changed = config != liveness();
+    m_liveness = config;
+    m_livenessSet = true;
+    if (changed)
+        Q_EMIT livenessChanged();
+    return changed;
+}
+
+void QmlRpcPeer::applyLiveness()
+{
+    if (!m_livenessSet || m_server)
+        return;
+    // The transport's own defaults for everything else.
+    RpcConfig config = RpcConfig::defaultsFor(RpcAddress::fromString(m_address).transport());
+    config.setKeepAlive(m_liveness.keepAlive());
+    config.setKeepAliveIdle(m_liveness.keepAliveIdle());
+    config.setKeepAliveInterval(m_liveness.keepAliveInterval());
+    config.setKeepAliveCount(m_liveness.keepAliveCount());
+    config.setHeartbeatServiceId(m_liveness.heartbeatServiceId());
+    config.setHeartbeatInterval(m_liveness.heartbeatInterval());
+    config.setHeartbeatTimeout(m_liveness.heartbeatTimeout());
+    m_peer->setConfig(config);
+}
+
+void QmlRpcPeer::setKeepAlive(bool enable)
+{
+    changeLiveness([enable](RpcConfig &c) {
+        c.setKeepAlive(enable ? RpcConfig::KeepAliveAuto : RpcConfig::KeepAliveOff);
+    });
+}
+
+void QmlRpcPeer::setKeepAliveIdle(int seconds)
+{
+    changeLiveness([seconds](RpcConfig &c) { c.setKeepAliveIdle(seconds); });
+}
+
+void QmlRpcPeer::setKeepAliveInterval(int seconds)
+{
+    changeLiveness([seconds](RpcConfig &c) { c.setKeepAliveInterval(seconds); });
+}
+
+void QmlRpcPeer::setKeepAliveCount(int count)
+{
+    changeLiveness([count](RpcConfig &c) { c.setKeepAliveCount(count); });
+}
+
+void QmlRpcPeer::setHeartbeatServiceId(int serviceId)
+{
+    changeLiveness([serviceId](RpcConfig &c) { c.setHeartbeatServiceId(serviceId); });
+}
+
+void QmlRpcPeer::setHeartbeatInterval(int msecs)
+{
+    changeLiveness([msecs](RpcConfig &c) { c.setHeartbeatInterval(msecs); });
+}
+
+void QmlRpcPeer::setHeartbeatTimeout(int msecs)
+{
+    changeLiveness([msecs](RpcConfig &c) { c.setHeartbeatTimeout(msecs); });
 }
 
 } // namespace Fizyr

@@ -11,6 +11,8 @@
 #include <FizyrRpcQt/rpcpeer.h>
 
 #include <QtCore/qlist.h>
+
+#include <functional>
 #include <QtCore/qobject.h>
 #include <QtCore/qpair.h>
 #include <QtCore/qpointer.h>
@@ -84,7 +86,7 @@ public:
     State state() const;
     RpcError error() const;
     QString errorString() const;
-    int timeout() const { return m_timeout; }
+    int timeout() const { return m_peer ? m_peer->defaultTimeout() : 0; }
     void setTimeout(int msecs);
     int openRequestCount() const { return int(m_open.size()); }
     bool autoReconnect() const { return m_peer->autoReconnect(); }
@@ -168,12 +170,52 @@ private:
     bool m_active = false;
     bool m_complete = true;
     bool m_reconnect = false;
-    int m_timeout = 0;
     QList<QPointer<QmlRpcRequest>> m_open;
     QmlUtil::Scripts m_scripts;
     QList<QPair<QPointer<QObject>, QList<int>>> m_claims;
     void applyTls();
     QmlTls::Files m_tls;
+
+    // Dead peers: TCP keep-alive and the heartbeat (RpcConfig), applied to
+    // the C++ peer's configuration before each connectToServer().
+    Q_PROPERTY(bool keepAlive READ keepAlive WRITE setKeepAlive NOTIFY livenessChanged)
+    Q_PROPERTY(int keepAliveIdle READ keepAliveIdle WRITE setKeepAliveIdle NOTIFY livenessChanged)
+    Q_PROPERTY(int keepAliveInterval READ keepAliveInterval WRITE setKeepAliveInterval NOTIFY
+                       livenessChanged)
+    Q_PROPERTY(
+            int keepAliveCount READ keepAliveCount WRITE setKeepAliveCount NOTIFY livenessChanged)
+    Q_PROPERTY(int heartbeatServiceId READ heartbeatServiceId WRITE setHeartbeatServiceId NOTIFY
+                       livenessChanged)
+    Q_PROPERTY(int heartbeatInterval READ heartbeatInterval WRITE setHeartbeatInterval NOTIFY
+                       livenessChanged)
+    Q_PROPERTY(int heartbeatTimeout READ heartbeatTimeout WRITE setHeartbeatTimeout NOTIFY
+                       livenessChanged)
+
+public:
+    bool keepAlive() const { return liveness().keepAlive() != RpcConfig::KeepAliveOff; }
+    void setKeepAlive(bool enable);
+    int keepAliveIdle() const { return liveness().keepAliveIdle(); }
+    void setKeepAliveIdle(int seconds);
+    int keepAliveInterval() const { return liveness().keepAliveInterval(); }
+    void setKeepAliveInterval(int seconds);
+    int keepAliveCount() const { return liveness().keepAliveCount(); }
+    void setKeepAliveCount(int count);
+    int heartbeatServiceId() const { return liveness().heartbeatServiceId(); }
+    void setHeartbeatServiceId(int serviceId);
+    int heartbeatInterval() const { return liveness().heartbeatInterval(); }
+    void setHeartbeatInterval(int msecs);
+    int heartbeatTimeout() const { return liveness().heartbeatTimeout(); }
+    void setHeartbeatTimeout(int msecs);
+
+Q_SIGNALS:
+    void livenessChanged();
+
+private:
+    RpcConfig liveness() const { return m_livenessSet ? m_liveness : m_peer->config(); }
+    bool changeLiveness(const std::function<void(RpcConfig &)> &change);
+    void applyLiveness();
+    RpcConfig m_liveness;
+    bool m_livenessSet = false;
 };
 
 } // namespace Fizyr

@@ -23,6 +23,13 @@ public:
     // As set; writeBufferLowWaterMark() caps it at the high-water mark.
     qint64 lowWaterMark = RpcConfig::DefaultWriteBufferLowWaterMark;
     int maxOpenIncoming = RpcConfig::DefaultMaxOpenIncomingRequests;
+    RpcConfig::KeepAliveMode keepAlive = RpcConfig::KeepAliveAuto;
+    int keepAliveIdle = RpcConfig::DefaultKeepAliveIdle;
+    int keepAliveInterval = RpcConfig::DefaultKeepAliveInterval;
+    int keepAliveCount = RpcConfig::DefaultKeepAliveCount;
+    qint32 heartbeatServiceId = 0;
+    int heartbeatInterval = 0;
+    int heartbeatTimeout = RpcConfig::DefaultHeartbeatTimeout;
 };
 
 } // namespace Fizyr
@@ -64,7 +71,7 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
 /*!
     \class Fizyr::RpcConfig
     \inmodule FizyrRpcQt
-    \brief Limits and byte order of one connection.
+    \brief Limits, byte order, keep-alive and heartbeat of one connection.
 
     RpcConfig is an implicitly shared value type: copies are cheap and share
     their data until one of them is changed.
@@ -73,7 +80,9 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
     defaults for the stream transports (TCP and Unix stream sockets): little
     endian headers, at most 8 KiB of body read and written, no file
     descriptors, a write buffer high-water mark of 16 MiB and a low-water
-    mark of 4 MiB, and at most 1024 open incoming requests.
+    mark of 4 MiB, and at most 1024 open incoming requests; TCP keep-alive
+    (60 s idle, 10 s interval, 6 probes) for connections made with
+    RpcPeer::connectToServer(), and no heartbeat (see "Dead peers" below).
     defaultsFor() returns the defaults of any transport; the seqpacket
     transport uses native byte order, 4 KiB bodies and at most 10 file
     descriptors per message.
@@ -99,6 +108,11 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
     \row \li writeBufferHighWaterMark \li 0 (no limit) or more \li 16 MiB
     \row \li writeBufferLowWaterMark \li 0 to the high-water mark \li 4 MiB
     \row \li maxOpenIncomingRequests \li 0 (no cap) or more \li 1024
+    \row \li keepAliveIdle, keepAliveInterval (seconds)
+         \li 1 to MaxKeepAliveSeconds (32767) \li 60, 10
+    \row \li keepAliveCount \li 1 to MaxKeepAliveCount (127) \li 6
+    \row \li heartbeatInterval (milliseconds) \li 0 (off) or more \li 0
+    \row \li heartbeatTimeout (milliseconds) \li 1 or more \li 10000
     \endtable
 
     \section1 Bounded memory
@@ -118,6 +132,46 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
         a time; a request over the cap is answered at once with an error
         response.
     \endlist
+
+    \section1 Dead peers
+
+    Two settings detect a peer that vanished without closing the connection
+    (a machine that lost power, a pulled cable, a NAT that forgot the
+    connection):
+
+    \list
+    \li TCP keep-alive (keepAlive, keepAliveIdle, keepAliveInterval,
+        keepAliveCount), for \c{tcp://} and \c{tls://} connections. It is
+        on by default for connections made with RpcPeer::connectToServer():
+        after 60 s without traffic the kernel sends a probe every 10 s, and
+        the connection fails after 6 unanswered probes, so a vanished server
+        is detected at most 60 + 6 * 10 = 120 s after the last traffic.
+        Sockets accepted by RpcServer or given to RpcPeer::setDevice() are
+        left as they are unless keepAlive is KeepAliveOn or KeepAliveOff.
+    \li An application heartbeat (heartbeatServiceId, heartbeatInterval,
+        heartbeatTimeout), off by default: the peer sends a request to a
+        service of the other side every heartbeatInterval milliseconds; if
+        no response arrives within heartbeatTimeout milliseconds, the
+        connection is closed with RpcError::HeartbeatTimeout. It also
+        detects a peer whose process hangs, which keep-alive cannot (the
+        kernel answers the probes of a hung process), and works on every
+        transport.
+    \endlist
+*/
+
+/*!
+    \enum Fizyr::RpcConfig::KeepAliveMode
+    \value KeepAliveAuto TCP keep-alive is on, with keepAliveIdle(),
+           keepAliveInterval() and keepAliveCount(), for \c{tcp://} and
+           \c{tls://} connections made with RpcPeer::connectToServer();
+           sockets accepted by RpcServer or given to RpcPeer::setDevice()
+           keep the options they have. The default.
+    \value KeepAliveOn TCP keep-alive is on for every TCP connection,
+           including those accepted by RpcServer and given to
+           RpcPeer::setDevice().
+    \value KeepAliveOff TCP keep-alive is off for every TCP connection
+           (\c SO_KEEPALIVE is cleared on sockets given to
+           RpcPeer::setDevice() too).
 */
 
 /*!
@@ -150,6 +204,33 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
 /*!
     \variable Fizyr::RpcConfig::DefaultMaxOpenIncomingRequests
     The default cap on open incoming requests per connection: 1024.
+*/
+/*!
+    \variable Fizyr::RpcConfig::DefaultKeepAliveIdle
+    The default time without traffic, in seconds, before the first TCP
+    keep-alive probe: 60.
+*/
+/*!
+    \variable Fizyr::RpcConfig::DefaultKeepAliveInterval
+    The default time between two TCP keep-alive probes, in seconds: 10.
+*/
+/*!
+    \variable Fizyr::RpcConfig::DefaultKeepAliveCount
+    The default number of unanswered TCP keep-alive probes after which the
+    connection fails: 6.
+*/
+/*!
+    \variable Fizyr::RpcConfig::MaxKeepAliveSeconds
+    The largest value setKeepAliveIdle() and setKeepAliveInterval() accept:
+    32767 seconds, the Linux limit.
+*/
+/*!
+    \variable Fizyr::RpcConfig::MaxKeepAliveCount
+    The largest value setKeepAliveCount() accepts: 127, the Linux limit.
+*/
+/*!
+    \variable Fizyr::RpcConfig::DefaultHeartbeatTimeout
+    The default time a heartbeat request may take, in milliseconds: 10000.
 */
 /*!
     \variable Fizyr::RpcConfig::MaxBodySizeLimit
@@ -231,6 +312,82 @@ T checkedOrKept(const char *setter, T value, T current, const char *rangeText)
     (received and not yet answered) gets an error response at once and is
     never handed to the application. 0 means no cap; negative values are
     raised to 0 with a warning.
+*/
+
+/*!
+    \property Fizyr::RpcConfig::keepAlive
+    \brief whether TCP keep-alive is on, for which connections.
+
+    The default, KeepAliveAuto, switches it on for the \c{tcp://} and
+    \c{tls://} connections made with RpcPeer::connectToServer() and leaves
+    accepted and adopted sockets as they are. Unix sockets have no
+    keep-alive: the setting has no effect on them. Values that are not a
+    KeepAliveMode are refused with a warning.
+
+    \sa keepAliveIdle, keepAliveInterval, keepAliveCount
+*/
+/*!
+    \property Fizyr::RpcConfig::keepAliveIdle
+    \brief the time without traffic, in seconds, before the first TCP
+    keep-alive probe (\c TCP_KEEPIDLE).
+
+    The range is 1 to MaxKeepAliveSeconds (32767); the default is 60. A
+    vanished peer is detected at most keepAliveIdle + keepAliveCount *
+    keepAliveInterval seconds after the last traffic, while this side has
+    no unacknowledged data in flight (otherwise the kernel's retransmission
+    timeout applies, about 15 minutes by default on Linux).
+*/
+/*!
+    \property Fizyr::RpcConfig::keepAliveInterval
+    \brief the time between two TCP keep-alive probes, in seconds
+    (\c TCP_KEEPINTVL).
+
+    The range is 1 to MaxKeepAliveSeconds (32767); the default is 10.
+*/
+/*!
+    \property Fizyr::RpcConfig::keepAliveCount
+    \brief the number of unanswered TCP keep-alive probes after which the
+    connection fails (\c TCP_KEEPCNT).
+
+    The connection then closes with a socket error (RpcError::SocketTimeout
+    or RpcError::NetworkFailure, as the system reports it). The range is 1
+    to MaxKeepAliveCount (127); the default is 6.
+*/
+/*!
+    \property Fizyr::RpcConfig::heartbeatServiceId
+    \brief the service id of the heartbeat request.
+
+    The other side must answer requests for this service (any response,
+    even an error response, counts as alive). The default is 0; the
+    heartbeat runs only when heartbeatInterval is not 0.
+*/
+/*!
+    \property Fizyr::RpcConfig::heartbeatInterval
+    \brief the time between two heartbeat requests, in milliseconds; 0
+    (the default) switches the heartbeat off.
+
+    While connected, the peer sends a request for heartbeatServiceId with
+    an empty body every heartbeatInterval milliseconds (no new one while
+    the last is open). If one gets no response within heartbeatTimeout
+    milliseconds, the connection is closed as dead: errorOccurred() reports
+    RpcError::HeartbeatTimeout, open requests finish with
+    RpcError::ConnectionLost and disconnected() follows, as for any other
+    lost connection. Negative values are raised to 0 with a warning.
+
+    Heartbeats are ordinary requests: while open, one counts in
+    RpcPeer::openRequestCount(), and the peer deletes each once finished.
+    A peer of this library that handles no requests answers each with an
+    error response at once (see RpcPeer::requestReceived()), which counts
+    as alive too.
+*/
+/*!
+    \property Fizyr::RpcConfig::heartbeatTimeout
+    \brief how long a heartbeat request may wait for its response, in
+    milliseconds.
+
+    The range is 1 or more; the default is DefaultHeartbeatTimeout (10 s).
+    A peer that stopped answering is detected at most heartbeatInterval +
+    heartbeatTimeout milliseconds after its last answer.
 */
 
 /*!
@@ -477,6 +634,161 @@ void RpcConfig::setMaxOpenIncomingRequests(int count)
 }
 
 /*!
+    Returns when TCP keep-alive is on.
+    \sa keepAlive
+*/
+RpcConfig::KeepAliveMode RpcConfig::keepAlive() const
+{
+    return d->keepAlive;
+}
+
+/*!
+    Sets when TCP keep-alive is on to \a mode. A value that is not a
+    KeepAliveMode is refused with a warning and the setting stays as it was.
+    \sa keepAlive
+*/
+void RpcConfig::setKeepAlive(KeepAliveMode mode)
+{
+    switch (mode) {
+    case KeepAliveAuto:
+    case KeepAliveOn:
+    case KeepAliveOff:
+        d->keepAlive = mode;
+        return;
+    }
+    qCWarning(lcRpcConfig,
+              "RpcConfig::setKeepAlive(%d): not a keep-alive mode (KeepAliveAuto, KeepAliveOn or "
+              "KeepAliveOff); ignored",
+              int(mode));
+}
+
+/*!
+    Returns the time without traffic, in seconds, before the first TCP
+    keep-alive probe.
+    \sa keepAliveIdle
+*/
+int RpcConfig::keepAliveIdle() const
+{
+    return d->keepAliveIdle;
+}
+
+/*!
+    Sets the time without traffic before the first TCP keep-alive probe to
+    \a seconds, from 1 to MaxKeepAliveSeconds (32767). A value outside that
+    range is replaced by the nearest value in it, with a warning.
+    \sa keepAliveIdle
+*/
+void RpcConfig::setKeepAliveIdle(int seconds)
+{
+    d->keepAliveIdle
+            = checkedRange("setKeepAliveIdle", seconds, 1, MaxKeepAliveSeconds, "1..32767");
+}
+
+/*!
+    Returns the time between two TCP keep-alive probes, in seconds.
+    \sa keepAliveInterval
+*/
+int RpcConfig::keepAliveInterval() const
+{
+    return d->keepAliveInterval;
+}
+
+/*!
+    Sets the time between two TCP keep-alive probes to \a seconds, from 1 to
+    MaxKeepAliveSeconds (32767). A value outside that range is replaced by
+    the nearest value in it, with a warning.
+    \sa keepAliveInterval
+*/
+void RpcConfig::setKeepAliveInterval(int seconds)
+{
+    d->keepAliveInterval
+            = checkedRange("setKeepAliveInterval", seconds, 1, MaxKeepAliveSeconds, "1..32767");
+}
+
+/*!
+    Returns the number of unanswered TCP keep-alive probes after which the
+    connection fails.
+    \sa keepAliveCount
+*/
+int RpcConfig::keepAliveCount() const
+{
+    return d->keepAliveCount;
+}
+
+/*!
+    Sets the number of unanswered TCP keep-alive probes after which the
+    connection fails to \a count, from 1 to MaxKeepAliveCount (127). A value
+    outside that range is replaced by the nearest value in it, with a
+    warning.
+    \sa keepAliveCount
+*/
+void RpcConfig::setKeepAliveCount(int count)
+{
+    d->keepAliveCount = checkedRange("setKeepAliveCount", count, 1, MaxKeepAliveCount, "1..127");
+}
+
+/*!
+    Returns the service id of the heartbeat request.
+    \sa heartbeatServiceId
+*/
+qint32 RpcConfig::heartbeatServiceId() const
+{
+    return d->heartbeatServiceId;
+}
+
+/*!
+    Sets the service id of the heartbeat request to \a serviceId.
+    \sa heartbeatServiceId
+*/
+void RpcConfig::setHeartbeatServiceId(qint32 serviceId)
+{
+    d->heartbeatServiceId = serviceId;
+}
+
+/*!
+    Returns the time between two heartbeat requests, in milliseconds; 0
+    means no heartbeat.
+    \sa heartbeatInterval
+*/
+int RpcConfig::heartbeatInterval() const
+{
+    return d->heartbeatInterval;
+}
+
+/*!
+    Sets the time between two heartbeat requests to \a msecs milliseconds;
+    0 switches the heartbeat off. A negative value is raised to 0 with a
+    warning.
+    \sa heartbeatInterval
+*/
+void RpcConfig::setHeartbeatInterval(int msecs)
+{
+    d->heartbeatInterval = checkedRange("setHeartbeatInterval", msecs, 0,
+                                        std::numeric_limits<int>::max(), "0 (off) or more");
+}
+
+/*!
+    Returns how long a heartbeat request may wait for its response, in
+    milliseconds.
+    \sa heartbeatTimeout
+*/
+int RpcConfig::heartbeatTimeout() const
+{
+    return d->heartbeatTimeout;
+}
+
+/*!
+    Sets how long a heartbeat request may wait for its response to \a msecs
+    milliseconds, at least 1. A smaller value is raised to 1 with a warning.
+    \sa heartbeatTimeout
+*/
+void RpcConfig::setHeartbeatTimeout(int msecs)
+{
+    d->heartbeatTimeout = checkedRange("setHeartbeatTimeout", msecs, 1,
+                                       std::numeric_limits<int>::max(), "1 or more");
+}
+
+/*!
     \fn bool Fizyr::RpcConfig::operator==(const Fizyr::RpcConfig &lhs, const Fizyr::RpcConfig &rhs)
     Returns \c true if every setting of \a lhs and \a rhs, as the getters
     return it, is equal.
@@ -493,7 +805,13 @@ bool RpcConfig::equals(const RpcConfig &other) const
                 && d->maxFdsWrite == other.d->maxFdsWrite
                 && d->highWaterMark == other.d->highWaterMark
                 && writeBufferLowWaterMark() == other.writeBufferLowWaterMark()
-                && d->maxOpenIncoming == other.d->maxOpenIncoming);
+                && d->maxOpenIncoming == other.d->maxOpenIncoming
+                && d->keepAlive == other.d->keepAlive && d->keepAliveIdle == other.d->keepAliveIdle
+                && d->keepAliveInterval == other.d->keepAliveInterval
+                && d->keepAliveCount == other.d->keepAliveCount
+                && d->heartbeatServiceId == other.d->heartbeatServiceId
+                && d->heartbeatInterval == other.d->heartbeatInterval
+                && d->heartbeatTimeout == other.d->heartbeatTimeout);
 }
 
 #ifndef QT_NO_DEBUG_STREAM
@@ -511,7 +829,13 @@ QDebug operator<<(QDebug debug, const RpcConfig &config)
                     << ", maxFdsWrite=" << config.maxFileDescriptorsWrite()
                     << ", highWaterMark=" << config.writeBufferHighWaterMark()
                     << ", lowWaterMark=" << config.writeBufferLowWaterMark()
-                    << ", maxOpenIncomingRequests=" << config.maxOpenIncomingRequests() << ')';
+                    << ", maxOpenIncomingRequests=" << config.maxOpenIncomingRequests() << ", "
+                    << config.keepAlive() << ", keepAliveIdle=" << config.keepAliveIdle()
+                    << ", keepAliveInterval=" << config.keepAliveInterval()
+                    << ", keepAliveCount=" << config.keepAliveCount()
+                    << ", heartbeatServiceId=" << config.heartbeatServiceId()
+                    << ", heartbeatInterval=" << config.heartbeatInterval()
+                    << ", heartbeatTimeout=" << config.heartbeatTimeout() << ')';
     return debug;
 }
 #endif

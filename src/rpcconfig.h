@@ -38,6 +38,13 @@ class FIZYRRPCQT_EXPORT RpcConfig
                        setWriteBufferLowWaterMark)
     Q_PROPERTY(int maxOpenIncomingRequests READ maxOpenIncomingRequests WRITE
                        setMaxOpenIncomingRequests)
+    Q_PROPERTY(KeepAliveMode keepAlive READ keepAlive WRITE setKeepAlive)
+    Q_PROPERTY(int keepAliveIdle READ keepAliveIdle WRITE setKeepAliveIdle)
+    Q_PROPERTY(int keepAliveInterval READ keepAliveInterval WRITE setKeepAliveInterval)
+    Q_PROPERTY(int keepAliveCount READ keepAliveCount WRITE setKeepAliveCount)
+    Q_PROPERTY(qint32 heartbeatServiceId READ heartbeatServiceId WRITE setHeartbeatServiceId)
+    Q_PROPERTY(int heartbeatInterval READ heartbeatInterval WRITE setHeartbeatInterval)
+    Q_PROPERTY(int heartbeatTimeout READ heartbeatTimeout WRITE setHeartbeatTimeout)
 
 public:
     enum ByteOrder {
@@ -46,6 +53,13 @@ public:
         NativeEndian,
     };
     Q_ENUM(ByteOrder)
+
+    enum KeepAliveMode {
+        KeepAliveAuto,
+        KeepAliveOn,
+        KeepAliveOff,
+    };
+    Q_ENUM(KeepAliveMode)
 
     static constexpr quint32 DefaultStreamMaxBodySize = 8 * 1024;
     static constexpr quint32 DefaultSeqpacketMaxBodySize = 4 * 1024;
@@ -56,6 +70,13 @@ public:
 
     static constexpr quint32 MaxBodySizeLimit = 1024 * 1024 * 1024;
     static constexpr int MaxFileDescriptorsLimit = 253;
+
+    static constexpr int DefaultKeepAliveIdle = 60;
+    static constexpr int DefaultKeepAliveInterval = 10;
+    static constexpr int DefaultKeepAliveCount = 6;
+    static constexpr int MaxKeepAliveSeconds = 32767;
+    static constexpr int MaxKeepAliveCount = 127;
+    static constexpr int DefaultHeartbeatTimeout = 10000;
 
     RpcConfig();
     RpcConfig(const RpcConfig &other);
@@ -88,6 +109,21 @@ public:
     void setWriteBufferLowWaterMark(qint64 bytes);
     int maxOpenIncomingRequests() const;
     void setMaxOpenIncomingRequests(int count);
+
+    KeepAliveMode keepAlive() const;
+    void setKeepAlive(KeepAliveMode mode);
+    int keepAliveIdle() const;
+    void setKeepAliveIdle(int seconds);
+    int keepAliveInterval() const;
+    void setKeepAliveInterval(int seconds);
+    int keepAliveCount() const;
+    void setKeepAliveCount(int count);
+    qint32 heartbeatServiceId() const;
+    void setHeartbeatServiceId(qint32 serviceId);
+    int heartbeatInterval() const;
+    void setHeartbeatInterval(int msecs);
+    int heartbeatTimeout() const;
+    void setHeartbeatTimeout(int msecs);
 
     friend bool operator==(const RpcConfig &lhs, const RpcConfig &rhs) { return lhs.equals(rhs); }
     friend bool operator!=(const RpcConfig &lhs, const RpcConfig &rhs) { return !lhs.equals(rhs); }

@@ -58,6 +58,9 @@ enum class RpcError {
     Timeout,
     Canceled,
     InvalidBody,
+
+    // A peer declared dead by this side
+    HeartbeatTimeout = 400,
 };
 Q_ENUM_NS(RpcError)
 

@@ -17,6 +17,7 @@
 #include <QtCore/qtimer.h>
 
 #include <functional>
+#include <limits>
 #include <utility>
 
 namespace Fizyr {
@@ -217,7 +218,11 @@ namespace Fizyr {
 /*!
     Constructs an unconnected peer with \a parent.
 */
-RpcPeer::RpcPeer(QObject *parent) : QObject(parent), d_ptr(new RpcPeerPrivate(this)) { }
+RpcPeer::RpcPeer(QObject *parent) : QObject(parent), d_ptr(new RpcPeerPrivate(this))
+{
+    // The heartbeat runs while connected (RpcConfig::heartbeatInterval()).
+    connect(this, &RpcPeer::stateChanged, this, [this] { d_func()->updateHeartbeat(); });
+}
 
 /*!
     Destroys the peer, closing its connection at once. Its requests are
@@ -629,6 +634,7 @@ RpcRequest *RpcPeerPrivate::sendRequest(std::optional<quint32> requestId, qint32
     }
     outgoing.insert(id, request);
     RpcRequestPrivate::get(request)->tracked = true;
+    RpcRequestPrivate::get(request)->timeoutMsecs = defaultTimeout;
     RpcRequestPrivate::get(request)->startTimer();
     return request;
 }
@@ -1435,6 +1441,171 @@ void RpcPeerPrivate::requestDestroyed(RpcRequest *request)
     } else {
         forget(request, true);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Deadlines and dead peers
+
+/*!
+    \property Fizyr::RpcPeer::defaultTimeout
+    \brief the timeout, in milliseconds, given to each request sent from
+    now on; 0 (the default) means none.
+
+    Every request that sendRequest() or sendRequestWithId() sends starts
+    with this timeout (see RpcRequest::timeout): without a response within
+    it, the request finishes with RpcError::Timeout.
+    RpcRequest::setTimeout() and RpcRequest::setDeadline() change it for
+    one request. Requests already sent keep theirs. Negative values are
+    raised to 0.
+
+    The QML RpcPeer's \c timeout property is this property.
+*/
+/*!
+    \fn void Fizyr::RpcPeer::defaultTimeoutChanged(int msecs)
+    Emitted when defaultTimeout changes to \a msecs.
+*/
+
+/*!
+    Returns the timeout given to each request sent from now on, in
+    milliseconds; 0 means none.
+    \sa defaultTimeout
+*/
+int RpcPeer::defaultTimeout() const
+{
+    Q_D(const RpcPeer);
+    return d->defaultTimeout;
+}
+
+/*!
+    Sets the timeout given to each request sent from now on to \a msecs
+    milliseconds; 0 means none.
+    \sa defaultTimeout
+*/
+void RpcPeer::setDefaultTimeout(int msecs)
+{
+    Q_D(RpcPeer);
+    msecs = qMax(0, msecs);
+    if (d->defaultTimeout == msecs)
+        return;
+    d->defaultTimeout = msecs;
+    Q_EMIT defaultTimeoutChanged(msecs);
+}
+
+/*!
+    \overload
+    Sets the timeout given to each request sent from now on to \a timeout,
+    for example \c{std::chrono::seconds(5)}; zero means none. Values beyond
+    what an \c int holds in milliseconds are lowered to that.
+*/
+void RpcPeer::setDefaultTimeout(std::chrono::milliseconds timeout)
+{
+    setDefaultTimeout(int(
+            qBound(qint64(0), qint64(timeout.count()), qint64(std::numeric_limits<int>::max()))));
+}
+
+namespace {
+
+// The milliseconds left until deadline for the int-based wait helpers: -1
+// for a deadline that never expires.
+int remainingMsecs(const QDeadlineTimer &deadline)
+{
+    if (deadline.isForever())
+        return -1;
+    return int(qBound(qint64(0), qint64(deadline.remainingTime()),
+                      qint64(std::numeric_limits<int>::max())));
+}
+
+} // namespace
+
+/*!
+    \overload
+    Blocks until the peer is connected, the connection failed, or
+    \a deadline expired, running a local event loop: for example
+    \c{waitForConnected(QDeadlineTimer(5s))}, or a QDeadlineTimer shared by
+    several waits so that all of them together take at most its time. A
+    QDeadlineTimer::Forever deadline waits without limit. Returns \c true
+    if connected, as waitForConnected(int) does.
+*/
+bool RpcPeer::waitForConnected(QDeadlineTimer deadline)
+{
+    return waitForConnected(remainingMsecs(deadline));
+}
+
+/*!
+    \overload
+    Blocks until the peer is unconnected or \a deadline expired, running a
+    local event loop. Returns \c true if the peer is unconnected, as
+    waitForDisconnected(int) does.
+*/
+bool RpcPeer::waitForDisconnected(QDeadlineTimer deadline)
+{
+    return waitForDisconnected(remainingMsecs(deadline));
+}
+
+void RpcPeerPrivate::updateHeartbeat()
+{
+    Q_Q(RpcPeer);
+    const int interval = config.heartbeatInterval();
+    if (state != RpcPeer::ConnectedState || interval <= 0) {
+        // A heartbeat still open finishes with the connection.
+        if (heartbeatTimer)
+            heartbeatTimer->stop();
+        return;
+    }
+    if (!heartbeatTimer) {
+        heartbeatTimer = new QTimer(q);
+        QObject::connect(heartbeatTimer, &QTimer::timeout, q, [this] { sendHeartbeat(); });
+    }
+    if (!heartbeatTimer->isActive())
+        heartbeatTimer->start(interval);
+}
+
+void RpcPeerPrivate::sendHeartbeat()
+{
+    Q_Q(RpcPeer);
+    // One at a time: an open heartbeat has its own deadline.
+    if (heartbeat || state != RpcPeer::ConnectedState)
+        return;
+    RpcRequest *request = sendRequest(std::nullopt, config.heartbeatServiceId(), QByteArray(), {});
+    heartbeat = request;
+    const int timeout = config.heartbeatTimeout();
+    request->setTimeout(timeout);
+    const QPointer<RpcTransport> sentOn(transport);
+    QObject::connect(request, &RpcRequest::finished, q, [this, request, sentOn, timeout] {
+        // Any response, even an error response, means the other side is alive.
+        const bool missed = request->error() == RpcError::Timeout;
+        if (heartbeat == request)
+            heartbeat = nullptr;
+        request->deleteLater();
+        if (missed && sentOn) {
+            if (heartbeatTimer)
+                heartbeatTimer->stop();
+            // From the event loop, out of the request's signals.
+            QMetaObject::invokeMethod(
+                    q_func(), [this, sentOn, timeout] { heartbeatMissed(sentOn, timeout); },
+                    Qt::QueuedConnection);
+        }
+    });
+}
+
+void RpcPeerPrivate::heartbeatMissed(RpcTransport *deadTransport, int waitedMsecs)
+{
+    Q_Q(RpcPeer);
+    if (!deadTransport || transport != deadTransport || state != RpcPeer::ConnectedState)
+        return;
+    qCDebug(lcRpcPeer) << "no answer to the heartbeat within" << waitedMsecs << "ms: closing";
+    // The path of every fatal error of the transport: errorOccurred() in
+    // ClosingState, then every open request finishes with ConnectionLost
+    // and disconnected() follows.
+    QPointer<RpcPeer> guard(q);
+    onTransportError(RpcError::HeartbeatTimeout,
+                     RpcPeer::tr("no answer to the heartbeat (service %1) within %2 ms: the "
+                                 "peer is presumed dead")
+                             .arg(config.heartbeatServiceId())
+                             .arg(waitedMsecs),
+                     true);
+    if (guard && transport == deadTransport && transport->state() != RpcTransport::Unconnected)
+        transport->abort();
 }
 
 } // namespace Fizyr

@@ -10,11 +10,13 @@
 #include "rpcmessage.h"
 #include "rpcpeercredentials.h"
 
+#include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qobject.h>
 #include <QtNetwork/qsslcertificate.h>
 #include <QtNetwork/qsslconfiguration.h>
 #include <QtNetwork/qsslerror.h>
 
+#include <chrono>
 #include <memory>
 
 QT_BEGIN_NAMESPACE
@@ -127,6 +129,20 @@ Q_SIGNALS:
     void requestReceived(Fizyr::RpcRequest *request);
     void streamReceived(const Fizyr::RpcMessage &message);
     void sslErrors(const QList<QSslError> &errors);
+
+    // Deadlines
+public:
+    Q_PROPERTY(int defaultTimeout READ defaultTimeout WRITE setDefaultTimeout NOTIFY
+                       defaultTimeoutChanged)
+
+    int defaultTimeout() const;
+    void setDefaultTimeout(int msecs);
+    void setDefaultTimeout(std::chrono::milliseconds timeout);
+    bool waitForConnected(QDeadlineTimer deadline);
+    bool waitForDisconnected(QDeadlineTimer deadline);
+
+Q_SIGNALS:
+    void defaultTimeoutChanged(int msecs);
 
 private:
     friend class RpcRequest;

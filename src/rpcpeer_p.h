@@ -25,6 +25,10 @@
 #include <memory>
 #include <optional>
 
+QT_BEGIN_NAMESPACE
+class QTimer;
+QT_END_NAMESPACE
+
 namespace Fizyr {
 
 class RpcRequest;
@@ -148,6 +152,15 @@ public:
     // and still wait for their response: late answers are dropped quietly
     // and the id is not reused until the response arrives.
     QSet<quint32> abandoned;
+
+    // Deadlines and the heartbeat (RpcConfig::heartbeatInterval()).
+    // updateHeartbeat() follows the state: the timer runs while connected.
+    void updateHeartbeat();
+    void sendHeartbeat();
+    void heartbeatMissed(RpcTransport *deadTransport, int waitedMsecs);
+    int defaultTimeout = 0;
+    QTimer *heartbeatTimer = nullptr;
+    QPointer<RpcRequest> heartbeat;
 };
 
 } // namespace Fizyr

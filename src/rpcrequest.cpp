@@ -11,6 +11,8 @@
 #include <QtCore/qeventloop.h>
 #include <QtCore/qtimer.h>
 
+#include <limits>
+
 namespace Fizyr {
 
 /*!
@@ -152,6 +154,8 @@ void RpcRequestPrivate::startTimer()
                    RpcMessage());
         });
     }
+    if (preciseTimer)
+        timer->setTimerType(Qt::PreciseTimer);
     timer->start(timeoutMsecs);
 }
 
@@ -310,7 +314,9 @@ QString RpcRequest::errorString() const
 }
 
 /*!
-    Returns the timeout in milliseconds; 0 (the default) means none.
+    Returns the timeout in milliseconds; 0 means none. An outgoing request
+    starts with the RpcPeer::defaultTimeout of its peer (0 unless set).
+    \sa setDeadline()
 */
 int RpcRequest::timeout() const
 {
@@ -458,6 +464,71 @@ void RpcRequest::abort()
         return;
     }
     d->finish(RpcError::Canceled, QString(), RpcMessage());
+}
+
+// ---------------------------------------------------------------------------
+// Deadlines
+
+/*!
+    \overload
+    Sets the timeout of an outgoing request to \a timeout, counted from
+    now, for example \c{std::chrono::seconds(5)}; zero disables it. Values
+    beyond what an \c int holds in milliseconds are lowered to that.
+    timeout() reads it in milliseconds.
+*/
+void RpcRequest::setTimeout(std::chrono::milliseconds timeout)
+{
+    setTimeout(int(
+            qBound(qint64(0), qint64(timeout.count()), qint64(std::numeric_limits<int>::max()))));
+}
+
+/*!
+    Sets the timeout of an outgoing request so that it expires at
+    \a deadline: if no response arrived by then, the request finishes with
+    RpcError::Timeout. A deadline that already expired finishes it from the
+    event loop; QDeadlineTimer::Forever disables the timeout. One
+    QDeadlineTimer can bound several requests (and waits) together, for
+    example every request of one user action. The request's timer is then a
+    Qt::PreciseTimer, so it never times out before \a deadline (the
+    timers of setTimeout() are coarse: they may fire up to 5 % early).
+
+    timeout() then reads the milliseconds that remained when this was
+    called (at least 1 for an expired deadline), and timeoutChanged() is
+    emitted as by setTimeout(). Has no effect on incoming requests.
+*/
+void RpcRequest::setDeadline(QDeadlineTimer deadline)
+{
+    if (deadline.isForever()) {
+        setTimeout(0);
+        return;
+    }
+    Q_D(RpcRequest);
+    // Rounded up, with a precise timer, so that the request never times out
+    // before the deadline; restarted even if the milliseconds are the same.
+    const qint64 nsecs = deadline.remainingTimeNSecs();
+    const int msecs = int(qMin<qint64>(nsecs <= 0 ? 1 : (nsecs + 999999) / 1000000,
+                                       std::numeric_limits<int>::max()));
+    d->preciseTimer = true;
+    const bool changed = d->timeoutMsecs != msecs;
+    d->timeoutMsecs = msecs;
+    if (d->tracked)
+        d->startTimer();
+    if (changed)
+        Q_EMIT timeoutChanged(msecs);
+}
+
+/*!
+    \overload
+    Blocks until the request finished or \a deadline expired, running a
+    local event loop; QDeadlineTimer::Forever waits without limit. Returns
+    \c true if the request finished, as waitForFinished(int) does.
+*/
+bool RpcRequest::waitForFinished(QDeadlineTimer deadline)
+{
+    if (deadline.isForever())
+        return waitForFinished(-1);
+    return waitForFinished(int(qBound(qint64(0), qint64(deadline.remainingTime()),
+                                      qint64(std::numeric_limits<int>::max()))));
 }
 
 } // namespace Fizyr

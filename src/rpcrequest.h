@@ -8,10 +8,12 @@
 #include "rpcglobal.h"
 #include "rpcmessage.h"
 
+#include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qexception.h>
 #include <QtCore/qfuture.h>
 #include <QtCore/qobject.h>
 
+#include <chrono>
 #include <memory>
 
 namespace Fizyr {
@@ -80,6 +82,12 @@ Q_SIGNALS:
     void errorChanged();
     void finished();
     void timeoutChanged(int msecs);
+
+public:
+    // Deadlines
+    void setTimeout(std::chrono::milliseconds timeout);
+    void setDeadline(QDeadlineTimer deadline);
+    bool waitForFinished(QDeadlineTimer deadline);
 
 private:
     explicit RpcRequest(RpcPeer *peer, Direction direction, const RpcMessage &request);

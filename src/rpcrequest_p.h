@@ -64,6 +64,9 @@ public:
     QString errorString;
     int timeoutMsecs = 0;
     QTimer *timer = nullptr;
+    // Set by setDeadline(): a precise timer, never early (a coarse one may
+    // fire up to 5 % before its interval).
+    bool preciseTimer = false;
     mutable std::optional<QPromise<RpcMessage>> promise;
 };
 

@@ -13,9 +13,12 @@
 #include <QtNetwork/qtcpsocket.h>
 
 #ifdef Q_OS_UNIX
+#    include <netinet/in.h>
+#    include <netinet/tcp.h>
 #    include <sys/socket.h>
 #    include <sys/un.h>
 
+#    include <cerrno>
 #    include <cstddef>
 #endif
 
@@ -71,6 +74,33 @@ RpcError fromLocalSocketError(QLocalSocket::LocalSocketError error)
     default:
         return RpcError::UnknownSocketError;
     }
+}
+
+// TCP keep-alive as config says (RpcConfig::keepAlive): outgoing is true
+// for a connection this side made with connectToAddress(), false for an
+// accepted or adopted socket, which KeepAliveAuto leaves as it is.
+void applyKeepAlive(QTcpSocket *socket, const RpcConfig &config, bool outgoing)
+{
+    const RpcConfig::KeepAliveMode mode = config.keepAlive();
+    if (!socket || (mode == RpcConfig::KeepAliveAuto && !outgoing))
+        return;
+    const bool on = mode != RpcConfig::KeepAliveOff;
+    socket->setSocketOption(QAbstractSocket::KeepAliveOption, on ? 1 : 0);
+#if defined(Q_OS_UNIX) && defined(TCP_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
+    const int fd = int(socket->socketDescriptor());
+    if (!on || fd < 0)
+        return;
+    const int options[][2] = {{TCP_KEEPIDLE, config.keepAliveIdle()},
+                              {TCP_KEEPINTVL, config.keepAliveInterval()},
+                              {TCP_KEEPCNT, config.keepAliveCount()}};
+    for (const auto &[option, value] : options) {
+        if (::setsockopt(fd, IPPROTO_TCP, option, &value, sizeof(value)) != 0) {
+            const int error = errno;
+            qCWarning(lcRpcTransport) << "cannot set TCP keep-alive option" << option << "to"
+                                      << value << ":" << qt_error_string(error);
+        }
+    }
+#endif
 }
 
 // What QAbstractSocket keeps in its read buffer while reading is paused: once
@@ -203,6 +233,7 @@ void RpcStreamTransport::setDevice(QIODevice *device, bool owned)
     attach(device, owned);
     if (m_tcp)
         m_tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    applyKeepAlive(m_tcp, m_config, false);
     setState(Connected);
     // Data that is already buffered is delivered from the event loop.
     QMetaObject::invokeMethod(this, &RpcStreamTransport::processIncoming, Qt::QueuedConnection);
@@ -219,11 +250,16 @@ void RpcStreamTransport::connectToAddress(const RpcAddress &address)
         if (!m_ignoredSslErrors.isEmpty())
             socket->ignoreSslErrors(m_ignoredSslErrors);
         attach(socket, true);
+        // From the TCP connection on, so that it covers the handshake too.
+        connect(socket, &QAbstractSocket::connected, this,
+                [this] { applyKeepAlive(m_tcp, m_config, true); });
         qCDebug(lcRpcTransport) << "connecting to" << address;
         socket->connectToHostEncrypted(address.host(), address.port());
     } else if (address.transport() == RpcAddress::Tcp) {
         auto *socket = new QTcpSocket(this);
         attach(socket, true);
+        connect(socket, &QAbstractSocket::connected, this,
+                [this] { applyKeepAlive(m_tcp, m_config, true); });
         qCDebug(lcRpcTransport) << "connecting to" << address;
         socket->connectToHost(address.host(), address.port());
     } else {

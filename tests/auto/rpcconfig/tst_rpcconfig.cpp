@@ -60,6 +60,16 @@ void setByName(RpcConfig &config, const QByteArray &name, qint64 value)
         config.setWriteBufferLowWaterMark(value);
     else if (name == "maxOpenIncomingRequests")
         config.setMaxOpenIncomingRequests(int(value));
+    else if (name == "keepAliveIdle")
+        config.setKeepAliveIdle(int(value));
+    else if (name == "keepAliveInterval")
+        config.setKeepAliveInterval(int(value));
+    else if (name == "keepAliveCount")
+        config.setKeepAliveCount(int(value));
+    else if (name == "heartbeatInterval")
+        config.setHeartbeatInterval(int(value));
+    else if (name == "heartbeatTimeout")
+        config.setHeartbeatTimeout(int(value));
     else
         qFatal("unknown setting %s", name.constData());
 }
@@ -80,6 +90,16 @@ qint64 getByName(const RpcConfig &config, const QByteArray &name)
         return config.writeBufferLowWaterMark();
     if (name == "maxOpenIncomingRequests")
         return config.maxOpenIncomingRequests();
+    if (name == "keepAliveIdle")
+        return config.keepAliveIdle();
+    if (name == "keepAliveInterval")
+        return config.keepAliveInterval();
+    if (name == "keepAliveCount")
+        return config.keepAliveCount();
+    if (name == "heartbeatInterval")
+        return config.heartbeatInterval();
+    if (name == "heartbeatTimeout")
+        return config.heartbeatTimeout();
     qFatal("unknown setting %s", name.constData());
     return 0;
 }
@@ -237,6 +257,32 @@ void tst_RpcConfig::ranges_data()
     QTest::newRow("open requests INT_MAX")
             << openName << qint64(INT_MAX) << qint64(INT_MAX) << QString();
     QTest::newRow("open requests 0") << openName << qint64(0) << qint64(0) << QString();
+
+    const QString seconds = QStringLiteral("1..32767");
+    for (const char *name : {"keepAliveIdle", "keepAliveInterval"}) {
+        QTest::addRow("%s 0", name) << QByteArray(name) << qint64(0) << qint64(1) << seconds;
+        QTest::addRow("%s -1", name) << QByteArray(name) << qint64(-1) << qint64(1) << seconds;
+        QTest::addRow("%s 1", name) << QByteArray(name) << qint64(1) << qint64(1) << QString();
+        QTest::addRow("%s 32767", name)
+                << QByteArray(name) << qint64(32767) << qint64(32767) << QString();
+        QTest::addRow("%s 32768", name)
+                << QByteArray(name) << qint64(32768) << qint64(32767) << seconds;
+    }
+    const QString probes = QStringLiteral("1..127");
+    const QByteArray countName("keepAliveCount");
+    QTest::newRow("keep-alive count 0") << countName << qint64(0) << qint64(1) << probes;
+    QTest::newRow("keep-alive count 127") << countName << qint64(127) << qint64(127) << QString();
+    QTest::newRow("keep-alive count 128") << countName << qint64(128) << qint64(127) << probes;
+    const QByteArray intervalName("heartbeatInterval");
+    QTest::newRow("heartbeat interval -1")
+            << intervalName << qint64(-1) << qint64(0) << QStringLiteral("0 (off) or more");
+    QTest::newRow("heartbeat interval 0") << intervalName << qint64(0) << qint64(0) << QString();
+    QTest::newRow("heartbeat interval INT_MAX")
+            << intervalName << qint64(INT_MAX) << qint64(INT_MAX) << QString();
+    const QByteArray timeoutName("heartbeatTimeout");
+    QTest::newRow("heartbeat timeout 0")
+            << timeoutName << qint64(0) << qint64(1) << QStringLiteral("1 or more");
+    QTest::newRow("heartbeat timeout 1") << timeoutName << qint64(1) << qint64(1) << QString();
 }
 
 void tst_RpcConfig::ranges()
@@ -296,6 +342,13 @@ void tst_RpcConfig::invalidByteOrder()
                          "or NativeEndian); ignored");
     config.setByteOrder(RpcConfig::ByteOrder(42));
     QCOMPARE(config.byteOrder(), RpcConfig::BigEndian);
+
+    config.setKeepAlive(RpcConfig::KeepAliveOff);
+    QTest::ignoreMessage(QtWarningMsg,
+                         "RpcConfig::setKeepAlive(7): not a keep-alive mode (KeepAliveAuto, "
+                         "KeepAliveOn or KeepAliveOff); ignored");
+    config.setKeepAlive(RpcConfig::KeepAliveMode(7));
+    QCOMPARE(config.keepAlive(), RpcConfig::KeepAliveOff);
 }
 
 void tst_RpcConfig::warningCategory()
@@ -347,6 +400,13 @@ void tst_RpcConfig::equality()
     QVERIFY(differs([](RpcConfig &c) { c.setWriteBufferHighWaterMark(1); }));
     QVERIFY(differs([](RpcConfig &c) { c.setWriteBufferLowWaterMark(1); }));
     QVERIFY(differs([](RpcConfig &c) { c.setMaxOpenIncomingRequests(1); }));
+    QVERIFY(differs([](RpcConfig &c) { c.setKeepAlive(RpcConfig::KeepAliveOff); }));
+    QVERIFY(differs([](RpcConfig &c) { c.setKeepAliveIdle(1); }));
+    QVERIFY(differs([](RpcConfig &c) { c.setKeepAliveInterval(1); }));
+    QVERIFY(differs([](RpcConfig &c) { c.setKeepAliveCount(1); }));
+    QVERIFY(differs([](RpcConfig &c) { c.setHeartbeatServiceId(7); }));
+    QVERIFY(differs([](RpcConfig &c) { c.setHeartbeatInterval(1000); }));
+    QVERIFY(differs([](RpcConfig &c) { c.setHeartbeatTimeout(1); }));
 
     // Making a stream config look like the seqpacket defaults makes them equal.
     RpcConfig converted;
@@ -410,6 +470,12 @@ void tst_RpcConfig::debugOutput()
     QVERIFY2(text.contains(QStringLiteral("highWaterMark=16777216")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("lowWaterMark=4194304")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("maxOpenIncomingRequests=1024")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Fizyr::RpcConfig::KeepAliveAuto, keepAliveIdle=60, "
+                                          "keepAliveInterval=10, keepAliveCount=6")),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral(
+                     "heartbeatServiceId=0, heartbeatInterval=0, heartbeatTimeout=10000)")),
+             qPrintable(text));
 }
 
 void tst_RpcConfig::gadget()
@@ -429,7 +495,8 @@ void tst_RpcConfig::gadget()
     for (const char *name :
          {"byteOrder", "maxBodyReadSize", "maxBodyWriteSize", "maxFileDescriptorsRead",
           "maxFileDescriptorsWrite", "writeBufferHighWaterMark", "writeBufferLowWaterMark",
-          "maxOpenIncomingRequests"}) {
+          "maxOpenIncomingRequests", "keepAlive", "keepAliveIdle", "keepAliveInterval",
+          "keepAliveCount", "heartbeatServiceId", "heartbeatInterval", "heartbeatTimeout"}) {
         const QMetaProperty property = mo.property(mo.indexOfProperty(name));
         QVERIFY2(property.isValid() && property.isReadable() && property.isWritable(), name);
     }
@@ -440,6 +507,9 @@ void tst_RpcConfig::gadget()
     QVERIFY(open.writeOnGadget(&config, QVariant::fromValue(17)));
     QCOMPARE(config.maxOpenIncomingRequests(), 17);
     QCOMPARE(open.readOnGadget(&config).toInt(), 17);
+    const QMetaProperty keepAlive = mo.property(mo.indexOfProperty("keepAlive"));
+    QVERIFY(keepAlive.writeOnGadget(&config, QVariant::fromValue(RpcConfig::KeepAliveOn)));
+    QCOMPARE(config.keepAlive(), RpcConfig::KeepAliveOn);
 
     QCOMPARE(QVariant::fromValue(config).value<RpcConfig>(), config);
 }
