@@ -147,6 +147,19 @@ private:
     QList<QPair<QPointer<QObject>, QList<int>>> m_claims;
     void applyTls();
     QmlTls::Files m_tls;
+
+    // Flow control both ways.
+public:
+    Q_PROPERTY(bool readingPaused READ isReadingPaused WRITE setReadingPaused NOTIFY
+                       readingPausedChanged)
+    bool isReadingPaused() const;
+    void setReadingPaused(bool paused);
+Q_SIGNALS:
+    void readingPausedChanged();
+    void writeBufferDrained();
+
+private:
+    void setUpFlowControl();
 };
 
 } // namespace Fizyr

@@ -100,6 +100,16 @@ Q_SIGNALS:
     void streamReceived(const Fizyr::RpcMessage &message);
     void sslErrors(const QList<QSslError> &errors);
 
+public:
+    // Flow control both ways (see "Flow control" in the guide).
+    Q_PROPERTY(bool readingPaused READ isReadingPaused WRITE setReadingPaused NOTIFY
+                       readingPausedChanged)
+    bool isReadingPaused() const;
+    void setReadingPaused(bool paused);
+Q_SIGNALS:
+    void readingPausedChanged(bool paused);
+    void writeBufferDrained();
+
 private:
     friend class RpcRequest;
     friend class RpcServer;

@@ -112,6 +112,13 @@ public:
     // and still wait for their response: late answers are dropped quietly
     // and the id is not reused until the response arrives.
     QSet<quint32> abandoned;
+
+    // Flow control: connects the transport's drain signal and applies the
+    // reading pause (the server's, for a pending peer, or the application's).
+    void connectFlowControl();
+    // RpcPeer::readingPaused, set by the application; reading runs only
+    // when neither it nor readingPaused (a server's pending peer) holds it.
+    bool userReadingPaused = false;
 };
 
 } // namespace Fizyr
