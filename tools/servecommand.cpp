@@ -214,10 +214,7 @@ int runServer(Mode mode, const QStringList &args)
                           "Prints \"listening on ADDRESS\" when ready; runs until SIGINT or "
                           "SIGTERM, then exits with 0."));
     QCommandLineParser &parser = commandLine.parser();
-    parser.addPositionalArgument(
-            QStringLiteral("ADDRESS"),
-            QStringLiteral("tcp://HOST:PORT (port 0: any free port), unix:/PATH or "
-                           "seqpacket:/PATH"));
+    parser.addPositionalArgument(QStringLiteral("ADDRESS"), listenTargetHelp());
     if (serve) {
         parser.addOption(QCommandLineOption(
                 QStringLiteral("updates"),
@@ -292,8 +289,9 @@ int runServer(Mode mode, const QStringList &args)
         settings.echo = parser.isSet(QStringLiteral("echo"));
     }
     QString error;
-    const RpcAddress address = parseAddress(parser.positionalArguments().at(0), &error);
-    if (!address.isValid())
+    const std::optional<ListenTarget> target
+            = parseListenTarget(parser.positionalArguments().at(0), &error);
+    if (!target)
         return commandLine.failure(error);
 
     std::unique_ptr<Recorder> recorder;
@@ -311,7 +309,7 @@ int runServer(Mode mode, const QStringList &args)
     }
 
     int connections = 0;
-    exitCode = runServerLoop(commandLine, settings.printer, address, {}, [&](RpcServer &server) {
+    exitCode = runServerLoop(commandLine, settings.printer, *target, {}, [&](RpcServer &server) {
         while (RpcPeer *peer = server.nextPendingConnection())
             handleConnection(settings, peer, ++connections, server.serverAddress());
     });

@@ -50,8 +50,7 @@ struct Pair
     bool start(const QString &scheme)
     {
         RpcConfig config = RpcConfig::defaultsFor(
-                scheme == QLatin1String("seqpacket") ? RpcAddress::UnixSeqpacket
-                                                     : RpcAddress::Tcp);
+                scheme == QLatin1String("seqpacket") ? RpcAddress::UnixSeqpacket : RpcAddress::Tcp);
         bodySize = qsizetype(config.maxBodyWriteSize());
         config.setWriteBufferHighWaterMark(HighWater);
         config.setWriteBufferLowWaterMark(LowWater);
@@ -141,10 +140,9 @@ void tst_FlowSignals::producerPausesAndResumes()
     while (received < total) {
         // The reader paused: the producer is stopped (the back-pressure
         // reached it), or has sent everything.
-        QTRY_VERIFY_WITH_TIMEOUT(received == total
-                                         || (reader->isReadingPaused()
-                                             && (blocked || next == total)),
-                                 DefaultTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(
+                received == total || (reader->isReadingPaused() && (blocked || next == total)),
+                DefaultTimeout);
         reader->setReadingPaused(false);
         ++resumes;
     }
