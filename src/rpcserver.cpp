@@ -887,7 +887,7 @@ void RpcServerPrivate::reportHandshakeFailure(const QString &peer, const QString
     to (\c{unix:} and \c{seqpacket:} sockets without a name have an empty
     path).
 
-    On success the server owns the descriptor (made non-blocking and
+    Returns \c true on success; the server then owns the descriptor (made non-blocking and
     close-on-exec): close() and the destructor close it, but do not remove
     a Unix socket file, which belongs to whoever bound it. On failure the
     descriptor is left as it was, and error() and errorString() tell why:
@@ -937,7 +937,7 @@ qintptr RpcServer::socketDescriptor() const
     \c LISTEN_PID is this process's id, \c LISTEN_FDS counts the listening
     sockets passed, as descriptors 3, 4, and so on. \a index selects one
     of them (0 for the first, descriptor 3); then it works like
-    setSocketDescriptor() on that descriptor.
+    setSocketDescriptor() on that descriptor. Returns \c true on success.
 
     Fails with RpcError::InvalidOperation when no socket was passed to this
     process (the variables are missing, or \c LISTEN_PID names another
