@@ -95,6 +95,7 @@ void QmlRpcPeer::setUp()
     connect(m_peer, &RpcPeer::requestReceived, this, &QmlRpcPeer::handleRequest);
     connect(m_peer, &RpcPeer::streamReceived, this, &QmlRpcPeer::handleStream);
     connect(m_peer, &RpcPeer::defaultTimeoutChanged, this, &QmlRpcPeer::timeoutChanged);
+    setUpFlowControl();
 }
 
 QJSEngine *QmlRpcPeer::engine() const
@@ -707,6 +708,48 @@ void QmlRpcPeer::setHeartbeatInterval(int msecs)
 void QmlRpcPeer::setHeartbeatTimeout(int msecs)
 {
     changeLiveness([msecs](RpcConfig &c) { c.setHeartbeatTimeout(msecs); });
+}
+
+// ---------------------------------------------------------------------------
+// Flow control
+
+/*!
+    \qmlproperty bool RpcPeer::readingPaused
+
+    While \c true, the peer reads nothing from its connection: no
+    requestReceived, streamReceived, response or update is delivered; the
+    kernel's buffers fill up and the other side's flow control takes over.
+    Setting it back to \c false delivers what waits, in order: nothing is
+    lost or reordered. The pause holds across reconnections. Default
+    \c false. See the C++ RpcPeer::readingPaused.
+*/
+/*!
+    \qmlsignal RpcPeer::readingPausedChanged()
+    Emitted when readingPaused changes.
+*/
+/*!
+    \qmlsignal RpcPeer::writeBufferDrained()
+
+    Emitted when the write buffer drained to the configured low-water mark
+    after it had been above it, or after a send failed because the write
+    buffer was full: a producer that stopped sending resumes here. See the
+    C++ RpcPeer::writeBufferDrained().
+*/
+
+bool QmlRpcPeer::isReadingPaused() const
+{
+    return m_peer->isReadingPaused();
+}
+
+void QmlRpcPeer::setReadingPaused(bool paused)
+{
+    m_peer->setReadingPaused(paused);
+}
+
+void QmlRpcPeer::setUpFlowControl()
+{
+    connect(m_peer, &RpcPeer::readingPausedChanged, this, &QmlRpcPeer::readingPausedChanged);
+    connect(m_peer, &RpcPeer::writeBufferDrained, this, &QmlRpcPeer::writeBufferDrained);
 }
 
 } // namespace Fizyr

@@ -216,6 +216,18 @@ private:
     void applyLiveness();
     RpcConfig m_liveness;
     bool m_livenessSet = false;
+    // Flow control both ways.
+public:
+    Q_PROPERTY(bool readingPaused READ isReadingPaused WRITE setReadingPaused NOTIFY
+                       readingPausedChanged)
+    bool isReadingPaused() const;
+    void setReadingPaused(bool paused);
+Q_SIGNALS:
+    void readingPausedChanged();
+    void writeBufferDrained();
+
+private:
+    void setUpFlowControl();
 };
 
 } // namespace Fizyr

@@ -1129,7 +1129,7 @@ bool RpcPeerPrivate::adoptTransport(RpcTransport *newTransport, RpcPeer::State n
     QObject::connect(
             transport, &RpcTransport::sslErrors, q,
             [this](const QList<QSslError> &errors) { Q_EMIT q_func()->sslErrors(errors); });
-    transport->setReadingPaused(readingPaused);
+    connectFlowControl();
     // A new connection starts without the error of the last one.
     QPointer<RpcPeer> guard(q);
     setError(RpcError::NoError, QString());
@@ -1606,6 +1606,86 @@ void RpcPeerPrivate::heartbeatMissed(RpcTransport *deadTransport, int waitedMsec
                      true);
     if (guard && transport == deadTransport && transport->state() != RpcTransport::Unconnected)
         transport->abort();
+}
+
+// ---------------------------------------------------------------------------
+// Flow control
+
+/*!
+    \property Fizyr::RpcPeer::readingPaused
+    \brief whether the peer stops reading from its connection.
+
+    While \c true, no message is read or delivered: requestReceived(),
+    streamReceived() and responses and updates of open requests wait. The
+    connection's kernel buffers fill up, and the other side's flow control
+    takes over (its write buffer grows, then its sends fail with
+    RpcError::WriteBufferFull; see writeBufferDrained()). Setting it back to
+    \c false delivers what waits, in order: nothing is lost or reordered,
+    including messages that were already read from the socket in the batch
+    during which reading was paused. Timeouts of open requests keep running.
+
+    The pause belongs to the peer, not to the connection: it holds across
+    connectToServer(), setDevice() and setSocketDescriptor(). It adds to the
+    peer's own read pauses (a peer pending in an RpcServer; the flow control
+    of a full write buffer, see RpcConfig::writeBufferHighWaterMark): reading
+    runs only when none holds it. Default \c false. Safe to change from any
+    slot, including one connected to the peer's own signals (the current
+    message is delivered in full; the next waits). The disconnection of the
+    other side is reported once what it sent before has been delivered, so
+    a paused peer may stay in ConnectedState after the other side closed.
+
+    \sa writeBufferDrained()
+*/
+/*!
+    \fn void Fizyr::RpcPeer::readingPausedChanged(bool paused)
+    Emitted when readingPaused changes to \a paused.
+*/
+/*!
+    \fn void Fizyr::RpcPeer::writeBufferDrained()
+
+    Emitted when the write buffer has drained to
+    RpcConfig::writeBufferLowWaterMark after it had been above it, or after
+    a send failed with RpcError::WriteBufferFull: a producer that stopped
+    sending (on that error, or because bytesToWrite() grew) resumes here.
+    Emitted once per drain, from the event loop (never from inside a send),
+    on every transport with the same meaning; deleting the peer in a slot
+    connected to it is safe.
+
+    \sa RpcConfig::writeBufferHighWaterMark, readingPaused
+*/
+
+/*!
+    Returns \c true while the application paused reading (readingPaused).
+*/
+bool RpcPeer::isReadingPaused() const
+{
+    Q_D(const RpcPeer);
+    return d->userReadingPaused;
+}
+
+/*!
+    Pauses (\a paused \c true) or resumes reading from the connection.
+
+    \sa readingPaused
+*/
+void RpcPeer::setReadingPaused(bool paused)
+{
+    Q_D(RpcPeer);
+    if (d->userReadingPaused == paused)
+        return;
+    d->userReadingPaused = paused;
+    if (d->transport)
+        d->transport->setReadingPaused(d->readingPaused || d->userReadingPaused);
+    qCDebug(lcRpcPeer) << (paused ? "reading paused" : "reading resumed");
+    Q_EMIT readingPausedChanged(paused);
+}
+
+void RpcPeerPrivate::connectFlowControl()
+{
+    Q_Q(RpcPeer);
+    QObject::connect(transport, &RpcTransport::writeBufferDrained, q,
+                     [this] { Q_EMIT q_func()->writeBufferDrained(); });
+    transport->setReadingPaused(readingPaused || userReadingPaused);
 }
 
 } // namespace Fizyr

@@ -46,6 +46,10 @@ class FIZYRRPCQT_EXPORT RpcPeer : public QObject
                        NOTIFY reconnectSettingsChanged)
     Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY stateChanged)
     Q_PROPERTY(int reconnectDelay READ reconnectDelay NOTIFY stateChanged)
+    Q_PROPERTY(int defaultTimeout READ defaultTimeout WRITE setDefaultTimeout NOTIFY
+                       defaultTimeoutChanged)
+    Q_PROPERTY(bool readingPaused READ isReadingPaused WRITE setReadingPaused NOTIFY
+                       readingPausedChanged)
 
 public:
     enum State {
@@ -100,8 +104,19 @@ public:
     int reconnectDelay() const;
     int remainingReconnectDelay() const;
 
+    // Deadlines.
+    int defaultTimeout() const;
+    void setDefaultTimeout(int msecs);
+    void setDefaultTimeout(std::chrono::milliseconds timeout);
+
     bool waitForConnected(int msecs = 30000);
     bool waitForDisconnected(int msecs = 30000);
+    bool waitForConnected(QDeadlineTimer deadline);
+    bool waitForDisconnected(QDeadlineTimer deadline);
+
+    // Flow control both ways (see "Flow control" in the guide).
+    bool isReadingPaused() const;
+    void setReadingPaused(bool paused);
 
     QSslConfiguration sslConfiguration() const;
     void setSslConfiguration(const QSslConfiguration &configuration);
@@ -129,20 +144,9 @@ Q_SIGNALS:
     void requestReceived(Fizyr::RpcRequest *request);
     void streamReceived(const Fizyr::RpcMessage &message);
     void sslErrors(const QList<QSslError> &errors);
-
-    // Deadlines
-public:
-    Q_PROPERTY(int defaultTimeout READ defaultTimeout WRITE setDefaultTimeout NOTIFY
-                       defaultTimeoutChanged)
-
-    int defaultTimeout() const;
-    void setDefaultTimeout(int msecs);
-    void setDefaultTimeout(std::chrono::milliseconds timeout);
-    bool waitForConnected(QDeadlineTimer deadline);
-    bool waitForDisconnected(QDeadlineTimer deadline);
-
-Q_SIGNALS:
     void defaultTimeoutChanged(int msecs);
+    void readingPausedChanged(bool paused);
+    void writeBufferDrained();
 
 private:
     friend class RpcRequest;

@@ -161,6 +161,12 @@ public:
     int defaultTimeout = 0;
     QTimer *heartbeatTimer = nullptr;
     QPointer<RpcRequest> heartbeat;
+    // Flow control: connects the transport's drain signal and applies the
+    // reading pause (the server's, for a pending peer, or the application's).
+    void connectFlowControl();
+    // RpcPeer::readingPaused, set by the application; reading runs only
+    // when neither it nor readingPaused (a server's pending peer) holds it.
+    bool userReadingPaused = false;
 };
 
 } // namespace Fizyr

@@ -14,7 +14,8 @@
 
 #include <QtCore/qdir.h>
 #include <QtCore/qfileinfo.h>
-#include <QtNetwork/qlocalserver.h>
+#include <QtCore/qsocketnotifier.h>
+#include <QtCore/qtimer.h>
 #include <QtNetwork/qlocalsocket.h>
 #include <QtNetwork/qsslkey.h>
 #include <QtNetwork/qsslserver.h>
@@ -29,6 +30,7 @@
 #    include <cerrno>
 #    include <cstddef>
 #    include <cstring>
+#    include <fcntl.h>
 #    include <sys/socket.h>
 #    include <sys/stat.h>
 #    include <sys/un.h>
@@ -65,6 +67,21 @@ namespace Fizyr {
     TLS). On Unix sockets, setAccessPolicy() admits peers by user and group
     id, and setSocketFileMode() / setSocketFileGroup() set the permissions
     of the socket file.
+
+    \section1 Inherited sockets
+
+    setSocketDescriptor() listens on a socket that is already bound and
+    listening (TCP, Unix stream or Unix seqpacket, told apart by the socket
+    itself); listenInherited() takes one passed by systemd socket activation
+    (\c LISTEN_FDS).
+
+    \section1 Accepting
+
+    At most maxPendingConnections() accepted connections wait to be taken;
+    beyond that, and while pauseAccepting() holds, clients wait in the
+    kernel's listen backlog. When accepting fails for want of file
+    descriptors or memory, errorOccurred() reports it (not fatal) and the
+    server tries again after 100 ms, on every transport.
 
     \section1 Unix socket files
 
@@ -341,20 +358,7 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
             delete server;
             return;
         }
-        server->setMaxPendingConnections(std::numeric_limits<int>::max());
-        if (tls) {
-            // QSslServer emits newConnection() when the TCP connection comes
-            // in, pendingConnectionAvailable() once its handshake completed.
-            QObject::connect(server, &QTcpServer::pendingConnectionAvailable, q,
-                             [this] { acceptTcp(); });
-        } else {
-            QObject::connect(server, &QTcpServer::newConnection, q, [this] { acceptTcp(); });
-        }
-        QObject::connect(server, &QTcpServer::acceptError, q,
-                         [this, server](QAbstractSocket::SocketError) {
-                             reportError(RpcError::SocketResource, server->errorString());
-                         });
-        tcpServer = server;
+        installTcp(server);
         address = tls ? RpcAddress::tls(parsed.host(), server->serverPort())
                       : RpcAddress::tcp(parsed.host(), server->serverPort());
         return;
@@ -371,41 +375,22 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
             return;
         }
 #endif
-        auto *server = new QLocalServer(q);
-        bool listening = false;
 #ifdef Q_OS_UNIX
-        if (abstract || socketMode >= 0 || socketGroup >= 0) {
-            // Bound here: abstract names, and the file's mode and group set
-            // without a window (see bindUnixSocket()).
-            const int fd
-                    = bindUnixSocket(SOCK_STREAM, path, socketMode, socketGroup, listenError, text);
-            if (fd < 0) {
-                *text = listenErrorText(parsed, *text);
-                delete server;
-                return;
-            }
-            listening = server->listen(qintptr(fd));
-            if (!listening) {
-                ::close(fd);
-                if (!abstract)
-                    ::unlink(QFile::encodeName(path).constData());
-            } else if (!abstract) {
-                ownedSocketFile = path;
-            }
-        } else
-#endif
-        {
-            listening = server->listen(path);
-        }
-        if (!listening) {
-            *listenError = fromServerError(server->serverError());
-            *text = listenErrorText(parsed, RpcTransport::errorText(*listenError));
-            delete server;
+        // Bound here, not by QLocalServer: abstract names, the file's mode and
+        // group set without a window (see bindUnixSocket()), and an accept
+        // loop that survives running out of descriptors.
+        const int fd
+                = bindUnixSocket(SOCK_STREAM, path, socketMode, socketGroup, listenError, text);
+        if (fd < 0) {
+            *text = listenErrorText(parsed, *text);
             return;
         }
-        server->setMaxPendingConnections(std::numeric_limits<int>::max());
-        QObject::connect(server, &QLocalServer::newConnection, q, [this] { acceptLocal(); });
-        localServer = server;
+        installUnix(fd, SOCK_STREAM, abstract ? QString() : path);
+#else
+        *listenError = RpcError::UnsupportedTransport;
+        *text = listenErrorText(parsed, RpcServer::tr("Unix sockets are not available here"));
+        return;
+#endif
         address = RpcAddress::unixStream(parsed.path());
         return;
     }
@@ -424,26 +409,7 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
             *text = listenErrorText(parsed, *text);
             return;
         }
-        auto *listener = new RpcSeqpacketListener(q);
-        listener->listenOnDescriptor(listenFd, abstract ? QString() : path);
-        QObject::connect(listener, &RpcSeqpacketListener::newConnection, q, [this](int fd) {
-            ++acceptDepth;
-            if (accessPolicy.isRestricted()) {
-                // Before anything is read: a refused peer never reaches a peer object.
-                const RpcPeerCredentials credentials = RpcPeerCredentials::fromSocketDescriptor(fd);
-                if (!accessPolicy.allows(credentials)) {
-                    ::close(fd);
-                    if (reject(credentials))
-                        --acceptDepth;
-                    return;
-                }
-            }
-            if (adoptSeqpacketDescriptor(fd))
-                --acceptDepth;
-        });
-        QObject::connect(listener, &RpcSeqpacketListener::acceptError, q,
-                         [this](RpcError e, const QString &why) { reportError(e, why); });
-        seqpacketListener = listener;
+        installUnix(listenFd, SOCK_SEQPACKET, abstract ? QString() : path);
         address = parsed;
         return;
 #else
@@ -473,26 +439,18 @@ void RpcServer::close()
 
 bool RpcServerPrivate::stopListening()
 {
-    if (!tcpServer && !localServer && !seqpacketListener)
+    if (!tcpServer && !unixListener)
         return false;
+    if (acceptRetryTimer)
+        acceptRetryTimer->stop();
     if (tcpServer) {
         tcpServer->close();
         disposeListener(std::exchange(tcpServer, nullptr));
     }
-    if (localServer) {
-        localServer->close(); // removes the socket file it bound itself
-        disposeListener(std::exchange(localServer, nullptr));
+    if (unixListener) {
+        unixListener->close(); // closes the socket and removes its file
+        disposeListener(std::exchange(unixListener, nullptr));
     }
-#ifdef Q_OS_UNIX
-    if (!ownedSocketFile.isEmpty())
-        ::unlink(QFile::encodeName(std::exchange(ownedSocketFile, QString())).constData());
-#endif
-#ifdef FIZYRRPCQT_HAVE_SEQPACKET
-    if (seqpacketListener) {
-        seqpacketListener->close(); // removes the socket file
-        disposeListener(std::exchange(seqpacketListener, nullptr));
-    }
-#endif
     qCDebug(lcRpcServer) << "closed" << address;
     address = RpcAddress();
     return true;
@@ -518,7 +476,7 @@ void RpcServerPrivate::disposeListener(QObject *listener)
 bool RpcServer::isListening() const
 {
     Q_D(const RpcServer);
-    return d->tcpServer || d->localServer || d->seqpacketListener;
+    return d->tcpServer || d->unixListener;
 }
 
 /*!
@@ -600,7 +558,9 @@ RpcPeer *RpcServer::nextPendingConnection()
         RpcPeerPrivate *pd = RpcPeerPrivate::get(peer);
         pd->readingPaused = false;
         if (pd->transport)
-            pd->transport->setReadingPaused(false);
+            pd->transport->setReadingPaused(pd->userReadingPaused);
+        // Room for one more: accept the next (from the event loop).
+        d->updateAccepting();
         return peer;
     }
     return nullptr;
@@ -799,6 +759,8 @@ bool RpcServerPrivate::addPeer(RpcTransport *transport)
     pending.append(peer);
     qCDebug(lcRpcServer) << "new connection from" << transport->peerAddress();
     QPointer<RpcServer> guard(q);
+    if (pendingCount() >= maxPending)
+        updateAccepting(); // full: the next ones wait in the kernel's backlog
     Q_EMIT q->newConnection();
     return !guard.isNull();
 }
@@ -831,39 +793,64 @@ bool RpcServerPrivate::adoptSeqpacketDescriptor(int fd)
     return !guard.isNull();
 }
 
-// The accept loops run inside a signal of the QTcpServer or QLocalServer: a
-// slot connected to newConnection() may close or delete the server.
+// The accept loops run inside a signal of the QTcpServer or the Unix
+// listener: a slot connected to newConnection() may close or delete the
+// server.
 void RpcServerPrivate::acceptTcp()
 {
     ++acceptDepth;
-    while (tcpServer && tcpServer->hasPendingConnections()) {
+    while (tcpServer && tcpServer->hasPendingConnections() && !acceptPaused
+           && pendingCount() < maxPending) {
         if (!adoptSocket(tcpServer->nextPendingConnection()))
             return; // the server is gone
     }
     --acceptDepth;
+    // QTcpServer::nextPendingConnection() resumes accepting: pause again if
+    // the pending connections are full.
+    updateAccepting();
 }
 
-void RpcServerPrivate::acceptLocal()
+bool RpcServerPrivate::acceptUnix(int fd)
 {
+#ifdef Q_OS_UNIX
+    Q_Q(RpcServer);
+    RpcUnixListener *listener = unixListener;
+    QPointer<RpcServer> guard(q);
     ++acceptDepth;
-    while (localServer && localServer->hasPendingConnections()) {
-        QLocalSocket *socket = localServer->nextPendingConnection();
-        if (socket && accessPolicy.isRestricted()) {
-            // Before anything is read: a refused peer never reaches a peer object.
-            const RpcPeerCredentials credentials
-                    = RpcPeerCredentials::fromSocketDescriptor(socket->socketDescriptor());
-            if (!accessPolicy.allows(credentials)) {
-                socket->abort();
-                delete socket;
-                if (!reject(credentials))
-                    return; // the server is gone
-                continue;
-            }
+    if (accessPolicy.isRestricted()) {
+        // Before anything is read: a refused peer never reaches a peer object.
+        const RpcPeerCredentials credentials = RpcPeerCredentials::fromSocketDescriptor(fd);
+        if (!accessPolicy.allows(credentials)) {
+            ::close(fd);
+            if (!reject(credentials))
+                return false; // the server is gone
+            --acceptDepth;
+            return unixListener == listener;
         }
-        if (!adoptSocket(socket))
-            return; // the server is gone
     }
+    bool alive = true;
+    if (listener->type() == SOCK_STREAM) {
+        auto *socket = new QLocalSocket;
+        if (!socket->setSocketDescriptor(fd, QLocalSocket::ConnectedState, QIODevice::ReadWrite)) {
+            ::close(fd);
+            delete socket;
+            socket = nullptr;
+        }
+        alive = adoptSocket(socket);
+    } else {
+        alive = adoptSeqpacketDescriptor(fd);
+    }
+    if (!alive)
+        return false;
     --acceptDepth;
+    if (unixListener != listener)
+        return false; // closed meanwhile
+    updateAccepting();
+    return true;
+#else
+    Q_UNUSED(fd);
+    return false;
+#endif
 }
 
 bool RpcServerPrivate::reject(const RpcPeerCredentials &credentials)
@@ -886,6 +873,439 @@ void RpcServerPrivate::reportHandshakeFailure(const QString &peer, const QString
     if (guard)
         --acceptDepth;
 }
+
+// ---------------------------------------------------------------------------
+// Adopted sockets, the pending-connection bound, pausing and failed accepts
+
+/*!
+    Starts listening on \a socketDescriptor, a socket that is already bound
+    and listening (\c{listen()} was called on it), for example one inherited
+    from a parent process. The server detects what it is from the socket
+    itself (\c SO_DOMAIN, \c SO_TYPE and \c SO_ACCEPTCONN): a TCP socket
+    (IPv4 or IPv6; plain TCP, not TLS), a Unix stream socket or a Unix
+    seqpacket socket. serverAddress() is then the address the socket is bound
+    to (\c{unix:} and \c{seqpacket:} sockets without a name have an empty
+    path).
+
+    Returns \c true on success; the server then owns the descriptor (made non-blocking and
+    close-on-exec): close() and the destructor close it, but do not remove
+    a Unix socket file, which belongs to whoever bound it. On failure the
+    descriptor is left as it was, and error() and errorString() tell why:
+    RpcError::InvalidOperation if it is not a listening socket, or if the
+    server is listening already; RpcError::UnsupportedTransport if it is a
+    socket of another kind. Like listen(), each call sets error() once.
+
+    \sa listenInherited(), socketDescriptor()
+*/
+bool RpcServer::setSocketDescriptor(qintptr socketDescriptor)
+{
+    Q_D(RpcServer);
+    if (isListening()) {
+        qCWarning(lcRpcServer, "RpcServer::setSocketDescriptor: already listening");
+        d->setError(RpcError::InvalidOperation, tr("the server is already listening"));
+        return false;
+    }
+    RpcError listenError = RpcError::NoError;
+    QString text;
+    d->adoptListening(int(socketDescriptor), &listenError, &text);
+    QPointer<RpcServer> guard(this);
+    d->setError(listenError, text);
+    if (!guard || listenError != RpcError::NoError)
+        return false;
+    qCDebug(lcRpcServer) << "listening on descriptor" << socketDescriptor << d->address;
+    Q_EMIT listeningChanged(true);
+    return true;
+}
+
+/*!
+    Returns the descriptor of the listening socket, or -1 when not
+    listening. It stays owned by the server.
+*/
+qintptr RpcServer::socketDescriptor() const
+{
+    Q_D(const RpcServer);
+    if (d->tcpServer)
+        return d->tcpServer->socketDescriptor();
+    if (d->unixListener)
+        return d->unixListener->descriptor();
+    return -1;
+}
+
+/*!
+    Starts listening on a socket passed by the service manager with the
+    systemd socket activation protocol: when the environment variable
+    \c LISTEN_PID is this process's id, \c LISTEN_FDS counts the listening
+    sockets passed, as descriptors 3, 4, and so on. \a index selects one
+    of them (0 for the first, descriptor 3); then it works like
+    setSocketDescriptor() on that descriptor. Returns \c true on success.
+
+    Fails with RpcError::InvalidOperation when no socket was passed to this
+    process (the variables are missing, or \c LISTEN_PID names another
+    process: a child does not take its parent's sockets), or when \a index
+    is not below \c LISTEN_FDS. The variables are left as they are, so that
+    another server of the process can take another index.
+
+    \sa setSocketDescriptor()
+*/
+bool RpcServer::listenInherited(int index)
+{
+    Q_D(RpcServer);
+    const int fd = inheritedSocketDescriptor(index);
+    if (fd < 0) {
+        const int count = inheritedSocketCount();
+        d->setError(RpcError::InvalidOperation,
+                    count == 0 ? tr("no socket was passed to this process (LISTEN_FDS and "
+                                    "LISTEN_PID are not set for it)")
+                               : tr("socket %1 was not passed to this process (LISTEN_FDS is %2)")
+                                         .arg(index)
+                                         .arg(count));
+        return false;
+    }
+    return setSocketDescriptor(fd);
+}
+
+/*!
+    Returns how many listening sockets the service manager passed to this
+    process (\c LISTEN_FDS, if \c LISTEN_PID is this process's id), or 0.
+
+    \sa listenInherited()
+*/
+int RpcServer::inheritedSocketCount()
+{
+#ifdef Q_OS_UNIX
+    bool ok = false;
+    const qint64 pid = qEnvironmentVariable("LISTEN_PID").toLongLong(&ok);
+    if (!ok || pid != qint64(::getpid()))
+        return 0;
+    const int count = qEnvironmentVariable("LISTEN_FDS").toInt(&ok);
+    return ok && count > 0 ? count : 0;
+#else
+    return 0;
+#endif
+}
+
+/*!
+    Returns the descriptor of the inherited socket \a index (3 + \a index),
+    or -1 if the service manager did not pass that many.
+
+    \sa inheritedSocketCount(), listenInherited()
+*/
+int RpcServer::inheritedSocketDescriptor(int index)
+{
+    if (index < 0 || index >= inheritedSocketCount())
+        return -1;
+    return 3 + index; // SD_LISTEN_FDS_START
+}
+
+/*!
+    Returns the most connections that wait, accepted, to be taken with
+    nextPendingConnection() (default 30).
+
+    \sa setMaxPendingConnections()
+*/
+int RpcServer::maxPendingConnections() const
+{
+    Q_D(const RpcServer);
+    return d->maxPending;
+}
+
+/*!
+    Sets the most connections that wait to be taken with
+    nextPendingConnection() to \a count (at least 1; default 30), like
+    QTcpServer::setMaxPendingConnections(). When that many wait, the server
+    stops accepting: further clients stay in the kernel's listen backlog
+    (their connection attempt completes or waits there, as the kernel
+    decides) until nextPendingConnection() makes room. Over TCP and TLS,
+    QTcpServer's own queue (connections in their TLS handshake) is bounded
+    by the same number.
+
+    \sa pauseAccepting()
+*/
+void RpcServer::setMaxPendingConnections(int count)
+{
+    Q_D(RpcServer);
+    d->maxPending = qMax(1, count);
+    if (d->tcpServer)
+        d->tcpServer->setMaxPendingConnections(d->maxPending);
+    d->updateAccepting();
+}
+
+/*!
+    Stops accepting new connections: clients queue in the kernel's listen
+    backlog (and fail once it is full) until resumeAccepting(). The server
+    keeps listening, and connections already accepted are not affected.
+
+    \sa resumeAccepting(), setMaxPendingConnections()
+*/
+void RpcServer::pauseAccepting()
+{
+    Q_D(RpcServer);
+    d->acceptPaused = true;
+    d->updateAccepting();
+}
+
+/*!
+    Resumes accepting new connections after pauseAccepting(): the clients
+    that waited in the kernel's backlog are accepted from the event loop.
+*/
+void RpcServer::resumeAccepting()
+{
+    Q_D(RpcServer);
+    d->acceptPaused = false;
+    d->updateAccepting();
+}
+
+void RpcServerPrivate::adoptListening(int fd, RpcError *listenError, QString *text)
+{
+#ifdef Q_OS_UNIX
+    const auto fail = [&](RpcError e, const QString &why) {
+        *listenError = e;
+        *text = RpcServer::tr("cannot listen on descriptor %1: %2").arg(fd).arg(why);
+    };
+    int accepting = 0, domain = 0, type = 0;
+    socklen_t length = sizeof(int);
+    if (fd < 0 || ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) != 0) {
+        fail(RpcError::InvalidOperation, RpcServer::tr("not an open socket"));
+        return;
+    }
+    length = sizeof(int);
+    ::getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &length);
+    length = sizeof(int);
+    ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length);
+    if (!accepting) {
+        fail(RpcError::InvalidOperation,
+             RpcServer::tr("the socket is not listening (listen() was not called on it)"));
+        return;
+    }
+    const bool tcp = (domain == AF_INET || domain == AF_INET6) && type == SOCK_STREAM;
+    const bool unixStream = domain == AF_UNIX && type == SOCK_STREAM;
+    bool seqpacket = domain == AF_UNIX && type == SOCK_SEQPACKET;
+#    ifndef FIZYRRPCQT_HAVE_SEQPACKET
+    if (seqpacket) {
+        fail(RpcError::UnsupportedTransport,
+             RpcServer::tr("the seqpacket transport is not available in this build"));
+        return;
+    }
+#    endif
+    if (!tcp && !unixStream && !seqpacket) {
+        fail(RpcError::UnsupportedTransport,
+             RpcServer::tr("not a TCP, Unix stream or Unix seqpacket socket"));
+        return;
+    }
+    if (tcp && accessPolicy.isRestricted()) {
+        fail(RpcError::InvalidOperation,
+             RpcServer::tr("an access policy applies to Unix sockets only"));
+        return;
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    const int fdFlags = ::fcntl(fd, F_GETFD);
+    if (fdFlags >= 0)
+        ::fcntl(fd, F_SETFD, fdFlags | FD_CLOEXEC);
+    if (tcp) {
+        Q_Q(RpcServer);
+        auto *server = new QTcpServer(q);
+        if (!server->setSocketDescriptor(fd)) {
+            fail(fromServerError(server->serverError()), server->errorString());
+            delete server;
+            return;
+        }
+        installTcp(server);
+        address = RpcAddress::tcp(server->serverAddress().toString(), server->serverPort());
+        return;
+    }
+    // The name the socket is bound to: a path, "@name", or none.
+    sockaddr_un addr = {};
+    length = sizeof(addr);
+    QString path;
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &length) == 0
+        && length > socklen_t(offsetof(sockaddr_un, sun_path))) {
+        const size_t size = size_t(length) - offsetof(sockaddr_un, sun_path);
+        if (addr.sun_path[0] == '\0')
+            path = QLatin1Char('@')
+                    + QFile::decodeName(QByteArray(addr.sun_path + 1, qsizetype(size) - 1));
+        else
+            path = QFile::decodeName(
+                    QByteArray(addr.sun_path, qsizetype(strnlen(addr.sun_path, size))));
+    }
+    installUnix(fd, type, QString());
+    address = unixStream ? RpcAddress::unixStream(path) : RpcAddress::unixSeqpacket(path);
+#else
+    Q_UNUSED(fd);
+    *listenError = RpcError::UnsupportedTransport;
+    *text = RpcServer::tr("adopting a socket is not available here");
+#endif
+}
+
+// QTcpServer does not say why accept() failed beyond "out of resources":
+// whether descriptors are what is missing shows by trying to get one.
+static QString outOfDescriptorsText(const QString &qtReason)
+{
+#ifdef Q_OS_UNIX
+    const int probe = ::fcntl(0, F_DUPFD_CLOEXEC, 0);
+    const int e = errno;
+    if (probe >= 0)
+        ::close(probe);
+    else if (e == EMFILE || e == ENFILE)
+        return RpcServer::tr("out of file descriptors (%1)").arg(qt_error_string(e));
+#endif
+    return RpcServer::tr("out of socket resources (%1)").arg(qtReason);
+}
+
+void RpcServerPrivate::installTcp(QTcpServer *server)
+{
+    Q_Q(RpcServer);
+    server->setMaxPendingConnections(maxPending);
+    if (qobject_cast<QSslServer *>(server)) {
+        // QSslServer emits newConnection() when the TCP connection comes
+        // in, pendingConnectionAvailable() once its handshake completed.
+        QObject::connect(server, &QTcpServer::pendingConnectionAvailable, q,
+                         [this] { acceptTcp(); });
+    } else {
+        QObject::connect(server, &QTcpServer::newConnection, q, [this] { acceptTcp(); });
+    }
+    QObject::connect(
+            server, &QTcpServer::acceptError, q, [this, server](QAbstractSocket::SocketError) {
+                // QTcpServer paused accepting; the retry timer resumes it.
+                acceptFailed(RpcError::SocketResource, outOfDescriptorsText(server->errorString()));
+            });
+    tcpServer = server;
+    updateAccepting();
+}
+
+void RpcServerPrivate::installUnix(int fd, int type, const QString &socketFile)
+{
+    Q_Q(RpcServer);
+    auto *listener = new RpcUnixListener(fd, type, socketFile, q);
+    listener->onAccepted = [this](int accepted) {
+        return acceptUnix(accepted);
+    };
+    listener->onAcceptFailed = [this](int e) {
+        const RpcError failure = RpcTransport::errorFromErrno(e);
+        acceptFailed(failure,
+                     e == EMFILE || e == ENFILE
+                             ? RpcServer::tr("out of file descriptors (%1)").arg(qt_error_string(e))
+                             : RpcTransport::errorText(failure));
+    };
+    unixListener = listener;
+    updateAccepting();
+}
+
+int RpcServerPrivate::pendingCount() const
+{
+    int count = 0;
+    for (const QPointer<RpcPeer> &peer : pending) {
+        if (peer)
+            ++count;
+    }
+    return count;
+}
+
+void RpcServerPrivate::updateAccepting()
+{
+    const bool retrying = acceptRetryTimer && acceptRetryTimer->isActive();
+    const bool run = !acceptPaused && !retrying && pendingCount() < maxPending;
+    if (tcpServer) {
+        if (!run) {
+            tcpServer->pauseAccepting();
+        } else {
+            tcpServer->resumeAccepting();
+            if (tcpServer->hasPendingConnections()) {
+                // Held back while full: hand them out from the event loop.
+                Q_Q(RpcServer);
+                QMetaObject::invokeMethod(
+                        q, [this] { acceptTcp(); }, Qt::QueuedConnection);
+            }
+        }
+    }
+    if (unixListener)
+        unixListener->setEnabled(run);
+}
+
+void RpcServerPrivate::acceptFailed(RpcError acceptError, const QString &reason)
+{
+    Q_Q(RpcServer);
+    if (!acceptRetryTimer) {
+        acceptRetryTimer = new QTimer(q);
+        acceptRetryTimer->setSingleShot(true);
+        QObject::connect(acceptRetryTimer, &QTimer::timeout, q, [this] { updateAccepting(); });
+    }
+    acceptRetryTimer->start(AcceptRetryMsecs);
+    updateAccepting();
+    qCWarning(lcRpcServer) << "accept failed:" << reason;
+    ++acceptDepth;
+    QPointer<RpcServer> guard(q);
+    reportError(acceptError,
+                RpcServer::tr("cannot accept a connection: %1 (the server keeps listening and "
+                              "tries again in %2 ms)")
+                        .arg(reason)
+                        .arg(AcceptRetryMsecs));
+    if (guard)
+        --acceptDepth;
+}
+
+#ifdef Q_OS_UNIX
+RpcUnixListener::RpcUnixListener(int fd, int type, const QString &socketFile, QObject *parent)
+    : QObject(parent), m_fd(fd), m_type(type), m_socketFile(socketFile)
+{
+    m_notifier = new QSocketNotifier(qintptr(fd), QSocketNotifier::Read, this);
+    QObject::connect(m_notifier, &QSocketNotifier::activated, this, [this] { acceptAll(); });
+}
+
+RpcUnixListener::~RpcUnixListener()
+{
+    close();
+}
+
+void RpcUnixListener::close()
+{
+    if (m_fd < 0)
+        return;
+    delete m_notifier;
+    m_notifier = nullptr;
+    ::close(m_fd);
+    m_fd = -1;
+    if (!m_socketFile.isEmpty())
+        ::unlink(QFile::encodeName(std::exchange(m_socketFile, QString())).constData());
+}
+
+void RpcUnixListener::setEnabled(bool enabled)
+{
+    if (m_notifier)
+        m_notifier->setEnabled(enabled);
+}
+
+void RpcUnixListener::acceptAll()
+{
+    while (m_fd >= 0 && m_notifier && m_notifier->isEnabled()) {
+        const int fd = ::accept4(m_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            if (!onAccepted(fd))
+                return; // closed or deleted: do not touch this any more
+            continue;
+        }
+        const int e = errno;
+        if (e == EINTR || e == ECONNABORTED)
+            continue;
+        if (e == EAGAIN || e == EWOULDBLOCK)
+            return;
+        // Out of descriptors and the like: the owner pauses accepting for a
+        // moment instead of spinning on a listener that stays readable.
+        m_notifier->setEnabled(false);
+        onAcceptFailed(e);
+        return;
+    }
+}
+#else
+RpcUnixListener::RpcUnixListener(int fd, int type, const QString &socketFile, QObject *parent)
+    : QObject(parent), m_fd(fd), m_type(type), m_socketFile(socketFile)
+{ }
+RpcUnixListener::~RpcUnixListener() = default;
+void RpcUnixListener::close() { }
+void RpcUnixListener::setEnabled(bool) { }
+void RpcUnixListener::acceptAll() { }
+#endif
 
 } // namespace Fizyr
 

@@ -60,6 +60,17 @@ public:
     qint64 socketFileGroup() const;
     void setSocketFileGroup(qint64 groupId);
 
+    bool setSocketDescriptor(qintptr socketDescriptor);
+    qintptr socketDescriptor() const;
+    bool listenInherited(int index = 0);
+    static int inheritedSocketCount();
+    static int inheritedSocketDescriptor(int index = 0);
+
+    int maxPendingConnections() const;
+    void setMaxPendingConnections(int count);
+    void pauseAccepting();
+    void resumeAccepting();
+
 Q_SIGNALS:
     void newConnection();
     void listeningChanged(bool listening);

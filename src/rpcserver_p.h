@@ -17,19 +17,54 @@
 #include "rpcserver.h"
 
 #include <QtCore/qlist.h>
+#include <QtCore/qobject.h>
 #include <QtCore/qpointer.h>
+
+#include <functional>
 
 QT_BEGIN_NAMESPACE
 class QIODevice;
+class QSocketNotifier;
 class QTcpServer;
-class QLocalServer;
+class QTimer;
 QT_END_NAMESPACE
 
 namespace Fizyr {
 
 class RpcPeer;
 class RpcTransport;
-class RpcSeqpacketListener;
+
+// Accepts connections on a listening Unix socket (stream or seqpacket) and
+// hands out the descriptors. Replaces QLocalServer, which closes itself for
+// good when accept() fails (EMFILE): here a failure pauses accepting until
+// the owner resumes it.
+class RpcUnixListener : public QObject
+{
+public:
+    // Takes fd, a listening socket; the destructor closes it and removes
+    // socketFile unless it is empty.
+    RpcUnixListener(int fd, int type, const QString &socketFile, QObject *parent);
+    ~RpcUnixListener() override;
+
+    int descriptor() const { return m_fd; }
+    int type() const { return m_type; }
+    void setEnabled(bool enabled);
+    // Stops listening at once: closes the socket, removes the socket file.
+    void close();
+
+    // The receiver owns fd; returns false if the listener may be gone.
+    std::function<bool(int fd)> onAccepted;
+    // errno of a failed accept(); accepting is paused (setEnabled()).
+    std::function<void(int error)> onAcceptFailed;
+
+private:
+    void acceptAll();
+
+    int m_fd;
+    int m_type;
+    QString m_socketFile;
+    QSocketNotifier *m_notifier = nullptr;
+};
 
 class FIZYRRPCQT_AUTOTEST_EXPORT RpcServerPrivate
 {
@@ -53,7 +88,9 @@ public:
     // false if the server was deleted by a slot meanwhile.
     bool adoptSeqpacketDescriptor(int fd);
     void acceptTcp();
-    void acceptLocal();
+    // A descriptor the Unix listener accepted: checks the access policy,
+    // then adopts it. Returns false if the server was deleted meanwhile.
+    bool acceptUnix(int fd);
     // listen() without touching error: sets listenError and text on failure.
     void startListening(const RpcAddress &address, RpcError *listenError, QString *text);
     // close() without the signal; returns false if not listening.
@@ -74,19 +111,34 @@ public:
     RpcError error = RpcError::NoError;
     QString errorString;
     QTcpServer *tcpServer = nullptr;
-    QLocalServer *localServer = nullptr;
-    RpcSeqpacketListener *seqpacketListener = nullptr;
+    RpcUnixListener *unixListener = nullptr;
     QList<QPointer<RpcPeer>> pending;
     QSslConfiguration sslConfig = QSslConfiguration::defaultConfiguration();
     int handshakeTimeout = 10000;
     RpcAccessPolicy accessPolicy;
     int socketMode = -1;
     qint64 socketGroup = -1;
-    // The socket file of a Unix stream listener bound by us (not by
-    // QLocalServer), removed on close.
-    QString ownedSocketFile;
     // Accept callbacks of the listening objects on the stack.
     int acceptDepth = 0;
+
+    // Listening on an adopted descriptor (setSocketDescriptor(),
+    // listenInherited()): sets listenError and text on failure.
+    void adoptListening(int fd, RpcError *listenError, QString *text);
+    // Connects a listening QTcpServer (or QSslServer) to the server.
+    void installTcp(QTcpServer *server);
+    void installUnix(int fd, int type, const QString &socketFile);
+    // Peers waiting to be taken with nextPendingConnection().
+    int pendingCount() const;
+    // Enables or pauses accepting: it runs unless paused by the
+    // application, full (maxPending) or waiting after a failed accept().
+    void updateAccepting();
+    // accept() failed with error (out of descriptors and the like): reports
+    // it and tries again after AcceptRetryMsecs.
+    void acceptFailed(RpcError error, const QString &reason);
+    static constexpr int AcceptRetryMsecs = 100;
+    int maxPending = 30;
+    bool acceptPaused = false;
+    QTimer *acceptRetryTimer = nullptr;
 };
 
 } // namespace Fizyr

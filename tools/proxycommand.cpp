@@ -393,8 +393,8 @@ int runProxy(const QStringList &args)
                     "then exits with 0."));
     QCommandLineParser &parser = commandLine.parser();
     parser.addPositionalArgument(QStringLiteral("LISTEN_ADDRESS"),
-                                 QStringLiteral("Where clients connect (tcp://HOST:PORT, "
-                                                "unix:/PATH or seqpacket:/PATH)."));
+                                 QStringLiteral("Where clients connect: ") + listenTargetHelp()
+                                         + QLatin1Char('.'));
     parser.addPositionalArgument(QStringLiteral("TARGET_ADDRESS"),
                                  QStringLiteral("The service to forward to."));
     addOutputOptions(parser, false);
@@ -413,8 +413,9 @@ int runProxy(const QStringList &args)
     if (!interface)
         return exitCode;
     QString error;
-    const RpcAddress listenAddress = parseAddress(parser.positionalArguments().at(0), &error);
-    if (!listenAddress.isValid())
+    const std::optional<ListenTarget> listenTarget
+            = parseListenTarget(parser.positionalArguments().at(0), &error);
+    if (!listenTarget)
         return commandLine.failure(error);
     const RpcAddress targetAddress = parseAddress(parser.positionalArguments().at(1), &error);
     if (!targetAddress.isValid())
@@ -434,7 +435,7 @@ int runProxy(const QStringList &args)
 
     QObject links;
     ProxyState state{settings, links, nullptr, {}, 0};
-    exitCode = runServerLoop(commandLine, settings.printer, listenAddress,
+    exitCode = runServerLoop(commandLine, settings.printer, *listenTarget,
                              {{QStringLiteral("target"), settings.targetAddress}},
                              [&state](RpcServer &server) {
                                  state.server = &server;

@@ -286,10 +286,7 @@ int runServer(Mode mode, const QStringList &args)
                           "prints what it sends, connecting again whenever the connection is "
                           "lost."));
     QCommandLineParser &parser = commandLine.parser();
-    parser.addPositionalArgument(
-            QStringLiteral("ADDRESS"),
-            QStringLiteral("tcp://HOST:PORT (port 0: any free port), unix:/PATH or "
-                           "seqpacket:/PATH"));
+    parser.addPositionalArgument(QStringLiteral("ADDRESS"), listenTargetHelp());
     if (serve) {
         parser.addOption(QCommandLineOption(
                 QStringLiteral("updates"),
@@ -375,8 +372,9 @@ int runServer(Mode mode, const QStringList &args)
             return exitCode;
     }
     QString error;
-    const RpcAddress address = parseAddress(parser.positionalArguments().at(0), &error);
-    if (!address.isValid())
+    const std::optional<ListenTarget> target
+            = parseListenTarget(parser.positionalArguments().at(0), &error);
+    if (!target)
         return commandLine.failure(error);
 
     std::unique_ptr<Recorder> recorder;
@@ -402,7 +400,7 @@ int runServer(Mode mode, const QStringList &args)
         return exitCode;
     }
     int connections = 0;
-    exitCode = runServerLoop(commandLine, settings.printer, address, {}, [&](RpcServer &server) {
+    exitCode = runServerLoop(commandLine, settings.printer, *target, {}, [&](RpcServer &server) {
         while (RpcPeer *peer = server.nextPendingConnection())
             handleConnection(settings, peer, ++connections, server.serverAddress());
     });

@@ -50,8 +50,50 @@ void onTerminationSignal(std::function<void(int signal)> handler)
     ::sigaction(SIGTERM, &action, nullptr);
 }
 
-int runServerLoop(const CommandLine &commandLine, const Printer &printer, const RpcAddress &address,
-                  const QJsonObject &listeningExtra,
+std::optional<ListenTarget> parseListenTarget(const QString &text, QString *errorText)
+{
+    ListenTarget target;
+    const auto number = [&](const QString &digits, int *value) {
+        bool ok = false;
+        *value = digits.toInt(&ok);
+        return ok && *value >= 0;
+    };
+    if (text.startsWith(QLatin1String("fd:"))) {
+        if (!number(text.mid(3), &target.descriptor)) {
+            *errorText = QStringLiteral("invalid address \"%1\": fd:N needs a descriptor number")
+                                 .arg(text);
+            return std::nullopt;
+        }
+        return target;
+    }
+    if (text == QLatin1String("systemd")) {
+        target.systemdIndex = 0;
+        return target;
+    }
+    if (text.startsWith(QLatin1String("systemd:"))) {
+        if (!number(text.mid(8), &target.systemdIndex)) {
+            *errorText = QStringLiteral("invalid address \"%1\": systemd:N needs the index of a "
+                                        "socket passed by systemd (0 for the first)")
+                                 .arg(text);
+            return std::nullopt;
+        }
+        return target;
+    }
+    target.address = parseAddress(text, errorText);
+    if (!target.address.isValid())
+        return std::nullopt;
+    return target;
+}
+
+QString listenTargetHelp()
+{
+    return QStringLiteral("tcp://HOST:PORT (port 0: any free port), unix:/PATH, seqpacket:/PATH, "
+                          "fd:N (an inherited listening socket, descriptor N) or systemd[:N] "
+                          "(the Nth socket of systemd socket activation, LISTEN_FDS; default 0)");
+}
+
+int runServerLoop(const CommandLine &commandLine, const Printer &printer,
+                  const ListenTarget &target, const QJsonObject &listeningExtra,
                   const std::function<void(RpcServer &server)> &onNewConnection)
 {
     RpcServer server;
@@ -62,8 +104,17 @@ int runServerLoop(const CommandLine &commandLine, const Printer &printer, const 
                         .arg(who.processId())
                         .arg(who.userId()));
     });
-    if (!server.listen(address))
-        return commandLine.failure(listenErrorText(server, address));
+    if (target.descriptor >= 0) {
+        if (!server.setSocketDescriptor(target.descriptor))
+            return commandLine.failure(server.errorString());
+    } else if (target.systemdIndex >= 0) {
+        if (!server.listenInherited(target.systemdIndex))
+            return commandLine.failure(QStringLiteral("cannot listen on systemd:%1: %2")
+                                               .arg(target.systemdIndex)
+                                               .arg(server.errorString()));
+    } else if (!server.listen(target.address)) {
+        return commandLine.failure(listenErrorText(server, target.address));
+    }
     QObject::connect(&server, &RpcServer::newConnection, &server,
                      [&server, &onNewConnection] { onNewConnection(server); });
     QObject::connect(&server, &RpcServer::errorOccurred, &server, [&server, &commandLine] {

@@ -369,7 +369,7 @@ void RpcStreamTransport::onSocketError(RpcError error)
 
 void RpcStreamTransport::onBytesWritten()
 {
-    if (isReadingFlowControlled()) {
+    if (isReadingFlowControlled() || isWaitingForDrain()) {
         BusyScope busy(this);
         writeBufferChanged();
     }

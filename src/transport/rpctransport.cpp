@@ -301,16 +301,20 @@ void RpcTransport::runQueuedFlush()
     flushOutput();
 }
 
-RpcError RpcTransport::checkWriteBuffer(qint64 cost) const
+RpcError RpcTransport::checkWriteBuffer(qint64 cost)
 {
     const qint64 highWater = m_config.writeBufferHighWaterMark();
-    if (highWater > 0 && (cost > highWater || writeBufferUsage() > highWater - cost))
+    if (highWater > 0 && (cost > highWater || writeBufferUsage() > highWater - cost)) {
+        m_drainArmed = true;
+        checkDrained();
         return RpcError::WriteBufferFull;
+    }
     return RpcError::NoError;
 }
 
 void RpcTransport::writeBufferChanged()
 {
+    checkDrained();
     const qint64 highWater = m_config.writeBufferHighWaterMark();
     bool pause = false;
     if (highWater > 0) {
@@ -326,6 +330,36 @@ void RpcTransport::writeBufferChanged()
     qCDebug(lcRpcTransport) << (pause ? "write buffer over half the high-water mark: reading paused"
                                       : "write buffer drained: reading resumed");
     readingAllowedChanged();
+}
+
+void RpcTransport::checkDrained()
+{
+    if (m_state != Connected && m_state != Closing)
+        return;
+    const qint64 usage = writeBufferUsage();
+    if (usage > m_config.writeBufferLowWaterMark()) {
+        m_drainArmed = true;
+        return;
+    }
+    if (!m_drainArmed || m_drainPosted)
+        return;
+    // From the event loop, never from inside send() or a flush the owner
+    // called: a slot may send again, or delete the peer.
+    m_drainPosted = true;
+    QMetaObject::invokeMethod(this, &RpcTransport::emitDrained, Qt::QueuedConnection);
+}
+
+void RpcTransport::emitDrained()
+{
+    BusyScope busy(this);
+    m_drainPosted = false;
+    if (!m_drainArmed || m_state != Connected)
+        return;
+    if (writeBufferUsage() > m_config.writeBufferLowWaterMark())
+        return; // filled up again meanwhile: the next drain emits
+    m_drainArmed = false;
+    qCDebug(lcRpcTransport) << "write buffer drained to the low-water mark";
+    Q_EMIT writeBufferDrained();
 }
 
 void RpcTransport::startCloseTimer()

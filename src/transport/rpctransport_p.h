@@ -124,6 +124,9 @@ public:
     // the high-water mark; it resumes once the buffer drains to the
     // low-water mark.
     bool isReadingFlowControlled() const { return m_flowPaused; }
+    // True while writeBufferDrained() waits for the buffer to drain: a
+    // transport then calls writeBufferChanged() as output leaves.
+    bool isWaitingForDrain() const { return m_drainArmed; }
 
     // Bytes of queued messages as they go on the wire.
     virtual qint64 bytesToWrite() const = 0;
@@ -183,6 +186,10 @@ Q_SIGNALS:
     void disconnected();
     // The TLS handshake met errors; a slot may call ignoreSslErrors().
     void sslErrors(const QList<QSslError> &errors);
+    // The write buffer drained to the low-water mark after it had been
+    // above it, or after a send failed with WriteBufferFull. Emitted from a
+    // queued call (never from inside send()), at most once per drain.
+    void writeBufferDrained();
 
 protected:
     void setState(State state) { m_state = state; }
@@ -227,8 +234,8 @@ protected:
     virtual void readNested() { }
 
     // WriteBufferFull if queuing cost more bytes would pass the high-water
-    // mark (see writeBufferUsage()).
-    RpcError checkWriteBuffer(qint64 cost) const;
+    // mark (see writeBufferUsage()); a refusal arms writeBufferDrained().
+    RpcError checkWriteBuffer(qint64 cost);
     // Re-evaluates flow control after the write buffer changed.
     void writeBufferChanged();
     bool isReadingAllowed() const { return !m_ownerPaused && !m_flowPaused; }
@@ -249,12 +256,18 @@ private:
     friend class RpcEventLoopHook;
 
     void runQueuedFlush();
+    // writeBufferDrained(): armed while the buffer is above the low-water
+    // mark (or after WriteBufferFull), posted once it drained to the mark.
+    void checkDrained();
+    void emitDrained();
 
     State m_state = Unconnected;
     int m_busy = 0;
     int m_incomingDepth = 0;
     bool m_ownerPaused = false;
     bool m_flowPaused = false;
+    bool m_drainArmed = false;
+    bool m_drainPosted = false;
     // Output was queued during the current batch.
     bool m_flushAtBatchEnd = false;
     // In the hook's flush list (or a queued flush is posted).

@@ -700,4 +700,33 @@ TestCase {
         // Finished and referred to by nothing: the collector deletes them.
         tryVerify(() => { gc(); return destructionProbe.destroyedCount === count }, 20000)
     }
+
+    SignalSpy { id: serverStreams; target: server; signalName: "streamReceived" }
+    SignalSpy { id: clientPauses; target: client; signalName: "readingPausedChanged" }
+    SignalSpy { id: clientDrained; target: client; signalName: "writeBufferDrained" }
+
+    // readingPaused holds what the server sends until it is cleared; then
+    // everything arrives, in order.
+    function test_readingPaused_data() { return transports_data() }
+    function test_readingPaused(data) {
+        connectTo(data.address)
+        serverStreams.clear()
+        clientPauses.clear()
+        verify(clientDrained.valid)
+        compare(client.readingPaused, false)
+        client.readingPaused = true
+        compare(clientPauses.count, 1)
+        for (let i = 0; i < 5; ++i)
+            verify(client.sendStream(i, "m" + i))
+        // The server echoed all five; the paused client holds them.
+        tryCompare(serverStreams, "count", 5, 20000)
+        wait(0)
+        compare(clientStreams.count, 0)
+        client.readingPaused = false
+        compare(clientPauses.count, 2)
+        tryCompare(clientStreams, "count", 5, 20000)
+        for (let i = 0; i < 5; ++i)
+            compare(clientStreams.signalArguments[i][0].serviceId, 1000 + i)
+        serverStreams.clear()
+    }
 }
