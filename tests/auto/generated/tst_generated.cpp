@@ -18,6 +18,7 @@
 #include <QtCore/QMetaProperty>
 #include <QtCore/QPointer>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void greet();
     void greetFuture();
     void cancel();
+    void requestFinished();
     void streams();
     void unitBodies();
     void negativeServiceId();
@@ -234,6 +236,37 @@ void tst_Generated::cancel()
     call->cancel(); // harmless
     QCOMPARE(c.client.state(), RpcPeer::ConnectedState);
     QCOMPARE(c.client.openRequestCount(), 0);
+}
+
+// The typed request's finished() is forwarded from its RpcRequest once
+// something connects to it (a connection less for the handlers that do not):
+// a handler that connects to it, before responding later, gets it once.
+void tst_Generated::requestFinished()
+{
+    Connection c;
+    QVERIFY(c.open(address("requestFinished")));
+    GreeterServer server(c.serverPeer);
+    int typedFinished = 0;
+    bool openAtFinished = true;
+    connect(&server, &GreeterServer::greetRequested, this, [&](GreeterGreetRequest *request) {
+        connect(request, &GreeterGreetRequest::finished, this, [&, request] {
+            ++typedFinished;
+            openAtFinished = request->isOpen();
+        });
+        // A second connection does not forward it twice.
+        connect(request, &GreeterGreetRequest::finished, this, [] {});
+        QTimer::singleShot(0, request, [request] { request->respond(GreetResponse{}); });
+    });
+    GreeterClient client(&c.client);
+    GreetRequest request;
+    request.name = QStringLiteral("Ada");
+    request.times = 1;
+    GreeterGreetCall *call = client.greet(request);
+    QSignalSpy finished(call, &GreeterGreetCall::finished);
+    QVERIFY(finished.wait(Timeout));
+    QCOMPARE(call->error(), RpcError::NoError);
+    QTRY_COMPARE_WITH_TIMEOUT(typedFinished, 1, Timeout);
+    QVERIFY(!openAtFinished);
 }
 
 void tst_Generated::streams()
