@@ -1998,9 +1998,8 @@ public:
 
     // The common case of nextKey() + findField(): the next key is the next
     // field in declared order, written without escapes. Returns its index
-    // (the key read), or -1 with nothing read but white space. A colon right
-    // after the key is read too (*colonRead).
-    int expectedKey(Frame &f, bool *colonRead)
+    // (the key read), or -1 with nothing read but white space.
+    int expectedKey(Frame &f)
     {
         const int expected = f.index + 1;
         if (expected >= f.count)
@@ -2025,9 +2024,7 @@ public:
         }
         if (q >= m_end || *q != '"')
             return -1;
-        ++q;
-        *colonRead = q < m_end && *q == ':';
-        m_p = *colonRead ? q + 1 : q;
+        m_p = q + 1;
         f.first = false;
         return expected;
     }
@@ -2433,8 +2430,7 @@ int RpcJsonReader::nextField()
         return -1;
     }
     for (;;) {
-        bool colonRead = false;
-        int i = d->expectedKey(f, &colonRead);
+        int i = d->expectedKey(f);
         if (i < 0) {
             const int r = d->nextKey(&f.first, &d->m_scratch);
             if (r < 0)
@@ -2444,13 +2440,11 @@ int RpcJsonReader::nextField()
             i = d->findField(f, d->m_scratch);
         }
         if (i >= 0 && d->m_seen[f.seenOffset + i]) {
-            if (colonRead)
-                --d->m_p; // the error's position is the end of the key
             d->fail(RpcCodec::tr("duplicate field `%1`")
                             .arg(QString::fromUtf8(f.fields[i].wireName)));
             return -2;
         }
-        if (!colonRead && !d->colon())
+        if (!d->colon())
             return -2;
         if (i < 0) {
             if (!d->ignoreValue())
