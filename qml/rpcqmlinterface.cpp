@@ -416,7 +416,7 @@ void QmlRpcInterfaceCall::handleUpdate(const RpcMessage &update)
     QString error;
     if (!m_client || !m_client->decode(definition.bodyType(), update.body(), &body, &error)) {
         Q_EMIT invalidMessageReceived(
-                QStringLiteral("invalid body for update `%1`: %2").arg(definition.name(), error));
+                QStringLiteral("invalid body for %1: %2").arg(definition.name(), error));
         return;
     }
     Q_EMIT updateReceived(definition.name(), body);
@@ -491,7 +491,7 @@ bool QmlRpcInterfaceCall::sendUpdate(const QString &name, const QJSValue &body)
     } else if (m_client->encode(definition.bodyType(), body, &bytes, &error)) {
         return m_request && !m_finished && m_request->sendUpdate(definition.id(), bytes);
     } else {
-        error = QStringLiteral("invalid body for update `%1`: %2").arg(name, error);
+        error = QStringLiteral("invalid body for %1: %2").arg(name, error);
     }
     if (m_engine)
         m_engine->throwError(QJSValue::TypeError, QStringLiteral("sendUpdate: ") + error);
@@ -958,7 +958,7 @@ QmlRpcInterfaceCall *QmlRpcInterfaceClient::call(const QString &service, const Q
                              .arg(service, m_interface.name()));
     } else if (!encode(definition.requestType(), body, &bytes, &error)) {
         result->fail(RpcError::InvalidBody,
-                     QStringLiteral("invalid body for `%1`: %2").arg(service, error));
+                     QStringLiteral("invalid body for %1: %2").arg(service, error));
     } else if (!cpp) {
         result->fail(RpcError::InvalidOperation,
                      QStringLiteral("call `%1`: the client has no peer").arg(service));
@@ -995,7 +995,7 @@ bool QmlRpcInterfaceClient::sendStream(const QString &stream, const QJSValue &bo
                 ? QStringLiteral("no stream `%1` in interface `%2`").arg(stream, m_interface.name())
                 : QStringLiteral("no interface file is loaded");
     } else if (!encode(definition.bodyType(), body, &bytes, &error)) {
-        error = QStringLiteral("invalid body for `%1`: %2").arg(stream, error);
+        error = QStringLiteral("invalid body for %1: %2").arg(stream, error);
     } else {
         RpcPeer *cpp = rpcPeer();
         return cpp && cpp->sendStream(definition.id(), bytes);
@@ -1031,7 +1031,7 @@ void QmlRpcInterfaceClient::handleStream(const RpcMessage &message)
     QString error;
     if (!decode(definition.bodyType(), message.body(), &body, &error)) {
         Q_EMIT invalidMessageReceived(
-                QStringLiteral("invalid body for stream `%1`: %2").arg(definition.name(), error));
+                QStringLiteral("invalid body for %1: %2").arg(definition.name(), error));
         return;
     }
     Q_EMIT streamReceived(definition.name(), body);

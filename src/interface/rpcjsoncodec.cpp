@@ -730,6 +730,35 @@ public:
         }
     }
 
+    // parse_str into a QString: m_p at the opening quote. A string without
+    // escapes (the common case) is converted straight from the body, with one
+    // allocation; otherwise through parseString() and m_scratch, from the
+    // start again (so the errors and their positions are parseString()'s).
+    bool parseString(QString *out)
+    {
+        const uchar *q = m_p + 1;
+        uchar high = 0; // any byte >= 0x80: the string is not plain ASCII
+        while (q < m_end && *q != '"' && *q != '\\' && *q >= 0x20)
+            high |= *q++;
+        if (q < m_end && *q == '"') {
+            const auto *begin = reinterpret_cast<const char *>(m_p + 1);
+            const qsizetype size = q - (m_p + 1);
+            m_p = q + 1;
+            if (!(high & 0x80)) {
+                *out = QString::fromLatin1(begin, size);
+                return true;
+            }
+            if (!isValidUtf8(begin, size))
+                return fail(tr("invalid unicode code point"));
+            *out = QString::fromUtf8(begin, size);
+            return true;
+        }
+        if (!parseString(&m_scratch))
+            return false;
+        *out = QString::fromUtf8(m_scratch);
+        return true;
+    }
+
     // ignore_str: control characters and escapes are checked, UTF-8 and
     // surrogates are not.
     bool ignoreString()
@@ -1088,9 +1117,10 @@ public:
     {
         if (peek() != '"')
             return invalidType("a string");
-        if (!parseString(&m_scratch))
+        QString text;
+        if (!parseString(&text))
             return false;
-        *out = QVariant(QString::fromUtf8(m_scratch));
+        *out = QVariant(std::move(text));
         return true;
     }
 
@@ -2211,10 +2241,7 @@ bool RpcJsonReader::read(QString *value)
 {
     if (d->peek() != '"')
         return d->invalidType("a string");
-    if (!d->parseString(&d->m_scratch))
-        return false;
-    *value = QString::fromUtf8(d->m_scratch);
-    return true;
+    return d->parseString(value);
 }
 
 /*!
@@ -2438,20 +2465,24 @@ int RpcJsonReader::nextField()
 */
 bool RpcJsonReader::endStruct()
 {
-    const RpcJsonReaderPrivate::Frame f = d->top();
+    const RpcJsonReaderPrivate::Frame &top = d->top();
+    const bool sequenceForm = top.sequenceForm;
+    const int count = top.count;
+    const Field *const fields = top.fields;
+    const qsizetype seenOffset = top.seenOffset;
     d->m_frames.removeLast();
     d->leave();
-    if (f.sequenceForm)
+    if (sequenceForm)
         return d->endSeq();
     if (!d->endMap())
         return false;
     bool ok = true;
-    for (int i = 0; i < f.count && ok; ++i) {
-        if (!d->m_seen[f.seenOffset + i] && !(f.fields[i].flags & (HasDefault | Optional)))
-            ok = d->fail(RpcCodec::tr("missing field `%1`")
-                                 .arg(QString::fromUtf8(f.fields[i].wireName)));
+    for (int i = 0; i < count && ok; ++i) {
+        if (!d->m_seen[seenOffset + i] && !(fields[i].flags & (HasDefault | Optional)))
+            ok = d->fail(
+                    RpcCodec::tr("missing field `%1`").arg(QString::fromUtf8(fields[i].wireName)));
     }
-    d->m_seen.resize(f.seenOffset);
+    d->m_seen.resize(seenOffset);
     return ok;
 }
 

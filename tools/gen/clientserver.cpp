@@ -209,11 +209,15 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                  "void %1::finish(Fizyr::RpcError error, const QString &errorString)\n{\n"
                  "    if (m_finished)\n        return;\n"
                  "    m_finished = true;\n    m_error = error;\n    m_errorString = errorString;\n"
-                 "    if (m_request) {\n        m_request->disconnect(this);\n"
+                 "    if (m_request) {\n"
                  "        // With RpcPeer::autoDeleteRequests() the request is this call's parent\n"
-                 "        // and the peer deletes both, in one batch.\n"
+                 "        // and the peer deletes both, in one batch; once finished, it emits\n"
+                 "        // nothing more: no need to disconnect (cancel() leaves it open).\n"
+                 "        if (m_request != parent() || !m_request->isFinished())\n"
+                 "            m_request->disconnect(this);\n"
                  "        if (m_request != parent())\n"
-                 "            m_request->deleteLater();\n        m_request = nullptr;\n    }\n"
+                 "            m_request->deleteLater();\n"
+                 "        m_request = nullptr;\n    }\n"
                  "    if (m_promise)\n        reportToPromise();\n"
                  "    Q_EMIT finished();\n}\n\n")
                  .arg(cls);
@@ -266,9 +270,11 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
                         "    void finished();\n\n");
     h += QStringLiteral("private:\n    friend class %1Server;\n").arg(iface.name());
     h += QStringLiteral("    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format);\n"
-                        "    void handleUpdate(const Fizyr::RpcMessage &update);\n\n"
+                        "    void handleUpdate(const Fizyr::RpcMessage &update);\n"
+                        "    void connectNotify(const QMetaMethod &signal) override;\n\n"
                         "    Fizyr::RpcRequest *m_request;\n"
-                        "    Fizyr::RpcBodyCodec::Format m_format;\n")
+                        "    Fizyr::RpcBodyCodec::Format m_format;\n"
+                        "    QAtomicInt m_forwardingFinished; // 1 once finished() is forwarded\n")
                  .arg(cls);
     if (!unitRequest)
         h += QStringLiteral("    %1 m_body;\n").arg(cppType(service.requestType()));
@@ -288,8 +294,16 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
         s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
                             "&%1::handleUpdate);\n")
                      .arg(cls);
-    s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::finished, this, "
-                        "&%1::finished);\n}\n\n")
+    s += QStringLiteral("}\n\n");
+    s += QStringLiteral(
+                 "// finished() is forwarded from the RpcRequest once something connects to it\n"
+                 "// (most handlers respond at once and never do: one connection less per "
+                 "request).\n"
+                 "void %1::connectNotify(const QMetaMethod &signal)\n{\n"
+                 "    if (signal == QMetaMethod::fromSignal(&%1::finished)\n"
+                 "        && m_forwardingFinished.testAndSetRelaxed(0, 1))\n"
+                 "        connect(m_request, &Fizyr::RpcRequest::finished, this, &%1::finished);\n"
+                 "}\n\n")
                  .arg(cls);
     for (const RpcUpdate &u : service.responseUpdates()) {
         const bool unit = isUnit(u.bodyType());

@@ -536,6 +536,7 @@ GeneratorResult Generator::run()
                         "#include <FizyrRpcQt/rpcpeer.h>\n"
                         "#include <FizyrRpcQt/rpcrequest.h>\n"
                         "#include <FizyrRpcQt/rpcserver.h>\n\n"
+                        "#include <QtCore/qatomic.h>\n"
                         "#include <QtCore/qbytearray.h>\n"
                         "#include <QtCore/qdebug.h>\n"
                         "#include <QtCore/qfuture.h>\n"

@@ -18,6 +18,7 @@
 #include <QtCore/QMetaProperty>
 #include <QtCore/QPointer>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -96,6 +97,8 @@ private Q_SLOTS:
     void greet();
     void greetFuture();
     void cancel();
+    void noUpdatesAfterCancel();
+    void requestFinished();
     void streams();
     void unitBodies();
     void negativeServiceId();
@@ -234,6 +237,74 @@ void tst_Generated::cancel()
     call->cancel(); // harmless
     QCOMPARE(c.client.state(), RpcPeer::ConnectedState);
     QCOMPARE(c.client.openRequestCount(), 0);
+}
+
+// After cancel() the call emits nothing more, even when the server still
+// sends updates before its answer, and its request is the call's parent
+// (an auto-deleting peer): the call is finished but the request is open.
+void tst_Generated::noUpdatesAfterCancel()
+{
+    Connection c;
+    QVERIFY(c.open(address("noUpdatesAfterCancel")));
+    c.client.setAutoDeleteRequests(true);
+    GreeterServer server(c.serverPeer);
+    connect(&server, &GreeterServer::greetRequested, this, [](GreeterGreetRequest *request) {
+        request->sendProgress(Progress{1, 3});
+        connect(request, &GreeterGreetRequest::cancelRequested, request, [request] {
+            request->sendProgress(Progress{2, 3});
+            request->sendProgress(Progress{3, 3});
+            request->respondError(QStringLiteral("cancelled"));
+        });
+    });
+    GreeterClient client(&c.client);
+    GreetRequest request;
+    request.name = QStringLiteral("Ada");
+    request.times = 3;
+    GreeterGreetCall *call = client.greet(request);
+    QSignalSpy finished(call, &GreeterGreetCall::finished);
+    QSignalSpy progress(call, &GreeterGreetCall::progressReceived);
+    QVERIFY(progress.wait(Timeout));
+    QPointer<RpcRequest> raw = call->request();
+    QVERIFY(raw);
+    QSignalSpy rawFinished(raw.data(), &RpcRequest::finished);
+    call->cancel();
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(call->error(), RpcError::Canceled);
+    // The server's two updates and its error response reach the request.
+    QVERIFY(rawFinished.wait(Timeout));
+    QCOMPARE(progress.size(), 1);
+    QCOMPARE(finished.size(), 1);
+}
+
+// The typed request's finished() is forwarded from its RpcRequest once
+// something connects to it (a connection less for the handlers that do not):
+// a handler that connects to it, before responding later, gets it once.
+void tst_Generated::requestFinished()
+{
+    Connection c;
+    QVERIFY(c.open(address("requestFinished")));
+    GreeterServer server(c.serverPeer);
+    int typedFinished = 0;
+    bool openAtFinished = true;
+    connect(&server, &GreeterServer::greetRequested, this, [&](GreeterGreetRequest *request) {
+        connect(request, &GreeterGreetRequest::finished, this, [&, request] {
+            ++typedFinished;
+            openAtFinished = request->isOpen();
+        });
+        // A second connection does not forward it twice.
+        connect(request, &GreeterGreetRequest::finished, this, [] {});
+        QTimer::singleShot(0, request, [request] { request->respond(GreetResponse{}); });
+    });
+    GreeterClient client(&c.client);
+    GreetRequest request;
+    request.name = QStringLiteral("Ada");
+    request.times = 1;
+    GreeterGreetCall *call = client.greet(request);
+    QSignalSpy finished(call, &GreeterGreetCall::finished);
+    QVERIFY(finished.wait(Timeout));
+    QCOMPARE(call->error(), RpcError::NoError);
+    QTRY_COMPARE_WITH_TIMEOUT(typedFinished, 1, Timeout);
+    QVERIFY(!openAtFinished);
 }
 
 void tst_Generated::streams()

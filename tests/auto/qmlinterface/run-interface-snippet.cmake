@@ -41,7 +41,7 @@ foreach(expected
         "progress: 1 of 2"
         "progress: 2 of 2"
         "response: Hi, Ada! Hi, Ada!"
-        "refused: invalid body for `greet`: `times`")
+        "refused: invalid body for greet: `times`")
     string(FIND "${output}" "${expected}" position)
     if(position EQUAL -1)
         message(FATAL_ERROR "${SNIPPET} did not print \"${expected}\"")
