@@ -392,7 +392,11 @@ int runServer(Mode mode, const QStringList &args)
     }
 
     if (reconnect && reconnect->enabled) {
-        exitCode = runListenClient(commandLine, settings, address, *reconnect);
+        if (target->descriptor >= 0 || target->systemdIndex >= 0)
+            return commandLine.failure(QStringLiteral(
+                    "--reconnect connects to ADDRESS: it needs an address, not an inherited "
+                    "socket"));
+        exitCode = runListenClient(commandLine, settings, target->address, *reconnect);
         if (stats)
             stats->print();
         if (recorder)
