@@ -70,6 +70,7 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
                         "    void reportToPromise();\n\n")
                  .arg(cls);
     h += QStringLiteral("    Fizyr::RpcRequest *m_request; // null once finished or deleted\n"
+                        "    QObject *m_client = nullptr; // the client that made the call\n"
                         "    Fizyr::RpcBodyCodec::Format m_format;\n"
                         "    bool m_finished = false;\n"
                         "    bool m_hasResponse = false;\n");
@@ -232,7 +233,12 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
                  "// A received request for service %1 `%2`, from %3Server::%4Requested().\n")
                  .arg(service.id())
                  .arg(service.name(), iface.name(), service.cppName());
-    h += QStringLiteral("class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n").arg(cls);
+    h += QStringLiteral(
+                 "class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n"
+                 "    // Deleted before it answered: the request is answered with the error\n"
+                 "    // response \"request canceled\" (RpcRequest::abort()).\n"
+                 "    ~%1() override;\n\n")
+                 .arg(cls);
     h += QStringLiteral("    Fizyr::RpcRequest *request() const { return m_request; }\n"
                         "    Fizyr::RpcPeer *peer() const { return m_request->peer(); }\n"
                         "    bool isOpen() const { return m_request->isOpen(); }\n");
@@ -272,7 +278,8 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
     h += QStringLiteral("    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format);\n"
                         "    void handleUpdate(const Fizyr::RpcMessage &update);\n"
                         "    void connectNotify(const QMetaMethod &signal) override;\n\n"
-                        "    Fizyr::RpcRequest *m_request;\n"
+                        "    QPointer<Fizyr::RpcRequest> m_request; // null once the request is "
+                        "being deleted\n"
                         "    Fizyr::RpcBodyCodec::Format m_format;\n"
                         "    QAtomicInt m_forwardingFinished; // 1 once finished() is forwarded\n")
                  .arg(cls);
@@ -295,6 +302,13 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
                             "&%1::handleUpdate);\n")
                      .arg(cls);
     s += QStringLiteral("}\n\n");
+    s += QStringLiteral("%1::~%1()\n{\n"
+                        "    // Deleted by the application before it answered (not with its "
+                        "RpcRequest,\n"
+                        "    // which clears m_request first): the client is not left waiting.\n"
+                        "    if (m_request && m_request->isOpen())\n"
+                        "        m_request->abort();\n}\n\n")
+                 .arg(cls);
     s += QStringLiteral(
                  "// finished() is forwarded from the RpcRequest once something connects to it\n"
                  "// (most handlers respond at once and never do: one connection less per "
@@ -386,7 +400,9 @@ void Generator::writeInterfaceDecl(const RpcInterface &iface)
                  "// The typed client of interface %1, on a connected (or connecting) RpcPeer.\n")
                  .arg(iface.name());
     h += QStringLiteral("class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n"
-                        "    explicit %1(Fizyr::RpcPeer *peer, QObject *parent = nullptr);\n\n"
+                        "    explicit %1(Fizyr::RpcPeer *peer, QObject *parent = nullptr);\n"
+                        "    // Unfinished calls end with their client (given up, no signals).\n"
+                        "    ~%1() override;\n\n"
                         "    Fizyr::RpcPeer *peer() const { return m_peer; }\n"
                         "    Fizyr::RpcBodyCodec::Format bodyFormat() const { return m_format; }\n"
                         "    void setBodyFormat(Fizyr::RpcBodyCodec::Format format) { m_format = "
@@ -487,7 +503,24 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
     // Client
     s += QStringLiteral("// ---- %1\n\n").arg(client);
     s += QStringLiteral("%1::%1(Fizyr::RpcPeer *peer, QObject *parent)\n    : QObject(parent), "
-                        "m_peer(peer)\n{\n}\n\n"
+                        "m_peer(peer)\n{\n}\n\n")
+                 .arg(client);
+    // Calls are the client's children (deleted with it), except on a peer
+    // that deletes its requests itself: there they are children of their
+    // requests, and the unfinished ones are found and deleted here.
+    s += QStringLiteral("%1::~%1()\n{\n"
+                        "    // On a peer that deletes its requests itself, the calls are children "
+                        "of their\n"
+                        "    // requests, not of the client: the unfinished ones are given up "
+                        "here.\n"
+                        "    if (!m_peer || !m_peer->autoDeleteRequests())\n        return;\n")
+                 .arg(client);
+    for (const RpcService &service : iface.services())
+        s += QStringLiteral("    for (%1 *call : m_peer->findChildren<%1 *>()) {\n"
+                            "        if (call->m_client == this && !call->m_finished)\n"
+                            "            delete call;\n    }\n")
+                     .arg(callClass(iface, service));
+    s += QStringLiteral("}\n\n"
                         "Fizyr::RpcInterface %1::rpcInterface()\n{\n    return %2();\n}\n\n")
                  .arg(client, ifaceFunction);
     for (const RpcService &service : iface.services()) {
@@ -517,7 +550,9 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                      "    // the call is then its request's child, deleted with it.\n"
                      "    QObject *parent = sent && m_peer->autoDeleteRequests() ? "
                      "static_cast<QObject *>(sent) : this;\n"
-                     "    return new %1(sent, m_format, parent);\n}\n\n")
+                     "    auto *call = new %1(sent, m_format, parent);\n"
+                     "    call->m_client = this;\n"
+                     "    return call;\n}\n\n")
                      .arg(cls, client, service.cppName(),
                           unit ? QString()
                                : paramType(service.requestType()) + QStringLiteral("request"),
