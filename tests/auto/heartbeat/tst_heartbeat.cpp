@@ -42,6 +42,7 @@ private Q_SLOTS:
     void unansweredClosesConnection();
     void stopsAnswering();
     void serverSideHeartbeat();
+    void deadConnectionReconnects();
 
 private:
     // Starts a server; its accepted peer answers pings as answer() says
@@ -241,6 +242,39 @@ void tst_Heartbeat::serverSideHeartbeat()
                              DefaultTimeout);
     if (m_serverPeer)
         QCOMPARE(m_serverPeer->error(), RpcError::HeartbeatTimeout);
+}
+
+// A connection the heartbeat declared dead is a lost connection like any
+// other: a peer with autoReconnect waits, connects again and says so with
+// reconnected(); the heartbeat then runs on the new connection.
+void tst_Heartbeat::deadConnectionReconnects()
+{
+    m_answerFirst = 2;
+    QVERIFY(startServer());
+    QVERIFY(connectClient(20, 200));
+    m_client->setReconnectInitialDelay(10);
+    m_client->setAutoReconnect(true);
+    QList<RpcError> errors;
+    QList<RpcPeer::State> states;
+    int pingsAtLoss = -1;
+    connect(m_client.get(), &RpcPeer::errorOccurred, this, [&](RpcError error) {
+        errors.append(error);
+        // The server answers again, on whatever connection comes next.
+        pingsAtLoss = m_pings;
+        m_answerFirst = -1;
+    });
+    connect(m_client.get(), &RpcPeer::stateChanged, this,
+            [&states](RpcPeer::State state) { states.append(state); });
+    QSignalSpy reconnected(m_client.get(), &RpcPeer::reconnected);
+    QVERIFY(reconnected.wait(DefaultTimeout));
+    QCOMPARE(errors, QList<RpcError>{RpcError::HeartbeatTimeout});
+    QVERIFY(states.contains(RpcPeer::WaitingToReconnectState));
+    QCOMPARE(m_client->state(), RpcPeer::ConnectedState);
+    // Pings on the new connection are answered and keep it up.
+    QTRY_VERIFY_WITH_TIMEOUT(m_pings >= pingsAtLoss + 5, DefaultTimeout);
+    QCOMPARE(m_client->state(), RpcPeer::ConnectedState);
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(reconnected.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_Heartbeat)
