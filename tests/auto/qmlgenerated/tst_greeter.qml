@@ -121,6 +121,7 @@ TestCase {
     }
 
     function cleanup() {
+        client.autoReconnect = false
         greetMode = "now"
         held = null
         cancelCount = 0
@@ -394,5 +395,45 @@ TestCase {
         }
         tryVerify(() => finished === 3, 20000)
         tryVerify(() => { gc(); return fixtures.destroyedCount === before + 3 }, 20000)
+    }
+
+    // A generated client on a peer with autoReconnect stays usable across a
+    // restart of its server: the same objects call again once reconnected.
+    function test_survivesReconnect_data() { return transports_data() }
+    function test_survivesReconnect(data) {
+        client.autoReconnect = true
+        client.reconnectInitialDelay = 10
+        client.reconnectMaxDelay = 50
+        connectTo(data.address)
+        let results = []
+        greeterClient.greet({ name: "Ada", times: 1 }).then(r => results.push(r.greetings[0]))
+        tryCompare(results, "length", 1, 20000)
+
+        let states = []
+        let reconnects = 0
+        const onState = () => states.push(client.state)
+        const onReconnected = () => ++reconnects
+        client.stateChanged.connect(onState)
+        client.reconnected.connect(onReconnected)
+        const bound = server.serverAddress
+        server.listening = false
+        server.peers[0].abort()
+        tryVerify(() => states.indexOf(RpcPeer.WaitingToReconnect) >= 0, 20000)
+        // A call while the server is gone fails at once; the client stays.
+        let failed = null
+        greeterClient.greet({ name: "Ada", times: 1 }).then(() => { failed = false }, () => { failed = true })
+        tryVerify(() => failed !== null, 20000)
+        verify(failed)
+
+        server.address = bound
+        server.listening = true
+        verify(server.listening, server.errorString)
+        tryVerify(() => reconnects === 1, 20000, "reconnected() once")
+        tryCompare(client, "state", RpcPeer.Connected, 20000)
+        greeterClient.greet({ name: "Bob", times: 1 }).then(r => results.push(r.greetings[0]))
+        tryCompare(results, "length", 2, 20000)
+        compare(results, ["Hello, Ada!", "Hello, Bob!"])
+        client.stateChanged.disconnect(onState)
+        client.reconnected.disconnect(onReconnected)
     }
 }
