@@ -2,6 +2,7 @@
 // blocking POSIX sockets with the same framing and topology. See
 // doc/performance.md.
 #include "baseline.h"
+#include "floor.h"
 
 #include <FizyrRpcQt/RpcConfig>
 #include <FizyrRpcQt/RpcMessage>
@@ -1259,6 +1260,8 @@ private:
         }
         if (scenario == QLatin1String("rtt-2p") || scenario == QLatin1String("pipelined-2p"))
             return runTwoProcess(scenario, t, oursFirst);
+        if (scenario.startsWith(QLatin1String("floor-")))
+            return runFloor(scenario, t, oursFirst);
         if (scenario == QLatin1String("idle")) {
             QList<int> levels = o.idlePeers;
             if (o.quick)
@@ -1431,6 +1434,115 @@ private:
         return {{scenario, tn, size, QStringLiteral("rate"), QStringLiteral("req/s"),
                  rate(ours, haveOurs), rate(base, haveBase)},
                 cpuRow};
+    }
+
+    // floor-rtt-2p, floor-pipelined-2p, floor-stream, floor-idle: the event
+    // loop's floor (floor.h) next to the raw baseline and ours, all measured in
+    // this run (order: ours, floor, raw, reversed every other run). Each figure
+    // gives two rows: `FIGURE` (value: the floor, baseline: raw) and
+    // `FIGURE-ours` (value: ours, baseline: the floor). floor-idle has the
+    // floor's rows only; ours are the idle scenario's.
+    QList<Row> runFloor(const QString &scenario, Transport t, bool oursFirst)
+    {
+        const QString tn = transportName(t);
+        const QString name = scenario.mid(6); // after "floor-"
+        const QString floorListen = t == Transport::Tcp ? QStringLiteral("tcp://127.0.0.1:0")
+                : t == Transport::UnixStream ? QStringLiteral("unix:") + pathFor(t, "floor")
+                                             : QStringLiteral("seqpacket:") + pathFor(t, "floor");
+        if (name == QLatin1String("idle")) {
+            QList<int> levels
+                    = o.quick ? QList<int>{std::min(100, o.idlePeers.value(0, 100))} : o.idlePeers;
+            rlimit limit{};
+            ::getrlimit(RLIMIT_NOFILE, &limit);
+            levels.removeIf([&](int peers) { return rlim_t(peers) + 256 > limit.rlim_cur; });
+            const int count = o.quick ? 40 : std::max(100, o.count / 4);
+            QList<Row> result;
+            for (const Bench::FloorIdleLevel &l : Bench::floorIdle(floorListen, levels, count)) {
+                const QString at = QStringLiteral("@%1").arg(l.peers);
+                result.append({scenario, tn, 64, QStringLiteral("memory") + at,
+                               QStringLiteral("KiB/peer"), l.kibPerPeer, -1});
+                result.append({scenario, tn, 64, QStringLiteral("rate") + at,
+                               QStringLiteral("req/s"), l.rate, -1});
+                result.append({scenario, tn, 64, QStringLiteral("server-cpu") + at,
+                               QStringLiteral("us/req"), l.serverCpuUs, -1});
+            }
+            return result;
+        }
+        const bool rtt = name == QLatin1String("rtt-2p");
+        const bool stream = name == QLatin1String("stream");
+        if (!rtt && !stream && name != QLatin1String("pipelined-2p"))
+            fail(QStringLiteral("unknown scenario %1").arg(scenario));
+        int count = rtt ? std::max(10, o.count / 4) : o.count;
+        if (o.quick)
+            count = std::max(2, std::min(count, 20));
+        const int size = o.size;
+        const Bench::Shape shape = baseShape(t, size, count);
+        Bench::Forked raw, floorSide, ours; // stream: seconds and cpuSeconds only
+        const auto timed = [](Bench::Forked &f, const std::function<double()> &traffic) {
+            const double before = Bench::cpuSeconds();
+            f.seconds = traffic();
+            f.cpuSeconds = Bench::cpuSeconds() - before;
+        };
+        std::function<void()> doRaw, doFloor, doOurs;
+        if (stream) {
+            // In-process, as the stream scenario: the receiver in a thread.
+            doRaw = [&] {
+                timed(raw, [&] { return Bench::baselineStreamBatched(shape); });
+            };
+            doFloor = [&] {
+                Bench::FloorServerThread server(floorListen);
+                timed(floorSide, [&] { return Bench::floorStream(server.address(), size, count); });
+            };
+            doOurs = [&] {
+                ServerThread server(ourAddress(t), configFor(rpcTransport(t), size));
+                timed(ours, [&] { return oursStream(server.address(), size, count, false); });
+            };
+        } else {
+            doRaw = [&] {
+                raw = rtt ? Bench::forkedRtt(shape) : Bench::forkedPipelined(shape);
+            };
+            doFloor = [&] {
+                floorSide = rtt ? Bench::floorForkedRtt(floorListen, size, count)
+                                : Bench::floorForkedPipelined(floorListen, size, count, o.inFlight);
+            };
+            doOurs = [&] {
+                ServeChild server(ourAddress(t));
+                const double before = Bench::cpuSeconds() + Bench::cpuSeconds(server.pid());
+                if (rtt)
+                    ours.rtts = oursRtt(server.address(), size, count);
+                else
+                    ours.seconds = oursPipelined(server.address(), size, count, o.inFlight);
+                ours.cpuSeconds = Bench::cpuSeconds() + Bench::cpuSeconds(server.pid()) - before;
+            };
+        }
+        std::function<void()> *order[] = {&doRaw, &doFloor, &doOurs};
+        if (oursFirst)
+            std::swap(order[0], order[2]);
+        for (const std::function<void()> *side : order)
+            (*side)();
+        QList<Row> result;
+        const auto pair = [&](const QString &figure, const QString &unit, double f, double r,
+                              double us) {
+            result.append({scenario, tn, size, figure, unit, f, r});
+            result.append({scenario, tn, size, figure + QStringLiteral("-ours"), unit, us, f});
+        };
+        const QString per = stream ? QStringLiteral("us/msg") : QStringLiteral("us/req");
+        const auto cpu = [&](const Bench::Forked &f) {
+            return f.cpuSeconds * 1e6 / count;
+        };
+        if (rtt) {
+            const QString us = QStringLiteral("us");
+            pair(QStringLiteral("p50"), us, percentile(floorSide.rtts, 0.5),
+                 percentile(raw.rtts, 0.5), percentile(ours.rtts, 0.5));
+            pair(QStringLiteral("p99"), us, percentile(floorSide.rtts, 0.99),
+                 percentile(raw.rtts, 0.99), percentile(ours.rtts, 0.99));
+            pair(QStringLiteral("mean"), us, mean(floorSide.rtts), mean(raw.rtts), mean(ours.rtts));
+        } else {
+            pair(QStringLiteral("rate"), stream ? QStringLiteral("msg/s") : QStringLiteral("req/s"),
+                 count / floorSide.seconds, count / raw.seconds, count / ours.seconds);
+        }
+        pair(QStringLiteral("cpu"), per, cpu(floorSide), cpu(raw), cpu(ours));
+        return result;
     }
 
 #ifdef FIZYRRPCBENCH_TYPED
@@ -1676,7 +1788,8 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral(
             "Benchmarks the library against a same-run baseline of blocking POSIX sockets.\n"
             "Scenarios: rtt, pipelined, stream, bulk, updates, fds, connections, rtt-2p,\n"
-            "pipelined-2p, idle, typed-rtt, typed-pipelined, codec; tls-rtt, tls-pipelined, "
+            "pipelined-2p, idle, floor-rtt-2p, floor-pipelined-2p, floor-stream, floor-idle\n"
+            "(the event loop's floor), typed-rtt, typed-pipelined, codec; tls-rtt, tls-pipelined, "
             "tls-bulk, tls-connections (TLS\n"
             "against plain TCP, both through the library, in the same run; not in the default\n"
             "list)."));
@@ -1685,7 +1798,8 @@ int main(int argc, char **argv)
             QStringLiteral("scenarios"), QStringLiteral("Comma-separated scenarios."),
             QStringLiteral("list"),
             QStringLiteral(
-                    "rtt,pipelined,stream,bulk,updates,fds,connections,rtt-2p,pipelined-2p,idle"
+                    "rtt,pipelined,stream,bulk,updates,fds,connections,rtt-2p,pipelined-2p,idle,"
+                    "floor-rtt-2p,floor-pipelined-2p,floor-stream,floor-idle"
 #ifdef FIZYRRPCBENCH_TYPED
                     ",typed-rtt,typed-pipelined,codec"
 #endif
@@ -1738,9 +1852,16 @@ int main(int argc, char **argv)
             QStringLiteral("side"));
     parser.addOptions({scenarios, transports, size, count, inFlight, updates, connections, runs,
                        quick, json, connectTo, serve, maxBody, idlePeers, only});
+    const QCommandLineOption floorServe(
+            QStringLiteral("floor-serve"),
+            QStringLiteral("Run only the event loop's floor server (floor.h)."),
+            QStringLiteral("address"));
+    parser.addOption(floorServe);
     parser.process(app);
 
     loadTlsDefaultsFromEnvironment();
+    if (parser.isSet(floorServe))
+        return Bench::floorServeForever(parser.value(floorServe));
     if (parser.isSet(serve))
         return serveForever(parser.value(serve), parser.value(maxBody).toInt());
 
