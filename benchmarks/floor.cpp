@@ -317,12 +317,13 @@ double floorStream(const QString &address, int size, int count)
             return l.fault(QStringLiteral("stream: count mismatch"));
         l.finish();
     };
-    // Frames are made as the socket takes them, 512 at a time into one
-    // reused buffer (as the batched raw writer reuses its frames).
+    // Frames are made as the socket takes them, 64 at a time (one system
+    // call each, as the batched raw writer's writev() / sendmmsg()) into one
+    // reused buffer.
     int left = count;
     conn->onDrained = [&] {
         while (left > 0) {
-            const int batch = std::min(left, 512);
+            const int batch = std::min(left, FloorWire::Batch);
             for (int i = 0; i < batch; ++i)
                 conn->append(4, 0, 1, body.data(), body.size());
             left -= batch;

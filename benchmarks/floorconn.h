@@ -265,7 +265,9 @@ private:
                 if (have)
                     std::memcpy(area.data(), m_pending.data(), have);
                 m_pending.clear();
-                const ssize_t n = ::recv(m_fd, area.data() + have, area.size() - have, 0);
+                // At most StreamArea a read, as the batched raw reader.
+                const size_t room = StreamArea - have;
+                const ssize_t n = ::recv(m_fd, area.data() + have, room, 0);
                 if (n < 0) {
                     m_pending.assign(area.data(), area.data() + have);
                     if (errno == EINTR)
@@ -280,7 +282,7 @@ private:
                 size_t pos = 0;
                 while (end - pos >= 4) {
                     const size_t len = qFromLittleEndian<quint32>(area.data() + pos);
-                    if (len < HeaderSize || len > area.size() - 4)
+                    if (len < HeaderSize || len > StreamArea - 4)
                         return close(QStringLiteral("bad frame length"));
                     if (end - pos < 4 + len)
                         break;
@@ -288,7 +290,7 @@ private:
                     pos += 4 + len;
                 }
                 m_pending.assign(area.data() + pos, area.data() + end);
-                if (size_t(n) < area.size() - have)
+                if (size_t(n) < room)
                     break; // drained: the notifier fires again for more
             }
         }

@@ -221,6 +221,13 @@ def floor_pairs(rows):
     return pairs
 
 
+def fine(value):
+    """group(), with two decimals below 10 (the floor's CPU per stream message)."""
+    if value is not None and abs(value) < 10:
+        return f"{value:.2f}"
+    return group(value)
+
+
 def ratio_text(a, b):
     return f"{a / b:.2f}" if a is not None and b else "–"
 
@@ -235,8 +242,8 @@ def print_floor(rows, all_rows):
         for (scenario, transport, figure), (unit, raw, floor, ours) in pairs.items():
             unit = unit_text(unit)
             print("| {} | {} | {} | {} {} | {} {} | {} {} | {} | {} | {} |".format(
-                scenario[len("floor-"):], transport, figure, group(raw), unit, group(floor), unit,
-                group(ours), unit, ratio_text(floor, raw), ratio_text(ours, floor),
+                scenario[len("floor-"):], transport, figure, fine(raw), unit, fine(floor), unit,
+                fine(ours), unit, ratio_text(floor, raw), ratio_text(ours, floor),
                 ratio_text(ours, raw)))
     idle = [r for r in rows if r["scenario"] == "floor-idle"]
     if not idle:
@@ -290,7 +297,7 @@ def print_floor_compare(data, args):
             continue
         unit = unit_text(unit)
         print("| {} | {} | {} | {} {} | {} {} | {} | {} | {} | {} | {} |".format(
-            key[0][len("floor-"):], key[1], key[2], group(floor), unit, group(o[2]), unit,
+            key[0][len("floor-"):], key[1], key[2], fine(floor), unit, fine(o[2]), unit,
             ratio_text(o[2], floor), ratio_text(floor, raw), ratio_text(o[2], o[1]),
             ratio_text(ours, floor), ratio_text(o[3], o[2])))
     return 0
