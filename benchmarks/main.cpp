@@ -1525,8 +1525,10 @@ private:
         std::function<void()> *order[] = {&doRaw, &doFloor, &doOurs};
         if (oursFirst)
             std::swap(order[0], order[2]);
+        // --only floor: the floor alone (scripts/callgrind-count.py style counts).
         for (const std::function<void()> *side : order)
-            (*side)();
+            if (o.only != QLatin1String("floor") || side == &doFloor)
+                (*side)();
         QList<Row> result;
         const auto pair = [&](const QString &figure, const QString &unit, double f, double r,
                               double us) {
@@ -1534,8 +1536,15 @@ private:
             result.append({scenario, tn, size, figure + QStringLiteral("-ours"), unit, us, f});
         };
         const QString per = stream ? QStringLiteral("us/msg") : QStringLiteral("us/req");
+        // A side not measured (--only floor): -1, as the other scenarios' --only.
+        const bool onlyFloor = o.only == QLatin1String("floor");
         const auto cpu = [&](const Bench::Forked &f) {
+            if (onlyFloor && &f != &floorSide)
+                return -1.0;
             return f.cpuSeconds * 1e6 / (&f == &ours ? oursCount : count);
+        };
+        const auto rate = [&](const Bench::Forked &f, int n) {
+            return f.seconds > 0 ? n / f.seconds : -1.0;
         };
         if (rtt) {
             const QString us = QStringLiteral("us");
@@ -1546,7 +1555,7 @@ private:
             pair(QStringLiteral("mean"), us, mean(floorSide.rtts), mean(raw.rtts), mean(ours.rtts));
         } else {
             pair(QStringLiteral("rate"), stream ? QStringLiteral("msg/s") : QStringLiteral("req/s"),
-                 count / floorSide.seconds, count / raw.seconds, oursCount / ours.seconds);
+                 rate(floorSide, count), rate(raw, count), rate(ours, oursCount));
         }
         pair(QStringLiteral("cpu"), per, cpu(floorSide), cpu(raw), cpu(ours));
         return result;
@@ -1919,7 +1928,8 @@ int main(int argc, char **argv)
             QStringLiteral("list"), QStringLiteral("100,1000,10000"));
     const QCommandLineOption only(
             QStringLiteral("only"),
-            QStringLiteral("Measure only one column: ours or baseline (for callgrind)."),
+            QStringLiteral("Measure only one column: ours or baseline (for callgrind); floor: "
+                           "only the event loop's floor in the floor scenarios."),
             QStringLiteral("side"));
     parser.addOptions({scenarios, transports, size, count, inFlight, updates, connections, runs,
                        quick, json, connectTo, serve, maxBody, idlePeers, only});
@@ -1958,9 +1968,9 @@ int main(int argc, char **argv)
     o.runs = std::max(1, parser.value(runs).toInt());
     o.quick = parser.isSet(quick);
     o.only = parser.value(only);
-    if (!o.only.isEmpty() && o.only != QLatin1String("ours")
-        && o.only != QLatin1String("baseline")) {
-        std::fprintf(stderr, "--only: ours or baseline\n");
+    if (!o.only.isEmpty() && o.only != QLatin1String("ours") && o.only != QLatin1String("baseline")
+        && o.only != QLatin1String("floor")) {
+        std::fprintf(stderr, "--only: ours, baseline or floor\n");
         return 2;
     }
     if (parser.isSet(idlePeers)) {
