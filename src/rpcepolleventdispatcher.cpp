@@ -126,6 +126,26 @@ void RpcEpollEventDispatcherPrivate::updateEpoll(int fd, RpcEpollFd &entry)
     entry.events = wanted;
 }
 
+void RpcEpollEventDispatcherPrivate::markChanged(int fd, RpcEpollFd &entry)
+{
+    if (!entry.dirty) {
+        entry.dirty = true;
+        changedFds.append(fd);
+    }
+}
+
+void RpcEpollEventDispatcherPrivate::applyChanges()
+{
+    for (int fd : std::as_const(changedFds)) {
+        auto it = fds.find(fd);
+        if (it != fds.end() && it->dirty) {
+            it->dirty = false;
+            updateEpoll(fd, *it);
+        }
+    }
+    changedFds.clear();
+}
+
 void RpcEpollEventDispatcherPrivate::markPending(int fd, RpcEpollFd &entry, std::uint32_t revents)
 {
     for (int type = 0; type < 3; ++type) {
@@ -349,6 +369,7 @@ bool RpcEpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags
 
     int delivered = 0;
     if (includeNotifiers) {
+        d->applyChanges();
         epoll_event events[MaxEvents];
         const int ready = epoll_wait(d->epollFd, events, MaxEvents, timeout);
         if (ready < 0 && errno != EINTR)
@@ -402,7 +423,11 @@ void RpcEpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
                  fd, typeName(type));
     }
     entry.notifiers[type] = notifier;
-    d->updateEpoll(fd, entry);
+    // A new descriptor goes into the epoll set at once, a change later.
+    if (entry.events == 0)
+        d->updateEpoll(fd, entry);
+    else
+        d->markChanged(fd, entry);
 }
 
 /*!
@@ -423,9 +448,14 @@ void RpcEpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier
         return;
     it->notifiers[type] = nullptr;
     it->pending &= std::uint8_t(~(1u << type));
+    if (it->notifiers[0] || it->notifiers[1] || it->notifiers[2]) {
+        d->markChanged(fd, *it);
+        return;
+    }
+    // The last one: out of the epoll set at once, before the descriptor is
+    // closed and its number reused.
     d->updateEpoll(fd, *it);
-    if (it->events == 0)
-        d->fds.erase(it);
+    d->fds.erase(it);
 }
 
 /*!

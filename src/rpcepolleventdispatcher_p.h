@@ -38,6 +38,7 @@ struct RpcEpollFd
     QSocketNotifier *notifiers[3] = {nullptr, nullptr, nullptr};
     std::uint32_t events = 0; // registered with epoll_ctl
     std::uint8_t pending = 0; // bit (1 << type): queued and still wanted
+    bool dirty = false; // in changedFds: epoll to be updated before the next wait
 };
 
 // One timer. Ordered by deadline in RpcEpollEventDispatcherPrivate::timersByDeadline;
@@ -65,6 +66,8 @@ public:
     static qint64 now();
 
     void updateEpoll(int fd, RpcEpollFd &entry);
+    void markChanged(int fd, RpcEpollFd &entry);
+    void applyChanges();
     void markPending(int fd, RpcEpollFd &entry, std::uint32_t revents);
     int activateSocketNotifiers();
     bool consumeWakeUp();
@@ -82,6 +85,11 @@ public:
     QAtomicInt interrupted;
 
     QHash<int, RpcEpollFd> fds;
+    // Descriptors whose notifiers changed but still have one: epoll learns
+    // it right before the next epoll_wait(), so that a notifier enabled and
+    // disabled again within a pass (a socket's write notifier, around a write
+    // that went out at once) costs no system call.
+    QList<int> changedFds;
     // Activations to deliver: (descriptor, notifier type); one whose bit is
     // cleared from RpcEpollFd::pending meanwhile is skipped.
     std::deque<std::pair<int, int>> pendingNotifiers;
