@@ -340,6 +340,14 @@ void tst_EpollDispatcher::severalNotifiersOnOneDescriptor()
     QCOMPARE(writeSpy.size(), 0);
     QCOMPARE(readSpy.size(), 0);
     QCOMPARE(exceptionSpy.size(), 0);
+    // Enabled again, also right after a disable in the same pass.
+    write.setEnabled(true);
+    QVERIFY(writeSpy.wait(DefaultTimeout));
+    write.setEnabled(false);
+    write.setEnabled(true);
+    writeSpy.clear();
+    QVERIFY(writeSpy.wait(DefaultTimeout));
+    write.setEnabled(false);
     // A hang-up activates the remaining notifiers of the descriptor.
     ::close(pair.fds[1]);
     pair.fds[1] = -1;
