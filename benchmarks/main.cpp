@@ -4,8 +4,9 @@
 #include "baseline.h"
 
 #include <FizyrRpcQt/RpcConfig>
-#ifdef FIZYRRPCQT_HAVE_EPOLL
+#if __has_include(<FizyrRpcQt/RpcEpollEventDispatcher>)
 #    include <FizyrRpcQt/RpcEpollEventDispatcher>
+#    define FIZYRRPCBENCH_EPOLL
 #endif
 #include <FizyrRpcQt/RpcMessage>
 #include <FizyrRpcQt/RpcPeer>
@@ -1701,7 +1702,7 @@ bool installEventDispatcher(int argc, char **argv)
     } else if (g_eventDispatcher == QLatin1String("unix")) {
         qputenv("QT_NO_GLIB", "1");
     } else if (g_eventDispatcher == QLatin1String("epoll")) {
-#ifdef FIZYRRPCQT_HAVE_EPOLL
+#ifdef FIZYRRPCBENCH_EPOLL
         QCoreApplication::setEventDispatcher(new Fizyr::RpcEpollEventDispatcher);
 #else
         std::fprintf(stderr, "--event-dispatcher epoll: built without FIZYRRPCQT_EPOLL\n");
