@@ -5,6 +5,10 @@
 #include "floor.h"
 
 #include <FizyrRpcQt/RpcConfig>
+#if __has_include(<FizyrRpcQt/RpcEpollEventDispatcher>)
+#    include <FizyrRpcQt/RpcEpollEventDispatcher>
+#    define FIZYRRPCBENCH_EPOLL
+#endif
 #include <FizyrRpcQt/RpcMessage>
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcRequest>
@@ -715,6 +719,9 @@ QList<CodecFigure> codecFigures(int objects, double seconds, bool oursFirst, qsi
 }
 #endif // FIZYRRPCBENCH_TYPED
 
+// --event-dispatcher's arguments, for the --serve children (defined before main()).
+QStringList eventDispatcherArguments();
+
 // Our server side (`--serve ADDRESS`) in a child process, killed when this
 // object goes away.
 class ServeChild
@@ -724,7 +731,8 @@ public:
     {
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_process.start(QCoreApplication::applicationFilePath(),
-                        {QStringLiteral("--serve"), address});
+                        QStringList{QStringLiteral("--serve"), address}
+                                + eventDispatcherArguments());
         if (!m_process.waitForStarted(TimeoutMs) || !m_process.waitForReadyRead(TimeoutMs))
             fail(QStringLiteral("server process did not start"));
         m_address = QString::fromUtf8(m_process.readLine()).trimmed().section(QLatin1Char(' '), 1);
@@ -759,7 +767,8 @@ ConnectionsResult oursConnections(const QString &address, int peers, int perPeer
 {
     QProcess server;
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--serve"), address});
+    server.start(QCoreApplication::applicationFilePath(),
+                 QStringList{QStringLiteral("--serve"), address} + eventDispatcherArguments());
     if (!server.waitForStarted(TimeoutMs) || !server.waitForReadyRead(TimeoutMs))
         fail(QStringLiteral("server process did not start"));
     const QString actual
@@ -1856,10 +1865,54 @@ int serveForever(const QString &address, int maxBody)
     return QCoreApplication::exec();
 }
 
+// --event-dispatcher glib|unix|epoll: the event dispatcher of this process and
+// of its --serve children. Read from argv before the application object
+// exists (a dispatcher is installed before it); QCommandLineParser only
+// documents it. Empty: Qt's default (GLib unless QT_NO_GLIB is set).
+QString g_eventDispatcher;
+
+QStringList eventDispatcherArguments()
+{
+    if (g_eventDispatcher.isEmpty())
+        return {};
+    return {QStringLiteral("--event-dispatcher"), g_eventDispatcher};
+}
+
+bool installEventDispatcher(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg = argv[i];
+        if (arg == "--event-dispatcher" && i + 1 < argc)
+            g_eventDispatcher = QString::fromLocal8Bit(argv[i + 1]);
+        else if (arg.startsWith("--event-dispatcher="))
+            g_eventDispatcher = QString::fromLocal8Bit(arg.mid(19));
+    }
+    if (g_eventDispatcher.isEmpty())
+        return true;
+    if (g_eventDispatcher == QLatin1String("glib")) {
+        qunsetenv("QT_NO_GLIB");
+    } else if (g_eventDispatcher == QLatin1String("unix")) {
+        qputenv("QT_NO_GLIB", "1");
+    } else if (g_eventDispatcher == QLatin1String("epoll")) {
+#ifdef FIZYRRPCBENCH_EPOLL
+        QCoreApplication::setEventDispatcher(new Fizyr::RpcEpollEventDispatcher);
+#else
+        std::fprintf(stderr, "--event-dispatcher epoll: built without FIZYRRPCQT_EPOLL\n");
+        return false;
+#endif
+    } else {
+        std::fprintf(stderr, "--event-dispatcher: glib, unix or epoll\n");
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+    if (!installEventDispatcher(argc, argv))
+        return 2;
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("fizyr-rpc-bench"));
     raiseFileLimit();
@@ -1938,6 +1991,12 @@ int main(int argc, char **argv)
             QStringLiteral("Run only the event loop's floor server (floor.h)."),
             QStringLiteral("address"));
     parser.addOption(floorServe);
+    parser.addOption(QCommandLineOption(
+            QStringLiteral("event-dispatcher"),
+            QStringLiteral(
+                    "glib, unix (QT_NO_GLIB=1) or epoll (RpcEpollEventDispatcher): the event "
+                    "dispatcher of this process and of its --serve children."),
+            QStringLiteral("name")));
     parser.process(app);
 
     loadTlsDefaultsFromEnvironment();
@@ -2040,9 +2099,12 @@ int main(int argc, char **argv)
             double avg[1] = {-1};
             return ::getloadavg(avg, 1) == 1 ? avg[0] : -1.0;
         }();
+        const QString dispatcher
+                = g_eventDispatcher.isEmpty() ? QStringLiteral("default") : g_eventDispatcher;
         file.write(QJsonDocument(QJsonObject{{QStringLiteral("runs"), o.runs},
                                              {QStringLiteral("results"), array},
                                              {QStringLiteral("targets"), targets},
+                                             {QStringLiteral("eventDispatcher"), dispatcher},
                                              {QStringLiteral("load"), load}})
                            .toJson());
     }
