@@ -198,8 +198,12 @@ RpcRequest::RpcRequest(RpcPeer *peer, Direction direction, const RpcMessage &req
 RpcRequest::~RpcRequest()
 {
     Q_D(RpcRequest);
-    if (d->peer)
-        RpcPeerPrivate::get(d->peer)->requestDestroyed(this);
+    if (d->peer) {
+        RpcPeerPrivate *pd = RpcPeerPrivate::get(d->peer);
+        if (d->awaitingDisposal)
+            pd->disposalQueue.removeOne(this);
+        pd->requestDestroyed(this);
+    }
     if (d->promise && !d->finished) {
         d->promise->setException(
                 RpcException(RpcError::Canceled, rpcErrorString(RpcError::Canceled)));
