@@ -318,12 +318,15 @@ bool RpcPeer::autoDeleteRequests() const
 
 /*!
     If \a enable is \c true, every request of this peer, sent or received, is
-    deleted after it emitted finished(), like with deleteLater(): when
-    control returns to the event loop. Requests that finish while one batch
-    of incoming messages is handled are deleted together (one posted event
-    per batch rather than one per request); their parent() stays the peer
-    until then. Do not keep pointers to requests past finished() then, or
-    keep them in a QPointer.
+    deleted after it emitted finished(), once control has returned to the
+    event loop: never in the pass of the event loop in which it finished, so
+    code that still holds it there (a slot connected to finished(), the
+    handler that answered it, also while it runs a nested event loop) stays
+    safe. Usually the peer deletes it at the end of a later batch of
+    incoming messages, without a posted event of its own; when nothing more
+    arrives, within about a second. Its parent() stays the peer until then.
+    Do not keep pointers to requests past finished() then, or keep them in
+    a QPointer.
 */
 void RpcPeer::setAutoDeleteRequests(bool enable)
 {
