@@ -14,13 +14,23 @@
 #include <QtCore/qiodevice.h>
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qrandom.h>
+#include <QtCore/qthread.h>
 #include <QtCore/qtimer.h>
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <utility>
 
 namespace Fizyr {
+
+namespace {
+
+// How long auto-deleted requests may wait for their deletion when the peer
+// receives nothing more (see RpcPeerPrivate::disposeFinished()).
+constexpr int DisposalFallbackMsecs = 500;
+
+} // namespace
 
 /*!
     \class Fizyr::RpcPeer
@@ -256,6 +266,15 @@ RpcPeer::~RpcPeer()
             RpcRequestPrivate::get(request)->finish(RpcError::ConnectionLost, QString(),
                                                     RpcMessage());
     }
+    // Requests waiting for their deletion: the peer's children go with it;
+    // one that was moved to another parent is deleted later.
+    if (d->disposalAlive)
+        *d->disposalAlive = false;
+    for (RpcRequest *request : std::exchange(d->disposalQueue, {})) {
+        RpcRequestPrivate::get(request)->awaitingDisposal = false;
+        if (request->parent() != this)
+            request->deleteLater();
+    }
     RpcTransport::dispose(std::exchange(d->transport, nullptr));
 }
 
@@ -299,12 +318,15 @@ bool RpcPeer::autoDeleteRequests() const
 
 /*!
     If \a enable is \c true, every request of this peer, sent or received, is
-    deleted after it emitted finished(), like with deleteLater(): when
-    control returns to the event loop. Requests that finish while one batch
-    of incoming messages is handled are deleted together (one posted event
-    per batch rather than one per request); their parent() stays the peer
-    until then. Do not keep pointers to requests past finished() then, or
-    keep them in a QPointer.
+    deleted after it emitted finished(), once control has returned to the
+    event loop: never in the pass of the event loop in which it finished, so
+    code that still holds it there (a slot connected to finished(), the
+    handler that answered it, also while it runs a nested event loop) stays
+    safe. Usually the peer deletes it at the end of a later batch of
+    incoming messages, without a posted event of its own; when nothing more
+    arrives, within about a second. Its parent() stays the peer until then.
+    Do not keep pointers to requests past finished() then, or keep them in
+    a QPointer.
 */
 void RpcPeer::setAutoDeleteRequests(bool enable)
 {
@@ -1260,23 +1282,93 @@ private:
 
 void RpcPeerPrivate::disposeFinished(RpcRequest *request)
 {
+    Q_Q(RpcPeer);
     if (!inIncomingBatch) {
         request->deleteLater();
         return;
     }
-    finishedInBatch.append(request);
+    // Run by the thread's outermost event loop (level 1, or 0 for a program
+    // that calls processEvents() itself): queued, with the pass it finished
+    // in. In a nested event loop the deferred deletion of Qt keeps the
+    // request until that loop's caller returned to the event loop.
+    const int loopLevel = q->thread()->loopLevel();
+    const quint64 pass = loopLevel <= 1 ? RpcTransport::currentEventLoopPass() : 0;
+    if (pass == 0) {
+        finishedInBatch.append(request);
+        return;
+    }
+    RpcRequestPrivate *rd = RpcRequestPrivate::get(request);
+    rd->awaitingDisposal = true;
+    rd->disposalLoopLevel = loopLevel;
+    rd->disposalPass = pass;
+    disposalQueue.append(request);
+    if (!disposalTimer) {
+        disposalTimer = new QTimer(q);
+        disposalTimer->setSingleShot(true);
+        disposalTimer->setInterval(DisposalFallbackMsecs);
+        QObject::connect(disposalTimer, &QTimer::timeout, q, [this] { onDisposalTimer(); });
+    }
+    if (!disposalTimer->isActive())
+        disposalTimer->start();
 }
 
 void RpcPeerPrivate::disposePending()
 {
     Q_Q(RpcPeer);
     inIncomingBatch = false;
-    if (finishedInBatch.isEmpty())
+    if (!finishedInBatch.isEmpty()) {
+        // Deferred like deleteLater() of each: safe for code that still holds
+        // them in this pass of the event loop. A child of the peer, so that
+        // the requests go with the peer if it goes first.
+        (new RpcFinishedRequests(std::exchange(finishedInBatch, {}), q))->deleteLater();
+    }
+    if (!disposalQueue.isEmpty())
+        disposeQueued();
+}
+
+bool RpcPeerPrivate::disposeQueued()
+{
+    Q_Q(RpcPeer);
+    bool batchOpen = false;
+    const quint64 pass = RpcTransport::currentEventLoopPass(&batchOpen);
+    // A handler of a batch further up the stack (running a nested event
+    // loop) may still hold any of them.
+    if (batchOpen)
+        return true;
+    const int loopLevel = q->thread()->loopLevel();
+    const auto mayGo = [pass, loopLevel](RpcRequest *request) {
+        const RpcRequestPrivate *rd = RpcRequestPrivate::get(request);
+        return rd->disposalPass != pass && rd->disposalLoopLevel >= loopLevel;
+    };
+    bool alive = true;
+    bool *const outerAlive = std::exchange(disposalAlive, &alive);
+    for (;;) {
+        // The queue is in the order the requests finished: the ones that may
+        // go come first. A slot connected to destroyed() may delete others,
+        // which then leave the queue: search it again after each deletion.
+        const auto it = std::find_if(disposalQueue.cbegin(), disposalQueue.cend(), mayGo);
+        if (it == disposalQueue.cend())
+            break;
+        RpcRequest *request = *it;
+        disposalQueue.erase(it);
+        RpcRequestPrivate::get(request)->awaitingDisposal = false;
+        delete request;
+        if (!alive) {
+            if (outerAlive)
+                *outerAlive = false;
+            return false;
+        }
+    }
+    disposalAlive = outerAlive;
+    return true;
+}
+
+void RpcPeerPrivate::onDisposalTimer()
+{
+    if (!disposeQueued())
         return;
-    // Deferred like deleteLater() of each: safe for code that still holds
-    // them in this pass of the event loop. A child of the peer, so that the
-    // requests go with the peer if it goes first.
-    (new RpcFinishedRequests(std::exchange(finishedInBatch, {}), q))->deleteLater();
+    if (!disposalQueue.isEmpty())
+        disposalTimer->start();
 }
 
 void RpcPeerPrivate::finishAll(RpcError reason, const QString &text)

@@ -82,14 +82,26 @@ public:
     void onMessage(const RpcMessage &message);
     void onTransportError(RpcError transportError, const QString &text, bool fatal);
     void onDisconnected();
-    // Deletes a finished request of an auto-deleting peer with deleteLater();
-    // those that finish during one batch of incoming messages share a single
-    // deferred deletion (one posted event per batch, not per request). The
-    // request keeps its parent until it is deleted.
+    // Deletes a finished request of an auto-deleting peer later, never in
+    // the pass of the event loop in which it finished. One that finished in
+    // a batch of incoming messages run by the thread's outermost event loop
+    // (the usual case) goes to disposalQueue: it is deleted at the end of a
+    // later batch of this peer, or by the fallback timer, without a posted
+    // event. In a nested event loop (QThread::loopLevel() above 1) the
+    // requests of one batch share one deleteLater(); outside a batch each
+    // gets its own. The request keeps its parent until it is deleted.
     void disposeFinished(RpcRequest *request);
-    // At the end of a batch (and when the transport goes): deletes, later,
-    // the requests that finished in it.
+    // At the end of a batch (and when the transport goes): deletes the
+    // queued requests that may go now, and deletes, later, those that
+    // finished in a nested event loop during the batch.
     void disposePending();
+    // Deletes the queued requests that finished in an earlier pass of the
+    // event loop, at the loop level they finished in or an outer one, when
+    // no incoming batch is being delivered further up the stack. Returns
+    // false if the peer was deleted meanwhile (by a slot connected to a
+    // request's destroyed()).
+    bool disposeQueued();
+    void onDisposalTimer();
 
     void handleRequest(const RpcMessage &message);
     void handleResponse(const RpcMessage &message);
@@ -122,9 +134,17 @@ public:
     QString errorString;
     bool autoDelete = false;
     bool inIncomingBatch = false;
-    // The requests that finished in the current batch, deleted together
-    // after it (see disposePending()).
+    // The requests that finished in the current batch in a nested event
+    // loop, deleted together after it (see disposePending()).
     QList<QPointer<RpcRequest>> finishedInBatch;
+    // Finished requests waiting to be deleted (see disposeFinished()); a
+    // request deleted by somebody else leaves the queue in its destructor.
+    QList<RpcRequest *> disposalQueue;
+    // The fallback for a peer that receives nothing more: deletes the
+    // queue some time later; runs only while the queue is not empty.
+    QTimer *disposalTimer = nullptr;
+    // Set while disposeQueued() deletes requests: the destructor clears it.
+    bool *disposalAlive = nullptr;
     bool readingPaused = false;
 
     // Reconnecting (see RpcPeer::autoReconnect()).

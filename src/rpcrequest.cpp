@@ -105,17 +105,23 @@ void RpcRequestPrivate::finish(RpcError finishError, const QString &text, const 
     }
     reportToPromise();
 
-    QPointer<RpcRequest> guard(q);
+    // A slot may delete the request: the destructor clears alive. (Cheaper
+    // than a QPointer, which allocates the request's weak-reference block.)
+    bool alive = true;
+    aliveFlag = &alive;
     if (errorChanged)
         Q_EMIT q->errorChanged();
-    if (!guard)
+    if (!alive)
         return;
     if (finishError != RpcError::NoError)
         Q_EMIT q->errorOccurred(finishError);
-    if (!guard)
+    if (!alive)
         return;
     Q_EMIT q->finished();
-    if (guard && peer && RpcPeerPrivate::get(peer)->autoDelete)
+    if (!alive)
+        return;
+    aliveFlag = nullptr;
+    if (peer && RpcPeerPrivate::get(peer)->autoDelete)
         RpcPeerPrivate::get(peer)->disposeFinished(q);
 }
 
@@ -198,8 +204,14 @@ RpcRequest::RpcRequest(RpcPeer *peer, Direction direction, const RpcMessage &req
 RpcRequest::~RpcRequest()
 {
     Q_D(RpcRequest);
-    if (d->peer)
-        RpcPeerPrivate::get(d->peer)->requestDestroyed(this);
+    if (d->aliveFlag)
+        *d->aliveFlag = false;
+    if (d->peer) {
+        RpcPeerPrivate *pd = RpcPeerPrivate::get(d->peer);
+        if (d->awaitingDisposal)
+            pd->disposalQueue.removeOne(this);
+        pd->requestDestroyed(this);
+    }
     if (d->promise && !d->finished) {
         d->promise->setException(
                 RpcException(RpcError::Canceled, rpcErrorString(RpcError::Canceled)));

@@ -68,6 +68,15 @@ public:
     // fire up to 5 % before its interval).
     bool preciseTimer = false;
     mutable std::optional<QPromise<RpcMessage>> promise;
+    // Auto-deletion: in the peer's disposal queue (RpcPeerPrivate::
+    // disposeFinished()), with the event-loop pass and loop level in which
+    // it finished.
+    // Points to a flag of finish() while it emits signals; the destructor
+    // clears it (the request was deleted by a slot).
+    bool *aliveFlag = nullptr;
+    bool awaitingDisposal = false;
+    int disposalLoopLevel = 0;
+    quint64 disposalPass = 0;
 };
 
 } // namespace Fizyr

@@ -65,6 +65,9 @@ public:
 
     void addFlush(RpcTransport *transport) { m_flush.append(transport); }
 
+    quint64 pass() const { return m_pass; }
+    bool isBatchOpen() const { return m_batchTop != nullptr; }
+
     void pushBatch(RpcTransport *transport)
     {
         transport->m_nextInBatch = m_batchTop;
@@ -96,6 +99,7 @@ public:
 private:
     void onPass()
     {
+        ++m_pass;
         ++m_depth;
         // Entries added while this runs (by a flush that ends up in a nested
         // loop) are taken by the same loop.
@@ -128,6 +132,8 @@ private:
     QList<RpcTransport *> m_flush;
     RpcTransport *m_batchTop = nullptr;
     int m_depth = 0;
+    // Counts the passes (see RpcTransport::currentEventLoopPass()).
+    quint64 m_pass = 1;
 };
 
 RpcTransport::RpcTransport(QObject *parent) : QObject(parent) { }
@@ -220,6 +226,14 @@ void RpcTransport::dispose(RpcTransport *transport)
     } else {
         delete transport;
     }
+}
+
+quint64 RpcTransport::currentEventLoopPass(bool *batchOpen)
+{
+    RpcEventLoopHook *hook = RpcEventLoopHook::current();
+    if (batchOpen)
+        *batchOpen = hook && hook->isBatchOpen();
+    return hook ? hook->pass() : 0;
 }
 
 RpcError RpcTransport::checkOutgoing(const RpcMessage &message, bool fdsSupported) const

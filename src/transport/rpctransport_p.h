@@ -93,6 +93,15 @@ public:
     // to one of the transport's signals is safe.
     static void dispose(RpcTransport *transport);
 
+    // The current pass of this thread's event loop: a number that changes at
+    // every pass (nested event loops included) and never in the middle of
+    // one; 0 if the thread has no event dispatcher. batchOpen (optional)
+    // tells whether an incoming batch of any transport of this thread is
+    // still being delivered further up the stack (a handler runs a nested
+    // event loop). What the peers use to delete auto-deleted requests
+    // without a posted event: never in the pass in which they finished.
+    static quint64 currentEventLoopPass(bool *batchOpen = nullptr);
+
     // True while a signal of this transport (or of its socket) is being
     // delivered further up the stack.
     bool isBusy() const { return m_busy > 0; }
