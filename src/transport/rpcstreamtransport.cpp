@@ -546,8 +546,12 @@ RpcError RpcStreamTransport::send(const RpcMessage &message)
     char prefix[RpcWire::LengthPrefixSize + RpcWire::HeaderSize];
     RpcWire::encodeStreamPrefix(prefix, message, m_config.byteOrder());
     const qint64 direct = writeDirect(prefix, body, frameSize);
-    if (direct == frameSize)
+    if (direct == frameSize) {
+        // All of it is out; the flow-control state is looked at as after
+        // every send.
+        writeBufferChanged();
         return RpcError::NoError;
+    }
     if (direct > 0) {
         // The kernel took the start of the frame: the rest goes through the
         // socket's buffer, which was empty, so the order is kept.
