@@ -15,6 +15,7 @@
 //
 
 #include "rpctransport_p.h"
+#include "wire/rpcwire_p.h"
 
 #include <QtCore/qbytearray.h>
 #include <QtCore/qlist.h>
@@ -97,11 +98,16 @@ protected:
     void readingAllowedChanged() override;
 
 private:
+    // A queued datagram: its header, encoded, and the message's body, shared
+    // with the message (sent from both with one iovec each, not copied).
     struct Outgoing
     {
-        QByteArray datagram;
+        char header[RpcWire::HeaderSize];
+        QByteArray body;
         QList<RpcFileDescriptor> fds;
         qint64 cost = 0;
+
+        qint64 size() const { return RpcWire::HeaderSize + body.size(); }
     };
 
     void setupNotifiers();

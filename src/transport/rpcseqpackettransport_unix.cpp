@@ -472,7 +472,15 @@ RpcError RpcSeqpacketTransport::send(const RpcMessage &message)
     // the event-loop hook.
     m_queuedBytes += size;
     m_queuedCost += cost;
-    m_queue.push_back(Outgoing{RpcWire::encodeDatagram(message, m_config.byteOrder()), fds, cost});
+    Outgoing outgoing;
+    RpcWire::encodeHeader(
+            outgoing.header,
+            RpcWire::Header{quint32(message.type()), message.requestId(), message.serviceId()},
+            m_config.byteOrder());
+    outgoing.body = message.body();
+    outgoing.fds = fds;
+    outgoing.cost = cost;
+    m_queue.push_back(std::move(outgoing));
     if (!m_writeNotifier || !m_writeNotifier->isEnabled())
         outputQueued();
     writeBufferChanged();
@@ -493,7 +501,7 @@ void RpcSeqpacketTransport::flushOutput()
 
 void RpcSeqpacketTransport::popFront()
 {
-    m_queuedBytes -= m_queue.front().datagram.size();
+    m_queuedBytes -= m_queue.front().size();
     m_queuedCost -= m_queue.front().cost;
     m_queue.pop_front();
 }
@@ -505,7 +513,7 @@ void RpcSeqpacketTransport::flushQueue()
     while (!m_queue.empty() && m_fd >= 0) {
         const int count = int(qMin(m_queue.size(), size_t(MaxBatch)));
         mmsghdr messages[MaxBatch] = {};
-        iovec iovs[MaxBatch];
+        iovec iovs[2 * MaxBatch];
         // Control data for the datagrams that carry descriptors, laid out
         // first, then pointed to: the buffer does not move once sized.
         qsizetype controlSize = 0;
@@ -516,11 +524,14 @@ void RpcSeqpacketTransport::flushQueue()
         qsizetype controlOffset = 0;
         for (int i = 0; i < count; ++i) {
             const Outgoing &outgoing = m_queue[size_t(i)];
-            iovs[i].iov_base = const_cast<char *>(outgoing.datagram.constData());
-            iovs[i].iov_len = size_t(outgoing.datagram.size());
+            iovec *iov = &iovs[2 * i];
+            iov[0].iov_base = const_cast<char *>(outgoing.header);
+            iov[0].iov_len = size_t(RpcWire::HeaderSize);
+            iov[1].iov_base = const_cast<char *>(outgoing.body.constData());
+            iov[1].iov_len = size_t(outgoing.body.size());
             msghdr &msg = messages[i].msg_hdr;
-            msg.msg_iov = &iovs[i];
-            msg.msg_iovlen = 1;
+            msg.msg_iov = iov;
+            msg.msg_iovlen = outgoing.body.isEmpty() ? 1 : 2;
             if (outgoing.fds.isEmpty())
                 continue;
             attachRights(&msg, control.data() + controlOffset, outgoing.fds);
@@ -540,7 +551,7 @@ void RpcSeqpacketTransport::flushQueue()
             if (e == EMSGSIZE) {
                 // The socket's limit shrank since send() checked it: only
                 // this datagram is lost, the connection goes on.
-                const qint64 size = m_queue.front().datagram.size();
+                const qint64 size = m_queue.front().size();
                 popFront();
                 sentAny = true;
                 qCWarning(lcRpcTransport) << "datagram of" << size << "bytes rejected";

@@ -16,6 +16,7 @@
 #    include <netinet/in.h>
 #    include <netinet/tcp.h>
 #    include <sys/socket.h>
+#    include <sys/uio.h>
 #    include <sys/un.h>
 
 #    include <cerrno>
@@ -106,6 +107,21 @@ void applyKeepAlive(QTcpSocket *socket, const RpcConfig &config, bool outgoing)
 // What QAbstractSocket keeps in its read buffer while reading is paused: once
 // full, it stops reading and the kernel pushes back on the sender.
 constexpr qint64 PausedReadBufferSize = 64 * 1024;
+
+// The most QAbstractSocket reads into its own buffer per wake-up while
+// reading. Without a limit it reads everything the kernel holds into a fresh
+// buffer of that size (on TCP often all of a large message), which is then
+// copied out and freed again; with it, the body of a large frame is read
+// straight into the message (see readDirect()).
+constexpr qint64 ReadBufferSize = 64 * 1024;
+
+// The rest of a body at least this large is read straight from the socket
+// into the message, once the socket's buffer is empty.
+constexpr qint64 DirectReadMinSize = 16 * 1024;
+
+// Frames at least this large are written straight to the socket when nothing
+// is queued before them (see RpcStreamTransport::send()).
+constexpr qint64 DirectWriteMinFrameSize = 64 * 1024;
 
 } // namespace
 
@@ -426,10 +442,12 @@ void RpcStreamTransport::readIncoming()
 {
     while (isReadingAllowed() && state() == Connected && m_device) {
         const qint64 available = m_device->bytesAvailable();
-        if (available <= 0)
-            break;
         const RpcWire::RpcFrameDecoder::Buffer buffer = m_decoder.writeBuffer();
-        const qint64 n = m_device->read(buffer.data, qMin<qint64>(buffer.size, available));
+        qint64 n = 0;
+        if (available > 0)
+            n = m_device->read(buffer.data, qMin<qint64>(buffer.size, available));
+        else if (buffer.size >= DirectReadMinSize && m_decoder.isReceivingBody())
+            n = readDirect(buffer.data, buffer.size);
         if (n <= 0)
             break;
         const RpcWire::RpcFrameDecoder::State decoded = m_decoder.commit(n);
@@ -445,6 +463,31 @@ void RpcStreamTransport::readIncoming()
         m_pendingDisconnect = false;
         onDeviceDisconnected();
     }
+}
+
+qint64 RpcStreamTransport::readDirect(char *data, qint64 size)
+{
+#ifdef Q_OS_UNIX
+    // Only with the socket's own buffer empty, so the order of the bytes is
+    // kept, and only while reading is allowed (the caller checks both).
+    if (m_ssl || (!m_tcp && !m_local))
+        return 0;
+    const qintptr fd = m_tcp ? m_tcp->socketDescriptor() : m_local->socketDescriptor();
+    if (fd < 0)
+        return 0;
+    ssize_t n;
+    do {
+        n = ::recv(int(fd), data, size_t(size), MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    // Nothing now (EAGAIN), the end of the stream or an error: the socket's
+    // notifier is still armed and the socket finds out about it itself, as
+    // always (a reset reads as the end of the stream there too).
+    return n > 0 ? qint64(n) : 0;
+#else
+    Q_UNUSED(data);
+    Q_UNUSED(size);
+    return 0;
+#endif
 }
 
 void RpcStreamTransport::disconnectFromPeer()
@@ -502,6 +545,26 @@ RpcError RpcStreamTransport::send(const RpcMessage &message)
 
     char prefix[RpcWire::LengthPrefixSize + RpcWire::HeaderSize];
     RpcWire::encodeStreamPrefix(prefix, message, m_config.byteOrder());
+    const qint64 direct = writeDirect(prefix, body, frameSize);
+    if (direct == frameSize) {
+        // All of it is out; the flow-control state is looked at as after
+        // every send.
+        writeBufferChanged();
+        return RpcError::NoError;
+    }
+    if (direct > 0) {
+        // The kernel took the start of the frame: the rest goes through the
+        // socket's buffer, which was empty, so the order is kept.
+        if (!writeRest(prefix, body, direct)) {
+            qCWarning(lcRpcTransport)
+                    << "write failed in the middle of a message:" << m_device->errorString();
+            fatalLater(RpcError::NetworkFailure, tr("a message could only be written in part"));
+            return RpcError::NetworkFailure;
+        }
+        outputQueued();
+        writeBufferChanged();
+        return RpcError::NoError;
+    }
     const qint64 prefixWritten = m_device->write(prefix, sizeof(prefix));
     if (prefixWritten <= 0) {
         // Nothing of the frame was written: only this send fails.
@@ -525,6 +588,62 @@ RpcError RpcStreamTransport::send(const RpcMessage &message)
     return RpcError::NoError;
 }
 
+qint64 RpcStreamTransport::writeDirect(const char *prefix, const QByteArray &body, qint64 frameSize)
+{
+#ifdef Q_OS_UNIX
+    // QLocalSocket copies every byte written into a fresh buffer of its
+    // inner socket (unlike QTcpSocket, it cannot keep a reference to the
+    // body): for a large body that is an allocation of its size per message,
+    // freed again once written, whose pages fault in anew every time (glibc
+    // gives memory that large back to the system). When the socket's buffer
+    // is empty nothing is queued before this frame, so as much of it as the
+    // kernel takes now goes straight from the body into the socket, and only
+    // the rest is buffered. Small frames keep being buffered, so that several
+    // share one write() per event-loop pass.
+    if (frameSize < DirectWriteMinFrameSize || !m_local)
+        return 0;
+    if (m_device->bytesToWrite() > 0)
+        return 0;
+    const qintptr fd = m_local->socketDescriptor();
+    if (fd < 0)
+        return 0;
+    iovec iov[2];
+    iov[0].iov_base = const_cast<char *>(prefix);
+    iov[0].iov_len = size_t(RpcWire::LengthPrefixSize + RpcWire::HeaderSize);
+    iov[1].iov_base = const_cast<char *>(body.constData());
+    iov[1].iov_len = size_t(body.size());
+    msghdr msg = {};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = 2;
+    ssize_t written;
+    do {
+        written = ::sendmsg(int(fd), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } while (written < 0 && errno == EINTR);
+    // On any error (full, closed, reset) nothing was written: the frame goes
+    // through the socket's buffer as usual, and Qt reports the error.
+    return written > 0 ? qint64(written) : 0;
+#else
+    Q_UNUSED(prefix);
+    Q_UNUSED(body);
+    Q_UNUSED(frameSize);
+    return 0;
+#endif
+}
+
+bool RpcStreamTransport::writeRest(const char *prefix, const QByteArray &body, qint64 written)
+{
+    constexpr qint64 prefixSize = RpcWire::LengthPrefixSize + RpcWire::HeaderSize;
+    if (written < prefixSize) {
+        const qint64 rest = prefixSize - written;
+        if (m_device->write(prefix + written, rest) != rest)
+            return false;
+        written = prefixSize;
+    }
+    const qint64 offset = written - prefixSize;
+    const qint64 rest = body.size() - offset;
+    return rest <= 0 || m_device->write(body.constData() + offset, rest) == rest;
+}
+
 void RpcStreamTransport::flushOutput()
 {
     if (m_tcp)
@@ -535,10 +654,12 @@ void RpcStreamTransport::flushOutput()
 
 void RpcStreamTransport::applyReadBufferLimit()
 {
-    // Unlimited while reading; while paused, QAbstractSocket stops reading
-    // from the kernel once its buffer is full, so the sender is pushed back
-    // instead of this process buffering without bound.
-    const qint64 limit = isReadingAllowed() ? 0 : PausedReadBufferSize;
+    // While paused, QAbstractSocket stops reading from the kernel once its
+    // buffer is full, so the sender is pushed back instead of this process
+    // buffering without bound. While reading, the limit only keeps Qt's
+    // buffer small: processIncoming() empties it and reads large bodies
+    // straight from the socket.
+    const qint64 limit = isReadingAllowed() ? ReadBufferSize : PausedReadBufferSize;
     if (m_tcp)
         m_tcp->setReadBufferSize(limit);
     else if (m_local)

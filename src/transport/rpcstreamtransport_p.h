@@ -80,6 +80,15 @@ private:
     // stops at once.
     void fatalLater(RpcError error, const QString &text);
     void applyReadBufferLimit();
+    // Writes the frame (prefix, then body) straight to the socket when it
+    // is large and nothing is buffered before it; returns how many bytes the
+    // kernel took (0: none, the caller buffers the whole frame).
+    qint64 writeDirect(const char *prefix, const QByteArray &body, qint64 frameSize);
+    // Reads up to size bytes straight from the socket (TCP or Unix stream,
+    // not TLS), without waiting; returns how many (0: none now).
+    qint64 readDirect(char *data, qint64 size);
+    // Buffers the part of the frame after its first written bytes.
+    bool writeRest(const char *prefix, const QByteArray &body, qint64 written);
 
     QPointer<QIODevice> m_device;
     QTcpSocket *m_tcp = nullptr;

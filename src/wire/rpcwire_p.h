@@ -134,6 +134,13 @@ public:
     // Returns the completed message and resets to NeedMore.
     RpcMessage takeMessage();
 
+    // True while the body of a frame is being received (state NeedMore,
+    // header complete): writeBuffer() then points into the body.
+    bool isReceivingBody() const
+    {
+        return m_state == NeedMore && m_prefixFill == LengthPrefixSize + HeaderSize;
+    }
+
     // Bytes of the current frame received so far (0 between frames).
     qsizetype bufferedBytes() const { return m_prefixFill + m_bodyFill; }
 
