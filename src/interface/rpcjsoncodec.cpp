@@ -1914,6 +1914,38 @@ public:
 
     explicit RpcJsonReaderPrivate(const QByteArray &body) : JsonReader(body), m_body(body) { }
 
+    // A reader of this thread, ready for body: the one the last reader
+    // released (no allocation per decode: the generated code makes a reader
+    // per body), or a new one. Nested readers each get their own.
+    static RpcJsonReaderPrivate *acquire(const QByteArray &body)
+    {
+        RpcJsonReaderPrivate *d = s_spare.release();
+        if (!d)
+            return new RpcJsonReaderPrivate(body);
+        d->m_body = body;
+        d->m_start = reinterpret_cast<const uchar *>(d->m_body.constData());
+        d->m_p = d->m_start;
+        d->m_end = d->m_start + d->m_body.size();
+        return d;
+    }
+
+    // Keeps d for the next reader of this thread, in the state of a new one
+    // (the scratch buffer keeps its capacity); deletes it if one is kept.
+    static void release(std::unique_ptr<RpcJsonReaderPrivate> d)
+    {
+        if (s_spare)
+            return;
+        d->m_body = QByteArray();
+        d->m_start = d->m_p = d->m_end = nullptr;
+        d->m_depth = 128;
+        d->m_error.clear();
+        d->m_frames.clear(); // a reading that stopped at an error leaves frames
+        d->m_seen.clear();
+        if (d->m_scratch.capacity() > 4096)
+            d->m_scratch = QByteArray();
+        s_spare = std::move(d);
+    }
+
     QString describe(const QString &message) const override
     {
         RpcCodec::Path path;
@@ -2047,10 +2079,15 @@ public:
         return -1;
     }
 
-    const QByteArray m_body; // keeps the text alive
+    QByteArray m_body; // keeps the text alive
     QVarLengthArray<Frame, 4> m_frames; // grows beyond 4 levels of nesting
     QVarLengthArray<bool, 32> m_seen; // Struct (object form): the fields read
+
+private:
+    static thread_local std::unique_ptr<RpcJsonReaderPrivate> s_spare;
 };
+
+thread_local std::unique_ptr<RpcJsonReaderPrivate> RpcJsonReaderPrivate::s_spare;
 
 /*!
     \class Fizyr::RpcJsonReader
@@ -2142,10 +2179,13 @@ public:
 */
 
 /*! Creates a reader of \a body. */
-RpcJsonReader::RpcJsonReader(const QByteArray &body) : d(new RpcJsonReaderPrivate(body)) { }
+RpcJsonReader::RpcJsonReader(const QByteArray &body) : d(RpcJsonReaderPrivate::acquire(body)) { }
 
 /*! Destroys the reader. */
-RpcJsonReader::~RpcJsonReader() = default;
+RpcJsonReader::~RpcJsonReader()
+{
+    RpcJsonReaderPrivate::release(std::move(d));
+}
 
 /*! Reads a \c bool into \a value. Returns \c false on an error. */
 bool RpcJsonReader::read(bool *value)

@@ -97,14 +97,18 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
         s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
                             "&%1::handleUpdate);\n")
                      .arg(cls);
-    s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::finished, this, "
-                        "&%1::handleFinished);\n"
-                        "    // Deleted with its peer, without finished(): the call ends too.\n"
-                        "    connect(request, &QObject::destroyed, this, [this] {\n"
-                        "        m_request = nullptr;\n"
-                        "        finish(Fizyr::RpcError::ConnectionLost, QStringLiteral(\"the peer "
-                        "was deleted\"));\n"
-                        "    });\n}\n\n")
+    s += QStringLiteral(
+                 "    connect(request, &Fizyr::RpcRequest::finished, this, "
+                 "&%1::handleFinished);\n"
+                 "    // Deleted with its peer, without finished(): the call ends too. A call\n"
+                 "    // that is its request's child (RpcPeer::autoDeleteRequests()) is ended\n"
+                 "    // by its client when the peer goes (one connection less per call).\n"
+                 "    if (parent == request)\n        return;\n"
+                 "    connect(request, &QObject::destroyed, this, [this] {\n"
+                 "        m_request = nullptr;\n"
+                 "        finish(Fizyr::RpcError::ConnectionLost, QStringLiteral(\"the peer "
+                 "was deleted\"));\n"
+                 "    });\n}\n\n")
                  .arg(cls);
     s += QStringLiteral("%1::~%1()\n{\n"
                         "    // An unfinished request is given up: its response will be dropped.\n"
@@ -429,7 +433,8 @@ void Generator::writeInterfaceDecl(const RpcInterface &iface)
                               stream.cppName());
     }
     h += QStringLiteral(
-            "\nprivate:\n    QPointer<Fizyr::RpcPeer> m_peer;\n"
+            "\nprivate:\n    void peerDestroyed_(QObject *peer);\n\n"
+            "    QPointer<Fizyr::RpcPeer> m_peer;\n"
             "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n};\n\n");
 
     // Server
@@ -503,8 +508,41 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
     // Client
     s += QStringLiteral("// ---- %1\n\n").arg(client);
     s += QStringLiteral("%1::%1(Fizyr::RpcPeer *peer, QObject *parent)\n    : QObject(parent), "
-                        "m_peer(peer)\n{\n}\n\n")
+                        "m_peer(peer)\n{\n"
+                        "    if (peer)\n"
+                        "        connect(peer, &QObject::destroyed, this, &%1::peerDestroyed_, "
+                        "Qt::DirectConnection);\n}\n\n")
                  .arg(client);
+    // The calls that are children of their requests have no connection to
+    // their request's destroyed(): the peer's ends them, before the peer's
+    // children (the requests and these calls) are deleted.
+    s += QStringLiteral("// The peer is being deleted: its unfinished calls that are children of "
+                        "their requests\n"
+                        "// (RpcPeer::autoDeleteRequests()) end here, before they are deleted with "
+                        "them; the\n"
+                        "// others end on their request's destroyed().\n"
+                        "void %1::peerDestroyed_(QObject *peer)\n{\n")
+                 .arg(client);
+    if (!iface.services().isEmpty())
+        s += QStringLiteral("    const QPointer<%1> self(this);\n").arg(client);
+    for (const RpcService &service : iface.services())
+        s += QStringLiteral("    {\n        QList<QPointer<%1>> calls;\n"
+                            "        for (%1 *call : peer->findChildren<%1 *>()) {\n"
+                            "            if (call->m_client == this && !call->m_finished && "
+                            "call->m_request == call->parent())\n"
+                            "                calls.append(call);\n        }\n"
+                            "        for (const QPointer<%1> &call : std::as_const(calls)) {\n"
+                            "            if (!self)\n                return; // deleted by a "
+                            "slot of finished()\n"
+                            "            if (call && !call->m_finished) {\n"
+                            "                call->m_request = nullptr;\n"
+                            "                call->finish(Fizyr::RpcError::ConnectionLost, "
+                            "QStringLiteral(\"the peer was deleted\"));\n"
+                            "            }\n        }\n    }\n")
+                     .arg(callClass(iface, service));
+    if (iface.services().isEmpty())
+        s += QStringLiteral("    Q_UNUSED(peer);\n");
+    s += QStringLiteral("}\n\n");
     // Calls are the client's children (deleted with it), except on a peer
     // that deletes its requests itself: there they are children of their
     // requests, and the unfinished ones are found and deleted here.

@@ -113,6 +113,7 @@ private Q_SLOTS:
     void serverOnRpcServer();
     void peerDeleted();
     void autoDeletingPeers();
+    void autoDeletingPeerDeletedUnderCalls();
 
     void valueTypes();
     void introspection();
@@ -769,6 +770,46 @@ void tst_Generated::autoDeletingPeers()
     QCOMPARE(finishedCount, 1);
     QCOMPARE(error, RpcError::ConnectionLost);
     QVERIFY(!pending);
+}
+
+// On a peer that deletes its requests itself, the unfinished calls of every
+// client of the peer end (once, ConnectionLost) when the peer is deleted,
+// even if a slot of finished() deletes a client: that client's unfinished
+// calls are given up (no signals), as its destructor documents.
+void tst_Generated::autoDeletingPeerDeletedUnderCalls()
+{
+    Connection c;
+    QVERIFY(c.open(address("autodeletemany")));
+    auto *peer = new RpcPeer;
+    peer->setAutoDeleteRequests(true);
+    peer->connectToServer(c.server.serverAddress());
+    QVERIFY(peer->waitForConnected(Timeout));
+    auto *first = new GreeterClient(peer);
+    auto *second = new GreeterClient(peer);
+    // Nobody answers ping here.
+    const QList<QPointer<GreeterPingCall>> calls
+            = {first->ping(), first->ping(), second->ping(), second->ping()};
+    QStringList outcomes;
+    for (qsizetype i = 0; i < calls.size(); ++i) {
+        QCOMPARE(calls.at(i)->parent(), calls.at(i)->request());
+        connect(calls.at(i).data(), &GreeterPingCall::finished, this, [&, i] {
+            outcomes.append(QStringLiteral("%1 %2 %3")
+                                    .arg(i)
+                                    .arg(int(calls.at(i)->error()))
+                                    .arg(calls.at(i)->errorString()));
+            if (i == 0)
+                delete second;
+            else if (i == 1)
+                delete first;
+        });
+    }
+    delete peer;
+    const int lost = int(RpcError::ConnectionLost);
+    QCOMPARE(outcomes,
+             (QStringList{QStringLiteral("0 %1 the peer was deleted").arg(lost),
+                          QStringLiteral("1 %1 the peer was deleted").arg(lost)}));
+    for (const QPointer<GreeterPingCall> &call : calls)
+        QVERIFY(!call);
 }
 
 void tst_Generated::valueTypes()

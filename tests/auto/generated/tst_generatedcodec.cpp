@@ -170,6 +170,7 @@ private Q_SLOTS:
     void fieldNamedInError();
     void unpairedSurrogate();
     void writerAndReader();
+    void readerReuse();
 };
 
 // Every type of types.rpc and greeter.rpc: toBody() gives the runtime codec's
@@ -493,6 +494,68 @@ void tst_GeneratedCodec::writerAndReader()
     QVERIFY(bad.hasError());
     QCOMPARE(bad.errorString(),
              QStringLiteral("`[\"k\"][0]`: invalid type: boolean, expected u8 (line 1, column 8)"));
+}
+
+// A reader's state is reused by the next reader of the thread: a reading that
+// stopped at an error (open containers, fields seen, the error) leaves nothing
+// behind, and readers alive at the same time are independent.
+void tst_GeneratedCodec::readerReuse()
+{
+    {
+        RpcJsonReader stopped("{\"outer\": [{\"name\": \"a\", \"times\": true");
+        QVERIFY(stopped.beginMap());
+        QString key;
+        QVERIFY(stopped.nextKey(&key));
+        QVERIFY(stopped.beginSequence());
+        QVERIFY(stopped.nextElement());
+        GreetRequest r;
+        QVERIFY(!r.readJson(stopped));
+        QVERIFY(stopped.hasError());
+    }
+    GreetRequest r;
+    QString error;
+    QVERIFY2(GreetRequest::fromBody("{\"name\":\"n\",\"times\":3}", &r, RpcBodyCodec::Json, &error),
+             qPrintable(error));
+    QCOMPARE(r.name, QStringLiteral("n"));
+    QCOMPARE(r.times, 3u);
+    // The fields seen by the earlier reading do not count: a missing field fails.
+    QVERIFY(!GreetRequest::fromBody("{\"name\":\"n\"}", &r, RpcBodyCodec::Json, &error));
+    QCOMPARE(error, QStringLiteral("missing field `times` (line 1, column 13)"));
+
+    // Two readers at once, and a third made while both are alive.
+    RpcJsonReader first("[1, 2]");
+    RpcJsonReader second("[3]");
+    QVERIFY(first.beginSequence());
+    QVERIFY(second.beginSequence());
+    qint32 a = 0, b = 0;
+    QVERIFY(first.nextElement() && first.read(&a));
+    QVERIFY(second.nextElement() && second.read(&b));
+    {
+        RpcJsonReader third("{\"name\":\"x\",\"times\":1}");
+        GreetRequest t;
+        QVERIFY(t.readJson(third) && third.atEnd());
+        QCOMPARE(t.name, QStringLiteral("x"));
+    }
+    QCOMPARE(a, 1);
+    QCOMPARE(b, 3);
+    QVERIFY(first.nextElement() && first.read(&a));
+    QCOMPARE(a, 2);
+    QVERIFY(!first.nextElement() && !first.hasError() && first.endSequence() && first.atEnd());
+    QVERIFY(!second.nextElement() && !second.hasError() && second.endSequence() && second.atEnd());
+
+    // A deep body, then a shallow one: the nesting limit starts afresh.
+    auto nest = [](const QByteArray &body, int levels) {
+        RpcJsonReader reader(body);
+        for (int i = 0; i < levels; ++i) {
+            if (!reader.beginSequence() || !reader.nextElement())
+                return false;
+        }
+        return true;
+    };
+    QVERIFY(!nest(QByteArray(200, '[') + QByteArray(200, ']'), 200)); // over the limit
+    QVERIFY(nest(QByteArray(100, '[') + '1' + QByteArray(100, ']'), 100));
+    QVERIFY(GreetRequest::fromBody("{\"name\":\"y\",\"times\":1}", &r));
+    QCOMPARE(r.name, QStringLiteral("y"));
 }
 
 QTEST_GUILESS_MAIN(tst_GeneratedCodec)
