@@ -186,8 +186,17 @@ FloorChild::FloorChild(const QString &listenAddress) : m_process(std::make_uniqu
 {
     QProcess &p = m_process->process;
     p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    p.start(QCoreApplication::applicationFilePath(),
-            {QStringLiteral("--floor-serve"), listenAddress});
+    // The same event dispatcher as this process (--event-dispatcher).
+    QStringList arguments{QStringLiteral("--floor-serve"), listenAddress};
+    const QStringList own = QCoreApplication::arguments();
+    const qsizetype option = own.indexOf(QStringLiteral("--event-dispatcher"));
+    if (option > 0 && option + 1 < own.size())
+        arguments << own.at(option) << own.at(option + 1);
+    for (const QString &argument : own) {
+        if (argument.startsWith(QLatin1String("--event-dispatcher=")))
+            arguments << argument;
+    }
+    p.start(QCoreApplication::applicationFilePath(), arguments);
     if (!p.waitForStarted(TimeoutMs) || !p.waitForReadyRead(TimeoutMs))
         fail(QStringLiteral("floor server process did not start"));
     m_address = QString::fromUtf8(p.readLine()).trimmed().section(QLatin1Char(' '), 1);
