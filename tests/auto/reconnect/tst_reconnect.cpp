@@ -465,7 +465,9 @@ void tst_Reconnect::stop()
     QCOMPARE(peer.remainingReconnectDelay(), 0);
 
     sentinel.connectToServer(address);
-    QTRY_COMPARE_WITH_TIMEOUT(sentinel.reconnectAttempt(), 2, DefaultTimeout);
+    // At least two of the sentinel's attempts: a poll of the counter may come
+    // after the second one already (an exact comparison could then never hold).
+    QTRY_VERIFY_WITH_TIMEOUT(sentinel.reconnectAttempt() >= 2, DefaultTimeout);
     QCOMPARE(peer.state(), RpcPeer::UnconnectedState);
     QCOMPARE(states.size(), 1);
     sentinel.abort();
