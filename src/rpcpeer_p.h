@@ -82,14 +82,15 @@ public:
     void onMessage(const RpcMessage &message);
     void onTransportError(RpcError transportError, const QString &text, bool fatal);
     void onDisconnected();
-    // Deletes a finished request of an auto-deleting peer later, never in
-    // the pass of the event loop in which it finished. One that finished in
-    // a batch of incoming messages run by the thread's outermost event loop
-    // (the usual case) goes to disposalQueue: it is deleted at the end of a
-    // later batch of this peer, or by the fallback timer, without a posted
-    // event. In a nested event loop (QThread::loopLevel() above 1) the
-    // requests of one batch share one deleteLater(); outside a batch each
-    // gets its own. The request keeps its parent until it is deleted.
+    // Deletes a finished request of an auto-deleting peer later, once
+    // control returned to the event loop. One that finished in a batch of
+    // incoming messages run by the thread's outermost event loop (the usual
+    // case) goes to disposalQueue: it is deleted at the end of a later batch
+    // of this peer, or by the fallback timer, without a posted event. In a
+    // nested event loop (QThread::loopLevel() above 1), and with a body of
+    // LargeBodyBytes or more, the requests of one batch share one
+    // deleteLater(); outside a batch each gets its own. The request keeps
+    // its parent until it is deleted.
     void disposeFinished(RpcRequest *request);
     // At the end of a batch (and when the transport goes): deletes the
     // queued requests that may go now, and deletes, later, those that

@@ -12,6 +12,7 @@
 #ifndef RPCTESTSUPPORT_H
 #define RPCTESTSUPPORT_H
 
+#include <FizyrRpcQt/RpcConfig>
 #include <FizyrRpcQt/RpcPeer>
 #include <FizyrRpcQt/RpcServer>
 
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <optional>
 
 namespace RpcTestSupport {
 
@@ -74,6 +76,8 @@ struct PeerPair
     std::unique_ptr<Fizyr::RpcServer> server;
     std::unique_ptr<Fizyr::RpcPeer> client;
     QPointer<Fizyr::RpcPeer> serverPeer; // child of server; deleted with it
+    // When set, the configuration of the server and of the client.
+    std::optional<Fizyr::RpcConfig> config;
 
     // Starts a server for scheme on a fresh address. Returns false on failure.
     bool listen(const QString &scheme)
@@ -82,6 +86,8 @@ struct PeerPair
         if (!dir->isValid())
             return false;
         server.reset(new Fizyr::RpcServer);
+        if (config)
+            server->setConfig(*config);
         return server->listen(addressFor(scheme, *dir, QStringLiteral("s")));
     }
 
@@ -89,6 +95,8 @@ struct PeerPair
     bool connectClient()
     {
         client.reset(new Fizyr::RpcPeer);
+        if (config && !client->setConfig(*config))
+            return false;
         QSignalSpy connectedSpy(client.get(), &Fizyr::RpcPeer::connected);
         client->connectToServer(server->serverAddress().toString());
         if (!connectedSpy.wait(DefaultTimeout) && connectedSpy.isEmpty())
