@@ -65,32 +65,6 @@ RpcConfig configFor(const QString &scheme)
     return config;
 }
 
-struct Pair
-{
-    std::unique_ptr<QTemporaryDir> dir{new QTemporaryDir};
-    std::unique_ptr<RpcServer> server{new RpcServer};
-    std::unique_ptr<RpcPeer> client{new RpcPeer};
-    QPointer<RpcPeer> serverPeer;
-
-    bool start(const QString &scheme)
-    {
-        const RpcConfig config = configFor(scheme);
-        server->setConfig(config);
-        if (!dir->isValid() || !server->listen(addressFor(scheme, *dir, QStringLiteral("bulk"))))
-            return false;
-        client->setConfig(config);
-        QSignalSpy connectedSpy(client.get(), &RpcPeer::connected);
-        client->connectToServer(server->serverAddress().toString());
-        if (!connectedSpy.wait(DefaultTimeout) && connectedSpy.isEmpty())
-            return false;
-        QDeadlineTimer deadline(DefaultTimeout);
-        while (!server->hasPendingConnections() && !deadline.hasExpired())
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        serverPeer = server->nextPendingConnection();
-        return serverPeer && client->state() == RpcPeer::ConnectedState;
-    }
-};
-
 } // namespace
 
 class tst_BulkTransfer : public QObject
@@ -109,7 +83,8 @@ private Q_SLOTS:
 void tst_BulkTransfer::echoLargeBodies()
 {
     QFETCH_GLOBAL(QString, scheme);
-    Pair pair;
+    PeerPair pair;
+    pair.config = configFor(scheme);
     QVERIFY(pair.start(scheme));
     connect(pair.serverPeer, &RpcPeer::requestReceived, pair.serverPeer, [](RpcRequest *request) {
         QVERIFY(request->sendResponse(request->serviceId(), request->body()));
@@ -146,7 +121,8 @@ void tst_BulkTransfer::echoLargeBodies()
 void tst_BulkTransfer::pausedReceiver()
 {
     QFETCH_GLOBAL(QString, scheme);
-    Pair pair;
+    PeerPair pair;
+    pair.config = configFor(scheme);
     QVERIFY(pair.start(scheme));
     QList<RpcMessage> received;
     connect(pair.serverPeer, &RpcPeer::streamReceived, pair.serverPeer,
@@ -183,7 +159,8 @@ void tst_BulkTransfer::pausedReceiver()
 void tst_BulkTransfer::pauseAfterEveryMessage()
 {
     QFETCH_GLOBAL(QString, scheme);
-    Pair pair;
+    PeerPair pair;
+    pair.config = configFor(scheme);
     QVERIFY(pair.start(scheme));
     QList<RpcMessage> received;
     RpcPeer *serverPeer = pair.serverPeer;
