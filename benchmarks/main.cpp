@@ -956,6 +956,20 @@ struct Row
     double baseline; // < 0: none
 };
 
+// The rows of one level of an idle scenario (ours or the floor's).
+template<typename Level>
+void appendIdleRows(QList<Row> &result, const QString &scenario, const QString &transport,
+                    const Level &l)
+{
+    const QString at = QStringLiteral("@%1").arg(l.peers);
+    result.append({scenario, transport, 64, QStringLiteral("memory") + at,
+                   QStringLiteral("KiB/peer"), l.kibPerPeer, -1});
+    result.append({scenario, transport, 64, QStringLiteral("rate") + at, QStringLiteral("req/s"),
+                   l.rate, -1});
+    result.append({scenario, transport, 64, QStringLiteral("server-cpu") + at,
+                   QStringLiteral("us/req"), l.serverCpuUs, -1});
+}
+
 struct Options
 {
     QStringList scenarios;
@@ -1291,13 +1305,7 @@ private:
             const int count = o.quick ? 40 : std::max(100, o.count / 4);
             QList<Row> result;
             for (const IdleLevel &l : oursIdle(ourAddress(t), possible, count)) {
-                const QString at = QStringLiteral("@%1").arg(l.peers);
-                result.append({scenario, tn, 64, QStringLiteral("memory") + at,
-                               QStringLiteral("KiB/peer"), l.kibPerPeer, -1});
-                result.append({scenario, tn, 64, QStringLiteral("rate") + at,
-                               QStringLiteral("req/s"), l.rate, -1});
-                result.append({scenario, tn, 64, QStringLiteral("server-cpu") + at,
-                               QStringLiteral("us/req"), l.serverCpuUs, -1});
+                appendIdleRows(result, scenario, tn, l);
             }
             return result;
         }
@@ -1467,13 +1475,7 @@ private:
             const int count = o.quick ? 40 : std::max(100, o.count / 4);
             QList<Row> result;
             for (const Bench::FloorIdleLevel &l : Bench::floorIdle(floorListen, levels, count)) {
-                const QString at = QStringLiteral("@%1").arg(l.peers);
-                result.append({scenario, tn, 64, QStringLiteral("memory") + at,
-                               QStringLiteral("KiB/peer"), l.kibPerPeer, -1});
-                result.append({scenario, tn, 64, QStringLiteral("rate") + at,
-                               QStringLiteral("req/s"), l.rate, -1});
-                result.append({scenario, tn, 64, QStringLiteral("server-cpu") + at,
-                               QStringLiteral("us/req"), l.serverCpuUs, -1});
+                appendIdleRows(result, scenario, tn, l);
             }
             return result;
         }
