@@ -320,8 +320,6 @@ int RpcEpollEventDispatcherPrivate::activateTimers()
     notifiers are disabled or deleted (Qt asks the same). There is no GLib
     main context: code that needs one (GLib-based libraries) does not run
     under this dispatcher.
-
-    \sa QCoreApplication::setEventDispatcher(), QThread::setEventDispatcher()
 */
 
 /*!
