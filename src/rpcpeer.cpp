@@ -274,15 +274,20 @@ RpcPeer::~RpcPeer()
             RpcRequestPrivate::get(request)->finish(RpcError::ConnectionLost, QString(),
                                                     RpcMessage());
     }
-    // Requests waiting for their deletion: the peer's children go with it;
-    // one that was moved to another parent is deleted later.
+    // Requests waiting for their deletion go with the peer: its children as
+    // children, one that was moved to another parent here (a later
+    // deleteLater() would never run if no event loop follows, and leak).
     if (d->disposalAlive)
         *d->disposalAlive = false;
-    for (RpcRequest *request : std::exchange(d->disposalQueue, {})) {
+    const QList<RpcRequest *> waiting = std::exchange(d->disposalQueue, {});
+    QList<QPointer<RpcRequest>> moved;
+    for (RpcRequest *request : waiting) {
         RpcRequestPrivate::get(request)->awaitingDisposal = false;
         if (request->parent() != this)
-            request->deleteLater();
+            moved.append(request);
     }
+    for (const QPointer<RpcRequest> &request : std::as_const(moved))
+        delete request.data();
     RpcTransport::dispose(std::exchange(d->transport, nullptr));
 }
 
