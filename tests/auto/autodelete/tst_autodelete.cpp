@@ -318,12 +318,14 @@ void tst_AutoDelete::applicationDeletesToo()
             request->deleteLater();
     });
     QList<QPointer<RpcRequest>> keep;
+    int finishedCount = 0;
     for (int round = 0; round < 20; ++round) {
         for (const QByteArray &how : {QByteArray("delete"), QByteArray("deleteLater"),
                                       QByteArray("later"), QByteArray("auto")}) {
             RpcRequest *request = m_pair.client->sendRequest(1, how);
             requests.track(request);
             connect(request, &RpcRequest::finished, this, [&, request, how] {
+                ++finishedCount;
                 if (how == "delete")
                     delete request;
                 else if (how == "deleteLater")
@@ -336,7 +338,8 @@ void tst_AutoDelete::applicationDeletesToo()
         // deletion by the peer.
         for (const QPointer<RpcRequest> &request : std::exchange(keep, {}))
             delete request.data();
-        QTest::qWait(1);
+        // This round's requests finished before the next round starts.
+        QTRY_COMPARE_WITH_TIMEOUT(finishedCount, 4 * (round + 1), Timeout);
     }
     QTRY_COMPARE_WITH_TIMEOUT(requests.live, 0, Timeout);
 }
