@@ -27,6 +27,9 @@ cmake -S "$root/tests/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$
 cmake --build "$work/build" >/dev/null
 LD_LIBRARY_PATH="$(dirname "$library")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$work/build/consumer"
 LD_LIBRARY_PATH="$(dirname "$library")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$work/build/consumer-greeter"
+if grep -q '^set(FizyrRpcQt_EPOLL ON)' "$(find "$work/prefix" -name FizyrRpcQtConfig.cmake | head -n 1)"; then
+    LD_LIBRARY_PATH="$(dirname "$library")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$work/build/consumer-epoll"
+fi
 if [ -x "$work/build/consumer-greeter-qml" ]; then
     LD_LIBRARY_PATH="$(dirname "$library")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$work/build/consumer-greeter-qml"
 fi

@@ -4,6 +4,9 @@
 #include <FizyrRpcQt/RpcRequest>
 #include <FizyrRpcQt/RpcServer>
 #include <FizyrRpcQt/rpcversion.h>
+#ifdef CONSUMER_EPOLL
+#    include <FizyrRpcQt/RpcEpollEventDispatcher>
+#endif
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTextStream>
@@ -19,7 +22,15 @@ static_assert(FIZYRRPCQT_VERSION_CHECK(1, 2, 3) > FIZYRRPCQT_VERSION_CHECK(1, 1,
 
 int main(int argc, char **argv)
 {
+#ifdef CONSUMER_EPOLL
+    // Installed before the application object: Qt takes ownership.
+    QCoreApplication::setEventDispatcher(new Fizyr::RpcEpollEventDispatcher);
+#endif
     QCoreApplication app(argc, argv);
+#ifdef CONSUMER_EPOLL
+    if (!qobject_cast<Fizyr::RpcEpollEventDispatcher *>(QCoreApplication::eventDispatcher()))
+        return 4;
+#endif
     Fizyr::RpcServer server;
     if (!server.listen(QStringLiteral("tcp://127.0.0.1:0")))
         return 1;
@@ -39,7 +50,12 @@ int main(int argc, char **argv)
     Fizyr::RpcRequest *request = client.sendRequest(1, "Hello World!");
     if (!request->waitForFinished(10000) || request->response().body() != "Goodbye!")
         return 3;
-    QTextStream(stdout) << "consumer (FizyrRpcQt " << FIZYRRPCQT_VERSION_STR
+#ifdef CONSUMER_EPOLL
+    const char *dispatcher = ", epoll event dispatcher";
+#else
+    const char *dispatcher = "";
+#endif
+    QTextStream(stdout) << "consumer (FizyrRpcQt " << FIZYRRPCQT_VERSION_STR << dispatcher
                         << "): " << request->response().body() << Qt::endl;
     return 0;
 }
