@@ -1512,8 +1512,10 @@ RpcError RpcPeerPrivate::send(const RpcMessage &message)
     if (!transport || state != RpcPeer::ConnectedState)
         return RpcError::NotConnected;
     const RpcError result = transport->send(message);
-    if (result == RpcError::NoError)
+    if (result == RpcError::NoError) {
+        transport->messageQueued(message);
         RpcRecording::record(q_func(), RpcRecording::Sent, message); // FIZYR_RPC_RECORD
+    }
     return result;
 }
 

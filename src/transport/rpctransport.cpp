@@ -317,6 +317,7 @@ void RpcTransport::runQueuedFlush()
 
 RpcError RpcTransport::checkWriteBuffer(qint64 cost)
 {
+    m_lastCost = cost;
     const qint64 highWater = m_config.writeBufferHighWaterMark();
     if (highWater > 0 && (cost > highWater || writeBufferUsage() > highWater - cost)) {
         m_drainArmed = true;
@@ -326,23 +327,62 @@ RpcError RpcTransport::checkWriteBuffer(qint64 cost)
     return RpcError::NoError;
 }
 
+void RpcTransport::messageQueued(const RpcMessage &message)
+{
+    Q_ASSERT_X(m_lastCost >= 0, "RpcTransport::messageQueued",
+               "send() queued a message without checkWriteBuffer()");
+    const qint64 cost = qMax(m_lastCost, qint64(0));
+    m_lastCost = -1;
+    const qint64 start = m_queuedTotal;
+    m_queuedTotal += cost;
+    if (message.type() != RpcMessage::Response && message.type() != RpcMessage::ResponderUpdate)
+        return;
+    const qint64 highWater = m_config.writeBufferHighWaterMark();
+    if (highWater <= 0)
+        return; // no flow control
+    m_answerCost += cost;
+    if (!m_answers.empty() && m_answers.back().end == start
+        && m_answers.back().cost + cost <= highWater / 16) {
+        m_answers.back().end = m_queuedTotal;
+        m_answers.back().cost += cost;
+    } else {
+        m_answers.push_back(AnswerRange{m_queuedTotal, cost});
+    }
+    // The transport's send() looked at flow control before this answer
+    // counted: look again only if it can make a difference.
+    if (!m_flowPaused && m_answerCost > highWater / 2)
+        writeBufferChanged();
+}
+
+void RpcTransport::countWrittenAnswers()
+{
+    // Output leaves in the order it was queued: what left is a prefix.
+    const qint64 written = m_queuedTotal - writeBufferUsage();
+    while (!m_answers.empty() && m_answers.front().end <= written) {
+        m_answerCost -= m_answers.front().cost;
+        m_answers.pop_front();
+    }
+}
+
 void RpcTransport::writeBufferChanged()
 {
     checkDrained();
+    if (!m_answers.empty())
+        countWrittenAnswers();
     const qint64 highWater = m_config.writeBufferHighWaterMark();
     bool pause = false;
     if (highWater > 0) {
-        const qint64 usage = writeBufferUsage();
         if (!m_flowPaused)
-            pause = usage > highWater / 2;
+            pause = m_answerCost > highWater / 2;
         else
-            pause = usage > qBound(qint64(0), m_config.writeBufferLowWaterMark(), highWater / 2);
+            pause = m_answerCost
+                    > qBound(qint64(0), m_config.writeBufferLowWaterMark(), highWater / 2);
     }
     if (pause == m_flowPaused)
         return;
     m_flowPaused = pause;
-    qCDebug(lcRpcTransport) << (pause ? "write buffer over half the high-water mark: reading paused"
-                                      : "write buffer drained: reading resumed");
+    qCDebug(lcRpcTransport) << (pause ? "answers fill over half the high-water mark: reading paused"
+                                      : "answers drained: reading resumed");
     readingAllowedChanged();
 }
 

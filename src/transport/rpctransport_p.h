@@ -26,6 +26,8 @@
 #include <QtNetwork/qsslconfiguration.h>
 #include <QtNetwork/qsslerror.h>
 
+#include <deque>
+
 QT_BEGIN_NAMESPACE
 class QTimer;
 QT_END_NAMESPACE
@@ -129,10 +131,17 @@ public:
     // holds it.
     void setReadingPaused(bool paused);
     bool isReadingPaused() const { return m_ownerPaused; }
-    // True while reading stops because the write buffer holds more than half
-    // the high-water mark; it resumes once the buffer drains to the
-    // low-water mark.
+    // True while reading stops because answers to the peer's requests
+    // (responses, responder updates) fill more than half the write buffer's
+    // high-water mark; it resumes once they drained to the low-water mark.
+    // Only answers count: the peer makes us write them, so not reading it
+    // pushes back on it; what we send on our own (requests, requester updates,
+    // stream messages) never stops reading, so two peers that both send
+    // more than the mark still read each other.
     bool isReadingFlowControlled() const { return m_flowPaused; }
+    // Called by the owner after send() queued message (NoError): counts an
+    // answer towards the read-side flow control.
+    void messageQueued(const RpcMessage &message);
     // True while writeBufferDrained() waits for the buffer to drain: a
     // transport then calls writeBufferChanged() as output leaves.
     bool isWaitingForDrain() const { return m_drainArmed; }
@@ -244,6 +253,7 @@ protected:
 
     // WriteBufferFull if queuing cost more bytes would pass the high-water
     // mark (see writeBufferUsage()); a refusal arms writeBufferDrained().
+    // Every send() calls it with the message's cost before queuing it.
     RpcError checkWriteBuffer(qint64 cost);
     // Re-evaluates flow control after the write buffer changed.
     void writeBufferChanged();
@@ -270,8 +280,26 @@ private:
     void checkDrained();
     void emitDrained();
 
+    // Answers still (partly) in the write buffer, in the units of
+    // writeBufferUsage(): each range ends where the total of everything
+    // queued stood after its last answer. Consecutive answers share a range
+    // up to a sixteenth of the high-water mark, so that what is counted as
+    // still queued is at most that much more than the truth.
+    struct AnswerRange
+    {
+        qint64 end;
+        qint64 cost;
+    };
+    void countWrittenAnswers();
+
     State m_state = Unconnected;
     int m_busy = 0;
+    // The cost given to the last checkWriteBuffer(), for messageQueued().
+    qint64 m_lastCost = -1;
+    // The cost of everything ever queued; less writeBufferUsage(), what left.
+    qint64 m_queuedTotal = 0;
+    qint64 m_answerCost = 0;
+    std::deque<AnswerRange> m_answers;
     int m_incomingDepth = 0;
     bool m_ownerPaused = false;
     bool m_flowPaused = false;
