@@ -67,11 +67,14 @@ namespace Fizyr {
     \li The write buffer high-water mark bounds the bytes queued for a peer
         that reads slowly: a send that would queue more fails with
         RpcError::WriteBufferFull instead of growing memory without bound.
-    \li While the write buffer holds more than half the high-water mark,
-        the connection stops reading from the peer, so the kernel's flow
-        control pushes back on a peer that sends without reading the
-        answers. Reading resumes once the buffer has drained to the
-        low-water mark.
+    \li While answers to the peer's requests (responses and responder
+        updates) fill more than half the high-water mark of the write
+        buffer, the connection stops reading from the peer, so the kernel's
+        flow control pushes back on a peer that sends requests without
+        reading the answers. Reading resumes once they have drained to the
+        low-water mark. What this side sends on its own (requests,
+        requester updates, stream messages) never stops reading, so two
+        peers that both send much to each other still read each other.
     \li At most maxOpenIncomingRequests requests from the peer are open at
         a time; a request over the cap is answered at once with an error
         response.
@@ -186,18 +189,21 @@ namespace Fizyr {
     \brief the most bytes queued for writing before sends fail.
 
     A send that would queue more fails with RpcError::WriteBufferFull. While
-    more than half of it is queued, the connection stops reading from the
-    peer (see writeBufferLowWaterMark). 0 means no limit (and no pause of
-    reading); negative values are raised to 0 with a warning.
+    answers to the peer's requests fill more than half of it, the
+    connection stops reading from the peer (see writeBufferLowWaterMark).
+    0 means no limit (and no pause of reading); negative values are raised
+    to 0 with a warning.
 */
 /*!
     \property Fizyr::RpcConfig::writeBufferLowWaterMark
     \brief where reading from the peer resumes, in bytes queued for writing.
 
-    After the connection stopped reading because its write buffer held more
-    than half the writeBufferHighWaterMark, it resumes reading once the
-    buffer has drained to this mark. Keep it below half the high-water
-    mark; the default is a quarter of the default high-water mark.
+    After the connection stopped reading because answers to the peer's
+    requests filled more than half the writeBufferHighWaterMark, it resumes
+    reading once they have drained to this mark. RpcPeer::writeBufferDrained()
+    is emitted when the whole write buffer has drained to it. Keep it below
+    half the high-water mark; the default is a quarter of the default
+    high-water mark.
 
     The range is 0 to the high-water mark: a larger value is lowered to the
     high-water mark with a warning (set the high-water mark first), and
