@@ -106,10 +106,13 @@ public:
     ~ReadArea() { release(); }
     Q_DISABLE_COPY_MOVE(ReadArea)
 
-    static ReadArea &current()
+    // Not inlined: the caller keeps the pointer, where an inlined lookup let
+    // the compiler look the thread-local variable up again (__tls_get_addr)
+    // at every use in readDatagrams().
+    Q_NEVER_INLINE static ReadArea *current()
     {
         static thread_local ReadArea area;
-        return area;
+        return &area;
     }
 
     // Makes room for up to wanted slots of slot bytes (and controlSlot bytes
@@ -681,7 +684,7 @@ void RpcSeqpacketTransport::readDatagrams()
             return;
         // Reserved anew for every read: a nested event loop of the previous
         // batch's handlers may have grown it for another transport.
-        ReadArea &area = ReadArea::current();
+        ReadArea &area = *ReadArea::current();
         const int batch = area.reserve(m_readSlot, m_controlSlot, MaxBatch);
         if (batch <= 0) {
             fail(RpcError::SocketResource, errorText(RpcError::SocketResource));
