@@ -47,6 +47,17 @@ QT_DEFINE_QSDP_SPECIALIZATION_DTOR(Fizyr::RpcMessagePrivate)
 
 namespace Fizyr {
 
+namespace {
+
+// Before a setter writes: creates the private of a default message.
+inline void detach(QSharedDataPointer<RpcMessagePrivate> &d)
+{
+    if (!d)
+        d = new RpcMessagePrivate;
+}
+
+} // namespace
+
 /*!
     \class Fizyr::RpcMessage
     \inmodule FizyrRpcQt
@@ -96,10 +107,14 @@ namespace Fizyr {
     Returns \c true unless \a lhs and \a rhs are equal.
 */
 
+// A default message has no private, as a moved-from one: the getters read
+// the defaults and a setter creates it (detach() above). So a message that
+// is assigned later (a request's response before it came, the parsers'
+// results) costs no allocation.
 /*!
     Constructs an empty request message with request id 0 and service id 0.
 */
-RpcMessage::RpcMessage() : d(new RpcMessagePrivate) { }
+RpcMessage::RpcMessage() = default;
 
 /*!
     Constructs a message of \a type for \a requestId and \a serviceId with
@@ -132,41 +147,45 @@ RpcMessage RpcMessage::errorResponse(quint32 requestId, const QString &text)
 /*! Returns the message type. */
 RpcMessage::Type RpcMessage::type() const
 {
-    return d->type;
+    return d ? d->type : Request;
 }
 /*! Sets the message type to \a type. */
 void RpcMessage::setType(Type type)
 {
+    detach(d);
     d->type = type;
 }
 /*! Returns the request id. It has no meaning for stream messages. */
 quint32 RpcMessage::requestId() const
 {
-    return d->requestId;
+    return d ? d->requestId : 0;
 }
 /*! Sets the request id to \a requestId. */
 void RpcMessage::setRequestId(quint32 requestId)
 {
+    detach(d);
     d->requestId = requestId;
 }
 /*! Returns the service id (service, status, update kind or stream kind). */
 qint32 RpcMessage::serviceId() const
 {
-    return d->serviceId;
+    return d ? d->serviceId : 0;
 }
 /*! Sets the service id to \a serviceId. */
 void RpcMessage::setServiceId(qint32 serviceId)
 {
+    detach(d);
     d->serviceId = serviceId;
 }
 /*! Returns the body. */
 QByteArray RpcMessage::body() const
 {
-    return d->body;
+    return d ? d->body : QByteArray();
 }
 /*! Sets the body to \a body. */
 void RpcMessage::setBody(const QByteArray &body)
 {
+    detach(d);
     d->body = body;
 }
 /*!
@@ -175,11 +194,12 @@ void RpcMessage::setBody(const QByteArray &body)
 */
 QList<RpcFileDescriptor> RpcMessage::fileDescriptors() const
 {
-    return d->fds;
+    return d ? d->fds : QList<RpcFileDescriptor>();
 }
 /*! Attaches \a fileDescriptors to the message (seqpacket transport only). */
 void RpcMessage::setFileDescriptors(const QList<RpcFileDescriptor> &fileDescriptors)
 {
+    detach(d);
     d->fds = fileDescriptors;
 }
 
@@ -189,7 +209,7 @@ void RpcMessage::setFileDescriptors(const QList<RpcFileDescriptor> &fileDescript
 */
 bool RpcMessage::isError() const
 {
-    return d->type == Response && d->serviceId < 0;
+    return d && d->type == Response && d->serviceId < 0;
 }
 
 /*!
@@ -209,10 +229,17 @@ QString RpcMessage::errorText() const
 
 bool RpcMessage::equals(const RpcMessage &other) const
 {
-    return d == other.d
-            || (d->type == other.d->type && d->requestId == other.d->requestId
-                && d->serviceId == other.d->serviceId && d->body == other.d->body
-                && d->fds == other.d->fds);
+    if (d == other.d)
+        return true;
+    if (!d || !other.d) {
+        // One of them is a default message.
+        const RpcMessage &set = d ? *this : other;
+        return set.d->type == Request && set.d->requestId == 0 && set.d->serviceId == 0
+                && set.d->body.isEmpty() && set.d->fds.isEmpty();
+    }
+    return d->type == other.d->type && d->requestId == other.d->requestId
+            && d->serviceId == other.d->serviceId && d->body == other.d->body
+            && d->fds == other.d->fds;
 }
 
 /*!

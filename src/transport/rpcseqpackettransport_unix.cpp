@@ -106,10 +106,13 @@ public:
     ~ReadArea() { release(); }
     Q_DISABLE_COPY_MOVE(ReadArea)
 
-    static ReadArea &current()
+    // Not inlined: the caller keeps the pointer, where an inlined lookup let
+    // the compiler look the thread-local variable up again (__tls_get_addr)
+    // at every use in readDatagrams().
+    Q_NEVER_INLINE static ReadArea *current()
     {
         static thread_local ReadArea area;
-        return area;
+        return &area;
     }
 
     // Makes room for up to wanted slots of slot bytes (and controlSlot bytes
@@ -142,7 +145,47 @@ public:
     }
 
     char *data() const { return m_data; }
-    char *control() { return m_control.data(); }
+
+    // The headers of a recvmmsg() of batch datagrams into the slots of slot
+    // bytes (and controlSlot bytes of control data each), after reserve().
+    // Kept from one read to the next: only what the kernel wrote back into
+    // the entries of the last read (markUsed()) is reset, so a read of one
+    // datagram does not pay for setting up the whole batch again. Valid until
+    // the next call by any transport of the thread.
+    mmsghdr *headers(qsizetype slot, qsizetype controlSlot, int batch)
+    {
+        char *const control = m_control.data();
+        if (slot != m_headerSlot || controlSlot != m_headerControlSlot || batch != m_headerBatch
+            || m_data != m_headerData || control != m_headerControl) {
+            std::memset(m_headers, 0, sizeof(m_headers));
+            for (int i = 0; i < batch; ++i) {
+                m_iovs[i].iov_base = m_data + slot * i;
+                m_iovs[i].iov_len = size_t(slot);
+                msghdr &msg = m_headers[i].msg_hdr;
+                msg.msg_iov = &m_iovs[i];
+                msg.msg_iovlen = 1;
+                msg.msg_control = control + controlSlot * i;
+                msg.msg_controllen = size_t(controlSlot);
+            }
+            m_headerSlot = slot;
+            m_headerControlSlot = controlSlot;
+            m_headerBatch = batch;
+            m_headerData = m_data;
+            m_headerControl = control;
+            m_headersUsed = 0;
+            return m_headers;
+        }
+        for (int i = 0; i < m_headersUsed; ++i) {
+            msghdr &msg = m_headers[i].msg_hdr;
+            msg.msg_controllen = size_t(controlSlot);
+            msg.msg_flags = 0;
+            m_headers[i].msg_len = 0;
+        }
+        m_headersUsed = 0;
+        return m_headers;
+    }
+    // The kernel wrote back into the first count entries of headers().
+    void markUsed(int count) { m_headersUsed = qBound(0, count, m_headerBatch); }
 
     // A datagram of length bytes was read into the slot at offset: gives back
     // the pages it used past ReadSlotKeptBytes.
@@ -169,6 +212,14 @@ private:
     char *m_data = nullptr;
     size_t m_size = 0;
     QByteArray m_control;
+    mmsghdr m_headers[MaxBatch];
+    iovec m_iovs[MaxBatch];
+    qsizetype m_headerSlot = 0;
+    qsizetype m_headerControlSlot = 0;
+    int m_headerBatch = 0;
+    int m_headersUsed = 0;
+    char *m_headerData = nullptr;
+    char *m_headerControl = nullptr;
 };
 
 } // namespace
@@ -512,7 +563,9 @@ void RpcSeqpacketTransport::flushQueue()
     bool sentAny = false;
     while (!m_queue.empty() && m_fd >= 0) {
         const int count = int(qMin(m_queue.size(), size_t(MaxBatch)));
-        mmsghdr messages[MaxBatch] = {};
+        // Only the entries of this call are cleared: a round trip sends one.
+        mmsghdr messages[MaxBatch];
+        std::memset(messages, 0, sizeof(mmsghdr) * size_t(count));
         iovec iovs[2 * MaxBatch];
         // Control data for the datagrams that carry descriptors, laid out
         // first, then pointed to: the buffer does not move once sized.
@@ -631,26 +684,17 @@ void RpcSeqpacketTransport::readDatagrams()
             return;
         // Reserved anew for every read: a nested event loop of the previous
         // batch's handlers may have grown it for another transport.
-        ReadArea &area = ReadArea::current();
+        ReadArea &area = *ReadArea::current();
         const int batch = area.reserve(m_readSlot, m_controlSlot, MaxBatch);
         if (batch <= 0) {
             fail(RpcError::SocketResource, errorText(RpcError::SocketResource));
             return;
         }
         char *const readBuffer = area.data();
-        mmsghdr messages[MaxBatch] = {};
-        iovec iovs[MaxBatch];
-        for (int i = 0; i < batch; ++i) {
-            iovs[i].iov_base = readBuffer + m_readSlot * i;
-            iovs[i].iov_len = size_t(m_readSlot);
-            msghdr &msg = messages[i].msg_hdr;
-            msg.msg_iov = &iovs[i];
-            msg.msg_iovlen = 1;
-            msg.msg_control = area.control() + m_controlSlot * i;
-            msg.msg_controllen = size_t(m_controlSlot);
-        }
+        mmsghdr *const messages = area.headers(m_readSlot, m_controlSlot, batch);
         const int received = ::recvmmsg(m_fd, messages, unsigned(batch),
                                         MSG_CMSG_CLOEXEC | MSG_TRUNC, nullptr);
+        area.markUsed(received < 0 ? batch : received);
         if (received < 0) {
             const int e = errno;
             if (e == EINTR)

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void setters();
     void copyOnWrite();
     void moveAndSwap();
+    void defaultWithoutStorage();
     void errorResponses_data();
     void errorResponses();
     void errorResponseHelper();
@@ -162,6 +163,45 @@ void tst_RpcMessage::moveAndSwap()
     RpcMessage target;
     target = std::move(moved);
     QCOMPARE(target.requestId(), 2u);
+}
+
+// A default message (and a moved-from one) holds no private until a setter
+// writes: it reads as a request with ids 0 and no body, compares and hashes
+// as one built with those values, and a setter on it or on a copy of it
+// changes only that message.
+void tst_RpcMessage::defaultWithoutStorage()
+{
+    const RpcMessage empty;
+    const RpcMessage explicitEmpty(RpcMessage::Request, 0, 0);
+    QCOMPARE(empty, explicitEmpty);
+    QCOMPARE(explicitEmpty, empty);
+    QCOMPARE(qHash(empty, 7), qHash(explicitEmpty, 7));
+    QVERIFY(empty != RpcMessage(RpcMessage::Request, 0, 0, QByteArrayLiteral("x")));
+    QVERIFY(RpcMessage(RpcMessage::Response, 0, 0) != empty);
+
+    RpcMessage copy = empty;
+    copy.setServiceId(-1);
+    copy.setType(RpcMessage::Response);
+    QVERIFY(copy.isError());
+    QCOMPARE(empty.serviceId(), 0);
+    QCOMPARE(empty.type(), RpcMessage::Request);
+    QVERIFY(!empty.isError());
+
+    RpcMessage source(RpcMessage::Stream, 3, 4, QByteArrayLiteral("s"));
+    RpcMessage target(std::move(source));
+    // NOLINTNEXTLINE(bugprone-use-after-move): the moved-from state is what is tested
+    QCOMPARE(source, RpcMessage());
+    source.setBody(QByteArrayLiteral("again"));
+    QCOMPARE(source.body(), QByteArray("again"));
+    QCOMPARE(source.type(), RpcMessage::Request);
+    QCOMPARE(target.body(), QByteArray("s"));
+
+    RpcMessage fds;
+    fds.setFileDescriptors({RpcFileDescriptor(0)});
+    QVERIFY(fds != empty);
+    QVERIFY(empty != fds);
+    QCOMPARE(fds.fileDescriptors().size(), 1);
+    QVERIFY(empty.fileDescriptors().isEmpty());
 }
 
 void tst_RpcMessage::errorResponses_data()
