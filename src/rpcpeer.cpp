@@ -1154,15 +1154,13 @@ bool RpcPeerPrivate::adoptTransport(RpcTransport *newTransport, RpcPeer::State n
     // The transport counts its own callbacks (RpcTransport::isBusy()), so a
     // handler may delete the peer from any of these: dispose() defers.
     QObject::connect(transport, &RpcTransport::connected, q, [this] { onConnected(); });
-    QObject::connect(transport, &RpcTransport::messageReceived, q,
-                     [this](const RpcMessage &message) { onMessage(message); });
     QObject::connect(transport, &RpcTransport::errorOccurred, q,
                      [this](RpcError e, const QString &text, bool fatal) {
                          onTransportError(e, text, fatal);
                      });
     QObject::connect(transport, &RpcTransport::disconnected, q, [this] { onDisconnected(); });
-    QObject::connect(transport, &RpcTransport::incomingBatchFinished, q,
-                     [this] { disposePending(); });
+    // Messages and the ends of incoming batches: direct calls, not signals.
+    transport->setReceiver(this);
     QObject::connect(
             transport, &RpcTransport::sslErrors, q,
             [this](const QList<QSslError> &errors) { Q_EMIT q_func()->sslErrors(errors); });
@@ -1182,7 +1180,8 @@ void RpcPeerPrivate::releaseTransport()
     if (!transport)
         return;
     QObject::disconnect(transport, nullptr, q, nullptr);
-    // Its end-of-batch signal will not come any more.
+    transport->setReceiver(nullptr);
+    // Its end-of-batch call will not come any more.
     disposePending();
     RpcTransport::dispose(std::exchange(transport, nullptr));
 }

@@ -33,12 +33,16 @@ namespace Fizyr {
 
 class RpcRequest;
 
-class RpcPeerPrivate
+class RpcPeerPrivate final : public RpcTransportReceiver
 {
     Q_DECLARE_PUBLIC(RpcPeer)
 
 public:
     explicit RpcPeerPrivate(RpcPeer *q) : q_ptr(q) { }
+
+    // RpcTransportReceiver: the transport's messages and batch ends.
+    void transportMessageReceived(const RpcMessage &message) override { onMessage(message); }
+    void transportIncomingBatchFinished() override { disposePending(); }
 
     static RpcPeerPrivate *get(RpcPeer *peer) { return peer->d_func(); }
 

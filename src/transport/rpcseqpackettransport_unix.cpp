@@ -672,7 +672,7 @@ bool RpcSeqpacketTransport::deliverBacklog()
             Q_EMIT errorOccurred(result.error, result.errorString, false);
             continue;
         }
-        Q_EMIT messageReceived(result.message);
+        deliverMessage(result.message);
     }
     return true;
 }

@@ -453,7 +453,7 @@ void RpcStreamTransport::readIncoming()
         const RpcWire::RpcFrameDecoder::State decoded = m_decoder.commit(n);
         if (decoded == RpcWire::RpcFrameDecoder::MessageReady) {
             const RpcMessage message = m_decoder.takeMessage();
-            Q_EMIT messageReceived(message);
+            deliverMessage(message);
         } else if (decoded == RpcWire::RpcFrameDecoder::Failed) {
             fatal(m_decoder.error(), m_decoder.errorString());
             return;

@@ -219,6 +219,7 @@ void RpcTransport::dispose(RpcTransport *transport)
     if (!transport)
         return;
     transport->disconnect();
+    transport->m_receiver = nullptr;
     transport->abort();
     if (transport->isBusy()) {
         transport->setParent(nullptr);
@@ -284,7 +285,10 @@ void RpcTransport::endIncoming(bool outermost)
         m_flushAtBatchEnd = false;
         flushOutput();
     }
-    Q_EMIT incomingBatchFinished();
+    if (m_receiver)
+        m_receiver->transportIncomingBatchFinished();
+    else
+        Q_EMIT incomingBatchFinished();
 }
 
 void RpcTransport::outputQueued()

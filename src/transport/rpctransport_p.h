@@ -36,6 +36,20 @@ namespace Fizyr {
 
 class RpcEventLoopHook;
 
+// What a transport calls instead of emitting messageReceived() and
+// incomingBatchFinished() once its owner has set one (RpcPeer does): a
+// direct call per message instead of a signal emission. The owner clears it
+// (setReceiver(nullptr), or dispose()) before it goes away.
+class RpcTransportReceiver
+{
+public:
+    virtual void transportMessageReceived(const RpcMessage &message) = 0;
+    virtual void transportIncomingBatchFinished() = 0;
+
+protected:
+    ~RpcTransportReceiver() = default;
+};
+
 // Moves whole messages over one connection. Implementations: the stream
 // transport (length-prefixed frames over a QIODevice) and the seqpacket
 // transport (one datagram per message, fds as SCM_RIGHTS).
@@ -107,6 +121,10 @@ public:
     // True while a signal of this transport (or of its socket) is being
     // delivered further up the stack.
     bool isBusy() const { return m_busy > 0; }
+
+    // Received messages and the ends of incoming batches go to receiver
+    // (not owned) instead of the signals; nullptr: the signals again.
+    void setReceiver(RpcTransportReceiver *receiver) { m_receiver = receiver; }
 
     State state() const { return m_state; }
     RpcConfig config() const { return m_config; }
@@ -238,6 +256,14 @@ protected:
     // output and reads input (readNested()) through the event-loop hook.
     bool beginIncoming();
     void endIncoming(bool outermost);
+    // Delivers one received message (to the receiver, or messageReceived()).
+    void deliverMessage(const RpcMessage &message)
+    {
+        if (m_receiver)
+            m_receiver->transportMessageReceived(message);
+        else
+            Q_EMIT messageReceived(message);
+    }
     bool isInIncomingBatch() const { return m_incomingDepth > 0; }
 
     // Called by send() implementations once a message is queued: arranges
@@ -293,6 +319,7 @@ private:
     void countWrittenAnswers();
 
     State m_state = Unconnected;
+    RpcTransportReceiver *m_receiver = nullptr;
     int m_busy = 0;
     // The cost given to the last checkWriteBuffer(), for messageQueued().
     qint64 m_lastCost = -1;
