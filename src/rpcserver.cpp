@@ -793,6 +793,25 @@ bool RpcServerPrivate::adoptSeqpacketDescriptor(int fd)
     return !guard.isNull();
 }
 
+bool RpcServerPrivate::adoptStreamDescriptor(int fd)
+{
+    RpcError createError = RpcError::NoError;
+    QString text;
+    RpcTransport *transport = RpcTransport::createForStreamDescriptor(fd, peerConfig(), nullptr,
+                                                                      &createError, &text);
+    if (transport)
+        return addPeer(transport);
+        // The descriptor is still ours: close it, or it leaks.
+#ifdef Q_OS_UNIX
+    ::close(fd);
+#endif
+    qCDebug(lcRpcServer) << "dropped an accepted connection:" << text;
+    Q_Q(RpcServer);
+    QPointer<RpcServer> guard(q);
+    reportError(createError, text);
+    return !guard.isNull();
+}
+
 // The accept loops run inside a signal of the QTcpServer or the Unix
 // listener: a slot connected to newConnection() may close or delete the
 // server.
@@ -830,6 +849,10 @@ bool RpcServerPrivate::acceptUnix(int fd)
     }
     bool alive = true;
     if (listener->type() == SOCK_STREAM) {
+#    ifdef FIZYRRPCQT_HAVE_SEQPACKET
+        // Driven directly, without QLocalSocket (see RpcSocketStreamTransport).
+        alive = adoptStreamDescriptor(fd);
+#    else
         auto *socket = new QLocalSocket;
         if (!socket->setSocketDescriptor(fd, QLocalSocket::ConnectedState, QIODevice::ReadWrite)) {
             ::close(fd);
@@ -837,6 +860,7 @@ bool RpcServerPrivate::acceptUnix(int fd)
             socket = nullptr;
         }
         alive = adoptSocket(socket);
+#    endif
     } else {
         alive = adoptSeqpacketDescriptor(fd);
     }
