@@ -39,6 +39,41 @@
 
 namespace Fizyr {
 
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+namespace {
+
+// A QTcpServer that hands out accepted descriptors instead of QTcpSockets:
+// the server drives them with RpcSocketStreamTransport (no QIODevice).
+// QTcpServer emits newConnection() after each incomingConnection(); the
+// descriptors wait here until RpcServer takes them (at once, or once the
+// pending connections have room: accepting is paused meanwhile). The
+// destructor closes the ones nobody took.
+class RpcTcpDescriptorServer : public QTcpServer
+{
+public:
+    using QTcpServer::QTcpServer;
+    ~RpcTcpDescriptorServer() override
+    {
+        for (int fd : std::as_const(m_descriptors))
+            ::close(fd);
+    }
+
+    bool hasPendingConnections() const override { return !m_descriptors.isEmpty(); }
+    int takeDescriptor() { return m_descriptors.takeFirst(); }
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override
+    {
+        m_descriptors.append(int(socketDescriptor));
+    }
+
+private:
+    QList<int> m_descriptors;
+};
+
+} // namespace
+#endif
+
 /*!
     \class Fizyr::RpcServer
     \inmodule FizyrRpcQt
@@ -350,7 +385,11 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
                              });
             server = sslServer;
         } else {
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+            server = new RpcTcpDescriptorServer(q);
+#else
             server = new QTcpServer(q);
+#endif
         }
         if (!server->listen(host, parsed.port())) {
             *listenError = fromServerError(server->serverError());
@@ -820,6 +859,13 @@ void RpcServerPrivate::acceptTcp()
     ++acceptDepth;
     while (tcpServer && tcpServer->hasPendingConnections() && !acceptPaused
            && pendingCount() < maxPending) {
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+        if (auto *fdServer = dynamic_cast<RpcTcpDescriptorServer *>(tcpServer)) {
+            if (!adoptStreamDescriptor(fdServer->takeDescriptor()))
+                return; // the server is gone
+            continue;
+        }
+#endif
         if (!adoptSocket(tcpServer->nextPendingConnection()))
             return; // the server is gone
     }
@@ -1129,7 +1175,11 @@ void RpcServerPrivate::adoptListening(int fd, RpcError *listenError, QString *te
         ::fcntl(fd, F_SETFD, fdFlags | FD_CLOEXEC);
     if (tcp) {
         Q_Q(RpcServer);
+#    ifdef FIZYRRPCQT_HAVE_SEQPACKET
+        auto *server = new RpcTcpDescriptorServer(q);
+#    else
         auto *server = new QTcpServer(q);
+#    endif
         if (!server->setSocketDescriptor(fd)) {
             fail(fromServerError(server->serverError()), server->errorString());
             delete server;

@@ -22,7 +22,6 @@
 
 QT_BEGIN_NAMESPACE
 class QSocketNotifier;
-class QTcpSocket;
 QT_END_NAMESPACE
 
 namespace Fizyr {
@@ -34,8 +33,12 @@ namespace Fizyr {
 // into messages at once (the rest of a large body is read straight into the
 // message); writes send the queued frames with one sendmsg() per flush,
 // header and body from where they lie. Built where the seqpacket transport
-// is (Linux); elsewhere plain tcp:// and unix: use RpcStreamTransport.
-// TLS and user devices (RpcPeer::setDevice()) always do.
+// is (Linux), for unix: connections both ways and for accepted tcp://
+// ones; elsewhere those use RpcStreamTransport, and so do tcp://
+// connections this side makes (QTcpSocket resolves the name and tries every
+// address; taking its descriptor over afterwards would change the
+// connection's descriptor number and cost a descriptor more for a moment),
+// TLS and user devices (RpcPeer::setDevice()).
 class FIZYRRPCQT_AUTOTEST_EXPORT RpcSocketStreamTransport : public RpcTransport
 {
     Q_OBJECT
@@ -96,9 +99,6 @@ private:
     // Sends the queue with sendmsg(), as much as the socket takes.
     void flushQueue();
     void tryConnectUnix(int attempt);
-    void connectTcp(const RpcAddress &address);
-    void onTcpConnected();
-    void onTcpError(RpcError error);
     void onConnectFinished();
     void onPeerClosed();
     void fail(RpcError error, const QString &text);
@@ -111,8 +111,6 @@ private:
     bool m_unix = false;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
-    // Only while a tcp:// connection is being made (see connectTcp()).
-    QTcpSocket *m_connecting = nullptr;
     QList<Outgoing> m_queue;
     // Bytes of the first queued frame already written.
     qsizetype m_headWritten = 0;

@@ -10,7 +10,6 @@
 #include <QtCore/qsocketnotifier.h>
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qhostaddress.h>
-#include <QtNetwork/qtcpsocket.h>
 
 #include <cerrno>
 #include <cstddef>
@@ -78,30 +77,6 @@ bool fillUnixAddress(const QString &name, sockaddr_un *addr, socklen_t *length,
     *length = socklen_t(offsetof(sockaddr_un, sun_path) + offset + size_t(encoded.size())
                         + (abstract ? 0 : 1));
     return true;
-}
-
-RpcError fromSocketError(QAbstractSocket::SocketError error)
-{
-    switch (error) {
-    case QAbstractSocket::ConnectionRefusedError:
-        return RpcError::ConnectionRefused;
-    case QAbstractSocket::RemoteHostClosedError:
-        return RpcError::RemoteClosed;
-    case QAbstractSocket::HostNotFoundError:
-        return RpcError::HostNotFound;
-    case QAbstractSocket::SocketAccessError:
-        return RpcError::SocketAccess;
-    case QAbstractSocket::SocketResourceError:
-        return RpcError::SocketResource;
-    case QAbstractSocket::SocketTimeoutError:
-        return RpcError::SocketTimeout;
-    case QAbstractSocket::AddressInUseError:
-        return RpcError::AddressInUse;
-    case QAbstractSocket::NetworkError:
-        return RpcError::NetworkFailure;
-    default:
-        return RpcError::UnknownSocketError;
-    }
 }
 
 void setIntOption(int fd, int level, int option, int value)
@@ -217,12 +192,6 @@ void RpcSocketStreamTransport::closeSocket()
     m_readNotifier = nullptr;
     delete m_writeNotifier;
     m_writeNotifier = nullptr;
-    if (m_connecting) {
-        m_connecting->disconnect(this);
-        m_connecting->abort();
-        m_connecting->deleteLater(); // this may run inside one of its signals
-        m_connecting = nullptr;
-    }
     if (m_fd >= 0)
         ::close(m_fd);
     m_fd = -1;
@@ -244,8 +213,17 @@ void RpcSocketStreamTransport::connectToAddress(const RpcAddress &address)
     m_connectAddress = address;
     m_peerAddress = address;
     qCDebug(lcRpcTransport) << "connecting to" << address;
-    if (address.transport() == RpcAddress::Tcp) {
-        connectTcp(address);
+    if (address.transport() != RpcAddress::UnixStream) {
+        // tcp:// connections are made by RpcStreamTransport (QTcpSocket).
+        QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    BusyScope busy(this);
+                    if (state() == Connecting)
+                        fail(RpcError::UnsupportedTransport,
+                             connectErrorText(m_connectAddress, RpcError::UnsupportedTransport));
+                },
+                Qt::QueuedConnection);
         return;
     }
     m_unix = true;
@@ -294,69 +272,6 @@ void RpcSocketStreamTransport::tryConnectUnix(int attempt)
     qCDebug(lcRpcTransport) << "connect failed:" << errnoString(e);
     const RpcError error = errorFromErrno(e);
     fail(error, connectErrorText(m_connectAddress, error));
-}
-
-// tcp://: QTcpSocket resolves the name and connects (every address of the
-// host in turn, its errors and their mapping as before); once connected,
-// this transport takes over a duplicate of its descriptor and aborts it.
-// Nothing can have been read by then (the socket reads only from the event
-// loop, after connected()), which the takeover checks.
-void RpcSocketStreamTransport::connectTcp(const RpcAddress &address)
-{
-    m_unix = false;
-    m_connecting = new QTcpSocket(this);
-    connect(m_connecting, &QAbstractSocket::connected, this,
-            &RpcSocketStreamTransport::onTcpConnected);
-    connect(m_connecting, &QAbstractSocket::errorOccurred, this,
-            [this](QAbstractSocket::SocketError error) { onTcpError(fromSocketError(error)); });
-    m_connecting->connectToHost(address.host(), address.port());
-}
-
-void RpcSocketStreamTransport::onTcpConnected()
-{
-    BusyScope busy(this);
-    QTcpSocket *socket = m_connecting;
-    if (state() != Connecting || !socket)
-        return;
-    const int fd = socket->bytesAvailable() == 0
-            ? ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0)
-            : -1;
-    const int e = errno;
-    m_connecting = nullptr;
-    socket->disconnect(this);
-    socket->abort();
-    socket->deleteLater(); // inside its own signal
-    if (fd < 0) {
-        const RpcError error = e == EMFILE ? RpcError::SocketResource : RpcError::NetworkFailure;
-        fail(error, connectErrorText(m_connectAddress, error));
-        return;
-    }
-    setState(Unconnected); // setSocketDescriptor() connects
-    if (!setSocketDescriptor(fd, true)) {
-        ::close(fd);
-        setState(Connecting);
-        fail(RpcError::NetworkFailure,
-             connectErrorText(m_connectAddress, RpcError::NetworkFailure));
-        return;
-    }
-    Q_EMIT connected();
-}
-
-void RpcSocketStreamTransport::onTcpError(RpcError error)
-{
-    BusyScope busy(this);
-    if (state() != Connecting)
-        return;
-    // Reported from the event loop, like every other outcome (QTcpSocket
-    // reports some failures from inside connectToHost()).
-    QMetaObject::invokeMethod(
-            this,
-            [this, error] {
-                BusyScope queuedBusy(this);
-                if (state() == Connecting)
-                    fail(error, connectErrorText(m_connectAddress, error));
-            },
-            Qt::QueuedConnection);
 }
 
 void RpcSocketStreamTransport::onConnectFinished()

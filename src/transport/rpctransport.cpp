@@ -172,6 +172,9 @@ RpcTransport *RpcTransport::create(RpcAddress::Transport transport, QObject *par
         return new RpcStreamTransport(parent);
 #endif
     case RpcAddress::Tcp:
+        // Connections this side makes keep QTcpSocket (name resolution,
+        // trying every address; see RpcSocketStreamTransport for why it is
+        // not taken over); accepted ones are driven without it (RpcServer).
     case RpcAddress::Tls:
         return new RpcStreamTransport(parent);
     case RpcAddress::UnixSeqpacket:
