@@ -39,6 +39,41 @@
 
 namespace Fizyr {
 
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+namespace {
+
+// A QTcpServer that hands out accepted descriptors instead of QTcpSockets:
+// the server drives them with RpcSocketStreamTransport (no QIODevice).
+// QTcpServer emits newConnection() after each incomingConnection(); the
+// descriptors wait here until RpcServer takes them (at once, or once the
+// pending connections have room: accepting is paused meanwhile). The
+// destructor closes the ones nobody took.
+class RpcTcpDescriptorServer : public QTcpServer
+{
+public:
+    using QTcpServer::QTcpServer;
+    ~RpcTcpDescriptorServer() override
+    {
+        for (int fd : std::as_const(m_descriptors))
+            ::close(fd);
+    }
+
+    bool hasPendingConnections() const override { return !m_descriptors.isEmpty(); }
+    int takeDescriptor() { return m_descriptors.takeFirst(); }
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override
+    {
+        m_descriptors.append(int(socketDescriptor));
+    }
+
+private:
+    QList<int> m_descriptors;
+};
+
+} // namespace
+#endif
+
 /*!
     \class Fizyr::RpcServer
     \inmodule FizyrRpcQt
@@ -350,7 +385,11 @@ void RpcServerPrivate::startListening(const RpcAddress &parsed, RpcError *listen
                              });
             server = sslServer;
         } else {
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+            server = new RpcTcpDescriptorServer(q);
+#else
             server = new QTcpServer(q);
+#endif
         }
         if (!server->listen(host, parsed.port())) {
             *listenError = fromServerError(server->serverError());
@@ -793,6 +832,25 @@ bool RpcServerPrivate::adoptSeqpacketDescriptor(int fd)
     return !guard.isNull();
 }
 
+bool RpcServerPrivate::adoptStreamDescriptor(int fd)
+{
+    RpcError createError = RpcError::NoError;
+    QString text;
+    RpcTransport *transport = RpcTransport::createForStreamDescriptor(fd, peerConfig(), nullptr,
+                                                                      &createError, &text);
+    if (transport)
+        return addPeer(transport);
+        // The descriptor is still ours: close it, or it leaks.
+#ifdef Q_OS_UNIX
+    ::close(fd);
+#endif
+    qCDebug(lcRpcServer) << "dropped an accepted connection:" << text;
+    Q_Q(RpcServer);
+    QPointer<RpcServer> guard(q);
+    reportError(createError, text);
+    return !guard.isNull();
+}
+
 // The accept loops run inside a signal of the QTcpServer or the Unix
 // listener: a slot connected to newConnection() may close or delete the
 // server.
@@ -801,6 +859,13 @@ void RpcServerPrivate::acceptTcp()
     ++acceptDepth;
     while (tcpServer && tcpServer->hasPendingConnections() && !acceptPaused
            && pendingCount() < maxPending) {
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+        if (auto *fdServer = dynamic_cast<RpcTcpDescriptorServer *>(tcpServer)) {
+            if (!adoptStreamDescriptor(fdServer->takeDescriptor()))
+                return; // the server is gone
+            continue;
+        }
+#endif
         if (!adoptSocket(tcpServer->nextPendingConnection()))
             return; // the server is gone
     }
@@ -830,6 +895,10 @@ bool RpcServerPrivate::acceptUnix(int fd)
     }
     bool alive = true;
     if (listener->type() == SOCK_STREAM) {
+#    ifdef FIZYRRPCQT_HAVE_SEQPACKET
+        // Driven directly, without QLocalSocket (see RpcSocketStreamTransport).
+        alive = adoptStreamDescriptor(fd);
+#    else
         auto *socket = new QLocalSocket;
         if (!socket->setSocketDescriptor(fd, QLocalSocket::ConnectedState, QIODevice::ReadWrite)) {
             ::close(fd);
@@ -837,6 +906,7 @@ bool RpcServerPrivate::acceptUnix(int fd)
             socket = nullptr;
         }
         alive = adoptSocket(socket);
+#    endif
     } else {
         alive = adoptSeqpacketDescriptor(fd);
     }
@@ -1105,7 +1175,11 @@ void RpcServerPrivate::adoptListening(int fd, RpcError *listenError, QString *te
         ::fcntl(fd, F_SETFD, fdFlags | FD_CLOEXEC);
     if (tcp) {
         Q_Q(RpcServer);
+#    ifdef FIZYRRPCQT_HAVE_SEQPACKET
+        auto *server = new RpcTcpDescriptorServer(q);
+#    else
         auto *server = new QTcpServer(q);
+#    endif
         if (!server->setSocketDescriptor(fd)) {
             fail(fromServerError(server->serverError()), server->errorString());
             delete server;

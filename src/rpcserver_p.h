@@ -87,6 +87,9 @@ public:
     // transport refuses it, fd is closed and the failure reported. Returns
     // false if the server was deleted by a slot meanwhile.
     bool adoptSeqpacketDescriptor(int fd);
+    // The same for an accepted stream socket (Unix or TCP), driven without a
+    // QIODevice (RpcSocketStreamTransport).
+    bool adoptStreamDescriptor(int fd);
     void acceptTcp();
     // A descriptor the Unix listener accepted: checks the access policy,
     // then adopts it. Returns false if the server was deleted meanwhile.

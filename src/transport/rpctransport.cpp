@@ -8,6 +8,7 @@
 #include "wire/rpcwire_p.h"
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
 #    include "rpcseqpackettransport_p.h"
+#    include "rpcsocketstreamtransport_p.h"
 #endif
 
 #include <QtCore/qabstracteventdispatcher.h>
@@ -162,9 +163,19 @@ RpcTransport *RpcTransport::create(RpcAddress::Transport transport, QObject *par
 {
     *error = RpcError::NoError;
     switch (transport) {
-    case RpcAddress::Tcp:
-    case RpcAddress::Tls:
     case RpcAddress::UnixStream:
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+        // Built with the seqpacket transport (Linux): the descriptor is
+        // driven directly, without QLocalSocket.
+        return new RpcSocketStreamTransport(parent);
+#else
+        return new RpcStreamTransport(parent);
+#endif
+    case RpcAddress::Tcp:
+        // Connections this side makes keep QTcpSocket (name resolution,
+        // trying every address; see RpcSocketStreamTransport for why it is
+        // not taken over); accepted ones are driven without it (RpcServer).
+    case RpcAddress::Tls:
         return new RpcStreamTransport(parent);
     case RpcAddress::UnixSeqpacket:
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
@@ -210,6 +221,31 @@ RpcTransport *RpcTransport::createForSeqpacketDescriptor(int fd, const RpcConfig
     Q_UNUSED(parent);
     *error = RpcError::UnsupportedTransport;
     *errorString = tr("the seqpacket transport is not available in this build");
+    return nullptr;
+#endif
+}
+
+RpcTransport *RpcTransport::createForStreamDescriptor(int fd, const RpcConfig &config,
+                                                      QObject *parent, RpcError *error,
+                                                      QString *errorString)
+{
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+    auto *transport = new RpcSocketStreamTransport(parent);
+    transport->setConfig(config);
+    if (transport->setSocketDescriptor(fd)) {
+        *error = RpcError::NoError;
+        return transport;
+    }
+    delete transport;
+    *error = RpcError::InvalidOperation;
+    *errorString = tr("descriptor %1 is not a connected stream socket").arg(fd);
+    return nullptr;
+#else
+    Q_UNUSED(fd);
+    Q_UNUSED(config);
+    Q_UNUSED(parent);
+    *error = RpcError::UnsupportedTransport;
+    *errorString = tr("stream sockets without a QIODevice are not available in this build");
     return nullptr;
 #endif
 }

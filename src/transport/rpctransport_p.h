@@ -103,6 +103,12 @@ public:
     static RpcTransport *createForSeqpacketDescriptor(int fd, const RpcConfig &config,
                                                       QObject *parent, RpcError *error,
                                                       QString *errorString);
+    // A connected transport over fd, a connected stream socket (Unix or
+    // TCP), which it then owns, driven without a QIODevice. Returns nullptr
+    // with error and errorString set if fd is not one or the transport is not
+    // built here (use createForDevice() then); fd is left open then.
+    static RpcTransport *createForStreamDescriptor(int fd, const RpcConfig &config, QObject *parent,
+                                                   RpcError *error, QString *errorString);
     // Stops transport (abort(), no signals to anybody any more) and deletes
     // it: at once, or with deleteLater() while it is inside one of its own
     // callbacks (isBusy()), so that deleting the owner from a slot connected

@@ -15,6 +15,7 @@
 #include "transport/rpcstreamtransport_p.h"
 #ifdef FIZYRRPCQT_TEST_SEQPACKET
 #    include "transport/rpcseqpackettransport_p.h"
+#    include "transport/rpcsocketstreamtransport_p.h"
 #endif
 #include "wire/rpcwire_p.h"
 
@@ -52,6 +53,13 @@ void writeRaw(RpcPeer *peer, const QByteArray &bytes)
         return;
     }
 #ifdef FIZYRRPCQT_TEST_SEQPACKET
+    // tcp:// and unix: without a QIODevice (RpcSocketStreamTransport).
+    if (auto *socketStream = qobject_cast<RpcSocketStreamTransport *>(transport)) {
+        QCOMPARE(::send(socketStream->socketDescriptor(), bytes.constData(), size_t(bytes.size()),
+                        MSG_NOSIGNAL),
+                 ssize_t(bytes.size()));
+        return;
+    }
     auto *seqpacket = qobject_cast<RpcSeqpacketTransport *>(transport);
     QVERIFY(seqpacket);
     QCOMPARE(::send(seqpacket->socketDescriptor(), bytes.constData(), size_t(bytes.size()),

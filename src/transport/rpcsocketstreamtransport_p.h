@@ -1,0 +1,132 @@
+// Copyright (C) 2026 The fizyr-rpc-qt authors
+// SPDX-License-Identifier: BSD-2-Clause
+
+#ifndef FIZYRRPCQT_RPCSOCKETSTREAMTRANSPORT_P_H
+#define FIZYRRPCQT_RPCSOCKETSTREAMTRANSPORT_P_H
+
+//
+//  W A R N I N G
+//  -------------
+//
+// This file is not part of the public API. It exists for the convenience of
+// the implementation and may change from version to version without notice.
+//
+// We mean it.
+//
+
+#include "rpctransport_p.h"
+#include "wire/rpcwire_p.h"
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qlist.h>
+
+QT_BEGIN_NAMESPACE
+class QSocketNotifier;
+QT_END_NAMESPACE
+
+namespace Fizyr {
+
+// Length-prefixed frames (exactly as RpcStreamTransport sends them) over a
+// connected SOCK_STREAM descriptor, Unix or TCP, that this transport owns
+// and drives itself with QSocketNotifier: no QIODevice, no socket object, no
+// ring buffers. Reads go into a buffer shared by the thread and are parsed
+// into messages at once (the rest of a large body is read straight into the
+// message); writes send the queued frames with one sendmsg() per flush,
+// header and body from where they lie. Built where the seqpacket transport
+// is (Linux), for unix: connections both ways and for accepted tcp://
+// ones; elsewhere those use RpcStreamTransport, and so do tcp://
+// connections this side makes (QTcpSocket resolves the name and tries every
+// address; taking its descriptor over afterwards would change the
+// connection's descriptor number and cost a descriptor more for a moment),
+// TLS and user devices (RpcPeer::setDevice()).
+class FIZYRRPCQT_AUTOTEST_EXPORT RpcSocketStreamTransport : public RpcTransport
+{
+    Q_OBJECT
+
+public:
+    explicit RpcSocketStreamTransport(QObject *parent = nullptr);
+    ~RpcSocketStreamTransport() override;
+
+    // Takes ownership of fd, a connected stream socket (Unix or TCP);
+    // returns false, leaving fd open, if it is not one. outgoing: this side
+    // made the connection (the keep-alive setting Auto turns keep-alive on
+    // for those only, as RpcConfig::keepAlive() says).
+    bool setSocketDescriptor(int fd, bool outgoing = false);
+    int socketDescriptor() const { return m_fd; }
+
+    void setConfig(const RpcConfig &config) override;
+    void connectToAddress(const RpcAddress &address) override;
+    void disconnectFromPeer() override;
+    void abort() override;
+    RpcError send(const RpcMessage &message) override;
+    qint64 bytesToWrite() const override { return m_queuedBytes; }
+    // As for every stream: the bytes of the frames, no record per message.
+    qint64 writeBufferUsage() const override { return m_queuedBytes; }
+    RpcAddress peerAddress() const override { return m_peerAddress; }
+    RpcPeerCredentials peerCredentials() const override;
+
+protected:
+    void flushOutput() override;
+    void readNested() override;
+    void readingAllowedChanged() override;
+
+private:
+    static constexpr qsizetype PrefixSize = RpcWire::LengthPrefixSize + RpcWire::HeaderSize;
+
+    // A queued frame: its length prefix and header, encoded, and the
+    // message's body, shared with the message (not copied).
+    struct Outgoing
+    {
+        char prefix[PrefixSize];
+        QByteArray body;
+
+        qint64 size() const { return PrefixSize + body.size(); }
+    };
+
+    void setupSocket(bool outgoing);
+    void closeSocket();
+    void onReadable();
+    void readStream();
+    // Delivers the parsed messages not delivered yet (reading was paused
+    // meanwhile), then acts on an end of input or a framing error found
+    // after them; false if it stopped before the backlog was empty or the
+    // connection closed.
+    bool deliverBacklog();
+    // Parses size bytes of received data into the backlog; false on a
+    // framing error (then remembered for deliverBacklog()).
+    bool parseReceived(const char *data, qsizetype size);
+    void onWritable();
+    // Sends the queue with sendmsg(), as much as the socket takes.
+    void flushQueue();
+    void tryConnectUnix(int attempt);
+    void onConnectFinished();
+    void onPeerClosed();
+    void fail(RpcError error, const QString &text);
+    void finishClose();
+    // A read or write error: the other side reset the connection (closed
+    // without an error, as the socket classes report it), or a failure.
+    void readOrWriteFailed(int error, const char *what);
+
+    int m_fd = -1;
+    bool m_unix = false;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
+    QList<Outgoing> m_queue;
+    // Bytes of the first queued frame already written.
+    qsizetype m_headWritten = 0;
+    qint64 m_queuedBytes = 0;
+    // Received messages not delivered yet, from m_backlogNext on.
+    QList<RpcMessage> m_backlog;
+    qsizetype m_backlogNext = 0;
+    // The end of input or a framing error, found after the backlog.
+    bool m_endOfInput = false;
+    bool m_framingFailed = false;
+    bool m_resumeQueued = false;
+    RpcAddress m_peerAddress;
+    RpcAddress m_connectAddress;
+    RpcWire::RpcFrameDecoder m_decoder;
+};
+
+} // namespace Fizyr
+
+#endif // FIZYRRPCQT_RPCSOCKETSTREAMTRANSPORT_P_H
