@@ -20,7 +20,20 @@ namespace Fizyr {
 
 class RpcPeer;
 class RpcPeerPrivate;
+class RpcRequest;
 class RpcRequestPrivate;
+
+class FIZYRRPCQT_EXPORT RpcRequestObserver
+{
+public:
+    virtual void requestFinished(RpcRequest *request) = 0;
+    virtual void requestDestroyed(RpcRequest *request) = 0;
+
+protected:
+    RpcRequestObserver() = default;
+    ~RpcRequestObserver() = default;
+    Q_DISABLE_COPY_MOVE(RpcRequestObserver)
+};
 
 class FIZYRRPCQT_EXPORT RpcRequest : public QObject
 {
@@ -72,6 +85,9 @@ public:
     bool sendErrorResponse(const QString &text);
 
     bool waitForFinished(int msecs = 30000);
+
+    void setObserver(RpcRequestObserver *observer);
+    RpcRequestObserver *observer() const;
 
 public Q_SLOTS:
     void abort();

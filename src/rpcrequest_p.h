@@ -74,6 +74,9 @@ public:
     // Points to a flag of finish() while it emits signals; the destructor
     // clears it (the request was deleted by a slot).
     bool *aliveFlag = nullptr;
+    // setObserver(): told of finished() right before it is emitted, and of
+    // the destruction.
+    RpcRequestObserver *observer = nullptr;
     bool awaitingDisposal = false;
     int disposalLoopLevel = 0;
     quint64 disposalPass = 0;

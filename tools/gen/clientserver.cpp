@@ -23,8 +23,8 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
                  .arg(iface.name() + QStringLiteral("Client"), service.cppName())
                  .arg(service.id())
                  .arg(service.name());
-    h += QStringLiteral(
-                 "class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n    ~%1() override;\n\n")
+    h += QStringLiteral("class %1 : public QObject, private Fizyr::RpcRequestObserver\n{\n    "
+                        "Q_OBJECT\n\npublic:\n    ~%1() override;\n\n")
                  .arg(cls);
     h += QStringLiteral("    Fizyr::RpcRequest *request() const { return m_request; }\n"
                         "    bool isFinished() const { return m_finished; }\n"
@@ -62,15 +62,21 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
     h += QStringLiteral("    // Emitted once, when the response arrived or the call failed.\n    "
                         "void finished();\n\n");
     h += QStringLiteral("private:\n    friend class %1Client;\n").arg(iface.name());
-    h += QStringLiteral("    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format, "
-                        "QObject *parent);\n"
-                        "    void handleUpdate(const Fizyr::RpcMessage &update);\n"
-                        "    void handleFinished();\n"
-                        "    void finish(Fizyr::RpcError error, const QString &errorString);\n"
-                        "    void reportToPromise();\n\n")
+    h += QStringLiteral(
+                 "    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format, "
+                 "QObject *parent);\n"
+                 "    void handleUpdate(const Fizyr::RpcMessage &update);\n"
+                 "    void handleFinished();\n"
+                 "    // Fizyr::RpcRequestObserver: the request tells the call directly\n"
+                 "    // (no connections to make and remove per call).\n"
+                 "    void requestFinished(Fizyr::RpcRequest *) override { handleFinished(); }\n"
+                 "    void requestDestroyed(Fizyr::RpcRequest *request) override;\n"
+                 "    void finish(Fizyr::RpcError error, const QString &errorString);\n"
+                 "    void reportToPromise();\n\n")
                  .arg(cls);
     h += QStringLiteral("    Fizyr::RpcRequest *m_request; // null once finished or deleted\n"
-                        "    QObject *m_client = nullptr; // the client that made the call\n"
+                        "    // The client that made the call; null once it is deleted.\n"
+                        "    QPointer<QObject> m_client;\n"
                         "    Fizyr::RpcBodyCodec::Format m_format;\n"
                         "    bool m_finished = false;\n"
                         "    bool m_hasResponse = false;\n");
@@ -97,27 +103,34 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
         s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
                             "&%1::handleUpdate);\n")
                      .arg(cls);
+    // The request tells the call when it finished or is destroyed through
+    // RpcRequestObserver: no connections per call (the updates, if any, are).
+    const QString disconnectUpdates = service.responseUpdates().isEmpty()
+            ? QString()
+            : QStringLiteral("        m_request->disconnect(this);\n");
     s += QStringLiteral(
-                 "    connect(request, &Fizyr::RpcRequest::finished, this, "
-                 "&%1::handleFinished);\n"
-                 "    // Deleted with its peer, without finished(): the call ends too. A call\n"
-                 "    // that is its request's child (RpcPeer::autoDeleteRequests()) is ended\n"
-                 "    // by its client when the peer goes (one connection less per call).\n"
-                 "    if (parent == request)\n        return;\n"
-                 "    connect(request, &QObject::destroyed, this, [this] {\n"
-                 "        m_request = nullptr;\n"
-                 "        finish(Fizyr::RpcError::ConnectionLost, QStringLiteral(\"the peer "
-                 "was deleted\"));\n"
-                 "    });\n}\n\n")
+                 "    // The request calls requestFinished() and requestDestroyed().\n"
+                 "    request->setObserver(this);\n}\n\n"
+                 "// The request is being deleted (with its peer, or by the application)\n"
+                 "// before the call finished: the call ends too.\n"
+                 "void %1::requestDestroyed(Fizyr::RpcRequest *request)\n{\n"
+                 "    Q_UNUSED(request);\n"
+                 "    m_request = nullptr;\n"
+                 "    // A call whose client was deleted (in a slot, while the peer was being\n"
+                 "    // deleted) is given up without signals, as the client's destructor does.\n"
+                 "    if (!m_client)\n        return;\n"
+                 "    finish(Fizyr::RpcError::ConnectionLost, QStringLiteral(\"the peer "
+                 "was deleted\"));\n}\n\n")
                  .arg(cls);
     s += QStringLiteral("%1::~%1()\n{\n"
                         "    // An unfinished request is given up: its response will be dropped.\n"
                         "    // (A request that is this call's parent is the auto-deleting peer's "
                         "to delete.)\n"
-                        "    if (m_request) {\n        m_request->disconnect(this);\n"
+                        "    if (m_request) {\n        m_request->setObserver(nullptr);\n"
+                        "%2"
                         "        if (m_request != parent())\n"
                         "            m_request->deleteLater();\n    }\n}\n\n")
-                 .arg(cls);
+                 .arg(cls, disconnectUpdates);
     s += QStringLiteral("QFuture<%1> %2::future()\n{\n"
                         "    if (!m_promise) {\n"
                         "        m_promise = std::make_unique<QPromise<%1>>();\n"
@@ -216,16 +229,19 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                  "    m_finished = true;\n    m_error = error;\n    m_errorString = errorString;\n"
                  "    if (m_request) {\n"
                  "        // With RpcPeer::autoDeleteRequests() the request is this call's parent\n"
-                 "        // and the peer deletes both, in one batch; once finished, it emits\n"
-                 "        // nothing more: no need to disconnect (cancel() leaves it open).\n"
-                 "        if (m_request != parent() || !m_request->isFinished())\n"
-                 "            m_request->disconnect(this);\n"
+                 "        // and the peer deletes both, in one batch. (cancel() leaves it open.)\n"
+                 "        m_request->setObserver(nullptr);\n"
+                 "%2"
                  "        if (m_request != parent())\n"
                  "            m_request->deleteLater();\n"
                  "        m_request = nullptr;\n    }\n"
                  "    if (m_promise)\n        reportToPromise();\n"
                  "    Q_EMIT finished();\n}\n\n")
-                 .arg(cls);
+                 .arg(cls,
+                      service.responseUpdates().isEmpty()
+                              ? QString()
+                              : QStringLiteral("        if (!m_request->isFinished())\n"
+                                               "            m_request->disconnect(this);\n"));
 }
 
 void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &service)
@@ -238,7 +254,8 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
                  .arg(service.id())
                  .arg(service.name(), iface.name(), service.cppName());
     h += QStringLiteral(
-                 "class %1 : public QObject\n{\n    Q_OBJECT\n\npublic:\n"
+                 "class %1 : public QObject, private Fizyr::RpcRequestObserver\n{\n    "
+                 "Q_OBJECT\n\npublic:\n"
                  "    // Deleted before it answered: the request is answered with the error\n"
                  "    // response \"request canceled\" (RpcRequest::abort()).\n"
                  "    ~%1() override;\n\n")
@@ -279,13 +296,15 @@ void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &se
                         "    // The request is closed: answered, or the connection is gone.\n"
                         "    void finished();\n\n");
     h += QStringLiteral("private:\n    friend class %1Server;\n").arg(iface.name());
-    h += QStringLiteral("    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format);\n"
-                        "    void handleUpdate(const Fizyr::RpcMessage &update);\n"
-                        "    void connectNotify(const QMetaMethod &signal) override;\n\n"
-                        "    QPointer<Fizyr::RpcRequest> m_request; // null once the request is "
-                        "being deleted\n"
-                        "    Fizyr::RpcBodyCodec::Format m_format;\n"
-                        "    QAtomicInt m_forwardingFinished; // 1 once finished() is forwarded\n")
+    h += QStringLiteral(
+                 "    %1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format);\n"
+                 "    void handleUpdate(const Fizyr::RpcMessage &update);\n"
+                 "    // Fizyr::RpcRequestObserver: the request tells this object directly\n"
+                 "    // when it finished, and deletes it with itself.\n"
+                 "    void requestFinished(Fizyr::RpcRequest *) override { Q_EMIT finished(); }\n"
+                 "    void requestDestroyed(Fizyr::RpcRequest *) override;\n\n"
+                 "    Fizyr::RpcRequest *m_request; // null once the request is being deleted\n"
+                 "    Fizyr::RpcBodyCodec::Format m_format;\n")
                  .arg(cls);
     if (!unitRequest)
         h += QStringLiteral("    %1 m_body;\n").arg(cppType(service.requestType()));
@@ -298,8 +317,14 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
     const QString svc = serviceFunction(iface, service) + QStringLiteral("()");
     const bool unitResponse = isUnit(service.responseType());
     s += QStringLiteral("// ---- %1\n\n").arg(cls);
-    s += QStringLiteral("%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format)\n"
-                        "    : QObject(request), m_request(request), m_format(format)\n{\n")
+    // Not a child of its RpcRequest (no children list, no child events per
+    // request): the request deletes it through RpcRequestObserver.
+    s += QStringLiteral(
+                 "%1::%1(Fizyr::RpcRequest *request, Fizyr::RpcBodyCodec::Format format)\n"
+                 "    : m_request(request), m_format(format)\n{\n"
+                 "    // The request calls requestFinished(), and requestDestroyed() when it\n"
+                 "    // is deleted: this object is deleted with it.\n"
+                 "    request->setObserver(this);\n")
                  .arg(cls);
     if (!service.requestUpdates().isEmpty())
         s += QStringLiteral("    connect(request, &Fizyr::RpcRequest::updateReceived, this, "
@@ -310,18 +335,17 @@ void Generator::writeRequestImpl(const RpcInterface &iface, const RpcService &se
                         "    // Deleted by the application before it answered (not with its "
                         "RpcRequest,\n"
                         "    // which clears m_request first): the client is not left waiting.\n"
-                        "    if (m_request && m_request->isOpen())\n"
+                        "    if (!m_request)\n        return;\n"
+                        "    m_request->setObserver(nullptr);\n"
+                        "%2"
+                        "    if (m_request->isOpen())\n"
                         "        m_request->abort();\n}\n\n")
-                 .arg(cls);
-    s += QStringLiteral(
-                 "// finished() is forwarded from the RpcRequest once something connects to it\n"
-                 "// (most handlers respond at once and never do: one connection less per "
-                 "request).\n"
-                 "void %1::connectNotify(const QMetaMethod &signal)\n{\n"
-                 "    if (signal == QMetaMethod::fromSignal(&%1::finished)\n"
-                 "        && m_forwardingFinished.testAndSetRelaxed(0, 1))\n"
-                 "        connect(m_request, &Fizyr::RpcRequest::finished, this, &%1::finished);\n"
-                 "}\n\n")
+                 .arg(cls,
+                      service.requestUpdates().isEmpty()
+                              ? QString()
+                              : QStringLiteral("    m_request->disconnect(this);\n"));
+    s += QStringLiteral("void %1::requestDestroyed(Fizyr::RpcRequest *)\n{\n"
+                        "    m_request = nullptr;\n    delete this;\n}\n\n")
                  .arg(cls);
     for (const RpcUpdate &u : service.responseUpdates()) {
         const bool unit = isUnit(u.bodyType());
@@ -520,7 +544,7 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                         "their requests\n"
                         "// (RpcPeer::autoDeleteRequests()) end here, before they are deleted with "
                         "them; the\n"
-                        "// others end on their request's destroyed().\n"
+                        "// others when their request is destroyed (requestDestroyed()).\n"
                         "void %1::peerDestroyed_(QObject *peer)\n{\n")
                  .arg(client);
     if (!iface.services().isEmpty())
@@ -535,7 +559,6 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                             "            if (!self)\n                return; // deleted by a "
                             "slot of finished()\n"
                             "            if (call && !call->m_finished) {\n"
-                            "                call->m_request = nullptr;\n"
                             "                call->finish(Fizyr::RpcError::ConnectionLost, "
                             "QStringLiteral(\"the peer was deleted\"));\n"
                             "            }\n        }\n    }\n")
@@ -643,7 +666,7 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                  "message); });\n}\n\n")
                  .arg(server);
     s += QStringLiteral("void %1::handleRequest(Fizyr::RpcRequest *request)\n{\n"
-                        "    // The request (and the typed request, its child) is deleted once it "
+                        "    // The request (and with it the typed request) is deleted once it "
                         "finished\n"
                         "    // (by the peer itself if it deletes its requests automatically).\n"
                         "    if (!request->peer() || !request->peer()->autoDeleteRequests())\n"
