@@ -819,17 +819,7 @@ bool RpcServerPrivate::adoptSeqpacketDescriptor(int fd)
     QString text;
     RpcTransport *transport = RpcTransport::createForSeqpacketDescriptor(fd, peerConfig(), nullptr,
                                                                          &createError, &text);
-    if (transport)
-        return addPeer(transport);
-        // The descriptor is still ours: close it, or it leaks.
-#ifdef Q_OS_UNIX
-    ::close(fd);
-#endif
-    qCDebug(lcRpcServer) << "dropped an accepted connection:" << text;
-    Q_Q(RpcServer);
-    QPointer<RpcServer> guard(q);
-    reportError(createError, text);
-    return !guard.isNull();
+    return adoptCreated(transport, fd, createError, text);
 }
 
 bool RpcServerPrivate::adoptStreamDescriptor(int fd)
@@ -838,11 +828,19 @@ bool RpcServerPrivate::adoptStreamDescriptor(int fd)
     QString text;
     RpcTransport *transport = RpcTransport::createForStreamDescriptor(fd, peerConfig(), nullptr,
                                                                       &createError, &text);
+    return adoptCreated(transport, fd, createError, text);
+}
+
+bool RpcServerPrivate::adoptCreated(RpcTransport *transport, int fd, RpcError createError,
+                                    const QString &text)
+{
     if (transport)
         return addPeer(transport);
         // The descriptor is still ours: close it, or it leaks.
 #ifdef Q_OS_UNIX
     ::close(fd);
+#else
+    Q_UNUSED(fd);
 #endif
     qCDebug(lcRpcServer) << "dropped an accepted connection:" << text;
     Q_Q(RpcServer);

@@ -90,6 +90,9 @@ public:
     // The same for an accepted stream socket (Unix or TCP), driven without a
     // QIODevice (RpcSocketStreamTransport).
     bool adoptStreamDescriptor(int fd);
+    // What both do with the transport the factory made of fd, or with its
+    // failure (createError, text).
+    bool adoptCreated(RpcTransport *transport, int fd, RpcError createError, const QString &text);
     void acceptTcp();
     // A descriptor the Unix listener accepted: checks the access policy,
     // then adopts it. Returns false if the server was deleted meanwhile.

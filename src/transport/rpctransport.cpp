@@ -200,29 +200,41 @@ RpcTransport *RpcTransport::createForDevice(QIODevice *device, bool owned, const
     return transport;
 }
 
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+namespace {
+// A Transport that takes fd (and then owns it), or nullptr (fd left open).
+template<typename Transport>
+RpcTransport *adoptDescriptor(int fd, const RpcConfig &config, QObject *parent)
+{
+    auto *transport = new Transport(parent);
+    transport->setConfig(config);
+    if (transport->setSocketDescriptor(fd))
+        return transport;
+    delete transport;
+    return nullptr;
+}
+} // namespace
+#endif
+
 RpcTransport *RpcTransport::createForSeqpacketDescriptor(int fd, const RpcConfig &config,
                                                          QObject *parent, RpcError *error,
                                                          QString *errorString)
 {
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
-    auto *transport = new RpcSeqpacketTransport(parent);
-    transport->setConfig(config);
-    if (transport->setSocketDescriptor(fd)) {
+    if (RpcTransport *transport = adoptDescriptor<RpcSeqpacketTransport>(fd, config, parent)) {
         *error = RpcError::NoError;
         return transport;
     }
-    delete transport;
     *error = RpcError::InvalidOperation;
     *errorString = tr("descriptor %1 is not a connected seqpacket socket").arg(fd);
-    return nullptr;
 #else
     Q_UNUSED(fd);
     Q_UNUSED(config);
     Q_UNUSED(parent);
     *error = RpcError::UnsupportedTransport;
     *errorString = tr("the seqpacket transport is not available in this build");
-    return nullptr;
 #endif
+    return nullptr;
 }
 
 RpcTransport *RpcTransport::createForStreamDescriptor(int fd, const RpcConfig &config,
@@ -230,24 +242,20 @@ RpcTransport *RpcTransport::createForStreamDescriptor(int fd, const RpcConfig &c
                                                       QString *errorString)
 {
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
-    auto *transport = new RpcSocketStreamTransport(parent);
-    transport->setConfig(config);
-    if (transport->setSocketDescriptor(fd)) {
+    if (RpcTransport *transport = adoptDescriptor<RpcSocketStreamTransport>(fd, config, parent)) {
         *error = RpcError::NoError;
         return transport;
     }
-    delete transport;
     *error = RpcError::InvalidOperation;
     *errorString = tr("descriptor %1 is not a connected stream socket").arg(fd);
-    return nullptr;
 #else
     Q_UNUSED(fd);
     Q_UNUSED(config);
     Q_UNUSED(parent);
     *error = RpcError::UnsupportedTransport;
     *errorString = tr("stream sockets without a QIODevice are not available in this build");
-    return nullptr;
 #endif
+    return nullptr;
 }
 
 void RpcTransport::dispose(RpcTransport *transport)
