@@ -37,8 +37,8 @@ QString normalizedHost(const QString &host)
         framing as TCP inside the encrypted channel; host as for TCP. See
         RpcPeer::setSslConfiguration() and RpcServer::setSslConfiguration().
     \li \c{unix:/path/to/socket}: a Unix stream socket. A relative path
-        (\c{unix:name}) is a QLocalSocket server name, which QLocalSocket
-        looks up in its own directory.
+        (\c{unix:name}) is a server name as QLocalSocket understands it: a
+        socket of that name in QDir::tempPath().
     \li \c{seqpacket:/path/to/socket}: a Unix seqpacket socket; a relative
         path is relative to the working directory.
     \li \c{unix:@name} and \c{seqpacket:@name} (Linux): a socket in the
@@ -99,7 +99,7 @@ QString normalizedHost(const QString &host)
     \enum Fizyr::RpcAddress::Transport
     \value Invalid Not a valid address.
     \value Tcp TCP, length-prefixed framing.
-    \value UnixStream Unix stream socket (QLocalSocket), length-prefixed framing.
+    \value UnixStream Unix stream socket, length-prefixed framing.
     \value UnixSeqpacket Unix seqpacket socket, one datagram per message, fd passing.
     \value Tls TCP inside TLS (QSslSocket), length-prefixed framing inside the encrypted channel.
 */
