@@ -1310,8 +1310,14 @@ public:
         const QString actual = server.process->listeningAddress();
         if (actual.isEmpty())
             return QStringLiteral("no \"listening on\" from ") + words.join(u' ');
-        if (!onPage.isEmpty())
-            m_addresses.insert(onPage, actualPath.isEmpty() ? actual : actualPath);
+        if (!onPage.isEmpty()) {
+            const QString mapped = actualPath.isEmpty() ? actual : actualPath;
+            // A port of a server of this page that has ended may be given
+            // out again: only the newest address maps back to the page.
+            m_addresses.removeIf(
+                    [&](QMap<QString, QString>::iterator it) { return it.value() == mapped; });
+            m_addresses.insert(onPage, mapped);
+        }
         m_servers[name] = server;
         return QString();
     }
