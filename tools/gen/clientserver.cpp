@@ -74,8 +74,17 @@ void Generator::writeCallDecl(const RpcInterface &iface, const RpcService &servi
                  "    void finish(Fizyr::RpcError error, const QString &errorString);\n"
                  "    void reportToPromise();\n\n")
                  .arg(cls);
-    h += QStringLiteral("    Fizyr::RpcRequest *m_request; // null once finished or deleted\n"
-                        "    // The client that made the call; null once it is deleted.\n"
+    h += QStringLiteral(
+                 "    Fizyr::RpcRequest *m_request; // null once finished or deleted\n"
+                 "    // On a peer with autoDeleteRequests(): the request that deletes this\n"
+                 "    // call when it is deleted (requestDestroyed()); else null.\n"
+                 "    Fizyr::RpcRequest *m_owner = nullptr;\n"
+                 "    // The client's list of the unfinished calls their requests own.\n"
+                 "    bool m_listed = false;\n"
+                 "    %1 *m_prevOwned = nullptr;\n"
+                 "    %1 *m_nextOwned = nullptr;\n")
+                 .arg(cls);
+    h += QStringLiteral("    // The client that made the call; null once it is deleted.\n"
                         "    QPointer<QObject> m_client;\n"
                         "    Fizyr::RpcBodyCodec::Format m_format;\n"
                         "    bool m_finished = false;\n"
@@ -111,26 +120,43 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
     s += QStringLiteral(
                  "    // The request calls requestFinished() and requestDestroyed().\n"
                  "    request->setObserver(this);\n}\n\n"
-                 "// The request is being deleted (with its peer, or by the application)\n"
-                 "// before the call finished: the call ends too.\n"
+                 "// The request is being deleted (with its peer, or by the application):\n"
+                 "// an unfinished call ends too, and a call the request owns goes with it.\n"
                  "void %1::requestDestroyed(Fizyr::RpcRequest *request)\n{\n"
                  "    Q_UNUSED(request);\n"
                  "    m_request = nullptr;\n"
+                 "    const bool owned = std::exchange(m_owner, nullptr);\n"
+                 "    if (owned && !m_finished)\n"
+                 "        %2::forgetCall_(m_client, this);\n"
                  "    // A call whose client was deleted (in a slot, while the peer was being\n"
                  "    // deleted) is given up without signals, as the client's destructor does.\n"
-                 "    if (!m_client)\n        return;\n"
-                 "    finish(Fizyr::RpcError::ConnectionLost, QStringLiteral(\"the peer "
-                 "was deleted\"));\n}\n\n")
-                 .arg(cls);
+                 "    if (m_client && !m_finished) {\n"
+                 "        const QPointer<%1> self(this);\n"
+                 "        finish(Fizyr::RpcError::ConnectionLost, QStringLiteral(\"the peer "
+                 "was deleted\"));\n"
+                 "        if (!self)\n            return; // deleted by a slot of finished()\n"
+                 "    }\n"
+                 "    // A call of a peer with autoDeleteRequests() goes with its request.\n"
+                 "    if (owned)\n        delete this;\n}\n\n")
+                 .arg(cls, iface.name() + QStringLiteral("Client"));
     s += QStringLiteral("%1::~%1()\n{\n"
                         "    // An unfinished request is given up: its response will be dropped.\n"
-                        "    // (A request that is this call's parent is the auto-deleting peer's "
-                        "to delete.)\n"
-                        "    if (m_request) {\n        m_request->setObserver(nullptr);\n"
+                        "    // (A request that owns this call is the auto-deleting peer's to "
+                        "delete.)\n"
+                        "    if (m_owner) {\n"
+                        "        m_owner->setObserver(nullptr);\n"
+                        "        if (!m_finished) {\n"
                         "%2"
-                        "        if (m_request != parent())\n"
-                        "            m_request->deleteLater();\n    }\n}\n\n")
-                 .arg(cls, disconnectUpdates);
+                        "            %4::forgetCall_(m_client, this);\n"
+                        "        }\n"
+                        "    } else if (m_request) {\n        m_request->setObserver(nullptr);\n"
+                        "%3"
+                        "        m_request->deleteLater();\n    }\n}\n\n")
+                 .arg(cls,
+                      QString(disconnectUpdates)
+                              .replace(QStringLiteral("        m_request"),
+                                       QStringLiteral("            m_request")),
+                      disconnectUpdates, iface.name() + QStringLiteral("Client"));
     s += QStringLiteral("QFuture<%1> %2::future()\n{\n"
                         "    if (!m_promise) {\n"
                         "        m_promise = std::make_unique<QPromise<%1>>();\n"
@@ -228,12 +254,16 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                  "    if (m_finished)\n        return;\n"
                  "    m_finished = true;\n    m_error = error;\n    m_errorString = errorString;\n"
                  "    if (m_request) {\n"
-                 "        // With RpcPeer::autoDeleteRequests() the request is this call's parent\n"
-                 "        // and the peer deletes both, in one batch. (cancel() leaves it open.)\n"
-                 "        m_request->setObserver(nullptr);\n"
                  "%2"
-                 "        if (m_request != parent())\n"
+                 "        if (m_owner) {\n"
+                 "            // With RpcPeer::autoDeleteRequests() the peer deletes the request,\n"
+                 "            // in a batch, and the request this call (requestDestroyed()).\n"
+                 "            // (cancel() leaves the request open.)\n"
+                 "            %3::forgetCall_(m_client, this);\n"
+                 "        } else {\n"
+                 "            m_request->setObserver(nullptr);\n"
                  "            m_request->deleteLater();\n"
+                 "        }\n"
                  "        m_request = nullptr;\n    }\n"
                  "    if (m_promise)\n        reportToPromise();\n"
                  "    Q_EMIT finished();\n}\n\n")
@@ -241,7 +271,8 @@ void Generator::writeCallImpl(const RpcInterface &iface, const RpcService &servi
                       service.responseUpdates().isEmpty()
                               ? QString()
                               : QStringLiteral("        if (!m_request->isFinished())\n"
-                                               "            m_request->disconnect(this);\n"));
+                                               "            m_request->disconnect(this);\n"),
+                      iface.name() + QStringLiteral("Client"));
 }
 
 void Generator::writeRequestDecl(const RpcInterface &iface, const RpcService &service)
@@ -456,10 +487,27 @@ void Generator::writeInterfaceDecl(const RpcInterface &iface)
                          .arg(upperFirst(stem(stream.cppName())), paramType(stream.bodyType()),
                               stream.cppName());
     }
-    h += QStringLiteral(
-            "\nprivate:\n    void peerDestroyed_(QObject *peer);\n\n"
-            "    QPointer<Fizyr::RpcPeer> m_peer;\n"
-            "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n};\n\n");
+    h += QStringLiteral("\nprivate:\n");
+    for (const RpcService &service : iface.services())
+        h += QStringLiteral("    friend class %1;\n").arg(callClass(iface, service));
+    h += QStringLiteral("    void peerDestroyed_(QObject *peer);\n");
+    if (!iface.services().isEmpty())
+        h += QStringLiteral(
+                "    // A listed call (below) finished or is being deleted: out of the list.\n");
+    for (const RpcService &service : iface.services())
+        h += QStringLiteral("    static void forgetCall_(QObject *client, %1 *call);\n")
+                     .arg(callClass(iface, service));
+    h += QStringLiteral("\n    QPointer<Fizyr::RpcPeer> m_peer;\n"
+                        "    Fizyr::RpcBodyCodec::Format m_format = Fizyr::RpcBodyCodec::Json;\n");
+    if (!iface.services().isEmpty())
+        h += QStringLiteral(
+                "    // Per service, the unfinished calls that their requests own (a peer "
+                "with\n"
+                "    // autoDeleteRequests()), in the order they were made.\n");
+    for (const RpcService &service : iface.services())
+        h += QStringLiteral("    %1 *%2First_ = nullptr;\n    %1 *%2Last_ = nullptr;\n")
+                     .arg(callClass(iface, service), ownedList(service));
+    h += QStringLiteral("};\n\n");
 
     // Server
     h += QStringLiteral("// The typed server of interface %1, on one RpcPeer or on every "
@@ -537,50 +585,55 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                         "        connect(peer, &QObject::destroyed, this, &%1::peerDestroyed_, "
                         "Qt::DirectConnection);\n}\n\n")
                  .arg(client);
-    // The calls that are children of their requests have no connection to
-    // their request's destroyed(): the peer's ends them, before the peer's
-    // children (the requests and these calls) are deleted.
-    s += QStringLiteral("// The peer is being deleted: its unfinished calls that are children of "
-                        "their requests\n"
-                        "// (RpcPeer::autoDeleteRequests()) end here, before they are deleted with "
-                        "them; the\n"
-                        "// others when their request is destroyed (requestDestroyed()).\n"
-                        "void %1::peerDestroyed_(QObject *peer)\n{\n")
+    // The calls their requests own (a peer with autoDeleteRequests()) are not
+    // the client's children: the client keeps the unfinished ones, to end them
+    // when the peer is deleted and to give them up when the client is.
+    s += QStringLiteral(
+                 "// The peer is being deleted: the unfinished calls that their requests own\n"
+                 "// (RpcPeer::autoDeleteRequests()) end here, in the order they were made,\n"
+                 "// before their requests are deleted with the peer; the others when their\n"
+                 "// request is destroyed (requestDestroyed()).\n"
+                 "void %1::peerDestroyed_(QObject *peer)\n{\n"
+                 "    Q_UNUSED(peer);\n")
                  .arg(client);
     if (!iface.services().isEmpty())
         s += QStringLiteral("    const QPointer<%1> self(this);\n").arg(client);
     for (const RpcService &service : iface.services())
         s += QStringLiteral("    {\n        QList<QPointer<%1>> calls;\n"
-                            "        for (%1 *call : peer->findChildren<%1 *>()) {\n"
-                            "            if (call->m_client == this && !call->m_finished && "
-                            "call->m_request == call->parent())\n"
-                            "                calls.append(call);\n        }\n"
+                            "        for (%1 *call = %2First_; call; call = call->m_nextOwned)\n"
+                            "            calls.append(call);\n"
                             "        for (const QPointer<%1> &call : std::as_const(calls)) {\n"
                             "            if (!self)\n                return; // deleted by a "
                             "slot of finished()\n"
-                            "            if (call && !call->m_finished) {\n"
+                            "            if (call)\n"
                             "                call->finish(Fizyr::RpcError::ConnectionLost, "
                             "QStringLiteral(\"the peer was deleted\"));\n"
-                            "            }\n        }\n    }\n")
-                     .arg(callClass(iface, service));
-    if (iface.services().isEmpty())
-        s += QStringLiteral("    Q_UNUSED(peer);\n");
+                            "        }\n    }\n")
+                     .arg(callClass(iface, service), ownedList(service));
     s += QStringLiteral("}\n\n");
+    for (const RpcService &service : iface.services())
+        s += QStringLiteral(
+                     "void %1::forgetCall_(QObject *client, %2 *call)\n{\n"
+                     "    if (!client || !call->m_listed)\n        return;\n"
+                     "    auto *self = static_cast<%1 *>(client);\n"
+                     "    (call->m_prevOwned ? call->m_prevOwned->m_nextOwned : self->%3First_) = "
+                     "call->m_nextOwned;\n"
+                     "    (call->m_nextOwned ? call->m_nextOwned->m_prevOwned : self->%3Last_) = "
+                     "call->m_prevOwned;\n"
+                     "    call->m_prevOwned = call->m_nextOwned = nullptr;\n"
+                     "    call->m_listed = false;\n}\n\n")
+                     .arg(client, callClass(iface, service), ownedList(service));
     // Calls are the client's children (deleted with it), except on a peer
-    // that deletes its requests itself: there they are children of their
-    // requests, and the unfinished ones are found and deleted here.
+    // that deletes its requests itself: there they are in the lists.
     s += QStringLiteral("%1::~%1()\n{\n"
-                        "    // On a peer that deletes its requests itself, the calls are children "
-                        "of their\n"
-                        "    // requests, not of the client: the unfinished ones are given up "
-                        "here.\n"
-                        "    if (!m_peer || !m_peer->autoDeleteRequests())\n        return;\n")
+                        "    // The unfinished calls that their requests own are given up here "
+                        "(the others are\n"
+                        "    // this client's children).\n")
                  .arg(client);
     for (const RpcService &service : iface.services())
-        s += QStringLiteral("    for (%1 *call : m_peer->findChildren<%1 *>()) {\n"
-                            "        if (call->m_client == this && !call->m_finished)\n"
-                            "            delete call;\n    }\n")
-                     .arg(callClass(iface, service));
+        s += QStringLiteral("    while (%1 *call = %2First_) {\n"
+                            "        forgetCall_(this, call);\n        delete call;\n    }\n")
+                     .arg(callClass(iface, service), ownedList(service));
     s += QStringLiteral("}\n\n"
                         "Fizyr::RpcInterface %1::rpcInterface()\n{\n    return %2();\n}\n\n")
                  .arg(client, ifaceFunction);
@@ -606,19 +659,27 @@ void Generator::writeInterfaceImpl(const RpcInterface &iface)
                      "        return call;\n    }\n"
                      "    Fizyr::RpcRequest *sent = m_peer->sendRequest(service.id(), body);\n"
                      "    // A peer with autoDeleteRequests() deletes its requests after "
-                     "finished(), "
-                     "together:\n"
-                     "    // the call is then its request's child, deleted with it.\n"
-                     "    QObject *parent = sent && m_peer->autoDeleteRequests() ? "
-                     "static_cast<QObject *>(sent) : this;\n"
-                     "    auto *call = new %1(sent, m_format, parent);\n"
+                     "finished(), in\n"
+                     "    // batches: the call is then deleted with its request (no parent, "
+                     "no child\n"
+                     "    // events), else it is the client's child.\n"
+                     "    const bool owned = sent && m_peer->autoDeleteRequests();\n"
+                     "    auto *call = new %1(sent, m_format, owned ? nullptr : this);\n"
                      "    call->m_client = this;\n"
+                     "    if (owned) {\n"
+                     "        call->m_owner = sent;\n"
+                     "        call->m_listed = true;\n"
+                     "        call->m_prevOwned = %7Last_;\n"
+                     "        (%7Last_ ? %7Last_->m_nextOwned : %7First_) = call;\n"
+                     "        %7Last_ = call;\n"
+                     "    }\n"
                      "    return call;\n}\n\n")
                      .arg(cls, client, service.cppName(),
                           unit ? QString()
                                : paramType(service.requestType()) + QStringLiteral("request"),
                           serviceFunction(iface, service),
-                          unit ? QStringLiteral("QVariant()") : QStringLiteral("request"));
+                          unit ? QStringLiteral("QVariant()") : QStringLiteral("request"),
+                          ownedList(service));
     }
     for (const RpcStream &stream : iface.streams()) {
         const bool unit = isUnit(stream.bodyType());

@@ -577,7 +577,8 @@ GeneratorResult Generator::run()
                         "#include <FizyrRpcQt/rpctypeschema.h>\n\n"
                         "#include <QtCore/qmetaobject.h>\n\n"
                         "#include <algorithm>\n"
-                        "#include <type_traits>\n\n")
+                        "#include <type_traits>\n"
+                        "#include <utility>\n\n")
                  .arg(m_options.headerName);
     if (ns)
         s += QStringLiteral("namespace %1 {\n\n").arg(m_options.cppNamespace);

@@ -117,6 +117,12 @@ private:
     {
         return iface.name() + upperFirst(stem(service.cppName())) + QStringLiteral("Request");
     }
+    // The client's list of the unfinished calls of service that their requests
+    // own: members <this>First_ and <this>Last_.
+    static QString ownedList(const RpcService &service)
+    {
+        return QStringLiteral("m_owned") + upperFirst(stem(service.cppName()));
+    }
     QString serviceFunction(const RpcInterface &iface, const RpcService &service) const
     {
         return QStringLiteral("%1%2Service")
