@@ -60,6 +60,16 @@ inline void addTransportRows()
 #endif
 }
 
+// The transport of a row's scheme ("tcp", "unix" or "seqpacket").
+inline Fizyr::RpcAddress::Transport transportFor(const QString &scheme)
+{
+    if (scheme == QLatin1String("tcp"))
+        return Fizyr::RpcAddress::Tcp;
+    if (scheme == QLatin1String("unix"))
+        return Fizyr::RpcAddress::UnixStream;
+    return Fizyr::RpcAddress::UnixSeqpacket;
+}
+
 // A fresh address for scheme ("tcp", "unix" or "seqpacket") in dir.
 inline QString addressFor(const QString &scheme, const QTemporaryDir &dir, const QString &name)
 {

@@ -56,10 +56,7 @@ QList<qsizetype> sizesFor(const QString &scheme)
 
 RpcConfig configFor(const QString &scheme)
 {
-    RpcConfig config = RpcConfig::defaultsFor(scheme == QLatin1String("tcp") ? RpcAddress::Tcp
-                                                      : scheme == QLatin1String("unix")
-                                                      ? RpcAddress::UnixStream
-                                                      : RpcAddress::UnixSeqpacket);
+    RpcConfig config = RpcConfig::defaultsFor(transportFor(scheme));
     config.setMaxBodyReadSize(MaxBody);
     config.setMaxBodyWriteSize(MaxBody);
     return config;

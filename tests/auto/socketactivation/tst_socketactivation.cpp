@@ -127,9 +127,7 @@ void tst_SocketActivation::adoptListeningSocket()
         QVERIFY(address.port() != 0);
         QCOMPARE(server.serverPort(), address.port());
     } else {
-        QCOMPARE(address.transport(),
-                 scheme == QLatin1String("unix") ? RpcAddress::UnixStream
-                                                 : RpcAddress::UnixSeqpacket);
+        QCOMPARE(address.transport(), transportFor(scheme));
         QCOMPARE(address.path(), path);
     }
     QVERIFY(!server.setSocketDescriptor(fd)); // listening already

@@ -34,10 +34,7 @@ constexpr qint32 DataService = 7;
 
 RpcConfig configFor(const QString &scheme)
 {
-    RpcConfig config = RpcConfig::defaultsFor(scheme == QLatin1String("tcp") ? RpcAddress::Tcp
-                                                      : scheme == QLatin1String("unix")
-                                                      ? RpcAddress::UnixStream
-                                                      : RpcAddress::UnixSeqpacket);
+    RpcConfig config = RpcConfig::defaultsFor(transportFor(scheme));
     config.setMaxBodyReadSize(Chunk);
     config.setMaxBodyWriteSize(Chunk);
     config.setWriteBufferHighWaterMark(HighWaterMark);
