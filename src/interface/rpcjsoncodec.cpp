@@ -422,9 +422,16 @@ public:
             return fail(tr("trailing characters"));
         return true;
     }
-    bool ident(const char *word)
+    // The rest of a literal (`null`, `true`, `false`) after its first byte.
+    template<size_t N>
+    bool ident(const char (&word)[N])
     {
-        const size_t n = strlen(word);
+        constexpr size_t n = N - 1;
+        if (size_t(m_end - m_p) >= n && std::memcmp(m_p, word, n) == 0) {
+            m_p += n;
+            return true;
+        }
+        // Byte by byte, for the error and its position.
         for (size_t i = 0; i < n; ++i) {
             if (m_p >= m_end)
                 return fail(tr("EOF while parsing a value"));
@@ -1908,7 +1915,10 @@ public:
         int count = 0;
         const Field *fields = nullptr;
         const Variant *variant = nullptr;
-        qsizetype seenOffset = 0;
+        // Struct (object form): the fields read, bit i for field i when there
+        // are at most 64 (no allocation); else from m_seen[seenOffset] on.
+        quint64 seenMask = 0;
+        qsizetype seenOffset = -1;
         QString key; // Map
     };
 
@@ -2081,7 +2091,19 @@ public:
 
     QByteArray m_body; // keeps the text alive
     QVarLengthArray<Frame, 4> m_frames; // grows beyond 4 levels of nesting
-    QVarLengthArray<bool, 32> m_seen; // Struct (object form): the fields read
+    QVarLengthArray<bool, 32> m_seen; // Struct (object form), over 64 fields: the fields read
+
+    bool seen(const Frame &f, int i) const
+    {
+        return f.seenOffset < 0 ? (f.seenMask >> i) & 1 : m_seen[f.seenOffset + i];
+    }
+    void markSeen(Frame &f, int i)
+    {
+        if (f.seenOffset < 0)
+            f.seenMask |= quint64(1) << i;
+        else
+            m_seen[f.seenOffset + i] = true;
+    }
 
 private:
     static thread_local std::unique_ptr<RpcJsonReaderPrivate> s_spare;
@@ -2432,9 +2454,11 @@ bool RpcJsonReader::beginStruct(const Field *fields, int count)
     f.count = count;
     f.sequenceForm = c == '[';
     if (!f.sequenceForm) {
-        f.seenOffset = d->m_seen.size();
-        d->m_seen.resize(f.seenOffset + count);
-        std::fill(d->m_seen.begin() + f.seenOffset, d->m_seen.end(), false);
+        if (count > 64) {
+            f.seenOffset = d->m_seen.size();
+            d->m_seen.resize(f.seenOffset + count);
+            std::fill(d->m_seen.begin() + f.seenOffset, d->m_seen.end(), false);
+        }
     }
     return true;
 }
@@ -2479,7 +2503,7 @@ int RpcJsonReader::nextField()
                 return -1;
             i = d->findField(f, d->m_scratch);
         }
-        if (i >= 0 && d->m_seen[f.seenOffset + i]) {
+        if (i >= 0 && d->seen(f, i)) {
             d->fail(RpcCodec::tr("duplicate field `%1`")
                             .arg(QString::fromUtf8(f.fields[i].wireName)));
             return -2;
@@ -2491,7 +2515,7 @@ int RpcJsonReader::nextField()
                 return -2;
             continue;
         }
-        d->m_seen[f.seenOffset + i] = true;
+        d->markSeen(f, i);
         f.index = i;
         f.active = true;
         return i;
@@ -2509,20 +2533,28 @@ bool RpcJsonReader::endStruct()
     const bool sequenceForm = top.sequenceForm;
     const int count = top.count;
     const Field *const fields = top.fields;
+    const quint64 seenMask = top.seenMask;
     const qsizetype seenOffset = top.seenOffset;
     d->m_frames.removeLast();
     d->leave();
     if (sequenceForm)
         return d->endSeq();
-    if (!d->endMap())
-        return false;
-    bool ok = true;
-    for (int i = 0; i < count && ok; ++i) {
-        if (!d->m_seen[seenOffset + i] && !(fields[i].flags & (HasDefault | Optional)))
-            ok = d->fail(
-                    RpcCodec::tr("missing field `%1`").arg(QString::fromUtf8(fields[i].wireName)));
+    const auto seen = [&](int i) {
+        return seenOffset < 0 ? (seenMask >> i) & 1 : d->m_seen[seenOffset + i];
+    };
+    bool ok = d->endMap();
+    // Every field read (the common case): nothing to look up.
+    if (ok
+        && !(seenOffset < 0
+             && seenMask == (count == 64 ? ~quint64(0) : (quint64(1) << count) - 1))) {
+        for (int i = 0; i < count && ok; ++i) {
+            if (!seen(i) && !(fields[i].flags & (HasDefault | Optional)))
+                ok = d->fail(RpcCodec::tr("missing field `%1`")
+                                     .arg(QString::fromUtf8(fields[i].wireName)));
+        }
     }
-    d->m_seen.resize(seenOffset);
+    if (seenOffset >= 0)
+        d->m_seen.resize(seenOffset);
     return ok;
 }
 

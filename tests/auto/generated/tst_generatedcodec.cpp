@@ -18,7 +18,9 @@
 #include <QtCore/QRandomGenerator>
 #include <QtTest/QTest>
 
+#include <functional>
 #include <limits>
+#include <vector>
 
 using namespace Fizyr;
 
@@ -171,6 +173,8 @@ private Q_SLOTS:
     void unpairedSurrogate();
     void writerAndReader();
     void readerReuse();
+    void wideStructs_data();
+    void wideStructs();
 };
 
 // Every type of types.rpc and greeter.rpc: toBody() gives the runtime codec's
@@ -559,5 +563,130 @@ void tst_GeneratedCodec::readerReuse()
 }
 
 QTEST_GUILESS_MAIN(tst_GeneratedCodec)
+
+// Structs of up to 64 fields keep the fields seen in a mask, wider ones in the
+// reader's array: both ways (and a wide struct inside a narrow one, and the
+// other way round) find missing and duplicate fields.
+void tst_GeneratedCodec::wideStructs_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::newRow("3") << 3;
+    QTest::newRow("63") << 63;
+    QTest::newRow("64") << 64;
+    QTest::newRow("65") << 65;
+    QTest::newRow("70") << 70;
+}
+
+void tst_GeneratedCodec::wideStructs()
+{
+    QFETCH(int, count);
+    std::vector<QByteArray> names;
+    for (int i = 0; i < count; ++i)
+        names.push_back("f" + QByteArray::number(i));
+    std::vector<RpcJsonReader::Field> fields;
+    for (int i = 0; i < count; ++i)
+        fields.push_back({names[size_t(i)].constData(), RpcJsonReader::Required});
+    // The last field has a default: it may be left out.
+    fields.back().flags = RpcJsonReader::HasDefault;
+    static const RpcJsonReader::Field inner[]
+            = {{"a", RpcJsonReader::Required}, {"b", RpcJsonReader::Required}};
+    // Field 0 is a nested struct {"a", "b"} holding, in "b", the struct again
+    // (one level); the others are integers (their index).
+    auto body = [&](const QList<int> &order, bool nested) {
+        QByteArray text = "{";
+        for (int i : order) {
+            if (text.size() > 1)
+                text += ',';
+            text += '"' + names[size_t(i)] + "\":";
+            if (i == 0)
+                text += nested ? "{\"a\":1,\"b\":" : "{\"a\":1,\"b\":null}";
+            else
+                text += QByteArray::number(i);
+            if (i == 0 && nested) {
+                QByteArray inside = "{";
+                for (int j = 0; j < count; ++j) {
+                    if (j > 0)
+                        inside += ',';
+                    inside += '"' + names[size_t(j)] + "\":"
+                            + (j == 0 ? QByteArray("{\"a\":2,\"b\":null}") : QByteArray::number(j));
+                }
+                text += inside + "}}";
+            }
+        }
+        return text + '}';
+    };
+    // Reads the struct; returns the error, or "" with the sum of its integers in *sum.
+    std::function<QString(RpcJsonReader &, qint64 *)> read
+            = [&](RpcJsonReader &r, qint64 *sum) -> QString {
+        if (!r.beginStruct(fields.data(), count))
+            return r.errorString();
+        for (int i; (i = r.nextField()) != -1;) {
+            if (i == -2)
+                return r.errorString();
+            if (i > 0) {
+                qint64 v = 0;
+                if (!r.read(&v))
+                    return r.errorString();
+                *sum += v;
+                continue;
+            }
+            if (!r.beginStruct(inner, 2))
+                return r.errorString();
+            for (int j; (j = r.nextField()) != -1;) {
+                if (j == -2)
+                    return r.errorString();
+                if (j == 0) {
+                    qint64 v = 0;
+                    if (!r.read(&v))
+                        return r.errorString();
+                    continue;
+                }
+                bool isNull = false;
+                if (!r.readIfNull(&isNull))
+                    return r.errorString();
+                if (!isNull) {
+                    const QString error = read(r, sum);
+                    if (!error.isEmpty())
+                        return error;
+                }
+            }
+            if (!r.endStruct())
+                return r.errorString();
+        }
+        return r.endStruct() ? QString() : r.errorString();
+    };
+    QList<int> all;
+    for (int i = 0; i < count; ++i)
+        all.append(i);
+    const qint64 full = qint64(count) * (count - 1) / 2;
+    for (bool nested : {false, true}) {
+        qint64 sum = 0;
+        RpcJsonReader reader(body(all, nested));
+        QCOMPARE(read(reader, &sum), QString());
+        QVERIFY(reader.atEnd());
+        QCOMPARE(sum, nested ? 2 * full : full);
+
+        // Out of order (last first), and without the field that has a default.
+        QList<int> reversed(all.rbegin(), all.rend());
+        reversed.removeFirst();
+        sum = 0;
+        RpcJsonReader shuffled(body(reversed, nested));
+        QCOMPARE(read(shuffled, &sum), QString());
+        QCOMPARE(sum, (nested ? 2 * full : full) - (count - 1));
+
+        // A required field missing: named.
+        if (count > 2) {
+            QList<int> missing = all;
+            missing.removeAt(count - 2);
+            RpcJsonReader r(body(missing, nested));
+            QVERIFY(read(r, &sum).startsWith(QStringLiteral("missing field `f%1`").arg(count - 2)));
+        }
+        // A field twice: named.
+        QList<int> twice = all;
+        twice.append(count - 1);
+        RpcJsonReader r(body(twice, nested));
+        QVERIFY(read(r, &sum).startsWith(QStringLiteral("duplicate field `f%1`").arg(count - 1)));
+    }
+}
 
 #include "tst_generatedcodec.moc"
