@@ -5,8 +5,9 @@
 // QTcpSocket does, on the descriptor that then carries the connection: an
 // IP literal is used as it is, any other name is resolved with QHostInfo
 // (off this thread); the addresses are tried in the order the lookup gave
-// them, each with a non-blocking connect() that gets ConnectTimeoutMsecs,
-// and the error of the last failed attempt is reported.
+// them, each with a non-blocking connect() that gets 30 s (QTcpSocket's
+// limit, DefaultConnectTimeoutMsecs), and the error of the last failed
+// attempt is reported.
 
 #include "rpcsocketstreamtransport_p.h"
 
@@ -26,10 +27,6 @@
 namespace Fizyr {
 
 namespace {
-
-// How long one address may take to connect: QAbstractSocket's
-// QT_CONNECT_TIMEOUT, which bounded these attempts when QTcpSocket made them.
-constexpr int ConnectTimeoutMsecs = 30000;
 
 // The error of a failed connect(), as QTcpSocket reported it.
 RpcError connectErrorFromErrno(int error)
@@ -200,7 +197,7 @@ bool RpcSocketStreamTransport::startTcpAttempt()
                 connect(m_connectTimer, &QTimer::timeout, this,
                         &RpcSocketStreamTransport::onTcpConnectTimeout);
             }
-            m_connectTimer->start(ConnectTimeoutMsecs);
+            m_connectTimer->start(m_connectTimeoutMsecs);
             return true;
         }
         qCDebug(lcRpcTransport) << "connect to" << next
@@ -237,7 +234,7 @@ void RpcSocketStreamTransport::onTcpConnectTimeout()
     BusyScope busy(this);
     if (state() != Connecting || m_fd < 0)
         return;
-    qCDebug(lcRpcTransport) << "connect timed out after" << ConnectTimeoutMsecs << "ms";
+    qCDebug(lcRpcTransport) << "connect timed out after" << m_connectTimeoutMsecs << "ms";
     stopTcpConnecting();
     ::close(m_fd);
     m_fd = -1;

@@ -61,6 +61,12 @@ public:
     // addresses (in this order): what connectToAddress() does once the
     // lookup is done. For tests (several addresses, the first failing).
     void connectToResolved(const RpcAddress &address, const QList<QHostAddress> &addresses);
+    // How long a tcp:// connect() to one address may take before the next
+    // address is tried (or the attempt fails with SocketTimeout):
+    // QAbstractSocket's QT_CONNECT_TIMEOUT, which bounded these attempts
+    // when QTcpSocket made them. Settable for tests.
+    static constexpr int DefaultConnectTimeoutMsecs = 30000;
+    void setConnectTimeout(int msecs) { m_connectTimeoutMsecs = msecs; }
 
     void setConfig(const RpcConfig &config) override;
     void connectToAddress(const RpcAddress &address) override;
@@ -162,6 +168,7 @@ private:
     // Changes with every connectToAddress() and close: a queued step of an
     // earlier attempt finds it changed and does nothing.
     quint32 m_connectGeneration = 0;
+    int m_connectTimeoutMsecs = DefaultConnectTimeoutMsecs;
     RpcWire::RpcFrameDecoder m_decoder;
 };
 

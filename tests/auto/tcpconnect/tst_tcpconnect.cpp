@@ -148,6 +148,7 @@ private Q_SLOTS:
     void failures();
     void firstAddressFails();
     void everyAddressFails();
+    void connectTimeout();
     void endDuringLookup_data();
     void endDuringLookup();
     void endDuringConnect_data();
@@ -343,6 +344,40 @@ void tst_TcpConnect::everyAddressFails()
     transport.connectToResolved(address, {});
     QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 2, Timeout);
     QCOMPARE(errors.at(1).at(0).value<RpcError>(), RpcError::HostNotFound);
+}
+
+void tst_TcpConnect::connectTimeout()
+{
+    // 30 s per address by default, as QTcpSocket had it.
+    QCOMPARE(RpcSocketStreamTransport::DefaultConnectTimeoutMsecs, 30000);
+    FullListener listener;
+    QVERIFY(listener.open());
+    const int fdsBefore = openFdCount();
+    RpcSocketStreamTransport transport;
+    transport.setConnectTimeout(200);
+    QSignalSpy connected(&transport, &RpcTransport::connected);
+    QSignalSpy errors(&transport, &RpcTransport::errorOccurred);
+    const RpcAddress address = RpcAddress::tcp(QStringLiteral("127.0.0.1"), listener.port);
+    transport.connectToAddress(address);
+    QVERIFY(errors.wait(Timeout) || !errors.isEmpty());
+    QCOMPARE(errors.at(0).at(0).value<RpcError>(), RpcError::SocketTimeout);
+    QCOMPARE(errors.at(0).at(1).toString(),
+             QStringLiteral("cannot connect to %1: timed out").arg(address.toString()));
+    QCOMPARE(transport.state(), RpcTransport::Unconnected);
+    QCOMPARE(openFdCount(), fdsBefore);
+
+    // A timed-out address is followed by the next one; the error reported
+    // is the last attempt's (refused: nothing listens on 127.0.0.2).
+    const RpcAddress several = RpcAddress::tcp(QStringLiteral("several.test"), listener.port);
+    transport.connectToResolved(
+            several,
+            {QHostAddress(QHostAddress::LocalHost), QHostAddress(QStringLiteral("127.0.0.2"))});
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 2, Timeout);
+    QCOMPARE(errors.at(1).at(0).value<RpcError>(), RpcError::ConnectionRefused);
+    QCOMPARE(errors.at(1).at(1).toString(),
+             QStringLiteral("cannot connect to %1: connection refused").arg(several.toString()));
+    QCOMPARE(connected.size(), 0);
+    QCOMPARE(openFdCount(), fdsBefore);
 }
 
 void tst_TcpConnect::endDuringLookup_data()
