@@ -19,9 +19,12 @@
 
 #include <QtCore/qbytearray.h>
 #include <QtCore/qlist.h>
+#include <QtNetwork/qhostaddress.h>
 
 QT_BEGIN_NAMESPACE
+class QHostInfo;
 class QSocketNotifier;
+class QTimer;
 QT_END_NAMESPACE
 
 namespace Fizyr {
@@ -33,12 +36,13 @@ namespace Fizyr {
 // into messages at once (the rest of a large body is read straight into the
 // message); writes send the queued frames with one sendmsg() per flush,
 // header and body from where they lie. Built where the seqpacket transport
-// is (Linux), for unix: connections both ways and for accepted tcp://
-// ones; elsewhere those use RpcStreamTransport, and so do tcp://
-// connections this side makes (QTcpSocket resolves the name and tries every
-// address; taking its descriptor over afterwards would change the
-// connection's descriptor number and cost a descriptor more for a moment),
-// TLS and user devices (RpcPeer::setDevice()).
+// is (Linux), for unix: and tcp:// connections both ways: accepted ones
+// (RpcServer), adopted descriptors, and the ones this side makes, which it
+// connects itself (rpcsocketstreamtransport_connect_unix.cpp): an IP
+// literal directly, a name resolved with QHostInfo, every address in turn
+// with a non-blocking connect(), as QTcpSocket does, on the descriptor that
+// then carries the connection. Elsewhere those use RpcStreamTransport, and
+// so do TLS and user devices (RpcPeer::setDevice()).
 class FIZYRRPCQT_AUTOTEST_EXPORT RpcSocketStreamTransport : public RpcTransport
 {
     Q_OBJECT
@@ -53,6 +57,16 @@ public:
     // for those only, as RpcConfig::keepAlive() says).
     bool setSocketDescriptor(int fd, bool outgoing = false);
     int socketDescriptor() const { return m_fd; }
+    // Connects to address, a tcp:// one, as if its host had resolved to
+    // addresses (in this order): what connectToAddress() does once the
+    // lookup is done. For tests (several addresses, the first failing).
+    void connectToResolved(const RpcAddress &address, const QList<QHostAddress> &addresses);
+    // How long a tcp:// connect() to one address may take before the next
+    // address is tried (or the attempt fails with SocketTimeout):
+    // QAbstractSocket's QT_CONNECT_TIMEOUT, which bounded these attempts
+    // when QTcpSocket made them. Settable for tests.
+    static constexpr int DefaultConnectTimeoutMsecs = 30000;
+    void setConnectTimeout(int msecs) { m_connectTimeoutMsecs = msecs; }
 
     void setConfig(const RpcConfig &config) override;
     void connectToAddress(const RpcAddress &address) override;
@@ -99,6 +113,25 @@ private:
     // Sends the queue with sendmsg(), as much as the socket takes.
     void flushQueue();
     void tryConnectUnix(int attempt);
+    // tcp:// connections this side makes
+    // (rpcsocketstreamtransport_connect_unix.cpp): resolves the host (an IP
+    // literal is used as it is), then tries the addresses in order.
+    void connectTcp();
+    void onHostLookedUp(const QHostInfo &info);
+    // Starts the attempts on addresses at once; an outcome is reported from
+    // the event loop, never from inside connectToAddress().
+    void startTcpAttempts(const QList<QHostAddress> &addresses);
+    // Starts a connect() to the next address, or reports the error of the
+    // last failed attempt when none is left; from the event loop.
+    void tryNextTcpAddress();
+    // Starts connect() on the addresses left, in order, until one is under
+    // way (m_connectNotifier set) or connected at once; false if none is
+    // left (m_tcpConnectError says why). Emits nothing.
+    bool startTcpAttempt();
+    void onTcpConnectWritable();
+    void onTcpConnectTimeout();
+    // Stops a lookup or connect() in progress (not the descriptor).
+    void stopTcpConnecting();
     void onConnectFinished();
     void onPeerClosed();
     void fail(RpcError error, const QString &text);
@@ -124,6 +157,18 @@ private:
     bool m_resumeQueued = false;
     RpcAddress m_peerAddress;
     RpcAddress m_connectAddress;
+    // tcp:// connecting: the lookup running (-1: none), the addresses not
+    // tried yet, the pending connect()'s notifier and timer, the error of
+    // the last failed attempt.
+    int m_lookupId = -1;
+    QList<QHostAddress> m_tcpAddresses;
+    QSocketNotifier *m_connectNotifier = nullptr;
+    QTimer *m_connectTimer = nullptr;
+    RpcError m_tcpConnectError = RpcError::HostNotFound;
+    // Changes with every connectToAddress() and close: a queued step of an
+    // earlier attempt finds it changed and does nothing.
+    quint32 m_connectGeneration = 0;
+    int m_connectTimeoutMsecs = DefaultConnectTimeoutMsecs;
     RpcWire::RpcFrameDecoder m_decoder;
 };
 

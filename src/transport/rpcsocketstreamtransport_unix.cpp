@@ -188,6 +188,8 @@ void RpcSocketStreamTransport::setupSocket(bool outgoing)
 
 void RpcSocketStreamTransport::closeSocket()
 {
+    ++m_connectGeneration;
+    stopTcpConnecting();
     delete m_readNotifier;
     m_readNotifier = nullptr;
     delete m_writeNotifier;
@@ -213,8 +215,12 @@ void RpcSocketStreamTransport::connectToAddress(const RpcAddress &address)
     m_connectAddress = address;
     m_peerAddress = address;
     qCDebug(lcRpcTransport) << "connecting to" << address;
+    if (address.transport() == RpcAddress::Tcp) {
+        connectTcp(); // rpcsocketstreamtransport_connect_unix.cpp
+        return;
+    }
     if (address.transport() != RpcAddress::UnixStream) {
-        // tcp:// connections are made by RpcStreamTransport (QTcpSocket).
+        // tls:// connections are made by RpcStreamTransport (QSslSocket).
         QMetaObject::invokeMethod(
                 this,
                 [this] {

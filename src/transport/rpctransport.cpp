@@ -164,17 +164,16 @@ RpcTransport *RpcTransport::create(RpcAddress::Transport transport, QObject *par
     *error = RpcError::NoError;
     switch (transport) {
     case RpcAddress::UnixStream:
+    case RpcAddress::Tcp:
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
         // Built with the seqpacket transport (Linux): the descriptor is
-        // driven directly, without QLocalSocket.
+        // driven directly, without QLocalSocket or QTcpSocket; for tcp://
+        // it resolves the name and tries every address itself, as
+        // QTcpSocket does (see RpcSocketStreamTransport).
         return new RpcSocketStreamTransport(parent);
 #else
         return new RpcStreamTransport(parent);
 #endif
-    case RpcAddress::Tcp:
-        // Connections this side makes keep QTcpSocket (name resolution,
-        // trying every address; see RpcSocketStreamTransport for why it is
-        // not taken over); accepted ones are driven without it (RpcServer).
     case RpcAddress::Tls:
         return new RpcStreamTransport(parent);
     case RpcAddress::UnixSeqpacket:
