@@ -474,6 +474,12 @@ int RpcPeer::openRequestCount() const
     address is reported through errorOccurred() with
     RpcError::InvalidAddress, from the event loop (and never retried).
 
+    A \c{tcp://} host name is resolved with QHostInfo, without blocking,
+    and every address it resolves to is tried in turn (each for up to 30
+    seconds); the error of the last attempt is reported. On Linux,
+    \c{tcp://} connections do not use Qt's proxy settings (QNetworkProxy);
+    \c{tls://} connections do.
+
     With autoReconnect(), a failed attempt or a later loss of the
     connection is followed by another attempt to the same address; see
     "Staying connected" in the class description. Called in
