@@ -27,7 +27,9 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <arpa/inet.h>
 #include <cerrno>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -58,6 +60,36 @@ inline void addTransportRows()
 #ifdef FIZYRRPCQT_TEST_SEQPACKET
     QTest::newRow("seqpacket") << QStringLiteral("seqpacket");
 #endif
+}
+
+// A TCP socket listening on 127.0.0.1 (a free port) with backlog, its address
+// in *address; -1 on failure.
+inline int listenOnLoopback(int backlog, sockaddr_in *address)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    *address = {};
+    address->sin_family = AF_INET;
+    address->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(*address);
+    if (::bind(fd, reinterpret_cast<sockaddr *>(address), sizeof(*address)) != 0
+        || ::listen(fd, backlog) != 0
+        || ::getsockname(fd, reinterpret_cast<sockaddr *>(address), &length) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// An int socket option of fd (getsockopt()), or -1.
+inline int intSocketOption(int fd, int level, int option)
+{
+    int value = -1;
+    socklen_t length = sizeof(value);
+    if (::getsockopt(fd, level, option, &value, &length) != 0)
+        return -1;
+    return value;
 }
 
 // The transport of a row's scheme ("tcp", "unix" or "seqpacket").

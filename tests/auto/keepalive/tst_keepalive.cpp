@@ -42,22 +42,13 @@ struct KeepAliveOptions
     int count = -1;
 };
 
-int intOption(int fd, int level, int option)
-{
-    int value = -1;
-    socklen_t length = sizeof(value);
-    if (::getsockopt(fd, level, option, &value, &length) != 0)
-        return -1;
-    return value;
-}
-
 KeepAliveOptions optionsOf(int fd)
 {
     KeepAliveOptions options;
-    options.enabled = intOption(fd, SOL_SOCKET, SO_KEEPALIVE);
-    options.idle = intOption(fd, IPPROTO_TCP, TCP_KEEPIDLE);
-    options.interval = intOption(fd, IPPROTO_TCP, TCP_KEEPINTVL);
-    options.count = intOption(fd, IPPROTO_TCP, TCP_KEEPCNT);
+    options.enabled = RpcTestSupport::intSocketOption(fd, SOL_SOCKET, SO_KEEPALIVE);
+    options.idle = RpcTestSupport::intSocketOption(fd, IPPROTO_TCP, TCP_KEEPIDLE);
+    options.interval = RpcTestSupport::intSocketOption(fd, IPPROTO_TCP, TCP_KEEPINTVL);
+    options.count = RpcTestSupport::intSocketOption(fd, IPPROTO_TCP, TCP_KEEPCNT);
     return options;
 }
 
@@ -190,9 +181,10 @@ void tst_KeepAlive::clientOptions()
     QVERIFY(accepted);
     int fd = -1;
     // The options are set when the peer sees the connection: from its event loop.
-    QTRY_VERIFY_WITH_TIMEOUT((fd = findTcpSocket(accepted->peerPort(), server.serverPort())) >= 0
-                                     && intOption(fd, SOL_SOCKET, SO_KEEPALIVE) == enabled,
-                             DefaultTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (fd = findTcpSocket(accepted->peerPort(), server.serverPort())) >= 0
+                    && RpcTestSupport::intSocketOption(fd, SOL_SOCKET, SO_KEEPALIVE) == enabled,
+            DefaultTimeout);
     if (scheme == QLatin1String("tcp"))
         QTRY_COMPARE_WITH_TIMEOUT(client.state(), RpcPeer::ConnectedState, DefaultTimeout);
     const KeepAliveOptions options = optionsOf(fd);

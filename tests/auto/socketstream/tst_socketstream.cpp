@@ -38,14 +38,9 @@ bool makePair(const QString &kind, int fds[2])
 {
     if (kind == QLatin1String("unix"))
         return ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0;
-    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr = {};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(addr);
-    if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0
-        || ::listen(listener, 1) != 0
-        || ::getsockname(listener, reinterpret_cast<sockaddr *>(&addr), &length) != 0)
+    const int listener = listenOnLoopback(1, &addr);
+    if (listener < 0)
         return false;
     fds[1] = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     const bool ok = ::connect(fds[1], reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0;

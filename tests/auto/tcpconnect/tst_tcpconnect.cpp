@@ -47,15 +47,6 @@ quint16 closedPort(const QHostAddress &address = QHostAddress(QHostAddress::Loca
     return server.serverPort(); // closed again when server goes
 }
 
-int intOption(int fd, int level, int option)
-{
-    int value = -1;
-    socklen_t length = sizeof(value);
-    if (::getsockopt(fd, level, option, &value, &length) != 0)
-        return -1;
-    return value;
-}
-
 quint16 localPortOf(int fd)
 {
     sockaddr_storage addr = {};
@@ -103,14 +94,9 @@ struct FullListener
 
     bool open()
     {
-        listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in addr = {};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof(addr);
-        if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0
-            || ::listen(listener, 0) != 0
-            || ::getsockname(listener, reinterpret_cast<sockaddr *>(&addr), &length) != 0)
+        listener = listenOnLoopback(0, &addr);
+        if (listener < 0)
             return false;
         port = ntohs(addr.sin_port);
         // Backlog 0 holds one connection: this one.
@@ -218,9 +204,9 @@ void tst_TcpConnect::connects()
     std::unique_ptr<QTcpSocket> accepted(server.nextPendingConnection());
     QVERIFY(accepted);
     QCOMPARE(openFdCount(), fdsBefore + 2);
-    QCOMPARE(intOption(fd, IPPROTO_TCP, TCP_NODELAY), 1);
-    QCOMPARE(intOption(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
-    QCOMPARE(intOption(fd, IPPROTO_TCP, TCP_KEEPIDLE), transport->config().keepAliveIdle());
+    QCOMPARE(intSocketOption(fd, IPPROTO_TCP, TCP_NODELAY), 1);
+    QCOMPARE(intSocketOption(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
+    QCOMPARE(intSocketOption(fd, IPPROTO_TCP, TCP_KEEPIDLE), transport->config().keepAliveIdle());
     QVERIFY(::fcntl(fd, F_GETFD) & FD_CLOEXEC);
     QCOMPARE(accepted->peerPort(), localPortOf(fd));
 
