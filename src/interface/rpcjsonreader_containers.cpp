@@ -194,16 +194,11 @@ bool RpcJsonReader::endStruct()
     d->leave();
     if (sequenceForm)
         return d->endSeq();
-    const auto seen = [&](int i) {
-        return seenOffset < 0 ? (seenMask >> i) & 1 : d->m_seen[seenOffset + i];
-    };
     bool ok = d->endMap();
     // Every field read (the common case): nothing to look up.
-    if (ok
-        && !(seenOffset < 0
-             && seenMask == (count == 64 ? ~quint64(0) : (quint64(1) << count) - 1))) {
+    if (ok && !RpcJsonReaderPrivate::allSeen(seenMask, seenOffset, count)) {
         for (int i = 0; i < count && ok; ++i) {
-            if (!seen(i) && !(fields[i].flags & (HasDefault | Optional)))
+            if (!d->seen(seenMask, seenOffset, i) && !(fields[i].flags & (HasDefault | Optional)))
                 ok = d->fail(RpcCodec::tr("missing field `%1`")
                                      .arg(QString::fromUtf8(fields[i].wireName)));
         }

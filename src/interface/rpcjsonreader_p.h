@@ -225,9 +225,16 @@ public:
     QVarLengthArray<Frame, 4> m_frames; // grows beyond 4 levels of nesting
     QVarLengthArray<bool, 32> m_seen; // Struct (object form), over 64 fields: the fields read
 
-    bool seen(const Frame &f, int i) const
+    // Field i of a struct was read (its frame's seenMask and seenOffset).
+    bool seen(quint64 mask, qsizetype offset, int i) const
     {
-        return f.seenOffset < 0 ? (f.seenMask >> i) & 1 : m_seen[f.seenOffset + i];
+        return offset < 0 ? (mask >> i) & 1 : m_seen[offset + i];
+    }
+    bool seen(const Frame &f, int i) const { return seen(f.seenMask, f.seenOffset, i); }
+    // Every one of the count fields was read, known from the mask alone.
+    static bool allSeen(quint64 mask, qsizetype offset, int count)
+    {
+        return offset < 0 && mask == (count == 64 ? ~quint64(0) : (quint64(1) << count) - 1);
     }
     void markSeen(Frame &f, int i)
     {
