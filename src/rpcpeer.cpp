@@ -246,7 +246,9 @@ RpcPeer::RpcPeer(QObject *parent) : QObject(parent), d_ptr(new RpcPeerPrivate(th
     Destroys the peer, closing its connection at once. Its requests are
     destroyed with it, without emitting signals. A request that was moved to
     another parent outlives the peer: if it is still open, it finishes with
-    RpcError::ConnectionLost here; its peer() is null from now on.
+    RpcError::ConnectionLost here; if it was never sent and waits for the
+    event loop to finish it (for example with RpcError::NotConnected), it
+    finishes here with that error instead. Its peer() is null from now on.
 */
 RpcPeer::~RpcPeer()
 {
@@ -269,10 +271,24 @@ RpcPeer::~RpcPeer()
     d->incoming.clear();
     for (RpcRequest *request : findChildren<RpcRequest *>(Qt::FindDirectChildrenOnly))
         RpcRequestPrivate::get(request)->peer = nullptr;
+    // Requests that were never sent and wait for the event loop to finish
+    // them: one moved to another parent finishes now, with its own error (the
+    // queued call could come too late, after an engine or an owner that
+    // relies on finished() is gone).
+    QList<QPointer<RpcRequest>> unsent;
+    for (RpcRequest *request : std::exchange(d->pendingFinishes, {})) {
+        RpcRequestPrivate::get(request)->peer = nullptr;
+        if (request->parent() != this)
+            unsent.append(request);
+    }
     for (const QPointer<RpcRequest> &request : std::as_const(orphans)) {
         if (request && !request->isFinished())
             RpcRequestPrivate::get(request)->finish(RpcError::ConnectionLost, QString(),
                                                     RpcMessage());
+    }
+    for (const QPointer<RpcRequest> &request : std::as_const(unsent)) {
+        if (request)
+            RpcRequestPrivate::get(request)->finishNow();
     }
     // Requests waiting for their deletion go with the peer: its children as
     // children, one that was moved to another parent here (a later

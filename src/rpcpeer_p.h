@@ -145,6 +145,9 @@ public:
     // Finished requests waiting to be deleted (see disposeFinished()); a
     // request deleted by somebody else leaves the queue in its destructor.
     QList<RpcRequest *> disposalQueue;
+    // Requests that were never sent and finish from the event loop
+    // (RpcRequestPrivate::finishQueued()).
+    QList<RpcRequest *> pendingFinishes;
     // The fallback for a peer that receives nothing more: deletes the
     // queue some time later; runs only while the queue is not empty.
     QTimer *disposalTimer = nullptr;

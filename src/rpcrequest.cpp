@@ -96,6 +96,8 @@ void RpcRequestPrivate::finish(RpcError finishError, const QString &text, const 
     // Everything is recorded before the first signal: a slot may delete the
     // request (or its peer), so nothing is touched after one without a guard.
     finished = true;
+    if (std::exchange(finishPending, false) && peer)
+        RpcPeerPrivate::get(peer)->pendingFinishes.removeOne(q);
     const bool errorChanged = assignError(finishError, text);
     response = message;
     if (timer)
@@ -134,9 +136,19 @@ void RpcRequestPrivate::finish(RpcError finishError, const QString &text, const 
 void RpcRequestPrivate::finishQueued(RpcError finishError, const QString &text)
 {
     Q_Q(RpcRequest);
+    finishPending = true;
+    pendingError = finishError;
+    pendingErrorString = text;
+    if (peer)
+        RpcPeerPrivate::get(peer)->pendingFinishes.append(q);
     QMetaObject::invokeMethod(
-            q, [this, finishError, text] { finish(finishError, text, RpcMessage()); },
-            Qt::QueuedConnection);
+            q, [this] { finishNow(); }, Qt::QueuedConnection);
+}
+
+void RpcRequestPrivate::finishNow()
+{
+    if (finishPending)
+        finish(pendingError, pendingErrorString, RpcMessage());
 }
 
 void RpcRequestPrivate::reportToPromise()
@@ -216,6 +228,8 @@ RpcRequest::~RpcRequest()
         RpcPeerPrivate *pd = RpcPeerPrivate::get(d->peer);
         if (d->awaitingDisposal)
             pd->disposalQueue.removeOne(this);
+        if (d->finishPending)
+            pd->pendingFinishes.removeOne(this);
         pd->requestDestroyed(this);
     }
     if (d->promise && !d->finished) {

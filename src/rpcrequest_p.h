@@ -41,6 +41,8 @@ public:
     void finish(RpcError error, const QString &errorString, const RpcMessage &response);
     // The same, from the event loop.
     void finishQueued(RpcError error, const QString &errorString);
+    // Finishes with the outcome finishQueued() recorded, if still pending.
+    void finishNow();
     void reportToPromise();
     void startTimer();
     bool failSend(RpcError error);
@@ -78,6 +80,12 @@ public:
     // the destruction.
     RpcRequestObserver *observer = nullptr;
     bool awaitingDisposal = false;
+    // finishQueued(): the outcome waiting for the event loop, and whether the
+    // request is in its peer's pendingFinishes (its destructor finishes it
+    // at once if it was moved to another parent and outlives the peer).
+    bool finishPending = false;
+    RpcError pendingError = RpcError::NoError;
+    QString pendingErrorString;
     int disposalLoopLevel = 0;
     quint64 disposalPass = 0;
 };

@@ -216,6 +216,7 @@ private Q_SLOTS:
     void typedClient();
     void qmlPeer();
     void qmlDeleteWhileWaiting();
+    void qmlCallWhileWaitingThenDelete();
     void qmlInterfaceClient();
     void toolStreamReconnect();
     void toolListenReconnect();
@@ -815,6 +816,67 @@ RpcPeer {
     sentinel.setReconnectMaxDelay(5);
     sentinel.connectToServer(deadAddress(scheme, m_dir));
     QTRY_VERIFY_WITH_TIMEOUT(sentinel.reconnectAttempt() >= 2, DefaultTimeout);
+#endif
+}
+
+// A GUI closes while its peer waits to reconnect, right after a call that
+// finishes from the event loop (NotConnected): the QML tree is deleted before
+// the event loop runs again, then the engine. The request finishes during the
+// deletion (its promise is rejected) and the engine's shutdown deletes it.
+void tst_Reconnect::qmlCallWhileWaitingThenDelete()
+{
+#ifndef HAVE_QML_PLUGIN
+    QSKIP("needs the QML module (FIZYRRPCQT_BUILD_QML)");
+#else
+    QFETCH_GLOBAL(QString, scheme);
+    auto engine = std::make_unique<QQmlEngine>();
+    QQmlComponent component(engine.get());
+    component.setData(R"(
+import QtQml
+import Fizyr.Rpc
+QtObject {
+    id: root
+    property string address
+    property RpcPeer peer: RpcPeer {
+        address: root.address
+        active: true
+        autoReconnect: true
+        reconnectInitialDelay: 60000
+        reconnectMaxDelay: 60000
+    }
+    function send() {
+        let request = peer.sendRequest(1, "while waiting")
+        // A promise to reject while the tree is being deleted.
+        request.promise().catch(error => {})
+        return request
+    }
+}
+)",
+                      QUrl(QStringLiteral("qrc:/waiting.qml")));
+    QVERIFY2(component.isReady(), qPrintable(component.errorString()));
+    std::unique_ptr<QObject> root(component.createWithInitialProperties(
+            {{QStringLiteral("address"), deadAddress(scheme, m_dir)}}));
+    QVERIFY2(root, qPrintable(component.errorString()));
+    auto *peer = root->property("peer").value<QObject *>();
+    QVERIFY(peer);
+    QTRY_COMPARE_WITH_TIMEOUT(peer->property("state").toInt(),
+                              int(RpcPeer::WaitingToReconnectState), DefaultTimeout);
+
+    QVariant returned;
+    QVERIFY(QMetaObject::invokeMethod(root.get(), "send", Q_RETURN_ARG(QVariant, returned)));
+    const QPointer<QObject> request = returned.value<QObject *>();
+    QVERIFY(request);
+    QSignalSpy finished(request.data(), SIGNAL(finished()));
+    QVERIFY(request->property("open").toBool());
+
+    root.reset();
+    QCOMPARE(finished.size(), 1);
+    QVERIFY(!request->property("open").toBool());
+    QCOMPARE(request->property("error").value<RpcError>(), RpcError::NotConnected);
+
+    // Finished, the request belongs to the engine, which deletes it.
+    engine.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(request.isNull(), DefaultTimeout);
 #endif
 }
 

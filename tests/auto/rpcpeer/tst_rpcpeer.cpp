@@ -32,6 +32,8 @@ private Q_SLOTS:
     void rawClientShortFrame();
     void serverOwnsPeersUntilDeleted();
     void requestsOutliveTheirPeer();
+    void unsentRequestsOutliveTheirPeer_data();
+    void unsentRequestsOutliveTheirPeer();
     void sendRequestWithId();
     void errorContractNonFatal();
     void errorContractFatal();
@@ -244,6 +246,68 @@ void tst_RpcPeer::requestsOutliveTheirPeer()
     // Deleting them now touches nothing of the peer (AddressSanitizer checks).
     answered.reset();
     open.reset();
+}
+
+void tst_RpcPeer::unsentRequestsOutliveTheirPeer_data()
+{
+    QTest::addColumn<QString>("cause");
+    QTest::addColumn<RpcError>("error");
+    QTest::newRow("not connected") << QStringLiteral("aborted") << RpcError::NotConnected;
+    QTest::newRow("request id in use") << QStringLiteral("idInUse") << RpcError::RequestIdInUse;
+    QTest::newRow("body too large") << QStringLiteral("tooLarge") << RpcError::PayloadTooLarge;
+}
+
+void tst_RpcPeer::unsentRequestsOutliveTheirPeer()
+{
+    // A request that was never sent finishes from the event loop. Moved to
+    // another parent and its peer deleted before that, it finishes during the
+    // peer's destruction with its own error (error first, once), and the
+    // queued call does nothing afterwards. Left a child of the peer, it goes
+    // with the peer without a signal.
+    QFETCH(QString, cause);
+    QFETCH(RpcError, error);
+    RpcPeer *client = m_pair.client.get();
+    std::unique_ptr<RpcRequest> held(client->sendRequestWithId(1, 1, "held"));
+    held->setParent(nullptr);
+    const auto unsent = [&] {
+        if (cause == QLatin1String("idInUse"))
+            return client->sendRequestWithId(1, 2, "clash");
+        if (cause == QLatin1String("tooLarge"))
+            return client->sendRequest(
+                    2, QByteArray(qsizetype(client->config().maxBodyWriteSize()) + 1, 'x'));
+        return client->sendRequest(2, "not sent");
+    };
+    if (cause == QLatin1String("aborted")) {
+        client->abort();
+        held.reset();
+    }
+    std::unique_ptr<RpcRequest> moved(unsent());
+    moved->setParent(nullptr);
+    track(moved.get());
+    QPointer<RpcRequest> child = unsent();
+    track(child);
+    QVERIFY(!moved->isFinished());
+    QVERIFY(!child->isFinished());
+
+    m_pair.client.reset();
+    QVERIFY(child.isNull());
+    QCOMPARE(m_events.value(moved.get()),
+             QStringList({QStringLiteral("error"), QStringLiteral("finished")}));
+    QCOMPARE(moved->error(), error);
+    QCOMPARE(moved->peer(), nullptr);
+    if (held) {
+        // Moved away too (it was open): ConnectionLost, as any open one.
+        QVERIFY(held->isFinished());
+        QCOMPARE(held->error(), RpcError::ConnectionLost);
+    }
+
+    // The call queued by the send comes after this one: nothing more.
+    bool passed = false;
+    QMetaObject::invokeMethod(
+            this, [&passed] { passed = true; }, Qt::QueuedConnection);
+    QTRY_VERIFY_WITH_TIMEOUT(passed, Timeout);
+    QCOMPARE(m_events.value(moved.get()).size(), 2);
+    QCOMPARE(moved->error(), error);
 }
 
 void tst_RpcPeer::sendRequestWithId()
