@@ -492,9 +492,11 @@ int RpcPeer::openRequestCount() const
 
     A \c{tcp://} host name is resolved with QHostInfo, without blocking,
     and every address it resolves to is tried in turn (each for up to 30
-    seconds); the error of the last attempt is reported. On Linux,
-    \c{tcp://} connections do not use Qt's proxy settings (QNetworkProxy);
-    \c{tls://} connections do.
+    seconds); the error of the last attempt is reported. \c{tcp://} and
+    \c{tls://} connections follow Qt's proxy settings as QTcpSocket does
+    (QNetworkProxy::setApplicationProxy(),
+    QNetworkProxyFactory::setApplicationProxyFactory()); loopback addresses
+    never use a proxy. Through a proxy, the name is resolved by the proxy.
 
     With autoReconnect(), a failed attempt or a later loss of the
     connection is followed by another attempt to the same address; see
@@ -544,9 +546,8 @@ void RpcPeerPrivate::startAttempt(const RpcAddress &parsed, const QString &parse
     Q_Q(RpcPeer);
     const quint64 attempt = ++connectAttempt;
     RpcError createError = RpcError::InvalidAddress;
-    RpcTransport *newTransport = parsed.isValid()
-            ? RpcTransport::create(parsed.transport(), q, &createError)
-            : nullptr;
+    RpcTransport *newTransport
+            = parsed.isValid() ? RpcTransport::create(parsed, q, &createError) : nullptr;
     if (!newTransport) {
         const QString text = parsed.isValid()
                 ? RpcPeer::tr("the seqpacket transport is not available in this build")

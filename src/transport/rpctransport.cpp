@@ -16,6 +16,7 @@
 #include <QtCore/qlist.h>
 #include <QtCore/qthread.h>
 #include <QtCore/qtimer.h>
+#include <QtNetwork/qnetworkproxy.h>
 
 #include <cerrno>
 #include <limits>
@@ -158,18 +159,32 @@ bool RpcTransport::event(QEvent *event)
     return QObject::event(event);
 }
 
-RpcTransport *RpcTransport::create(RpcAddress::Transport transport, QObject *parent,
-                                   RpcError *error)
+#ifdef FIZYRRPCQT_HAVE_SEQPACKET
+// Whether Qt's proxy settings name a proxy for a TCP connection to address,
+// as QTcpSocket would ask them (loopback addresses never have one).
+static bool proxyApplies(const RpcAddress &address)
+{
+    const QList<QNetworkProxy> proxies = QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(
+            address.host(), address.port(), QString(), QNetworkProxyQuery::TcpSocket));
+    return !proxies.isEmpty() && proxies.constFirst().type() != QNetworkProxy::NoProxy;
+}
+#endif
+
+RpcTransport *RpcTransport::create(const RpcAddress &address, QObject *parent, RpcError *error)
 {
     *error = RpcError::NoError;
-    switch (transport) {
+    switch (address.transport()) {
     case RpcAddress::UnixStream:
     case RpcAddress::Tcp:
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
         // Built with the seqpacket transport (Linux): the descriptor is
         // driven directly, without QLocalSocket or QTcpSocket; for tcp://
         // it resolves the name and tries every address itself, as
-        // QTcpSocket does (see RpcSocketStreamTransport).
+        // QTcpSocket does (see RpcSocketStreamTransport). A connection that
+        // Qt's proxy settings send through a proxy goes through QTcpSocket,
+        // which speaks to the proxy.
+        if (address.transport() == RpcAddress::Tcp && proxyApplies(address))
+            return new RpcStreamTransport(parent);
         return new RpcSocketStreamTransport(parent);
 #else
         return new RpcStreamTransport(parent);

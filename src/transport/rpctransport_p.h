@@ -92,7 +92,7 @@ public:
 
     // Creates an unconnected transport for connectToAddress(), or returns
     // nullptr with error set when the transport is not available.
-    static RpcTransport *create(RpcAddress::Transport transport, QObject *parent, RpcError *error);
+    static RpcTransport *create(const RpcAddress &address, QObject *parent, RpcError *error);
     // A connected transport over device, an open QIODevice (length-prefixed
     // frames). If owned, the transport deletes the device when done.
     static RpcTransport *createForDevice(QIODevice *device, bool owned, const RpcConfig &config,

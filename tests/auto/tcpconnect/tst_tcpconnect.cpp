@@ -7,9 +7,13 @@
 // turn with the error of the last one, refused ports and unknown names in
 // the words the library always used, and an attempt ended (abort(), delete)
 // while the name resolves or the connect() is pending: no crash, no
-// descriptor left, no signal afterwards.
+// descriptor left, no signal afterwards. A connection that Qt's proxy
+// settings send through a proxy goes through it (an HTTP CONNECT proxy of
+// this test).
 
 #include <FizyrRpcQt/RpcPeer>
+#include <FizyrRpcQt/RpcRequest>
+#include <FizyrRpcQt/RpcServer>
 
 #include "rpctestsupport.h"
 #include "transport/rpcsocketstreamtransport_p.h"
@@ -17,6 +21,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtNetwork/QHostInfo>
+#include <QtNetwork/QNetworkProxy>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
@@ -120,6 +125,75 @@ struct FullListener
     }
 };
 
+// An HTTP proxy that tunnels CONNECT requests: every host it is asked for
+// (it resolves names itself) is the one server behind it. Records the
+// targets it was asked for.
+class ConnectProxy : public QObject
+{
+public:
+    explicit ConnectProxy(quint16 backendPort) : m_backendPort(backendPort)
+    {
+        m_server.setProxy(QNetworkProxy::NoProxy);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *client = m_server.nextPendingConnection())
+                serve(client);
+        });
+    }
+    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    quint16 port() const { return m_server.serverPort(); }
+    QStringList targets;
+
+private:
+    void serve(QTcpSocket *client)
+    {
+        client->setParent(this);
+        auto *backend = new QTcpSocket(client);
+        backend->setProxy(QNetworkProxy::NoProxy);
+        auto *header = new QByteArray;
+        connect(client, &QObject::destroyed, this, [header] { delete header; });
+        connect(client, &QTcpSocket::readyRead, this, [this, client, backend, header] {
+            if (backend->state() == QAbstractSocket::ConnectedState) {
+                backend->write(client->readAll());
+                return;
+            }
+            header->append(client->readAll());
+            const qsizetype end = header->indexOf("\r\n\r\n");
+            if (end < 0 || backend->state() != QAbstractSocket::UnconnectedState)
+                return;
+            const QList<QByteArray> words = header->left(header->indexOf("\r\n")).split(' ');
+            if (words.size() != 3 || words.at(0) != "CONNECT") {
+                client->write("HTTP/1.1 400 Bad Request\r\n\r\n");
+                client->disconnectFromHost();
+                return;
+            }
+            targets.append(QString::fromLatin1(words.at(1)));
+            header->remove(0, end + 4);
+            backend->connectToHost(QHostAddress::LocalHost, m_backendPort);
+        });
+        connect(backend, &QTcpSocket::connected, this, [client, backend, header] {
+            client->write("HTTP/1.1 200 Connection established\r\n\r\n");
+            backend->write(std::exchange(*header, {}));
+        });
+        connect(backend, &QTcpSocket::readyRead, this,
+                [client, backend] { client->write(backend->readAll()); });
+        connect(backend, &QTcpSocket::disconnected, client, &QTcpSocket::disconnectFromHost);
+        connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
+    }
+
+    QTcpServer m_server;
+    quint16 m_backendPort;
+};
+
+// Sets Qt's application proxy for its lifetime.
+struct ApplicationProxy
+{
+    explicit ApplicationProxy(const QNetworkProxy &proxy)
+    {
+        QNetworkProxy::setApplicationProxy(proxy);
+    }
+    ~ApplicationProxy() { QNetworkProxy::setApplicationProxy(QNetworkProxy::NoProxy); }
+};
+
 } // namespace
 
 class tst_TcpConnect : public QObject
@@ -139,6 +213,8 @@ private Q_SLOTS:
     void endDuringLookup();
     void endDuringConnect_data();
     void endDuringConnect();
+    void applicationProxy_data();
+    void applicationProxy();
 };
 
 void tst_TcpConnect::initTestCase()
@@ -146,6 +222,10 @@ void tst_TcpConnect::initTestCase()
     // The resolver's first lookup sets up what it keeps for the process
     // (descriptors among it): before the counts below.
     QVERIFY(waitForLookup(QStringLiteral("localhost")));
+    // So does the first question to Qt's proxy settings for a name that is
+    // not loopback (with the system's configuration, a thread of its own).
+    QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(
+            QStringLiteral("rpc-service.invalid"), 4711, QString(), QNetworkProxyQuery::TcpSocket));
 }
 
 void tst_TcpConnect::connects_data()
@@ -490,4 +570,60 @@ void tst_TcpConnect::endDuringConnect()
 }
 
 QTEST_GUILESS_MAIN(tst_TcpConnect)
+void tst_TcpConnect::applicationProxy_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<bool>("proxyUp");
+    QTest::addColumn<bool>("throughProxy");
+    // A name only the proxy knows: reachable through the proxy alone.
+    QTest::newRow("name via proxy") << QStringLiteral("rpc-service.invalid") << true << true;
+    // Loopback never uses a proxy, in Qt as here.
+    QTest::newRow("loopback direct") << QStringLiteral("127.0.0.1") << true << false;
+    QTest::newRow("proxy down") << QStringLiteral("rpc-service.invalid") << false << true;
+}
+
+void tst_TcpConnect::applicationProxy()
+{
+    QFETCH(QString, host);
+    QFETCH(bool, proxyUp);
+    QFETCH(bool, throughProxy);
+    RpcServer server;
+    QVERIFY2(server.listen(QStringLiteral("tcp://127.0.0.1:0")), qPrintable(server.errorString()));
+    connect(&server, &RpcServer::newConnection, this, [&server] {
+        while (RpcPeer *peer = server.nextPendingConnection()) {
+            connect(peer, &RpcPeer::requestReceived, peer,
+                    [](RpcRequest *request) { request->sendResponse(1, request->body()); });
+        }
+    });
+    ConnectProxy proxy(server.serverAddress().port());
+    quint16 proxyPort = closedPort();
+    if (proxyUp) {
+        QVERIFY(proxy.listen());
+        proxyPort = proxy.port();
+    }
+    const ApplicationProxy setting(
+            QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), proxyPort));
+
+    const quint16 port = throughProxy ? 4711 : server.serverAddress().port();
+    RpcPeer peer;
+    QSignalSpy connected(&peer, &RpcPeer::connected);
+    QSignalSpy errors(&peer, &RpcPeer::errorOccurred);
+    peer.connectToServer(QStringLiteral("tcp://%1:%2").arg(host).arg(port));
+    QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty() || !errors.isEmpty(), Timeout);
+    if (!proxyUp) {
+        QCOMPARE(connected.size(), 0);
+        QCOMPARE(peer.state(), RpcPeer::UnconnectedState);
+        QVERIFY2(!peer.errorString().isEmpty(), qPrintable(peer.errorString()));
+        return;
+    }
+    QCOMPARE(errors.size(), 0);
+    std::unique_ptr<RpcRequest> request(peer.sendRequest(1, "through"));
+    QVERIFY(request->waitForFinished(Timeout));
+    QCOMPARE(request->error(), RpcError::NoError);
+    QCOMPARE(request->response().body(), QByteArray("through"));
+    QCOMPARE(proxy.targets,
+             throughProxy ? QStringList{QStringLiteral("%1:%2").arg(host).arg(port)}
+                          : QStringList());
+}
+
 #include "tst_tcpconnect.moc"
