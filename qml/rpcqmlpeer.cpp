@@ -399,7 +399,7 @@ void QmlRpcPeer::forget(QmlRpcRequest *request)
     (sent as is) or any other value JSON.stringify() accepts (sent as JSON);
     anything else throws a TypeError. The result is never null: a request
     that cannot be sent (not connected, body too large) finishes with that
-    error from the event loop.
+    error from the event loop, or when the peer is destroyed before that.
 */
 QmlRpcRequest *QmlRpcPeer::sendRequest(int serviceId, const QJSValue &body)
 {

@@ -496,7 +496,11 @@ int RpcPeer::openRequestCount() const
     \c{tls://} connections follow Qt's proxy settings as QTcpSocket does
     (QNetworkProxy::setApplicationProxy(),
     QNetworkProxyFactory::setApplicationProxyFactory()); loopback addresses
-    never use a proxy. Through a proxy, the name is resolved by the proxy.
+    never use a proxy. Through a proxy, the name is resolved by the proxy,
+    and a failure of the proxy is reported as such. Like QTcpSocket, the
+    peer asks the proxy settings in connectToServer() itself: with the
+    system's configuration (QNetworkProxyFactory::setUseSystemConfiguration())
+    that may take a moment, for a name that is not loopback.
 
     With autoReconnect(), a failed attempt or a later loss of the
     connection is followed by another attempt to the same address; see
@@ -639,7 +643,8 @@ void RpcPeer::abort()
     setAutoDeleteRequests()). The result is never null: if the request
     cannot be sent (not connected, body too large, too many file
     descriptors, write buffer full), it finishes with that error from the
-    event loop, having sent nothing.
+    event loop, having sent nothing (or, if it was moved to another parent,
+    when the peer is destroyed before that).
 */
 RpcRequest *RpcPeer::sendRequest(qint32 serviceId, const QByteArray &body,
                                  const QList<RpcFileDescriptor> &fileDescriptors)

@@ -81,8 +81,8 @@ public:
     RpcRequestObserver *observer = nullptr;
     bool awaitingDisposal = false;
     // finishQueued(): the outcome waiting for the event loop, and whether the
-    // request is in its peer's pendingFinishes (its destructor finishes it
-    // at once if it was moved to another parent and outlives the peer).
+    // request is in its peer's pendingFinishes (the peer's destructor
+    // finishes it at once if it was moved to another parent).
     bool finishPending = false;
     RpcError pendingError = RpcError::NoError;
     QString pendingErrorString;

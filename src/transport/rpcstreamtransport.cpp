@@ -50,8 +50,35 @@ RpcError fromSocketError(QAbstractSocket::SocketError error)
     case QAbstractSocket::SslInternalError:
     case QAbstractSocket::SslInvalidUserDataError:
         return RpcError::TlsHandshakeFailed;
+    // Through a proxy (Qt's proxy settings): the proxy's failures in the
+    // words of the same failures without one.
+    case QAbstractSocket::ProxyConnectionRefusedError:
+        return RpcError::ConnectionRefused;
+    case QAbstractSocket::ProxyNotFoundError:
+        return RpcError::HostNotFound;
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+        return RpcError::SocketTimeout;
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+    case QAbstractSocket::ProxyConnectionClosedError:
+    case QAbstractSocket::ProxyProtocolError:
+        return RpcError::NetworkFailure;
     default:
         return RpcError::UnknownSocketError;
+    }
+}
+
+bool isProxyError(QAbstractSocket::SocketError error)
+{
+    switch (error) {
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+    case QAbstractSocket::ProxyConnectionRefusedError:
+    case QAbstractSocket::ProxyConnectionClosedError:
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+    case QAbstractSocket::ProxyNotFoundError:
+    case QAbstractSocket::ProxyProtocolError:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -192,6 +219,13 @@ void RpcStreamTransport::attach(QIODevice *device, bool owned)
                 &RpcStreamTransport::onDeviceDisconnected);
         connect(m_tcp, &QAbstractSocket::errorOccurred, this,
                 [this](QAbstractSocket::SocketError error) {
+                    if (isProxyError(error) && state() == Connecting) {
+                        // Say that it was the proxy, in Qt's words.
+                        onConnectFailed(fromSocketError(error),
+                                        tr("cannot connect to %1 through the proxy: %2")
+                                                .arg(m_address.toString(), m_tcp->errorString()));
+                        return;
+                    }
                     onSocketError(fromSocketError(error));
                 });
         connect(m_tcp, &QAbstractSocket::bytesWritten, this, &RpcStreamTransport::onBytesWritten);
@@ -368,19 +402,24 @@ void RpcStreamTransport::onSocketError(RpcError error)
         return;
     }
     if (state() == Connecting) {
-        // QLocalSocket reports some failures from inside connectToServer():
-        // deliver them from the event loop, like every other outcome.
-        QMetaObject::invokeMethod(
-                this,
-                [this, error] {
-                    BusyScope queuedBusy(this);
-                    if (state() == Connecting)
-                        fatal(error, connectErrorText(m_address, error));
-                },
-                Qt::QueuedConnection);
+        onConnectFailed(error, connectErrorText(m_address, error));
         return;
     }
     fatal(error, errorText(error));
+}
+
+void RpcStreamTransport::onConnectFailed(RpcError error, const QString &text)
+{
+    // QLocalSocket reports some failures from inside connectToServer():
+    // deliver them from the event loop, like every other outcome.
+    QMetaObject::invokeMethod(
+            this,
+            [this, error, text] {
+                BusyScope queuedBusy(this);
+                if (state() == Connecting)
+                    fatal(error, text);
+            },
+            Qt::QueuedConnection);
 }
 
 void RpcStreamTransport::onBytesWritten()

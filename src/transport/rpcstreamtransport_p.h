@@ -73,6 +73,8 @@ private:
     void onDeviceConnected();
     void onDeviceDisconnected();
     void onSocketError(RpcError error);
+    // Ends a connection attempt with error and text, from the event loop.
+    void onConnectFailed(RpcError error, const QString &text);
     void onBytesWritten();
     void onSocketClosing();
     void fatal(RpcError error, const QString &text);

@@ -160,13 +160,20 @@ bool RpcTransport::event(QEvent *event)
 }
 
 #ifdef FIZYRRPCQT_HAVE_SEQPACKET
-// Whether Qt's proxy settings name a proxy for a TCP connection to address,
-// as QTcpSocket would ask them (loopback addresses never have one).
+// Whether Qt's proxy settings give a TCP connection to address anything but
+// a direct connection. Chosen as QTcpSocket chooses: the first entry that can
+// tunnel TCP; none (QTcpSocket fails then) counts as a proxy. Loopback
+// addresses never have one. With the system's configuration (libproxy),
+// asking may take a while, as it does for QTcpSocket.
 static bool proxyApplies(const RpcAddress &address)
 {
     const QList<QNetworkProxy> proxies = QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(
             address.host(), address.port(), QString(), QNetworkProxyQuery::TcpSocket));
-    return !proxies.isEmpty() && proxies.constFirst().type() != QNetworkProxy::NoProxy;
+    for (const QNetworkProxy &proxy : proxies) {
+        if (proxy.capabilities() & QNetworkProxy::TunnelingCapability)
+            return proxy.type() != QNetworkProxy::NoProxy;
+    }
+    return true;
 }
 #endif
 

@@ -286,11 +286,26 @@ void tst_RpcPeer::unsentRequestsOutliveTheirPeer()
     track(moved.get());
     QPointer<RpcRequest> child = unsent();
     track(child);
+    RpcRequest *const childAddress = child.data();
+    // Moved too, then deleted or aborted before the peer goes: the peer
+    // forgets them (AddressSanitizer checks that it touches neither).
+    std::unique_ptr<RpcRequest> deleted(unsent());
+    deleted->setParent(nullptr);
+    deleted.reset();
+    std::unique_ptr<RpcRequest> aborted(unsent());
+    aborted->setParent(nullptr);
+    track(aborted.get());
+    aborted->abort();
+    QCOMPARE(aborted->error(), RpcError::Canceled);
     QVERIFY(!moved->isFinished());
     QVERIFY(!child->isFinished());
 
     m_pair.client.reset();
     QVERIFY(child.isNull());
+    QVERIFY(m_events.value(childAddress).isEmpty()); // went without a signal
+    QCOMPARE(m_events.value(aborted.get()),
+             QStringList({QStringLiteral("error"), QStringLiteral("finished")}));
+    QCOMPARE(aborted->error(), RpcError::Canceled);
     QCOMPARE(m_events.value(moved.get()),
              QStringList({QStringLiteral("error"), QStringLiteral("finished")}));
     QCOMPARE(moved->error(), error);
@@ -308,6 +323,7 @@ void tst_RpcPeer::unsentRequestsOutliveTheirPeer()
     QTRY_VERIFY_WITH_TIMEOUT(passed, Timeout);
     QCOMPARE(m_events.value(moved.get()).size(), 2);
     QCOMPARE(moved->error(), error);
+    QCOMPARE(m_events.value(aborted.get()).size(), 2);
 }
 
 void tst_RpcPeer::sendRequestWithId()

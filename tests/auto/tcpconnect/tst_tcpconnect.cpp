@@ -149,8 +149,8 @@ private:
         client->setParent(this);
         auto *backend = new QTcpSocket(client);
         backend->setProxy(QNetworkProxy::NoProxy);
-        auto *header = new QByteArray;
-        connect(client, &QObject::destroyed, this, [header] { delete header; });
+        // Freed with the last connection that holds it.
+        const auto header = std::make_shared<QByteArray>();
         connect(client, &QTcpSocket::readyRead, this, [this, client, backend, header] {
             if (backend->state() == QAbstractSocket::ConnectedState) {
                 backend->write(client->readAll());
@@ -184,14 +184,33 @@ private:
     quint16 m_backendPort;
 };
 
-// Sets Qt's application proxy for its lifetime.
-struct ApplicationProxy
+// Answers every question with the same list.
+class FixedProxyFactory : public QNetworkProxyFactory
 {
-    explicit ApplicationProxy(const QNetworkProxy &proxy)
+public:
+    explicit FixedProxyFactory(const QList<QNetworkProxy> &proxies) : m_proxies(proxies) { }
+    QList<QNetworkProxy> queryProxy(const QNetworkProxyQuery &) override { return m_proxies; }
+
+private:
+    QList<QNetworkProxy> m_proxies;
+};
+
+// Sets Qt's proxy settings for its lifetime: one proxy as the application
+// proxy, or a list through an application proxy factory.
+struct ProxySettings
+{
+    explicit ProxySettings(const QList<QNetworkProxy> &proxies)
     {
-        QNetworkProxy::setApplicationProxy(proxy);
+        if (proxies.size() == 1)
+            QNetworkProxy::setApplicationProxy(proxies.constFirst());
+        else
+            QNetworkProxyFactory::setApplicationProxyFactory(new FixedProxyFactory(proxies));
     }
-    ~ApplicationProxy() { QNetworkProxy::setApplicationProxy(QNetworkProxy::NoProxy); }
+    ~ProxySettings()
+    {
+        QNetworkProxyFactory::setApplicationProxyFactory(nullptr);
+        QNetworkProxy::setApplicationProxy(QNetworkProxy::NoProxy);
+    }
 };
 
 } // namespace
@@ -574,19 +593,32 @@ void tst_TcpConnect::applicationProxy_data()
 {
     QTest::addColumn<QString>("host");
     QTest::addColumn<bool>("proxyUp");
-    QTest::addColumn<bool>("throughProxy");
+    QTest::addColumn<QStringList>("proxies"); // "http" or "caching", in order
+    QTest::addColumn<QString>("outcome"); // through, direct, refused, unusable
+    const QString name = QStringLiteral("rpc-service.invalid");
+    const QStringList http = {QStringLiteral("http")};
     // A name only the proxy knows: reachable through the proxy alone.
-    QTest::newRow("name via proxy") << QStringLiteral("rpc-service.invalid") << true << true;
+    QTest::newRow("name via proxy") << name << true << http << QStringLiteral("through");
     // Loopback never uses a proxy, in Qt as here.
-    QTest::newRow("loopback direct") << QStringLiteral("127.0.0.1") << true << false;
-    QTest::newRow("proxy down") << QStringLiteral("rpc-service.invalid") << false << true;
+    QTest::newRow("loopback direct")
+            << QStringLiteral("127.0.0.1") << true << http << QStringLiteral("direct");
+    QTest::newRow("proxy down") << name << false << http << QStringLiteral("refused");
+    // A factory's list: the first entry that can tunnel TCP is taken, as
+    // QTcpSocket takes it; none is an error, not a direct connection.
+    QTest::newRow("factory, caching proxy skipped")
+            << name << true << QStringList{QStringLiteral("caching"), QStringLiteral("http")}
+            << QStringLiteral("through");
+    QTest::newRow("factory, nothing usable")
+            << name << true << QStringList{QStringLiteral("caching"), QStringLiteral("caching")}
+            << QStringLiteral("unusable");
 }
 
 void tst_TcpConnect::applicationProxy()
 {
     QFETCH(QString, host);
     QFETCH(bool, proxyUp);
-    QFETCH(bool, throughProxy);
+    QFETCH(QStringList, proxies);
+    QFETCH(QString, outcome);
     RpcServer server;
     QVERIFY2(server.listen(QStringLiteral("tcp://127.0.0.1:0")), qPrintable(server.errorString()));
     connect(&server, &RpcServer::newConnection, this, [&server] {
@@ -601,19 +633,34 @@ void tst_TcpConnect::applicationProxy()
         QVERIFY(proxy.listen());
         proxyPort = proxy.port();
     }
-    const ApplicationProxy setting(
-            QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), proxyPort));
+    QList<QNetworkProxy> settings;
+    for (const QString &kind : std::as_const(proxies)) {
+        settings.append(QNetworkProxy(kind == QLatin1String("http")
+                                              ? QNetworkProxy::HttpProxy
+                                              : QNetworkProxy::HttpCachingProxy,
+                                      QStringLiteral("127.0.0.1"), proxyPort));
+    }
+    const ProxySettings setting(settings);
 
-    const quint16 port = throughProxy ? 4711 : server.serverAddress().port();
+    const bool direct = outcome == QLatin1String("direct");
+    const quint16 port = direct ? server.serverAddress().port() : 4711;
     RpcPeer peer;
     QSignalSpy connected(&peer, &RpcPeer::connected);
     QSignalSpy errors(&peer, &RpcPeer::errorOccurred);
     peer.connectToServer(QStringLiteral("tcp://%1:%2").arg(host).arg(port));
     QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty() || !errors.isEmpty(), Timeout);
-    if (!proxyUp) {
+    if (outcome == QLatin1String("refused") || outcome == QLatin1String("unusable")) {
         QCOMPARE(connected.size(), 0);
         QCOMPARE(peer.state(), RpcPeer::UnconnectedState);
-        QVERIFY2(!peer.errorString().isEmpty(), qPrintable(peer.errorString()));
+        // Not the direct connection's HostNotFound: the proxy's failure.
+        if (outcome == QLatin1String("refused")) {
+            QCOMPARE(peer.error(), RpcError::ConnectionRefused);
+            QVERIFY2(peer.errorString().contains(QLatin1String("through the proxy")),
+                     qPrintable(peer.errorString()));
+        } else {
+            QCOMPARE(peer.error(), RpcError::UnknownSocketError);
+        }
+        QVERIFY(proxy.targets.isEmpty());
         return;
     }
     QCOMPARE(errors.size(), 0);
@@ -622,8 +669,7 @@ void tst_TcpConnect::applicationProxy()
     QCOMPARE(request->error(), RpcError::NoError);
     QCOMPARE(request->response().body(), QByteArray("through"));
     QCOMPARE(proxy.targets,
-             throughProxy ? QStringList{QStringLiteral("%1:%2").arg(host).arg(port)}
-                          : QStringList());
+             direct ? QStringList() : QStringList{QStringLiteral("%1:%2").arg(host).arg(port)});
 }
 
 #include "tst_tcpconnect.moc"
