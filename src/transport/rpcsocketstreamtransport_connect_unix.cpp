@@ -16,6 +16,7 @@
 #include <QtCore/qsocketnotifier.h>
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qhostinfo.h>
+#include <QtNetwork/qnetworkproxy.h>
 
 #include <cerrno>
 #include <cstring>
@@ -79,6 +80,21 @@ bool fillInetAddress(const QHostAddress &addr, quint16 port, sockaddr_storage *s
 }
 
 } // namespace
+
+// Chosen as QTcpSocket chooses: the first entry that can tunnel TCP; none
+// (QTcpSocket fails then) counts as a proxy. Loopback addresses never have
+// one. With the system's configuration (libproxy), asking may take a while,
+// as it does for QTcpSocket.
+bool RpcSocketStreamTransport::proxyApplies(const RpcAddress &address)
+{
+    const QList<QNetworkProxy> proxies = QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(
+            address.host(), address.port(), QString(), QNetworkProxyQuery::TcpSocket));
+    for (const QNetworkProxy &proxy : proxies) {
+        if (proxy.capabilities() & QNetworkProxy::TunnelingCapability)
+            return proxy.type() != QNetworkProxy::NoProxy;
+    }
+    return true;
+}
 
 void RpcSocketStreamTransport::connectTcp()
 {

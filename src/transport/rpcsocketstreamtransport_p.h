@@ -67,6 +67,10 @@ public:
     // when QTcpSocket made them. Settable for tests.
     static constexpr int DefaultConnectTimeoutMsecs = 30000;
     void setConnectTimeout(int msecs) { m_connectTimeoutMsecs = msecs; }
+    // Whether Qt's proxy settings give a tcp:// connection to address
+    // anything but a direct one: such a connection is for the QTcpSocket
+    // transport, which speaks to the proxy.
+    static bool proxyApplies(const RpcAddress &address);
 
     void setConfig(const RpcConfig &config) override;
     void connectToAddress(const RpcAddress &address) override;

@@ -23,9 +23,31 @@
 #    include <cstddef>
 #endif
 
+#include <optional>
+
 namespace Fizyr {
 
 namespace {
+
+// Through a proxy (Qt's proxy settings): the proxy's failures in the words
+// of the same failures without one; nothing for any other error.
+std::optional<RpcError> fromProxyError(QAbstractSocket::SocketError error)
+{
+    switch (error) {
+    case QAbstractSocket::ProxyConnectionRefusedError:
+        return RpcError::ConnectionRefused;
+    case QAbstractSocket::ProxyNotFoundError:
+        return RpcError::HostNotFound;
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+        return RpcError::SocketTimeout;
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+    case QAbstractSocket::ProxyConnectionClosedError:
+    case QAbstractSocket::ProxyProtocolError:
+        return RpcError::NetworkFailure;
+    default:
+        return std::nullopt;
+    }
+}
 
 RpcError fromSocketError(QAbstractSocket::SocketError error)
 {
@@ -50,35 +72,8 @@ RpcError fromSocketError(QAbstractSocket::SocketError error)
     case QAbstractSocket::SslInternalError:
     case QAbstractSocket::SslInvalidUserDataError:
         return RpcError::TlsHandshakeFailed;
-    // Through a proxy (Qt's proxy settings): the proxy's failures in the
-    // words of the same failures without one.
-    case QAbstractSocket::ProxyConnectionRefusedError:
-        return RpcError::ConnectionRefused;
-    case QAbstractSocket::ProxyNotFoundError:
-        return RpcError::HostNotFound;
-    case QAbstractSocket::ProxyConnectionTimeoutError:
-        return RpcError::SocketTimeout;
-    case QAbstractSocket::ProxyAuthenticationRequiredError:
-    case QAbstractSocket::ProxyConnectionClosedError:
-    case QAbstractSocket::ProxyProtocolError:
-        return RpcError::NetworkFailure;
     default:
-        return RpcError::UnknownSocketError;
-    }
-}
-
-bool isProxyError(QAbstractSocket::SocketError error)
-{
-    switch (error) {
-    case QAbstractSocket::ProxyAuthenticationRequiredError:
-    case QAbstractSocket::ProxyConnectionRefusedError:
-    case QAbstractSocket::ProxyConnectionClosedError:
-    case QAbstractSocket::ProxyConnectionTimeoutError:
-    case QAbstractSocket::ProxyNotFoundError:
-    case QAbstractSocket::ProxyProtocolError:
-        return true;
-    default:
-        return false;
+        return fromProxyError(error).value_or(RpcError::UnknownSocketError);
     }
 }
 
@@ -219,9 +214,10 @@ void RpcStreamTransport::attach(QIODevice *device, bool owned)
                 &RpcStreamTransport::onDeviceDisconnected);
         connect(m_tcp, &QAbstractSocket::errorOccurred, this,
                 [this](QAbstractSocket::SocketError error) {
-                    if (isProxyError(error) && state() == Connecting) {
+                    const std::optional<RpcError> proxyError = fromProxyError(error);
+                    if (proxyError && state() == Connecting) {
                         // Say that it was the proxy, in Qt's words.
-                        onConnectFailed(fromSocketError(error),
+                        onConnectFailed(*proxyError,
                                         tr("cannot connect to %1 through the proxy: %2")
                                                 .arg(m_address.toString(), m_tcp->errorString()));
                         return;

@@ -16,7 +16,6 @@
 #include <QtCore/qlist.h>
 #include <QtCore/qthread.h>
 #include <QtCore/qtimer.h>
-#include <QtNetwork/qnetworkproxy.h>
 
 #include <cerrno>
 #include <limits>
@@ -159,24 +158,6 @@ bool RpcTransport::event(QEvent *event)
     return QObject::event(event);
 }
 
-#ifdef FIZYRRPCQT_HAVE_SEQPACKET
-// Whether Qt's proxy settings give a TCP connection to address anything but
-// a direct connection. Chosen as QTcpSocket chooses: the first entry that can
-// tunnel TCP; none (QTcpSocket fails then) counts as a proxy. Loopback
-// addresses never have one. With the system's configuration (libproxy),
-// asking may take a while, as it does for QTcpSocket.
-static bool proxyApplies(const RpcAddress &address)
-{
-    const QList<QNetworkProxy> proxies = QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(
-            address.host(), address.port(), QString(), QNetworkProxyQuery::TcpSocket));
-    for (const QNetworkProxy &proxy : proxies) {
-        if (proxy.capabilities() & QNetworkProxy::TunnelingCapability)
-            return proxy.type() != QNetworkProxy::NoProxy;
-    }
-    return true;
-}
-#endif
-
 RpcTransport *RpcTransport::create(const RpcAddress &address, QObject *parent, RpcError *error)
 {
     *error = RpcError::NoError;
@@ -190,7 +171,8 @@ RpcTransport *RpcTransport::create(const RpcAddress &address, QObject *parent, R
         // QTcpSocket does (see RpcSocketStreamTransport). A connection that
         // Qt's proxy settings send through a proxy goes through QTcpSocket,
         // which speaks to the proxy.
-        if (address.transport() == RpcAddress::Tcp && proxyApplies(address))
+        if (address.transport() == RpcAddress::Tcp
+            && RpcSocketStreamTransport::proxyApplies(address))
             return new RpcStreamTransport(parent);
         return new RpcSocketStreamTransport(parent);
 #else
